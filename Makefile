@@ -1,0 +1,62 @@
+# Veilig Bestuur — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTANCE := instance
+export PORTAL_INSTANCE_PATH ?= $(abspath $(INSTANCE))
+
+.PHONY: run test install translations migrate demo browser lock extract-messages test-appliance bench clean
+
+## Start the portal (web on http://127.0.0.1:5000 and the Huey consumer) with a demo municipality.
+run: install translations
+	@mkdir -p $(INSTANCE) && chmod 700 $(INSTANCE)
+	$(BIN)/flask --app app migrate
+	@if [ ! -s $(INSTANCE)/demo-accounts.txt ]; then \
+	  umask 077 && PORTAL_DEMO=1 $(BIN)/flask --app app demo --if-empty > $(INSTANCE)/demo-accounts.txt; fi
+	@cat $(INSTANCE)/demo-accounts.txt
+	@echo "(also kept in $(INSTANCE)/demo-accounts.txt)  Open http://127.0.0.1:5000 — Ctrl-C stops the portal."
+	@trap 'kill 0' INT TERM EXIT; \
+	  PORTAL_DEMO=1 $(BIN)/python -m jobs & \
+	  PORTAL_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - app:app & \
+	  wait
+
+## Run the whole test suite (SQLite; PostgreSQL too when PORTAL_TEST_DATABASE_URL is set).
+test: install translations browser
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+## Compile the translations (English; Dutch is the source language).
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d portal/translations -q
+
+## Extract the strings to translate and merge them into the English catalogue.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o portal/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --omit-header
+
+## Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+## Re-pin the dependencies (writes the lock files).
+lock:
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --output-file requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --extra test --output-file requirements-dev.lock pyproject.toml
+
+test-appliance:
+	deploy/tests/run-appliance-test
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

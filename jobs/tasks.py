@@ -1,0 +1,82 @@
+"""Huey tasks. They take ids, not objects, and call functions in models/."""
+from __future__ import annotations
+
+import functools
+import logging
+
+from flask import has_app_context
+from huey import crontab
+
+import jobs
+from jobs import huey
+from models import accounts, audit, outbox
+from models.db import db
+
+log = logging.getLogger("veilig_bestuur.jobs")
+
+
+def in_app(task_function):
+    """Run inside the app context with a database connection of this worker's own."""
+
+    @functools.wraps(task_function)
+    def wrapper(*args, **kwargs):
+        if has_app_context():
+            return _with_connection(task_function, *args, **kwargs)
+        with jobs.app().app_context():
+            return _with_connection(task_function, *args, **kwargs)
+    return wrapper
+
+
+def _with_connection(function, *args, **kwargs):
+    opened = db.connect(reuse_if_open=True)
+    try:
+        return function(*args, **kwargs)
+    finally:
+        if opened and not db.in_transaction():
+            db.close()
+
+
+def smtp_settings() -> outbox.SmtpSettings:
+    config = jobs.app().config
+    return outbox.SmtpSettings(
+        host=config["SMTP_HOST"], port=config["SMTP_PORT"], username=config["SMTP_USERNAME"],
+        password=config["SMTP_PASSWORD"], starttls=config["SMTP_STARTTLS"], sender=config["MAIL_FROM"])
+
+
+@huey.task()
+@in_app
+def deliver_mail(message_id: int) -> bool:
+    return outbox.deliver(message_id, smtp_settings())
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app
+def deliver_pending_mail() -> int:
+    """Retry what could not be sent, and anything stored but never handed to the queue."""
+    settings = smtp_settings()
+    return sum(outbox.deliver(message_id, settings) for message_id in outbox.pending_ids())
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+@in_app
+def purge_expired_logins() -> tuple[int, int]:
+    return accounts.purge_expired_logins()
+
+
+@huey.periodic_task(crontab(hour="3", minute="17"))
+@in_app
+def verify_audit_chain() -> bool:
+    """Nightly: check the audit trail; when broken, warn every active admin (no details by mail)."""
+    report = audit.verify_chain()
+    if report.intact:
+        log.info("audit chain intact: %d entries", report.checked)
+        return True
+    log.error("audit chain broken at entry %s (%s)", report.first_broken_id, report.reason)
+    from portal import mail
+
+    admins = accounts.User.select().where((accounts.User.role == accounts.Role.ADMIN.value)
+                                          & (accounts.User.is_active == True))  # noqa: E712
+    for admin in admins:
+        mail.queue(admin.email, admin.locale, "audit_broken", entry_id=report.first_broken_id)
+    mail.flush()
+    return False

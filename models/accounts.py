@@ -1,0 +1,385 @@
+"""Accounts, roles, passwords, two-factor codes, sessions the server can revoke, and login throttling."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from enum import Enum
+
+import bcrypt
+import peewee
+import pyotp
+
+from models import clock, settings
+from models.base import BaseModel
+from models.crypto import EncryptedTextField
+from models.db import write_transaction
+from models.i18n import N_
+
+
+class Role(str, Enum):
+    COUNCIL_MEMBER = "council_member"
+    GROUP_MEMBER = "group_member"
+    ALDERMAN = "alderman"
+    MAYOR = "mayor"
+    CLERK = "clerk"
+    DEPUTY_CLERK = "deputy_clerk"
+    MUNICIPAL_SECRETARY = "municipal_secretary"
+    SECURITY_OFFICER = "security_officer"
+    FINANCE_OFFICER = "finance_officer"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.COUNCIL_MEMBER: N_("Raadslid"),
+    Role.GROUP_MEMBER: N_("Fractievolger of fractiemedewerker"),
+    Role.ALDERMAN: N_("Wethouder"),
+    Role.MAYOR: N_("Burgemeester"),
+    Role.CLERK: N_("Griffier"),
+    Role.DEPUTY_CLERK: N_("Plaatsvervangend griffier"),
+    Role.MUNICIPAL_SECRETARY: N_("Gemeentesecretaris"),
+    Role.SECURITY_OFFICER: N_("Ambtenaar Veiligheid"),
+    Role.FINANCE_OFFICER: N_("Medewerker financiën"),
+    Role.ADMIN: N_("Functioneel beheerder"),
+}
+
+# Political office holders (§ intro): they can report incidents.
+OFFICE_HOLDER_ROLES = frozenset({Role.COUNCIL_MEMBER, Role.GROUP_MEMBER, Role.ALDERMAN, Role.MAYOR})
+
+
+class User(BaseModel):
+    email = peewee.CharField(max_length=254, unique=True)
+    name = peewee.CharField(max_length=200)
+    role = peewee.CharField(max_length=32, choices=[(r.value, r.value) for r in Role], index=True)
+    is_former = peewee.BooleanField(default=False)  # former office holder (oud-ambtsdrager)
+    locale = peewee.CharField(max_length=8, default="nl")
+    password_hash = peewee.CharField(max_length=80, null=True)
+    totp_secret = EncryptedTextField(null=True)
+    totp_last_counter = peewee.BigIntegerField(default=0)
+    is_active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=clock.utcnow)
+    activated_at = peewee.DateTimeField(null=True)
+
+    # What a login manager expects of a signed-in user (duck-typed: models/ imports no Flask).
+    # `session_token` is set when the user is loaded from a live LoginSession.
+    session_token: str | None = None
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_office_holder(self) -> bool:
+        return self.role_enum in OFFICE_HOLDER_ROLES
+
+    @property
+    def can_log_in(self) -> bool:
+        return self.is_active and self.password_hash is not None and self.totp_secret is not None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+PASSWORD_MIN_LENGTH = 12
+BCRYPT_MAX_BYTES = 72
+
+
+class PasswordProblem(str, Enum):
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    COMMON = "common"
+    CONTAINS_EMAIL = "contains_email"
+
+
+_common_passwords: frozenset[str] | None = None
+
+
+def _is_common(password: str) -> bool:
+    global _common_passwords
+    if _common_passwords is None:
+        from zxcvbn.frequency_lists import FREQUENCY_LISTS  # 30 000 most used passwords
+
+        _common_passwords = frozenset(FREQUENCY_LISTS["passwords"])
+    lowered = password.lower()
+    # Also catch a common password padded with digits or repeated ("welkom123welkom123").
+    stripped = lowered.rstrip("0123456789!?.")
+    half = len(lowered) // 2
+    repeated = len(lowered) % 2 == 0 and lowered[:half] == lowered[half:]
+    return lowered in _common_passwords or stripped in _common_passwords or (
+        repeated and lowered[:half] in _common_passwords)
+
+
+def password_problem(password: str, email: str = "") -> PasswordProblem | None:
+    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
+        return PasswordProblem.TOO_LONG
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return PasswordProblem.TOO_SHORT
+    if _is_common(password):
+        return PasswordProblem.COMMON
+    local_part = normalise_email(email).split("@")[0]
+    if len(local_part) >= 4 and local_part in password.lower():
+        return PasswordProblem.CONTAINS_EMAIL
+    return None
+
+
+def hash_password(password: str) -> str:
+    encoded = password.encode("utf-8")
+    if len(encoded) > BCRYPT_MAX_BYTES:
+        raise ValueError("password longer than bcrypt's 72 bytes")
+    return bcrypt.hashpw(encoded, bcrypt.gensalt(rounds=12)).decode("ascii")
+
+
+_DUMMY_HASH = bcrypt.hashpw(b"timing-equaliser", bcrypt.gensalt(rounds=12))
+
+
+def check_password(user: User | None, password: str) -> bool:
+    encoded = password.encode("utf-8")
+    if len(encoded) > BCRYPT_MAX_BYTES or user is None or user.password_hash is None:
+        bcrypt.checkpw(b"x", _DUMMY_HASH)  # same time whether or not the account exists
+        return False
+    return bcrypt.checkpw(encoded, user.password_hash.encode("ascii"))
+
+
+# --- two-factor codes (TOTP, RFC 6238) -----------------------------------------------------------
+
+TOTP_ISSUER = "Veilig Bestuur"
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, email: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=TOTP_ISSUER)
+
+
+def totp_counter_for(secret: str, code: str, at: dt.datetime | None = None) -> int | None:
+    """The time step a code belongs to (one step of clock drift either way), or None."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    moment = (at or clock.utcnow()).replace(tzinfo=dt.timezone.utc)
+    now_counter = totp.timecode(moment)
+    for counter in (now_counter, now_counter - 1, now_counter + 1):
+        if secrets.compare_digest(totp.generate_otp(counter), code):
+            return counter
+    return None
+
+
+def consume_totp(user: User, code: str) -> bool:
+    """Accept a code only once: its time step must be newer than the last one used (checked and
+    stored in one UPDATE, so two workers cannot both accept the same code)."""
+    counter = totp_counter_for(user.totp_secret, code) if user.totp_secret else None
+    if counter is None:
+        return False
+    updated = (User.update(totp_last_counter=counter)
+               .where((User.id == user.id) & (User.totp_last_counter < counter)).execute())
+    if updated:
+        user.totp_last_counter = counter
+    return bool(updated)
+
+
+# --- sessions the server can revoke ------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+class LoginSession(BaseModel):
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    user = peewee.ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = peewee.DateTimeField()
+    last_seen_at = peewee.DateTimeField()
+    ip = peewee.CharField(max_length=64, null=True)
+
+
+def start_session(user: User, ip: str | None) -> str:
+    token = secrets.token_urlsafe(32)
+    now = clock.utcnow()
+    LoginSession.create(token_hash=_token_hash(token), user=user, created_at=now, last_seen_at=now, ip=ip)
+    return token
+
+
+def session_is_expired(session: LoginSession, now: dt.datetime) -> bool:
+    idle = dt.timedelta(minutes=settings.get("session_idle_minutes"))
+    lifetime = dt.timedelta(hours=settings.get("session_max_hours"))
+    return now - session.last_seen_at > idle or now - session.created_at > lifetime
+
+
+def load_session(token: str) -> LoginSession | None:
+    """The live session for a token, or None when it is unknown, expired or its account is off.
+    Refreshes the idle clock at most once a minute (fewer writes)."""
+    session = (LoginSession.select(LoginSession, User).join(User)
+               .where(LoginSession.token_hash == _token_hash(token)).first())
+    if session is None:
+        return None
+    now = clock.utcnow()
+    if session_is_expired(session, now) or not session.user.can_log_in:
+        LoginSession.delete().where(LoginSession.id == session.id).execute()
+        return None
+    if now - session.last_seen_at > dt.timedelta(minutes=1):
+        LoginSession.update(last_seen_at=now).where(LoginSession.id == session.id).execute()
+        session.last_seen_at = now
+    return session
+
+
+def end_session(token: str) -> None:
+    LoginSession.delete().where(LoginSession.token_hash == _token_hash(token)).execute()
+
+
+def end_all_sessions(user_id: int) -> int:
+    return LoginSession.delete().where(LoginSession.user == user_id).execute()
+
+
+# --- login throttling (in the database: holds across worker processes) -------------------------
+
+class LoginFailure(BaseModel):
+    at = peewee.DateTimeField(index=True)
+    email = peewee.CharField(max_length=254, index=True)
+    ip = peewee.CharField(max_length=64, index=True)
+
+
+def is_throttled(email: str, ip: str) -> bool:
+    since = clock.utcnow() - dt.timedelta(minutes=settings.get("login_lockout_minutes"))
+    recent = LoginFailure.select().where(LoginFailure.at > since)
+    per_account = recent.where(LoginFailure.email == normalise_email(email)).count()
+    per_address = recent.where(LoginFailure.ip == ip).count()
+    return (per_account >= settings.get("login_max_failures_account")
+            or per_address >= settings.get("login_max_failures_address"))
+
+
+def record_login_failure(email: str, ip: str) -> None:
+    LoginFailure.create(at=clock.utcnow(), email=normalise_email(email)[:254], ip=ip)
+
+
+def clear_login_failures(email: str) -> None:
+    LoginFailure.delete().where(LoginFailure.email == normalise_email(email)).execute()
+
+
+def purge_expired_logins() -> tuple[int, int]:
+    """Forget old login failures and ended sessions (periodic job)."""
+    now = clock.utcnow()
+    failures = LoginFailure.delete().where(
+        LoginFailure.at < now - dt.timedelta(minutes=settings.get("login_lockout_minutes"))).execute()
+    idle_cutoff = now - dt.timedelta(minutes=settings.get("session_idle_minutes"))
+    life_cutoff = now - dt.timedelta(hours=settings.get("session_max_hours"))
+    sessions = LoginSession.delete().where(
+        (LoginSession.last_seen_at < idle_cutoff) | (LoginSession.created_at < life_cutoff)).execute()
+    return failures, sessions
+
+
+# --- one-time links: activation, password reset, two-factor reset -------------------------------
+
+class TokenPurpose(str, Enum):
+    ACTIVATE = "activate"
+    RESET_PASSWORD = "reset_password"
+    RESET_TWO_FACTOR = "reset_two_factor"
+
+
+class AccountToken(BaseModel):
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    user = peewee.ForeignKeyField(User, backref="tokens", on_delete="CASCADE")
+    purpose = peewee.CharField(max_length=32)
+    created_at = peewee.DateTimeField()
+    expires_at = peewee.DateTimeField()
+    used_at = peewee.DateTimeField(null=True)
+    # The TOTP secret on offer: it becomes the account's only once a code from it is confirmed.
+    pending_totp_secret = EncryptedTextField(null=True)
+
+
+def issue_token(user: User, purpose: TokenPurpose) -> str:
+    """A new one-time link token; earlier unused tokens of the same purpose stop working."""
+    token = secrets.token_urlsafe(32)
+    now = clock.utcnow()
+    with write_transaction():
+        (AccountToken.update(used_at=now)
+         .where((AccountToken.user == user) & (AccountToken.purpose == purpose.value)
+                & AccountToken.used_at.is_null()).execute())
+        AccountToken.create(
+            token_hash=_token_hash(token), user=user, purpose=purpose.value, created_at=now,
+            expires_at=now + dt.timedelta(hours=settings.get("activation_link_hours")),
+            pending_totp_secret=None if purpose == TokenPurpose.RESET_PASSWORD else new_totp_secret(),
+        )
+    return token
+
+
+def find_token(token: str) -> AccountToken | None:
+    """A usable token: known, not used, not expired, its account active."""
+    row = (AccountToken.select(AccountToken, User).join(User)
+           .where(AccountToken.token_hash == _token_hash(token)).first())
+    if row is None or row.used_at is not None or row.expires_at < clock.utcnow() or not row.user.is_active:
+        return None
+    return row
+
+
+class TokenAlreadyUsed(Exception):
+    pass
+
+
+def complete_token(row: AccountToken, *, password: str | None, totp_code: str | None) -> bool:
+    """Use a one-time link: set the new password and/or confirm the new TOTP secret with a code
+    from it. Returns False (and changes nothing) when the code does not match."""
+    user = row.user
+    with write_transaction():
+        if row.pending_totp_secret is not None:
+            counter = totp_counter_for(row.pending_totp_secret, totp_code or "")
+            if counter is None:
+                return False
+            user.totp_secret = row.pending_totp_secret
+            user.totp_last_counter = counter  # this code is now used
+        if password is not None:
+            user.password_hash = hash_password(password)
+        if user.activated_at is None:
+            user.activated_at = clock.utcnow()
+        user.save()
+        used = (AccountToken.update(used_at=clock.utcnow())
+                .where((AccountToken.id == row.id) & AccountToken.used_at.is_null()).execute())
+        if not used:  # the same link used twice at once: the second one loses, nothing changes
+            raise TokenAlreadyUsed()
+        end_all_sessions(user.id)
+    return True
+
+
+# --- account management by the admin ----------------------------------------------------------
+
+class EmailTaken(Exception):
+    pass
+
+
+def invite(email: str, name: str, role: Role, is_former: bool = False, locale: str = "nl") -> tuple[User, str]:
+    """A new account without password or two-factor: the person sets both through the link."""
+    email = normalise_email(email)
+    with write_transaction():
+        if User.select().where(User.email == email).exists():
+            raise EmailTaken(email)
+        user = User.create(email=email, name=name.strip(), role=role.value, is_former=is_former, locale=locale)
+        token = issue_token(user, TokenPurpose.ACTIVATE)
+    return user, token
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivation ends the person's open sessions at once (they are checked on every request)."""
+    with write_transaction():
+        user.is_active = active
+        user.save(only=[User.is_active])
+        if not active:
+            end_all_sessions(user.id)
+
+
+def change_role(user: User, role: Role, is_former: bool) -> None:
+    with write_transaction():
+        role_changed = user.role != role.value
+        user.role = role.value
+        user.is_former = is_former
+        user.save(only=[User.role, User.is_former])
+        if role_changed:
+            end_all_sessions(user.id)

@@ -1,0 +1,76 @@
+"""One database for the whole portal, initialised from a URL (sqlite:///… or postgresql://…)."""
+from __future__ import annotations
+
+import contextlib
+from urllib.parse import parse_qsl, unquote, urlparse
+
+import peewee
+from playhouse.pool import PooledPostgresqlDatabase
+
+db = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+    "synchronous": "normal",
+    # Deleted content is overwritten with zeros in the file (retention, AVG).
+    "secure_delete": 1,
+}
+
+# A fixed key for pg_advisory_xact_lock: serialises writers of the audit hash chain.
+AUDIT_CHAIN_LOCK = 0x5642_4155  # "VBAU"
+
+
+def database_from_url(url: str) -> peewee.Database:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        path = path[1:]  # sqlite:////abs/path -> /abs/path ; sqlite:///rel/path -> rel/path
+        return peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=10)
+    if parsed.scheme in ("postgres", "postgresql"):
+        options = dict(parse_qsl(parsed.query))
+        host = options.pop("host", None) or parsed.hostname
+        return PooledPostgresqlDatabase(
+            unquote(parsed.path.lstrip("/")),
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            host=host,
+            port=parsed.port,
+            max_connections=int(options.pop("max_connections", 8)),
+            stale_timeout=300,
+            autorollback=True,
+            **options,
+        )
+    raise ValueError(f"Unsupported database URL scheme: {parsed.scheme!r}")
+
+
+def init_database(url: str) -> peewee.Database:
+    database = database_from_url(url)
+    db.initialize(database)
+    return database
+
+
+def is_sqlite() -> bool:
+    return isinstance(db.obj, peewee.SqliteDatabase)
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
+def write_transaction():
+    """A transaction that writes. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so
+    two writers never deadlock on a lock upgrade; nested calls become savepoints."""
+    if is_sqlite() and not db.in_transaction():
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
+
+
+@contextlib.contextmanager
+def serialised(lock_key: int):
+    """Inside a write transaction: serialise this section across processes (PostgreSQL advisory
+    lock; SQLite already holds its single write lock)."""
+    if is_postgres():
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
+    yield

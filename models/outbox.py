@@ -1,0 +1,105 @@
+"""Outgoing e-mail. A message is stored first (in the transaction of whatever caused it) and
+delivered by a Huey task; each stored message is sent once.
+
+Messages never carry case content: only that there is something to look at, and a link.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import peewee
+
+from models import clock
+from models.base import BaseModel
+from models.crypto import EncryptedTextField
+from models.db import write_transaction
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    starttls: bool
+    sender: str
+    timeout: int = 20
+
+
+class OutboxMessage(BaseModel):
+    created_at = peewee.DateTimeField(default=clock.utcnow)
+    recipient = peewee.CharField(max_length=254)
+    subject = peewee.CharField(max_length=200)
+    body = EncryptedTextField()  # holds one-time links: not readable from a copy of the database
+    kind = peewee.CharField(max_length=64)  # e.g. "activation", "case_assigned"; for tests and stats
+    claimed_at = peewee.DateTimeField(null=True)
+    sent_at = peewee.DateTimeField(null=True, index=True)
+    attempts = peewee.IntegerField(default=0)
+    last_error = peewee.CharField(max_length=255, default="")
+
+
+def queue(recipient: str, subject: str, body: str, kind: str) -> OutboxMessage:
+    return OutboxMessage.create(recipient=recipient, subject=subject, body=body, kind=kind)
+
+
+def _build(message: OutboxMessage, smtp: SmtpSettings) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = smtp.sender
+    mail["To"] = message.recipient
+    mail["Subject"] = message.subject
+    mail["Date"] = format_datetime(message.created_at.replace(tzinfo=dt.timezone.utc))
+    # Stable per stored message: a resend after a crash can be recognised as the same mail.
+    mail["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="veilig-bestuur.local")
+    mail.set_content(message.body)
+    return mail
+
+
+def _send(mail: EmailMessage, smtp: SmtpSettings) -> None:
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
+        if smtp.starttls:
+            client.starttls(context=ssl.create_default_context())
+        if smtp.username:
+            client.login(smtp.username, smtp.password or "")
+        client.send_message(mail)
+
+
+# A claim older than this is considered abandoned (its consumer died) and may be taken over.
+CLAIM_LEASE = dt.timedelta(minutes=5)
+
+
+def deliver(message_id: int, smtp: SmtpSettings) -> bool:
+    """Send one stored message unless it was sent already or another consumer holds it.
+
+    Claim (one UPDATE, committed) -> send -> mark sent. Two consumers cannot both claim; a
+    failed send releases the claim for a later retry; a consumer killed while sending leaves a
+    claim that another takes over once the lease ends. No database lock is held during SMTP."""
+    now = clock.utcnow()
+    with write_transaction():
+        claimed = (OutboxMessage.update(claimed_at=now, attempts=OutboxMessage.attempts + 1)
+                   .where((OutboxMessage.id == message_id) & OutboxMessage.sent_at.is_null()
+                          & (OutboxMessage.claimed_at.is_null() | (OutboxMessage.claimed_at < now - CLAIM_LEASE)))
+                   .execute())
+    if not claimed:
+        return False
+    message = OutboxMessage.get_by_id(message_id)
+    try:
+        _send(_build(message, smtp), smtp)
+    except (OSError, smtplib.SMTPException) as error:
+        (OutboxMessage.update(claimed_at=None, last_error=type(error).__name__[:255])
+         .where(OutboxMessage.id == message_id).execute())
+        return False
+    OutboxMessage.update(sent_at=clock.utcnow()).where(OutboxMessage.id == message_id).execute()
+    return True
+
+
+def pending_ids(limit: int = 500) -> list[int]:
+    now = clock.utcnow()
+    return [m.id for m in OutboxMessage.select(OutboxMessage.id)
+            .where(OutboxMessage.sent_at.is_null()
+                   & (OutboxMessage.claimed_at.is_null() | (OutboxMessage.claimed_at < now - CLAIM_LEASE)))
+            .order_by(OutboxMessage.id).limit(limit)]

@@ -1,0 +1,68 @@
+"""Settings a municipality can change (deadlines, timeouts, limits), with the protocol's defaults.
+
+A setting is declared once here with its default; the admin changes it in the portal; every
+reader calls `get()` so views, jobs and reports use the same value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee
+
+from models import clock
+from models.base import BaseModel
+from models.db import write_transaction
+from models.i18n import N_
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: int
+    label: str
+    unit: str
+    minimum: int = 1
+    maximum: int = 10_000
+
+
+SPECS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in [
+        SettingSpec("session_idle_minutes", 30, N_("Uitloggen na zoveel minuten zonder activiteit"), N_("minuten"), 5, 240),
+        SettingSpec("session_max_hours", 12, N_("Maximale duur van een sessie"), N_("uren"), 1, 24),
+        SettingSpec("login_max_failures_account", 5, N_("Mislukte inlogpogingen per account voordat inloggen tijdelijk wordt geblokkeerd"), N_("pogingen"), 3, 100),
+        SettingSpec("login_max_failures_address", 20, N_("Mislukte inlogpogingen per internetadres voordat inloggen tijdelijk wordt geblokkeerd"), N_("pogingen"), 5, 1000),
+        SettingSpec("login_lockout_minutes", 15, N_("Duur van de tijdelijke blokkade"), N_("minuten"), 1, 1440),
+        SettingSpec("activation_link_hours", 72, N_("Geldigheid van een activatielink"), N_("uren"), 1, 336),
+    ]
+}
+
+
+class Setting(BaseModel):
+    key = peewee.CharField(max_length=64, primary_key=True)
+    value = peewee.IntegerField()
+    changed_at = peewee.DateTimeField(default=clock.utcnow)
+    changed_by = peewee.IntegerField(null=True)
+
+
+def get(key: str) -> int:
+    spec = SPECS[key]
+    row = Setting.get_or_none(Setting.key == key)
+    return spec.default if row is None else row.value
+
+
+def all_values() -> dict[str, int]:
+    stored = {row.key: row.value for row in Setting.select()}
+    return {key: stored.get(key, spec.default) for key, spec in SPECS.items()}
+
+
+def change(key: str, value: int, changed_by: int | None) -> None:
+    spec = SPECS[key]
+    if not spec.minimum <= value <= spec.maximum:
+        raise ValueError(key)
+    with write_transaction():
+        (Setting.insert(key=key, value=value, changed_at=clock.utcnow(), changed_by=changed_by)
+         .on_conflict(conflict_target=[Setting.key],
+                      update={Setting.value: value, Setting.changed_at: clock.utcnow(),
+                              Setting.changed_by: changed_by})
+         .execute())

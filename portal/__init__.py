@@ -1,0 +1,38 @@
+"""Veilig Bestuur: the web layer. `create_app()` builds the Flask app; every subsystem has init_app."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from models import clock, crypto
+from portal.config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    app.logger.setLevel(logging.INFO)
+
+    clock.configure(app.config["TIMEZONE"])
+    crypto.configure(app.config["CONTENT_KEY"])
+
+    from portal import admin, auth, cli, database, errors, home, i18n, mail, security, templating
+
+    database.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    mail.init_app(app)
+    templating.init_app(app)
+    auth.init_app(app)
+    home.init_app(app)
+    admin.init_app(app)
+    cli.init_app(app)
+
+    import jobs
+
+    jobs.init_app(app)
+    return app

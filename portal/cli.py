@@ -1,0 +1,92 @@
+"""Command line: `flask --app app <command>`."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app, url_for
+
+from models import accounts, audit, migrations
+from models.accounts import Role, User
+from models.db import db
+from models.schema import MODELS
+
+
+def _activation_url(token: str) -> str:
+    with current_app.test_request_context():
+        return current_app.config["BASE_URL"] + url_for("auth.one_time_link", token=token)
+
+
+@click.command("migrate")
+def migrate_command():
+    """Apply pending schema migrations."""
+    with db.connection_context():
+        done = migrations.apply_pending()
+    click.echo(f"Applied: {', '.join(done)}" if done else "The database is up to date.")
+
+
+@click.command("make-migration")
+@click.argument("name")
+@click.argument("tables", nargs=-1, required=True)
+@click.option("--description", default="new tables")
+def make_migration_command(name, tables, description):
+    """Freeze the DDL of new tables (model table names) into a new migration file."""
+    by_table = {model._meta.table_name: model for model in MODELS}
+    path = migrations.write_migration(name, [by_table[t] for t in tables], description)
+    click.echo(f"Wrote {path}")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Functioneel beheerder")
+def create_admin_command(email, name):
+    """Create an admin account and print its one-time activation link."""
+    with db.connection_context():
+        try:
+            user, token = accounts.invite(email, name, Role.ADMIN)
+        except accounts.EmailTaken:
+            click.echo(f"An account for {email} exists already.", err=True)
+            sys.exit(1)
+        audit.record("account_invited", object_type="user", object_id=user.id, detail="role=admin via cli")
+    click.echo(_activation_url(token))
+
+
+@click.command("verify-audit")
+def verify_audit_command():
+    """Check the audit trail's hash chain; name the first broken entry."""
+    with db.connection_context():
+        report = audit.verify_chain()
+    if report.intact:
+        click.echo(f"Audit trail intact: {report.checked} entries checked.")
+    else:
+        click.echo(f"Audit trail BROKEN at entry {report.first_broken_id} ({report.reason}); "
+                   f"{report.checked} entries before it are intact.", err=True)
+        sys.exit(2)
+
+
+@click.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Print the accounts as a JSON list.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when accounts exist already.")
+def demo_command(as_json, if_empty):
+    """Create a demo municipality: one account per role; prints e-mail, password and TOTP secret."""
+    from models.demo import create_demo_accounts
+
+    with db.connection_context():
+        if if_empty and User.select().exists():
+            if not as_json:
+                click.echo("Accounts exist already: no demo created.")
+            return
+        created = create_demo_accounts()
+    if as_json:
+        click.echo(json.dumps(created, indent=2))
+        return
+    click.echo("DEMO municipality 'Demodorp' — these accounts are for trying the portal only.")
+    click.echo("Add the TOTP secret to an authenticator app (or: python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\").")
+    for row in created:
+        click.echo(f"  {row['role']:<20} {row['email']:<36} {row['password']:<24} {row['totp_secret']}")
+
+
+def init_app(app):
+    for command in (migrate_command, make_migration_command, create_admin_command, verify_audit_command, demo_command):
+        app.cli.add_command(command)

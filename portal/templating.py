@@ -1,0 +1,25 @@
+"""Template helpers: dates in the municipality's time zone, labels from models/ translated."""
+from flask_babel import format_datetime, gettext
+
+from models import clock
+from models.accounts import ROLE_LABELS, Role
+
+
+def local_datetime(value, fmt="d MMMM yyyy, HH:mm"):
+    if value is None:
+        return ""
+    return format_datetime(clock.to_local(value), fmt)
+
+
+def role_label(role: str) -> str:
+    return gettext(ROLE_LABELS[Role(role)])
+
+
+def init_app(app):
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    # Labels declared in models/ with N_() are translated where they are shown.
+    app.jinja_env.filters["t"] = lambda text: gettext(text) if text else ""
+
+    @app.context_processor
+    def _globals():
+        return {"demo": app.config["DEMO"], "role_label": role_label}
