@@ -39,7 +39,6 @@ def database_from_url(url: str) -> peewee.Database:
             port=parsed.port,
             max_connections=int(options.pop("max_connections", 8)),
             stale_timeout=300,
-            autorollback=True,
             **options,
         )
     raise ValueError(f"Unsupported database URL scheme: {parsed.scheme!r}")

@@ -86,7 +86,7 @@ def init_app(app):
         if request.endpoint is None:
             return None  # 404/405 follow
         view = app.view_functions.get(request.endpoint)
-        if getattr(view, "is_public", False):
+        if request.endpoint == "static" or getattr(view, "is_public", False):
             return None
         if not current_user.is_authenticated:
             session.pop("_user_id", None)
@@ -104,7 +104,7 @@ def init_app(app):
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-        if current_user.is_authenticated or request.endpoint not in ("static",):
+        if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response

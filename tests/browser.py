@@ -1,0 +1,69 @@
+"""A real headless Chromium (Debian's package, driven by Playwright) against a live portal."""
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+ARTIFACTS = pathlib.Path(os.environ.get("PORTAL_TEST_ARTIFACTS", "test-artifacts"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def live_server(make_app):
+    app = make_app()
+    with LiveServer(app) as server:
+        app.config["BASE_URL"] = server.url
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: `make test` installs it (make browser).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("request", lambda request: problems.append(f"other host: {request.url}")
+            if not request.url.startswith(("http://127.0.0.1", "data:", "about:")) else None)
+    page.problems = problems
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> pathlib.Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

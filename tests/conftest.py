@@ -1,0 +1,230 @@
+"""Test fixtures: a real SQLite file per test, and a real PostgreSQL database when
+PORTAL_TEST_DATABASE_URL is set (every database test then runs on both); a real SMTP server
+(aiosmtpd); factory fixtures in the Indico style (`create_user` returns a callable)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pathlib
+import shutil
+import socket
+import tempfile
+import uuid
+from email import message_from_bytes, policy
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+_TMP = pathlib.Path(tempfile.mkdtemp(prefix="vb-tests-"))
+# Before anything imports the portal: keys, Huey storage and uploads go to a scratch folder.
+os.environ["PORTAL_INSTANCE_PATH"] = str(_TMP / "instance")
+os.environ["PORTAL_HUEY_URL"] = f"sqlite:///{_TMP / 'huey.db'}"
+os.environ.pop("PORTAL_DATABASE_URL", None)
+
+import peewee  # noqa: E402
+import pyotp  # noqa: E402
+from aiosmtpd.controller import Controller  # noqa: E402
+
+from models import clock, migrations  # noqa: E402
+from models.accounts import Role, User, hash_password, new_totp_secret  # noqa: E402
+from models.db import db, init_database  # noqa: E402
+from models.schema import MODELS  # noqa: E402
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+DEFAULT_PASSWORD = "lange-veilige-zin-voor-tests"
+
+
+# --- a real SMTP server ---------------------------------------------------------------------
+
+class Mailbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address):
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    with socket.socket() as probe:  # a free port for the SMTP server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    _, box = smtp_server
+    box.messages.clear()
+    return box
+
+
+# --- databases --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def sqlite_template():
+    """Migrate once into a template file; each test gets a fresh copy."""
+    path = _TMP / "template.db"
+    init_database(f"sqlite:///{path}")
+    with db.connection_context():
+        migrations.apply_pending()
+    db.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A scratch PostgreSQL database for this run, migrated once; dropped at the end."""
+    if not PG_URL:
+        pytest.skip("PORTAL_TEST_DATABASE_URL is not set")
+    admin = urlparse(PG_URL)
+    name = f"vb_test_{uuid.uuid4().hex[:10]}"
+    server = peewee.PostgresqlDatabase(admin.path.lstrip("/"), user=admin.username, password=admin.password,
+                                       host=admin.hostname, port=admin.port)
+    server.connect()
+    server.execute_sql(f'CREATE DATABASE "{name}"')
+    url = urlunparse(admin._replace(path=f"/{name}"))
+    init_database(url)
+    with db.connection_context():
+        migrations.apply_pending()
+    db.close_all() if hasattr(db.obj, "close_all") else None
+    yield url
+    db.obj.close_all()
+    server.execute_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server.close()
+
+
+def _truncate_postgres():
+    tables = ", ".join(f'"{m._meta.table_name}"' for m in MODELS)
+    db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "portal.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    init_database(url)
+    with db.connection_context():
+        _truncate_postgres()
+    return url
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def make_app(database_url, smtp_server, tmp_path):
+    """Build an app (several may share one database, like gunicorn workers)."""
+    controller, _ = smtp_server
+
+    def _make(**overrides):
+        from portal import create_app
+
+        config = {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "HUEY_IMMEDIATE": True,
+            "SMTP_HOST": controller.hostname,
+            "SMTP_PORT": controller.port,
+            "UPLOAD_PATH": str(tmp_path / "uploads"),
+            "BASE_URL": "http://portal.test",
+            "SERVER_NAME": None,
+            "WTF_CSRF_ENABLED": False,
+        }
+        config.update(overrides)
+        return create_app(config)
+
+    yield _make
+    import jobs
+
+    jobs.huey.immediate = False
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db_session(app):
+    """A database connection for direct use in a test (outside a request)."""
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        yield db
+        if not db.is_closed():
+            db.close()
+
+
+# --- factories --------------------------------------------------------------------------------
+
+@pytest.fixture
+def create_user(app):
+    counter = {"n": 0}
+
+    def _create(role: Role = Role.COUNCIL_MEMBER, *, email=None, name=None, password=DEFAULT_PASSWORD,
+                is_former=False, locale="nl", active=True):
+        counter["n"] += 1
+        with app.app_context():
+            user = User.create(
+                email=email or f"{role.value}{counter['n']}@gemeente-test.nl",
+                name=name or f"{role.value.replace('_', ' ').title()} {counter['n']}",
+                role=role.value, is_former=is_former, locale=locale,
+                password_hash=hash_password(password), totp_secret=new_totp_secret(),
+                is_active=active, activated_at=clock.utcnow(),
+            )
+            user.test_password = password
+            return user
+    return _create
+
+
+def fresh_code(user) -> str:
+    """A code not used yet: each login consumes one time step, so tests move on to the next."""
+    from models.accounts import User as U
+
+    stored = U.get_by_id(user.id)
+    totp = pyotp.TOTP(stored.totp_secret)
+    step = totp.timecode(clock.utcnow().replace(tzinfo=dt.timezone.utc))
+    # The current step, else the next (the previous one could fall out of the window mid-request).
+    for candidate in (step, step + 1):
+        if candidate > stored.totp_last_counter:
+            return totp.generate_otp(candidate)
+    raise AssertionError("no unused TOTP code left in the window: move the test clock on (see `clock`)")
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """Move the portal's clock: `clock_at(minutes=31)` puts it that far ahead of real time."""
+    def _move(**delta):
+        target = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(**delta)
+        monkeypatch.setattr(clock, "utcnow", lambda: target)
+        return target
+    return _move
+
+
+@pytest.fixture
+def login(app):
+    def _login(client, user, password=None, code=None):
+        with app.app_context():
+            db.connect(reuse_if_open=True)
+            code = code or fresh_code(user)
+        return client.post("/login", data={"email": user.email, "password": password or user.test_password,
+                                           "code": code}, follow_redirects=False)
+    return _login

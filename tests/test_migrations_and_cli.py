@@ -1,0 +1,62 @@
+"""Migrations build exactly the schema of the models; the command line does what README says."""
+import json
+
+import pyotp
+
+from models import migrations
+from models.db import db, is_sqlite
+from models.schema import MODELS
+
+
+def test_the_migrated_schema_matches_the_models(app, db_session):
+    for model in MODELS:
+        table = model._meta.table_name
+        columns = {c.name for c in db.get_columns(table)}
+        expected = {f.column_name for f in model._meta.sorted_fields}
+        assert columns == expected, table
+        indexed = {tuple(i.columns) for i in db.get_indexes(table)}
+        for field in model._meta.sorted_fields:
+            if field.index or field.unique:
+                assert (field.column_name,) in indexed, (table, field.name)
+
+
+def test_migrate_is_idempotent_and_the_app_never_creates_tables(app, db_session):
+    assert migrations.pending() == []
+    assert migrations.apply_pending() == []
+    result = app.test_cli_runner().invoke(args=["migrate"])
+    assert "up to date" in result.output
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app, db_session):
+    if not is_sqlite():
+        return
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_demo_prints_one_account_per_role_that_can_log_in(app, db_session):
+    result = app.test_cli_runner().invoke(args=["demo", "--json"])
+    accounts = json.loads(result.output)
+    assert {a["role"] for a in accounts} == {"council_member", "group_member", "alderman", "mayor", "clerk",
+                                             "deputy_clerk", "municipal_secretary", "security_officer",
+                                             "finance_officer", "admin"}
+    assert all(set(a) == {"email", "password", "totp_secret", "role"} for a in accounts)
+    db.close()
+    mayor = next(a for a in accounts if a["role"] == "mayor")
+    client = app.test_client()
+    response = client.post("/login", data={"email": mayor["email"], "password": mayor["password"],
+                                           "code": pyotp.TOTP(mayor["totp_secret"]).now()})
+    assert response.status_code == 302
+    assert "Welkom" in client.get("/").get_data(as_text=True)
+
+
+def test_create_admin_prints_a_working_activation_link(app, db_session):
+    result = app.test_cli_runner().invoke(args=["create-admin", "it@gemeente-test.nl"])
+    link = result.output.strip()
+    assert link.startswith("http://portal.test/link/")
+    db.close()
+    page = app.test_client().get(link.replace("http://portal.test", ""))
+    assert page.status_code == 200 and "Uw account activeren" in page.get_data(as_text=True)
+    again = app.test_cli_runner().invoke(args=["create-admin", "it@gemeente-test.nl"])
+    assert again.exit_code == 1
