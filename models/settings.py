@@ -33,6 +33,7 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("login_max_failures_account", 5, N_("Mislukte inlogpogingen per account voordat inloggen tijdelijk wordt geblokkeerd"), N_("pogingen"), 3, 100),
         SettingSpec("login_max_failures_address", 20, N_("Mislukte inlogpogingen per internetadres voordat inloggen tijdelijk wordt geblokkeerd"), N_("pogingen"), 5, 1000),
         SettingSpec("login_lockout_minutes", 15, N_("Duur van de tijdelijke blokkade"), N_("minuten"), 1, 1440),
+        SettingSpec("case_pickup_hours", 24, N_("Een nieuwe melding geldt als te laat opgepakt na"), N_("uren"), 1, 336),
         SettingSpec("activation_link_hours", 72, N_("Geldigheid van een activatielink"), N_("uren"), 1, 336),
     ]
 }

@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     clock.configure(app.config["TIMEZONE"])
     crypto.configure(app.config["CONTENT_KEY"])
 
-    from portal import admin, auth, cli, database, errors, home, i18n, mail, security, templating
+    from portal import admin, auth, cases, cli, database, errors, home, i18n, mail, reports, security, templating
 
     database.init_app(app)
     i18n.init_app(app)
@@ -30,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     home.init_app(app)
     admin.init_app(app)
+    reports.init_app(app)
+    cases.init_app(app)
     cli.init_app(app)
 
     import jobs

@@ -16,10 +16,15 @@ def role_label(role: str) -> str:
 
 
 def init_app(app):
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["local_datetime"] = local_datetime
     # Labels declared in models/ with N_() are translated where they are shown.
     app.jinja_env.filters["t"] = lambda text: gettext(text) if text else ""
 
     @app.context_processor
     def _globals():
-        return {"demo": app.config["DEMO"], "role_label": role_label}
+        from models import cases, scheme
+        from models.routing import HANDLER_ROLES
+
+        return {"demo": app.config["DEMO"], "role_label": role_label, "scheme": scheme, "cases_model": cases,
+                "is_handler": lambda user: user.role in {r.value for r in HANDLER_ROLES}}

@@ -1,5 +1,5 @@
 """The admin (functioneel beheerder): accounts and settings. Never case content."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from models import accounts, audit, settings
+from models import accounts, audit, routing, settings
 from models.accounts import Role, TokenPurpose, User
+from models.audit import AuditEntry
 from models.db import write_transaction
 from portal import mail
 from portal.admin.forms import ActionForm, InviteForm, RoleForm
@@ -140,6 +141,33 @@ def settings_page():
         flash(_("De instellingen zijn opgeslagen."), "success")
         return redirect(url_for("admin.settings_page"))
     return render_template("admin/settings.html", form=form)
+
+
+@bp.route("/routering", methods=["GET", "POST"])
+def routing_page():
+    if request.method == "POST":
+        try:
+            reporter_role = Role(request.form.get("reporter_role", ""))
+            handles = {Role(r) for r in request.form.getlist("handles")} & set(routing.HANDLER_ROLES)
+            informed = {Role(r) for r in request.form.getlist("informed")} & set(routing.HANDLER_ROLES)
+        except ValueError:
+            abort(400)
+        if reporter_role not in routing.DEFAULT_ROUTING:
+            abort(400)
+        if not handles:
+            flash(_("Kies minstens één rol die de melding behandelt. Anders komt een melding nergens terecht."), "error")
+        else:
+            with write_transaction():
+                before, after = routing.replace_rules(reporter_role, handles, informed)
+                if before != after:
+                    audit.record("routing_changed", actor_id=current_user.id, object_type="routing",
+                                 object_id=reporter_role.value, ip=client_ip(), detail=f"{before} -> {after}"[:255])
+            flash(_("De routering is opgeslagen. Dit geldt voor nieuwe meldingen."), "success")
+        return redirect(url_for("admin.routing_page"))
+    history = (AuditEntry.select().where(AuditEntry.action == "routing_changed")
+               .order_by(AuditEntry.id.desc()).limit(50))
+    return render_template("admin/routing.html", table=routing.current_table(), handler_roles=routing.HANDLER_ROLES,
+                           history=list(history), users={u.id: u for u in User.select()})
 
 
 def init_app(app):

@@ -1,0 +1,77 @@
+"""Who may see which case: decided here, in one place, for every list, page, download, export and
+job. A case someone may not see is treated exactly like a case that does not exist."""
+from __future__ import annotations
+
+from enum import IntEnum
+
+import peewee
+
+from models.accounts import Role, User
+from models.cases import Case, CaseAccess
+from models.routing import HANDLES, HANDLER_ROLES
+
+# Roles that never see case content, whatever the routing says.
+NO_CASE_CONTENT = {Role.ADMIN.value, Role.FINANCE_OFFICER.value}
+
+
+class Access(IntEnum):
+    NONE = 0
+    REPORTER = 1   # the office holder concerned, or who filed it: the report, messages, status
+    INFORMED = 2   # informed by the routing or granted by a handler: everything, incl. internal notes
+    HANDLER = 3    # handles it: also status, assignment and access of others
+
+
+def _live(query):
+    return query.where(CaseAccess.revoked_at.is_null())
+
+
+def case_access(user: User | None, case: Case) -> Access:
+    if user is None or not user.is_active or user.role in NO_CASE_CONTENT:
+        return Access.NONE
+    level = Access.NONE
+    if case.filed_by_id == user.id or case.reporter_id == user.id:
+        level = Access.REPORTER
+    if case.reporter_id == user.id:
+        return level  # nobody handles (or is informed of) a case about themselves
+    rows = _live(CaseAccess.select(CaseAccess.kind).where(
+        (CaseAccess.case == case.id)
+        & ((CaseAccess.role == user.role) | (CaseAccess.user == user.id))))
+    for row in rows:
+        level = max(level, Access.HANDLER if row.kind == HANDLES else Access.INFORMED)
+    return level
+
+
+def inbox_condition(user: User) -> peewee.Expression:
+    """The cases a person sees in their inbox (as handler, informed or granted) — the same rule as
+    case_access, as a condition for a query with pagination and filters."""
+    if not user.is_active or user.role in NO_CASE_CONTENT:
+        return Case.id.is_null()  # never true
+    routed = _live(CaseAccess.select(CaseAccess.case).where(
+        (CaseAccess.role == user.role) | (CaseAccess.user == user.id)))
+    return (Case.reporter != user.id) & Case.id.in_(routed)
+
+
+def own_cases_condition(user: User) -> peewee.Expression:
+    """Cases about this person, or filed by them on someone's behalf."""
+    if not user.is_active or user.role in NO_CASE_CONTENT:
+        return Case.id.is_null()
+    return (Case.reporter == user.id) | (Case.filed_by == user.id)
+
+
+def handled_by_condition(case_id: int):
+    """People who handle a case (for notifications and assignment)."""
+    roles = _live(CaseAccess.select(CaseAccess.role).where(
+        (CaseAccess.case == case_id) & (CaseAccess.kind == HANDLES) & CaseAccess.role.is_null(False)))
+    return User.role.in_(roles)
+
+
+def people_with_access(case: Case) -> list[tuple[User, Access]]:
+    """Everyone who may see the case beyond its reporter, with their level (notifications)."""
+    candidates = User.select().where((User.is_active == True) & (User.id != case.reporter_id)  # noqa: E712
+                                     & User.role.not_in(NO_CASE_CONTENT))
+    return [(person, level) for person in candidates
+            if (level := case_access(person, case)) >= Access.INFORMED]
+
+
+def may_be_granted(person: User) -> bool:
+    return person.is_active and person.role in {r.value for r in HANDLER_ROLES}

@@ -1,0 +1,249 @@
+"""The handlers' side: the role-based inbox and the case page. Visibility comes from
+models.visibility only; a case someone may not see answers 404, like one that does not exist."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models import audit, cases, clock, evidence, scheme, settings
+from models.accounts import User
+from models.cases import Case, CaseAccess, CaseEvent, EventKind, Evidence, Status
+from models.db import write_transaction
+from models.visibility import Access, case_access, inbox_condition, may_be_granted, people_with_access
+from portal import notify
+from portal.cases.forms import AssignForm, ConvertForm, GrantForm, InboxFilter, MessageForm, NoteForm, StatusForm
+from portal.security import client_ip
+
+bp = Blueprint("cases", __name__)
+PAGE_SIZE = 50
+SEVERITY_ORDER = {c.value: i for i, c in enumerate(scheme.SEVERITY)}
+
+
+def overdue_condition():
+    """New cases nobody picked up in time (setting `case_pickup_hours`)."""
+    cutoff = clock.utcnow() - dt.timedelta(hours=settings.get("case_pickup_hours"))
+    return (Case.status == Status.NEW.value) & (Case.created_at < cutoff)
+
+
+@bp.route("/zaken")
+def inbox():
+    form = InboxFilter(request.args)
+    query = Case.select(Case, User).join(User, on=(Case.reporter == User.id)).where(inbox_condition(current_user))
+    if form.validate():
+        if form.status.data == "all":
+            pass
+        elif form.status.data:
+            query = query.where(Case.status == form.status.data)
+        else:
+            query = query.where(Case.status != Status.CLOSED.value)
+        if form.behaviour_class.data:
+            query = query.where(Case.behaviour_class == form.behaviour_class.data)
+        if form.date_from.data:
+            query = query.where(Case.created_at >= clock.to_utc(dt.datetime.combine(form.date_from.data, dt.time())))
+        if form.date_to.data:
+            query = query.where(Case.created_at < clock.to_utc(dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time())))
+        if form.scope.data == "mine":
+            query = query.where(Case.assigned_to == current_user.id)
+        elif form.scope.data == "overdue":
+            query = query.where(overdue_condition())
+    if form.sort.data == "oldest":
+        query = query.order_by(Case.created_at, Case.id)
+    elif form.sort.data == "severity":
+        from peewee import Case as SqlCase
+
+        rank = SqlCase(Case.behaviour_class, [(key, -value) for key, value in SEVERITY_ORDER.items()], 1)
+        query = query.order_by(rank, Case.created_at.desc())
+    else:
+        query = query.order_by(Case.created_at.desc(), Case.id.desc())
+    total = query.count()
+    page = max(request.args.get("pagina", 1, type=int), 1)
+    rows = list(query.paginate(page, PAGE_SIZE))
+    overdue_ids = {c.id for c in Case.select(Case.id).where(inbox_condition(current_user) & overdue_condition())}
+    audit.record("inbox_viewed", actor_id=current_user.id, ip=client_ip())
+    args = {k: v for k, v in request.args.items() if k != "pagina"}
+    return render_template("cases/inbox.html", form=form, cases=rows, total=total, page=page,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), overdue_ids=overdue_ids, args=args)
+
+
+def _case(reference: str, minimum: Access = Access.INFORMED) -> tuple[Case, Access]:
+    case = Case.get_or_none(Case.reference == reference)
+    level = case_access(current_user, case) if case else Access.NONE
+    if case is None or level < minimum:
+        abort(404)
+    return case, level
+
+
+def _handlers_for(case: Case) -> list[User]:
+    return [person for person, level in people_with_access(case) if level == Access.HANDLER]
+
+
+@bp.route("/zaken/<reference>")
+def case_page(reference):
+    case, level = _case(reference, Access.REPORTER)
+    if level == Access.REPORTER:
+        return redirect(url_for("reports.own_case", reference=reference))
+    audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
+    status_form = StatusForm(status=case.status)
+    status_form.status.choices = [(s.value, _(cases.STATUS_LABELS[s])) for s in cases.TRANSITIONS[Status(case.status)]]
+    assign_form = AssignForm(handler=case.assigned_to_id or 0)
+    assign_form.handler.choices = [(0, _("Niemand"))] + [(u.id, u.name) for u in _handlers_for(case)]
+    grant_form = GrantForm()
+    already = {person.id for person, _level in people_with_access(case)}
+    grant_form.person.choices = [(u.id, u.name) for u in User.select().order_by(User.name)
+                                 if may_be_granted(u) and u.id not in already and u.id != case.reporter_id]
+    grants = list(CaseAccess.select().where((CaseAccess.case == case.id) & CaseAccess.user.is_null(False)
+                                            & CaseAccess.revoked_at.is_null()))
+    return render_template(
+        "cases/case.html", case=case, level=level, Access=Access,
+        events=list(case.events.order_by(CaseEvent.at, CaseEvent.id)), users={u.id: u for u in User.select()},
+        evidence=list(case.evidence.order_by(Evidence.uploaded_at)), entries=list(case.online_entries),
+        status_form=status_form, assign_form=assign_form, note_form=NoteForm(), message_form=MessageForm(),
+        grant_form=grant_form, convert_form=ConvertForm(), grants=grants,
+        routed=list(CaseAccess.select().where((CaseAccess.case == case.id) & CaseAccess.role.is_null(False))),
+        advice=_advice(case))
+
+
+def _advice(case: Case):
+    if not case.behaviour_class:
+        return None
+    behaviour_class, advice = scheme.BehaviourClass(case.behaviour_class), scheme.Advice(case.advice)
+    return {"class_label": scheme.CLASS_LABELS[behaviour_class], "advice_label": scheme.ADVICE_LABELS[advice],
+            "explanation": scheme.advice_explanation(behaviour_class, advice)}
+
+
+def _back(case: Case):
+    return redirect(url_for("cases.case_page", reference=case.reference))
+
+
+@bp.route("/zaken/<reference>/status", methods=["POST"])
+def change_status(reference):
+    case, _level = _case(reference, Access.HANDLER)
+    form = StatusForm()
+    form.status.choices = [(s.value, s.value) for s in cases.TRANSITIONS[Status(case.status)]]
+    if not form.validate_on_submit():
+        flash(_("Deze status kan nu niet worden gekozen."), "error")
+        return _back(case)
+    with write_transaction():
+        before = case.status
+        cases.change_status(case, Status(form.status.data), current_user)
+        audit.record("case_status_changed", actor_id=current_user.id, object_type="case", object_id=case.id,
+                     ip=client_ip(), detail=f"{before}->{case.status}")
+    flash(_("De status is gewijzigd."), "success")
+    return _back(case)
+
+
+@bp.route("/zaken/<reference>/toewijzen", methods=["POST"])
+def assign(reference):
+    case, _level = _case(reference, Access.HANDLER)
+    form = AssignForm()
+    handlers = {u.id: u for u in _handlers_for(case)}
+    form.handler.choices = [(0, "")] + [(i, "") for i in handlers]
+    if not form.validate_on_submit():
+        abort(400)
+    with write_transaction():
+        cases.assign(case, handlers.get(form.handler.data), current_user)
+        audit.record("case_assigned", actor_id=current_user.id, object_type="case", object_id=case.id,
+                     ip=client_ip(), detail=str(form.handler.data or ""))
+    flash(_("De toewijzing is opgeslagen."), "success")
+    return _back(case)
+
+
+@bp.route("/zaken/<reference>/notitie", methods=["POST"])
+def add_note(reference):
+    case, _level = _case(reference, Access.INFORMED)
+    form = NoteForm()
+    if form.validate_on_submit():
+        with write_transaction():
+            cases.add_event(case, current_user, EventKind.NOTE, body=form.body.data)
+            audit.record("case_note_added", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
+        flash(_("De notitie is opgeslagen."), "success")
+    else:
+        flash(_("Schrijf eerst een notitie."), "error")
+    return _back(case)
+
+
+@bp.route("/zaken/<reference>/bericht", methods=["POST"])
+def message_reporter(reference):
+    case, _level = _case(reference, Access.HANDLER)
+    form = MessageForm()
+    if form.validate_on_submit():
+        with write_transaction():
+            cases.add_event(case, current_user, EventKind.MESSAGE_TO_REPORTER, body=form.body.data)
+            audit.record("case_message_sent", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
+            notify.message_to_reporter(case)
+        flash(_("Het bericht is verstuurd. De melder krijgt een e-mail zonder de inhoud."), "success")
+    else:
+        flash(_("Schrijf eerst een bericht."), "error")
+    return _back(case)
+
+
+@bp.route("/zaken/<reference>/toegang", methods=["POST"])
+def grant(reference):
+    case, _level = _case(reference, Access.HANDLER)
+    form = GrantForm()
+    candidates = {u.id: u for u in User.select() if may_be_granted(u) and u.id != case.reporter_id}
+    form.person.choices = [(i, "") for i in candidates]
+    if not form.validate_on_submit():
+        abort(400)
+    person = candidates[form.person.data]
+    with write_transaction():
+        cases.grant_access(case, person, current_user)
+        audit.record("case_access_granted", actor_id=current_user.id, object_type="case", object_id=case.id,
+                     ip=client_ip(), detail=f"user={person.id}")
+        notify.access_granted(case, person)
+    flash(_("%(name)s heeft nu toegang tot deze melding.", name=person.name), "success")
+    return _back(case)
+
+
+@bp.route("/zaken/<reference>/toegang/<int:grant_id>/intrekken", methods=["POST"])
+def revoke(reference, grant_id):
+    case, _level = _case(reference, Access.HANDLER)
+    row = CaseAccess.get_or_none((CaseAccess.id == grant_id) & (CaseAccess.case == case.id)
+                                 & CaseAccess.user.is_null(False) & CaseAccess.revoked_at.is_null())
+    if row is None:
+        abort(404)
+    with write_transaction():
+        cases.revoke_access(row, current_user)
+        audit.record("case_access_revoked", actor_id=current_user.id, object_type="case", object_id=case.id,
+                     ip=client_ip(), detail=f"user={row.user_id}")
+    flash(_("De toegang is ingetrokken."), "success")
+    return _back(case)
+
+
+@bp.route("/zaken/<reference>/omzetten", methods=["POST"])
+def convert(reference):
+    case, _level = _case(reference, Access.HANDLER)
+    form = ConvertForm()
+    if not form.validate_on_submit():
+        flash(_("Kies minstens één gedraging om het overleg om te zetten in een melding."), "error")
+        return _back(case)
+    with write_transaction():
+        cases.convert_to_report(case, form.behaviours.data, current_user)
+        audit.record("case_converted", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
+    flash(_("Het overleg is nu een melding."), "success")
+    return _back(case)
+
+
+@bp.route("/bewijs/<int:evidence_id>")
+def download_evidence(evidence_id):
+    """Evidence is served only after the visibility check, always as a download (never shown as a
+    page), and every download is audited."""
+    item = Evidence.get_or_none(Evidence.id == evidence_id)
+    if item is None or item.case_id is None or case_access(current_user, item.case) < Access.REPORTER:
+        abort(404)
+    data = evidence.read(current_app.config["UPLOAD_PATH"], item.storage_name)
+    audit.record("evidence_downloaded", actor_id=current_user.id, object_type="evidence", object_id=item.id,
+                 ip=client_ip(), detail=f"case={item.case_id}")
+    safe_name = "".join(ch for ch in item.filename if ch.isalnum() or ch in "._- ")[:100] or "bewijs"
+    return Response(data, mimetype=item.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{safe_name}"',
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "X-Content-Type-Options": "nosniff",
+    })
+
+
+def init_app(app):
+    app.register_blueprint(bp)

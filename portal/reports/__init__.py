@@ -1,0 +1,339 @@
+"""The office holder's side: report an incident step by step, ask for a consultation when in doubt,
+see one's own cases and add information later. Handlers can file on someone's behalf."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models import audit, clock, scheme
+from models.accounts import OFFICE_HOLDER_ROLES, Role, User
+from models import evidence as evidence_store
+from models.cases import (REPORTER_VISIBLE_EVENTS, AlreadySubmitted, Case, CaseEvent, CaseKind, Draft, EventKind,
+                          Evidence, OnlineEntry, new_draft, save_draft_values, submit_draft)
+from models.db import write_transaction
+from models.visibility import Access, case_access, own_cases_condition
+from portal import notify
+from portal.evidence_upload import store_files
+from portal.reports.forms import (STEPS, AddInformationForm, ConsultationForm, OnBehalfForm)
+from portal.security import client_ip
+from portal.templating import role_label
+
+bp = Blueprint("reports", __name__)
+
+# Who may file a report for an office holder (§6.1: taken by phone, for example).
+ON_BEHALF_ROLES = {Role.CLERK.value, Role.DEPUTY_CLERK.value, Role.MUNICIPAL_SECRETARY.value, Role.SECURITY_OFFICER.value}
+STEP_NAMES = [name for name, _title, _form in STEPS]
+
+
+def _may_report() -> bool:
+    return current_user.is_office_holder or current_user.role in ON_BEHALF_ROLES
+
+
+@bp.before_request
+def _reporters_only():
+    if not _may_report():
+        abort(403)
+
+
+@bp.route("/melden", methods=["GET", "POST"])
+def start():
+    on_behalf = None
+    if current_user.role in ON_BEHALF_ROLES:
+        on_behalf = OnBehalfForm()
+        on_behalf.reporter.choices = [(u.id, f"{u.name} ({_role(u)})") for u in User.select().where(
+            User.role.in_([r.value for r in OFFICE_HOLDER_ROLES]) & (User.is_active == True)).order_by(User.name)]  # noqa: E712
+    if request.method == "POST":
+        kind = CaseKind(request.form.get("kind", "report"))
+        reporter = current_user
+        if on_behalf is not None:
+            if not on_behalf.validate_on_submit():
+                return render_template("reports/start.html", on_behalf=on_behalf, drafts=_open_drafts())
+            reporter = User.get_by_id(on_behalf.reporter.data)
+        elif not current_user.is_office_holder:
+            abort(403)
+        draft = new_draft(current_user, kind, reporter)
+        if kind == CaseKind.CONSULTATION:
+            return redirect(url_for("reports.consultation", token=draft.token))
+        return redirect(url_for("reports.step", token=draft.token, name=STEP_NAMES[0]))
+    return render_template("reports/start.html", on_behalf=on_behalf, drafts=_open_drafts())
+
+
+def _role(user):
+    return role_label(user.role)
+
+
+def _open_drafts():
+    return list(Draft.select().where((Draft.owner == current_user.id) & Draft.case.is_null())
+                .order_by(Draft.updated_at.desc()).limit(10))
+
+
+def _draft(token: str) -> Draft:
+    draft = Draft.get_or_none((Draft.token == token) & (Draft.owner == current_user.id))
+    if draft is None:
+        abort(404)
+    return draft
+
+
+# --- the report, step by step -------------------------------------------------------------
+
+def _form_values(form) -> dict:
+    """What a step's form holds, as JSON-safe values for the draft (files excluded)."""
+    values = {}
+    for field in form:
+        if field.type in ("CSRFTokenField", "MultipleFileField", "SubmitField"):
+            continue
+        value = field.data
+        if isinstance(value, (dt.date, dt.time)):
+            value = value.isoformat()
+        values[field.name] = value
+    return values
+
+
+def _raw_values(form) -> dict:
+    """What the person typed, also when it is not valid yet (so nothing is lost)."""
+    values = {}
+    for field in form:
+        if field.type in ("CSRFTokenField", "MultipleFileField"):
+            continue
+        if field.type in ("MultiCheckboxField",):
+            values[field.name] = request.form.getlist(field.name)
+        elif field.type == "BooleanField":
+            values[field.name] = field.name in request.form
+        else:
+            values[field.name] = request.form.get(field.name)
+    return values
+
+
+def _form_for(step_index: int, draft: Draft, formdata=True):
+    name, title, form_class = STEPS[step_index]
+    stored = draft.values
+    if formdata and request.method == "POST":
+        return form_class()
+    form = form_class(formdata=None)
+    for field in form:
+        if field.name in stored and stored[field.name] not in (None, ""):
+            raw = stored[field.name]
+            try:
+                if field.type == "DateField":
+                    raw = dt.date.fromisoformat(raw)
+                elif field.type == "TimeField":
+                    raw = dt.time.fromisoformat(raw)
+            except (TypeError, ValueError):
+                continue
+            field.data = raw
+    return form
+
+
+def _advice(draft: Draft):
+    values = draft.values
+    behaviour_class = scheme.classify(values.get("behaviours") or [])
+    if behaviour_class is None:
+        return None
+    after = values.get("after_addressed")
+    advice = scheme.reporting_advice(behaviour_class, scheme.AfterAddressed(after) if after in {a.value for a in scheme.AfterAddressed} else None,
+                                     values.get("recurring") == "yes")
+    return {"class": behaviour_class, "class_label": scheme.CLASS_LABELS[behaviour_class],
+            "advice": advice, "advice_label": scheme.ADVICE_LABELS[advice],
+            "explanation": scheme.advice_explanation(behaviour_class, advice)}
+
+
+@bp.route("/melden/<token>/<name>", methods=["GET", "POST"])
+def step(token, name):
+    draft = _draft(token)
+    if draft.case_id:
+        return redirect(url_for("reports.own_case", reference=draft.case.reference, nieuw=1))
+    if name not in STEP_NAMES:
+        abort(404)
+    index = STEP_NAMES.index(name)
+    form = _form_for(index, draft)
+    if request.method == "POST":
+        going_back = "terug" in request.form
+        valid = form.validate_on_submit()
+        done = set(draft.values.get("_done", []))
+        done = done | {name} if valid else done - {name}
+        with write_transaction():
+            save_draft_values(draft, {**(_form_values(form) if valid else _raw_values(form)), "_done": sorted(done)})
+            if "files" in form._fields:
+                store_files(form.files, current_user.id, draft=draft)
+        files_ok = not ("files" in form._fields and form.files.errors)
+        if going_back:
+            return redirect(url_for("reports.step", token=token, name=STEP_NAMES[max(index - 1, 0)]))
+        if valid and files_ok:
+            if index + 1 < len(STEPS):
+                return redirect(url_for("reports.step", token=token, name=STEP_NAMES[index + 1]))
+            return _submit(draft)
+    return render_template("reports/step.html", form=form, draft=draft, index=index, steps=STEPS,
+                           advice=_advice(draft) if index > 0 else None,
+                           summary=_case_values(draft.values) if index == len(STEPS) - 1 else None,
+                           evidence=list(draft.evidence) if name == "bewijs" else [])
+
+
+@bp.route("/melden/<token>/bewijs/<int:evidence_id>/verwijderen", methods=["POST"])
+def remove_draft_evidence(token, evidence_id):
+    draft = _draft(token)
+    item = Evidence.get_or_none((Evidence.id == evidence_id) & (Evidence.draft == draft.id) & Evidence.case.is_null())
+    if item is None:
+        abort(404)
+    with write_transaction():
+        item.delete_instance()
+    evidence_store.shred(current_app.config["UPLOAD_PATH"], item.storage_name)
+    return redirect(url_for("reports.step", token=token, name="bewijs"))
+
+
+def _local_to_utc(date_text, time_text):
+    if not date_text:
+        return None
+    moment = dt.datetime.combine(dt.date.fromisoformat(date_text),
+                                 dt.time.fromisoformat(time_text) if time_text else dt.time(0, 0))
+    return clock.to_utc(moment)
+
+
+def _case_values(values: dict) -> dict:
+    """The draft's form values as the case's typed fields."""
+    yes = lambda key: values.get(key) == "yes"  # noqa: E731
+    return {
+        "behaviours": values.get("behaviours") or [],
+        "after_addressed": values.get("after_addressed"),
+        "recurring": yes("recurring"),
+        "target": values.get("target"),
+        "occurred_at": _local_to_utc(values.get("occurred_date"), values.get("occurred_time")),
+        "channel": values.get("channel"),
+        "location": values.get("location"),
+        "narrative": values.get("narrative"),
+        "platform": values.get("platform"),
+        "sender_account": values.get("sender_account"),
+        "urls": values.get("urls"),
+        "message_at": _local_to_utc(values.get("message_date"), values.get("message_time")),
+        "reported_to_platform": yes("reported_to_platform"),
+        "perpetrator_known": yes("perpetrator_known"),
+        "perpetrator_name": values.get("perpetrator_name"),
+        "perpetrator_birth_date": values.get("perpetrator_birth_date"),
+        "perpetrator_address": values.get("perpetrator_address"),
+        "perpetrator_description": values.get("perpetrator_description"),
+        "perpetrator_acts_for": values.get("perpetrator_acts_for"),
+        "perpetrator_organisation": values.get("perpetrator_organisation"),
+        "meeting_disrupted": bool(values.get("meeting_disrupted")),
+        "meeting_orders_out": values.get("meeting_orders_out") or 0,
+        "livestream_stopped": bool(values.get("livestream_stopped")),
+        "injury_physical": bool(values.get("injury_physical")),
+        "injury_mental": bool(values.get("injury_mental")),
+        "hospital_admission": bool(values.get("hospital_admission")),
+        "property_damage": bool(values.get("property_damage")),
+        "extra_costs": bool(values.get("extra_costs")),
+        "consent_police_report": yes("consent_police_report"),
+        "consent_inform_others": yes("consent_inform_others"),
+    }
+
+
+def _first_incomplete_step(draft: Draft) -> str | None:
+    """The first step not yet completed with valid answers (each step records itself as done)."""
+    done = set(draft.values.get("_done", []))
+    return next((name for name in STEP_NAMES if name not in done), None)
+
+
+def _submit(draft: Draft):
+    missing = _first_incomplete_step(draft)
+    if missing:
+        return redirect(url_for("reports.step", token=draft.token, name=missing))
+    try:
+        with write_transaction():
+            case = submit_draft(draft.id, _case_values(draft.values))
+            audit.record("case_submitted", actor_id=current_user.id, object_type="case", object_id=case.id,
+                         ip=client_ip(), detail="on_behalf" if case.filed_by_id != case.reporter_id else "")
+            notify.new_case(case)
+    except AlreadySubmitted as already:
+        case = already.case
+    return redirect(url_for("reports.own_case", reference=case.reference, nieuw=1))
+
+
+# --- consultation (§6.1: in doubt) ------------------------------------------------------------
+
+@bp.route("/overleg/<token>", methods=["GET", "POST"])
+def consultation(token):
+    draft = _draft(token)
+    if draft.case_id:
+        return redirect(url_for("reports.own_case", reference=draft.case.reference, nieuw=1))
+    form = ConsultationForm()
+    if form.validate_on_submit():
+        values = {"narrative": form.question.data, "channel": form.channel.data or None,
+                  "occurred_at": _local_to_utc(form.occurred_date.data.isoformat() if form.occurred_date.data else None, None)}
+        try:
+            with write_transaction():
+                case = submit_draft(draft.id, values)
+                audit.record("consultation_submitted", actor_id=current_user.id, object_type="case",
+                             object_id=case.id, ip=client_ip())
+                notify.new_case(case)
+        except AlreadySubmitted as already:
+            case = already.case
+        return redirect(url_for("reports.own_case", reference=case.reference, nieuw=1))
+    return render_template("reports/consultation.html", form=form, draft=draft)
+
+
+# --- my cases -------------------------------------------------------------------------------
+
+@bp.route("/mijn-meldingen")
+def own_cases():
+    rows = list(Case.select().where(own_cases_condition(current_user)).order_by(Case.created_at.desc()))
+    audit.record("own_cases_viewed", actor_id=current_user.id, ip=client_ip())
+    return render_template("reports/own_cases.html", cases=rows, drafts=_open_drafts())
+
+
+def _own_case(reference: str) -> Case:
+    case = Case.get_or_none(Case.reference == reference)
+    if case is None or case_access(current_user, case) < Access.REPORTER:
+        abort(404)
+    return case
+
+
+@bp.route("/mijn-meldingen/<reference>", methods=["GET", "POST"])
+def own_case(reference):
+    case = _own_case(reference)
+    form = AddInformationForm()
+    if form.validate_on_submit():
+        with write_transaction():
+            entry = None
+            if form.platform.data or form.sender_account.data or form.urls.data:
+                entry = OnlineEntry.create(
+                    case=case, platform=form.platform.data or "", sender_account=form.sender_account.data or None,
+                    urls=form.urls.data or None,
+                    message_at=_local_to_utc(form.message_date.data.isoformat() if form.message_date.data else None,
+                                             form.message_time.data.isoformat() if form.message_time.data else None),
+                    reported_to_platform=form.reported_to_platform.data, added_by=current_user.id)
+                CaseEvent.create(case=case, actor=current_user.id, kind=EventKind.ONLINE_ENTRY.value, detail=str(entry.id))
+            stored = store_files(form.files, current_user.id, case=case, online_entry=entry)
+            for item in stored:
+                CaseEvent.create(case=case, actor=current_user.id, kind=EventKind.EVIDENCE.value, detail=str(item.id))
+            if form.message.data:
+                CaseEvent.create(case=case, actor=current_user.id, kind=EventKind.MESSAGE_FROM_REPORTER.value,
+                                 body=form.message.data)
+            changed = bool(entry or stored or form.message.data)
+            if changed:
+                audit.record("case_information_added", actor_id=current_user.id, object_type="case",
+                             object_id=case.id, ip=client_ip())
+                notify.case_updated(case)
+        if not form.files.errors:
+            return redirect(url_for("reports.own_case", reference=reference, toegevoegd=1 if changed else None))
+    audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip(),
+                 detail="as_reporter")
+    events = [e for e in case.events.order_by(CaseEvent.at, CaseEvent.id)
+              if EventKind(e.kind) in REPORTER_VISIBLE_EVENTS]
+    return render_template("reports/own_case.html", case=case, form=form, events=events,
+                           advice=_case_advice(case), just_submitted=request.args.get("nieuw"),
+                           added=request.args.get("toegevoegd"))
+
+
+def _case_advice(case: Case):
+    if not case.behaviour_class:
+        return None
+    behaviour_class = scheme.BehaviourClass(case.behaviour_class)
+    advice = scheme.Advice(case.advice)
+    return {"class": behaviour_class, "class_label": scheme.CLASS_LABELS[behaviour_class],
+            "advice": advice, "advice_label": scheme.ADVICE_LABELS[advice],
+            "explanation": scheme.advice_explanation(behaviour_class, advice)}
+
+
+def init_app(app):
+    app.register_blueprint(bp)
