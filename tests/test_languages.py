@@ -19,7 +19,7 @@ def test_the_login_page_is_dutch_by_default_and_english_on_request(client):
     assert '<html lang="nl">' in dutch and "Inloggen" in dutch
     client.post("/taal", data={"lang-language": "en", "next": "/login"})
     english = client.get("/login").get_data(as_text=True)
-    assert '<html lang="en">' in english and "Log in" in english and "Inloggen" not in english
+    assert '<html lang="en">' in english and "Sign in" in english and "Inloggen" not in english
 
 
 def test_a_person_s_choice_is_kept_with_their_account(app, client, create_user, login):
