@@ -43,6 +43,7 @@ STATUS_LABELS = {
 }
 
 # The workflow: forward step by step (skipping is allowed), and a closed case can be reopened.
+# `next_statuses` gives them in workflow order.
 TRANSITIONS = {
     Status.NEW: {Status.IN_PROGRESS, Status.MEASURES, Status.AFTERCARE, Status.CLOSED},
     Status.IN_PROGRESS: {Status.MEASURES, Status.AFTERCARE, Status.CLOSED},
@@ -50,6 +51,10 @@ TRANSITIONS = {
     Status.AFTERCARE: {Status.IN_PROGRESS, Status.MEASURES, Status.CLOSED},
     Status.CLOSED: {Status.IN_PROGRESS},  # reopen
 }
+
+
+def next_statuses(current: Status) -> list[Status]:
+    return [status for status in Status if status in TRANSITIONS[current]]
 
 
 class Channel(str, Enum):
@@ -125,6 +130,7 @@ class Case(BaseModel):
     advice = peewee.CharField(max_length=16, null=True)
     target = peewee.CharField(max_length=16, null=True)
     occurred_at = peewee.DateTimeField(null=True, index=True)
+    occurred_time_known = peewee.BooleanField(default=False)  # only a date given: show no time
     channel = peewee.CharField(max_length=16, null=True)
     location = EncryptedTextField(null=True)
     narrative = EncryptedTextField(null=True)
@@ -312,6 +318,7 @@ def submit_draft(draft_id: int, values: dict) -> Case:
             behaviours=",".join(codes), after_addressed=after, recurring=recurring,
             advice=scheme.reporting_advice(behaviour_class, after_enum, recurring).value if behaviour_class else None,
             target=values.get("target"), occurred_at=values.get("occurred_at"),
+            occurred_time_known=bool(values.get("occurred_time_known")),
             channel=values.get("channel"), location=values.get("location") or None,
             narrative=values.get("narrative") or None, platform=values.get("platform") or None,
             perpetrator_known=bool(values.get("perpetrator_known")),

@@ -276,3 +276,6 @@ def file_report():
         assert match, response.headers["Location"]
         return match.group(1)
     return _file
+
+
+from tests.browser import browser, live_server, page  # noqa: E402,F401  (browser fixtures, defined once)

@@ -3,7 +3,7 @@ import pyotp
 import pytest
 
 from models.db import db
-from tests.browser import browser, live_server, page, screenshot  # noqa: F401  (fixtures)
+from tests.browser import screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -87,7 +87,7 @@ def case_page(reference):
         return redirect(url_for("reports.own_case", reference=reference))
     audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
     status_form = StatusForm(status=case.status)
-    status_form.status.choices = [(s.value, _(cases.STATUS_LABELS[s])) for s in cases.TRANSITIONS[Status(case.status)]]
+    status_form.status.choices = [(s.value, _(cases.STATUS_LABELS[s])) for s in cases.next_statuses(Status(case.status))]
     assign_form = AssignForm(handler=case.assigned_to_id or 0)
     assign_form.handler.choices = [(0, _("Niemand"))] + [(u.id, u.name) for u in _handlers_for(case)]
     grant_form = GrantForm()

@@ -200,6 +200,7 @@ def _case_values(values: dict) -> dict:
         "recurring": yes("recurring"),
         "target": values.get("target"),
         "occurred_at": _local_to_utc(values.get("occurred_date"), values.get("occurred_time")),
+        "occurred_time_known": bool(values.get("occurred_time")),
         "channel": values.get("channel"),
         "location": values.get("location"),
         "narrative": values.get("narrative"),
