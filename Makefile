@@ -27,16 +27,16 @@ test: install translations browser
 
 install: $(VENV)/.installed
 
+# The portal runs from this folder (no install of the project itself into the venv).
 $(VENV)/.installed: requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.lock
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 ## Compile the translations (English; Dutch is the source language).
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d portal/translations -q
+	$(BIN)/pybabel compile -d portal/translations -q
 
 ## Extract the strings to translate and merge them into the English catalogue.
 extract-messages: install
