@@ -36,7 +36,7 @@ $(VENV)/.installed: requirements-dev.lock pyproject.toml
 
 ## Compile the translations (English; Dutch is the source language).
 translations: install
-	$(BIN)/pybabel compile -d portal/translations -q
+	$(BIN)/pybabel compile -d portal/translations --statistics
 
 ## Extract the strings to translate and merge them into the English catalogue.
 extract-messages: install
