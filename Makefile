@@ -16,9 +16,11 @@ run: install translations
 	  umask 077 && PORTAL_DEMO=1 $(BIN)/flask --app app demo --if-empty > $(INSTANCE)/demo-accounts.txt; fi
 	@cat $(INSTANCE)/demo-accounts.txt
 	@echo "(also kept in $(INSTANCE)/demo-accounts.txt)  Open http://127.0.0.1:5000 — Ctrl-C stops the portal."
-	@trap 'kill 0' INT TERM EXIT; \
-	  PORTAL_DEMO=1 $(BIN)/python -m jobs & \
-	  PORTAL_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - app:app & \
+	@echo "Mail is not sent out: a local mail sink on 127.0.0.1:8025 prints every message here."
+	@trap 'kill 0' INT TERM EXIT; export PORTAL_DEMO=1 PORTAL_SMTP_HOST=127.0.0.1 PORTAL_SMTP_PORT=8025; \
+	  $(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 & \
+	  $(BIN)/python -m jobs & \
+	  $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - app:app & \
 	  wait
 
 ## Run the whole test suite (SQLite; PostgreSQL too when PORTAL_TEST_DATABASE_URL is set).
