@@ -157,6 +157,7 @@ class Case(BaseModel):
     # Consent (§6.4, §7)
     consent_police_report = peewee.BooleanField(default=False)
     consent_inform_others = peewee.BooleanField(default=False)
+    serious_harm = peewee.BooleanField(default=False)  # lasting harm to health or death (handler records it)
     created_at = peewee.DateTimeField(default=clock.utcnow, index=True)
     closed_at = peewee.DateTimeField(null=True)
 
@@ -196,6 +197,11 @@ class EventKind(str, Enum):
     ACCESS_GRANTED = "access_granted"
     ACCESS_REVOKED = "access_revoked"
     CONVERTED = "converted"
+    MEASURE = "measure"
+    POLICE = "police"
+    NOTIFICATION = "notification"       # inspectorate, OM, NCTV, King's Commissioner, other office holders
+    AFTERCARE = "aftercare"
+    PERPETRATOR = "perpetrator"
 
 
 # Events the reporter sees on their own case; everything else is for handlers only.
@@ -212,6 +218,7 @@ class CaseEvent(BaseModel):
     kind = peewee.CharField(max_length=32)
     detail = peewee.CharField(max_length=120, default="")  # codes only (a status, a role), never content
     body = EncryptedTextField(null=True)
+    not_for_press = peewee.BooleanField(default=False)  # §7
 
     class Meta:
         indexes = ((("case", "at"), False),)

@@ -34,6 +34,17 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("login_max_failures_address", 20, N_("Mislukte inlogpogingen per internetadres voordat inloggen tijdelijk wordt geblokkeerd"), N_("pogingen"), 5, 1000),
         SettingSpec("login_lockout_minutes", 15, N_("Duur van de tijdelijke blokkade"), N_("minuten"), 1, 1440),
         SettingSpec("case_pickup_hours", 24, N_("Een nieuwe melding geldt als te laat opgepakt na"), N_("uren"), 1, 336),
+        SettingSpec("aftercare_first_hours", 24, N_("Eerste nazorggesprek binnen"), N_("uren"), 1, 168),
+        SettingSpec("aftercare_second_days", 3, N_("Tweede nazorggesprek binnen"), N_("dagen"), 1, 30),
+        SettingSpec("aftercare_third_from_weeks", 4, N_("Derde nazorggesprek op zijn vroegst na"), N_("weken"), 1, 26),
+        SettingSpec("aftercare_third_until_weeks", 6, N_("Derde nazorggesprek op zijn laatst na"), N_("weken"), 1, 52),
+        SettingSpec("aftercare_remind_hours", 12, N_("Herinnering voor een nazorggesprek, zoveel uren van tevoren"), N_("uren"), 1, 336),
+        SettingSpec("inspectorate_hours", 24, N_("De Arbeidsinspectie waarschuwen binnen"), N_("uren"), 1, 168),
+        SettingSpec("inspectorate_remind_hours", 6, N_("Herinnering voor de Arbeidsinspectie, zoveel uren na registratie"), N_("uren"), 1, 168),
+        SettingSpec("inspectorate_escalate_hours", 18, N_("Escalatie naar burgemeester en gemeentesecretaris, zoveel uren na registratie"), N_("uren"), 1, 168),
+        SettingSpec("ban_remind_days", 14, N_("Herinnering voor het einde van een gebiedsverbod, zoveel dagen van tevoren"), N_("dagen"), 1, 180),
+        SettingSpec("police_feedback_days", 28, N_("De melder informeren over de aangifte, elke"), N_("dagen"), 1, 180),
+        SettingSpec("register_retention_months", 24, N_("Bewaartermijn van het register van veroorzakers"), N_("maanden"), 1, 120),
         SettingSpec("activation_link_hours", 72, N_("Geldigheid van een activatielink"), N_("uren"), 1, 336),
     ]
 }

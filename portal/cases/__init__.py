@@ -8,12 +8,12 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, cases, clock, evidence, scheme, settings
+from models import audit, cases, clock, evidence, registration, scheme, settings
 from models.accounts import User
 from models.cases import Case, CaseAccess, CaseEvent, EventKind, Evidence, Status
 from models.db import write_transaction
 from models.visibility import Access, case_access, inbox_condition, may_be_granted, people_with_access
-from portal import notify
+from portal import case_panels, notify
 from portal.cases.forms import AssignForm, ConvertForm, GrantForm, InboxFilter, MessageForm, NoteForm, StatusForm
 from portal.security import client_ip
 
@@ -103,7 +103,7 @@ def case_page(reference):
         status_form=status_form, assign_form=assign_form, note_form=NoteForm(), message_form=MessageForm(),
         grant_form=grant_form, convert_form=ConvertForm(), grants=grants,
         routed=list(CaseAccess.select().where((CaseAccess.case == case.id) & CaseAccess.role.is_null(False))),
-        advice=_advice(case))
+        advice=_advice(case), panels=case_panels.render_context(case, level, current_user))
 
 
 def _advice(case: Case):
@@ -128,7 +128,7 @@ def change_status(reference):
         return _back(case)
     with write_transaction():
         before = case.status
-        cases.change_status(case, Status(form.status.data), current_user)
+        registration.set_status(case, Status(form.status.data), current_user)
         audit.record("case_status_changed", actor_id=current_user.id, object_type="case", object_id=case.id,
                      ip=client_ip(), detail=f"{before}->{case.status}")
     flash(_("De status is gewijzigd."), "success")
@@ -221,7 +221,7 @@ def convert(reference):
         flash(_("Kies minstens één gedraging om het overleg om te zetten in een melding."), "error")
         return _back(case)
     with write_transaction():
-        cases.convert_to_report(case, form.behaviours.data, current_user)
+        registration.convert_consultation(case, form.behaviours.data, current_user)
         audit.record("case_converted", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
     flash(_("Het overleg is nu een melding."), "success")
     return _back(case)

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, clock, scheme
+from models import audit, clock, registration, scheme
 from models.accounts import OFFICE_HOLDER_ROLES, Role, User
 from models import evidence as evidence_store
 from models.cases import (REPORTER_VISIBLE_EVENTS, AlreadySubmitted, Case, CaseEvent, CaseKind, Draft, EventKind,
-                          Evidence, OnlineEntry, new_draft, save_draft_values, submit_draft)
+                          Evidence, OnlineEntry, new_draft, save_draft_values)
 from models.db import write_transaction
 from models.visibility import Access, case_access, own_cases_condition
 from portal import notify
@@ -241,7 +241,7 @@ def _submit(draft: Draft):
         return redirect(url_for("reports.step", token=draft.token, name=missing))
     try:
         with write_transaction():
-            case = submit_draft(draft.id, _case_values(draft.values))
+            case = registration.file_case(draft.id, _case_values(draft.values))
             audit.record("case_submitted", actor_id=current_user.id, object_type="case", object_id=case.id,
                          ip=client_ip(), detail="on_behalf" if case.filed_by_id != case.reporter_id else "")
             notify.new_case(case)
@@ -263,7 +263,7 @@ def consultation(token):
                   "occurred_at": _local_to_utc(form.occurred_date.data.isoformat() if form.occurred_date.data else None, None)}
         try:
             with write_transaction():
-                case = submit_draft(draft.id, values)
+                case = registration.file_case(draft.id, values)
                 audit.record("consultation_submitted", actor_id=current_user.id, object_type="case",
                              object_id=case.id, ip=client_ip())
                 notify.new_case(case)

@@ -1,0 +1,208 @@
+"""Aftercare (§6.3): always offered. Three internal conversations — within 24 hours, within three
+days, after four to six weeks — held by the mayor with the municipal secretary (aldermen and the
+mayor) or with the clerk (council and group members); referrals to outside help."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+import peewee
+
+from models import clock, deadlines, settings
+from models.accounts import Role, User
+from models.base import BaseModel
+from models.cases import Case
+from models.crypto import EncryptedTextField
+from models.db import write_transaction
+from models.i18n import N_
+
+
+@dataclass(frozen=True)
+class ConversationDue:
+    number: int
+    due_from: dt.datetime  # UTC
+    due_at: dt.datetime    # UTC
+
+
+def aftercare_due_dates(registered_at: dt.datetime) -> list[ConversationDue]:
+    """When the three conversations are due, for a case registered at `registered_at` (UTC).
+
+    Hours are real hours; days and weeks are calendar days on the municipality's clock (so a
+    conversation 'within three days' of 23:30 is due at 23:30 three days later, also across a
+    change to or from summer time)."""
+    local = clock.to_local(registered_at)
+
+    def days_later(days: int) -> dt.datetime:
+        wall = (local.replace(tzinfo=None) + dt.timedelta(days=days))
+        return clock.to_utc(wall)
+
+    first = registered_at + dt.timedelta(hours=settings.get("aftercare_first_hours"))
+    second = days_later(settings.get("aftercare_second_days"))
+    third_from = days_later(7 * settings.get("aftercare_third_from_weeks"))
+    third_until = days_later(7 * settings.get("aftercare_third_until_weeks"))
+    return [ConversationDue(1, registered_at, first), ConversationDue(2, registered_at, second),
+            ConversationDue(3, third_from, third_until)]
+
+
+def aftercare_holders(reporter_role: str) -> frozenset[Role]:
+    """Who holds the conversations (§6.3). Nobody holds their own: the mayor as victim is supported
+    by the municipal secretary (and the visibility rule keeps the mayor out of the handling side)."""
+    if reporter_role in (Role.ALDERMAN.value, Role.MAYOR.value):
+        return frozenset({Role.MAYOR, Role.MUNICIPAL_SECRETARY})
+    return frozenset({Role.MAYOR, Role.CLERK})
+
+
+class Outcome(str, Enum):
+    PLANNED = "planned"
+    HELD = "held"
+    DECLINED = "declined"
+    POSTPONED = "postponed"
+
+
+OUTCOME_LABELS = {
+    Outcome.PLANNED: N_("Gepland"),
+    Outcome.HELD: N_("Gevoerd"),
+    Outcome.DECLINED: N_("Afgeslagen door de ambtsdrager"),
+    Outcome.POSTPONED: N_("Uitgesteld"),
+}
+
+
+class Conversation(BaseModel):
+    case = peewee.ForeignKeyField(Case, backref="conversations", on_delete="CASCADE")
+    number = peewee.IntegerField()
+    due_from = peewee.DateTimeField()
+    due_at = peewee.DateTimeField()
+    holder_roles = peewee.CharField(max_length=100)
+    outcome = peewee.CharField(max_length=16, default=Outcome.PLANNED.value)
+    planned_at = peewee.DateTimeField(null=True)
+    held_at = peewee.DateTimeField(null=True)
+    notes = EncryptedTextField(null=True)  # confidential: only for those who hold it
+    updated_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    updated_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("case", "number"), True),)
+
+    @property
+    def holders(self) -> set[str]:
+        return set(self.holder_roles.split(","))
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.outcome != Outcome.HELD.value or self.held_at is None:
+            return None
+        return self.held_at <= self.due_at
+
+
+def schedule_conversations(case: Case) -> list[Conversation]:
+    """Plan the three conversations when a case is registered, each with its reminder and, when it
+    is overdue, an escalation to the municipal secretary."""
+    holders = aftercare_holders(case.reporter_role)
+    remind_before = dt.timedelta(hours=settings.get("aftercare_remind_hours"))
+    planned = []
+    with write_transaction():
+        for due in aftercare_due_dates(case.created_at):
+            conversation = Conversation.create(case=case, number=due.number, due_from=due.due_from, due_at=due.due_at,
+                                               holder_roles=",".join(sorted(r.value for r in holders)))
+            deadlines.schedule(case, deadlines.DeadlineKind(f"aftercare_{due.number}"), due.due_at,
+                               max(due.due_at - remind_before, due.due_from), holders,
+                               escalate_at=due.due_at, escalate_roles={Role.MUNICIPAL_SECRETARY, Role.MAYOR},
+                               object_id=conversation.id)
+            planned.append(conversation)
+    return planned
+
+
+def may_read_notes(user: User, conversation: Conversation, access_level) -> bool:
+    """Confidential notes: only for people who hold the conversation (and may see the case)."""
+    from models.visibility import Access
+
+    return access_level >= Access.INFORMED and user.role in conversation.holders
+
+
+def record_outcome(conversation: Conversation, outcome: Outcome, actor: User, held_at: dt.datetime | None,
+                   notes: str | None, planned_at: dt.datetime | None = None) -> None:
+    with write_transaction():
+        conversation.outcome = outcome.value
+        conversation.held_at = held_at if outcome == Outcome.HELD else None
+        conversation.planned_at = planned_at or conversation.planned_at
+        if notes:
+            conversation.notes = notes
+        conversation.updated_by = actor
+        conversation.updated_at = clock.utcnow()
+        conversation.save()
+        if outcome in (Outcome.HELD, Outcome.DECLINED):
+            deadlines.complete(deadlines.DeadlineKind(f"aftercare_{conversation.number}"), conversation.case_id,
+                               conversation.id)
+
+
+# --- referrals ----------------------------------------------------------------------------------
+
+class ReferralKind(str, Enum):
+    SLACHTOFFERHULP = "slachtofferhulp"
+    PSYCHOTRAUMA = "psychotrauma"
+    VERTROUWENSLIJN = "vertrouwenslijn"
+    NVR = "nvr_ambassadors"
+    OCCUPATIONAL_HEALTH = "occupational_health"
+    PROFESSIONAL_HELP = "professional_help"
+    HOME_SCREENING = "home_screening"
+    LEGAL_SUPPORT = "legal_support"
+
+
+REFERRAL_LABELS = {
+    ReferralKind.SLACHTOFFERHULP: N_("Slachtofferhulp Nederland"),
+    ReferralKind.PSYCHOTRAUMA: N_("Instituut voor Psychotrauma (acute psychosociale steun, 24/7)"),
+    ReferralKind.VERTROUWENSLIJN: N_("Vertrouwenslijn voor politieke ambtsdragers"),
+    ReferralKind.NVR: N_("Ambassadeursnetwerk van de Nederlandse Vereniging voor Raadsleden"),
+    ReferralKind.OCCUPATIONAL_HEALTH: N_("Arbodienst (ook voor het thuisfront)"),
+    ReferralKind.PROFESSIONAL_HELP: N_("Professionele hulp; de gemeente betaalt wat de zorgverzekering niet vergoedt"),
+    ReferralKind.HOME_SCREENING: N_("Veiligheidsscreening van huis en thuisomgeving"),
+    ReferralKind.LEGAL_SUPPORT: N_("Juridische hulp: een advocaat via de gemeente"),
+}
+
+# The numbers the protocol gives (§6.3); the admin can change them.
+DEFAULT_CONTACTS = {
+    ReferralKind.SLACHTOFFERHULP: "0900 0101",
+    ReferralKind.PSYCHOTRAUMA: "020 840 76 20 (kantooruren), 088 33 05 112 (buiten kantooruren)",
+    ReferralKind.VERTROUWENSLIJN: "0800 2800 200 (anoniem, dagelijks 10.00–17.00), kantoorlijn 088 5543 218",
+    ReferralKind.NVR: "",
+    ReferralKind.OCCUPATIONAL_HEALTH: "",
+    ReferralKind.PROFESSIONAL_HELP: "",
+    ReferralKind.HOME_SCREENING: "",
+    ReferralKind.LEGAL_SUPPORT: "",
+}
+
+
+class ReferralContact(BaseModel):
+    kind = peewee.CharField(max_length=32, primary_key=True)
+    contact = peewee.CharField(max_length=300)
+
+
+def referral_contacts() -> dict[ReferralKind, str]:
+    stored = {row.kind: row.contact for row in ReferralContact.select()}
+    return {kind: stored.get(kind.value, default) for kind, default in DEFAULT_CONTACTS.items()}
+
+
+class ReferralStatus(str, Enum):
+    OFFERED = "offered"
+    REQUESTED = "requested"
+    DONE = "done"
+    DECLINED = "declined"
+
+
+REFERRAL_STATUS_LABELS = {
+    ReferralStatus.OFFERED: N_("Aangeboden"),
+    ReferralStatus.REQUESTED: N_("Aangevraagd"),
+    ReferralStatus.DONE: N_("Gedaan"),
+    ReferralStatus.DECLINED: N_("Niet gewenst"),
+}
+
+
+class Referral(BaseModel):
+    case = peewee.ForeignKeyField(Case, backref="referrals", on_delete="CASCADE")
+    kind = peewee.CharField(max_length=32)
+    status = peewee.CharField(max_length=16, default=ReferralStatus.OFFERED.value)
+    costs_covered = peewee.BooleanField(default=False)
+    note = EncryptedTextField(null=True)
+    recorded_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    recorded_at = peewee.DateTimeField(default=clock.utcnow)

@@ -1,0 +1,34 @@
+"""What happens when a case is registered, converted or closed — in one transaction each, so a case
+never exists without its planned aftercare and inspectorate deadline."""
+from __future__ import annotations
+
+from models import aftercare, cases, deadlines, notices
+from models.accounts import User
+from models.cases import Case, CaseKind, Status
+from models.db import write_transaction
+
+
+def _plan(case: Case) -> None:
+    if case.kind == CaseKind.REPORT.value:
+        aftercare.schedule_conversations(case)  # §6.3: always offered
+        notices.schedule_inspectorate(case)
+
+
+def file_case(draft_id: int, values: dict) -> Case:
+    with write_transaction():
+        case = cases.submit_draft(draft_id, values)
+        _plan(case)
+    return case
+
+
+def convert_consultation(case: Case, behaviour_codes: list[str], actor: User) -> None:
+    with write_transaction():
+        cases.convert_to_report(case, behaviour_codes, actor)
+        _plan(case)
+
+
+def set_status(case: Case, status: Status, actor: User) -> None:
+    with write_transaction():
+        cases.change_status(case, status, actor)
+        if status == Status.CLOSED:
+            deadlines.cancel_open(case.id)
