@@ -80,3 +80,43 @@ def verify_audit_chain() -> bool:
         mail.queue(admin.email, admin.locale, "audit_broken", entry_id=report.first_broken_id)
     mail.flush()
     return False
+
+
+def _queue_deadline_mail(person, deadline, escalation: bool) -> int:
+    from flask import url_for
+
+    from models.deadlines import DEADLINE_LABELS, DeadlineKind
+    from portal import mail
+
+    with jobs.app().test_request_context():
+        path = url_for("deadlines.my_deadlines")
+    return mail.queue(person.email, person.locale, "deadline_escalation" if escalation else "deadline_reminder",
+                      name=person.name, path=path, what=DEADLINE_LABELS[DeadlineKind(deadline.kind)],
+                      due_at=deadline.due_at)
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app
+def send_due_reminders() -> int:
+    """Every minute: reminders and escalations that are due, each exactly once (see models.deadlines)."""
+    from flask import g
+
+    from models import clock, deadlines
+    from portal import mail
+
+    g.pop("_mail_ids", None)  # ids are collected by send_due itself and delivered below
+    message_ids = deadlines.send_due(clock.utcnow(), _queue_deadline_mail)
+    g.pop("_mail_ids", None)
+    settings = smtp_settings()
+    for message_id in message_ids:
+        outbox.deliver(message_id, settings)
+    return len(message_ids)
+
+
+@huey.periodic_task(crontab(hour="2", minute="41"))
+@in_app
+def expire_register_entries() -> int:
+    """Nightly: register entries past their retention lose their identity unless renewed."""
+    from models import clock, perpetrators
+
+    return len(perpetrators.expire_due(clock.utcnow()))
