@@ -46,3 +46,30 @@ def create_demo_accounts() -> list[dict]:
             audit.record("demo_account_created", object_type="user", object_id=user.id, detail=f"role={role.value}")
             created.append({"email": email, "password": password, "totp_secret": secret, "role": role.value})
     return created
+
+
+def create_demo_case() -> str | None:
+    """The demo threat case: the demo council member received a threat on social media."""
+    import datetime as dt
+
+    from models import clock, registration
+    from models.cases import Case, CaseKind, new_draft
+
+    member = User.get_or_none(User.email == f"raadslid@{DEMO_DOMAIN}")
+    if member is None or Case.select().where(Case.reporter == member).exists():
+        return None
+    draft = new_draft(member, CaseKind.REPORT)
+    occurred = clock.utcnow() - dt.timedelta(hours=3)
+    case = registration.file_case(draft.id, {
+        "behaviours": ["threatening_violence", "insulting"], "after_addressed": "not_addressed", "recurring": False,
+        "target": "self", "occurred_at": occurred, "occurred_time_known": True, "channel": "social_media",
+        "narrative": "(Demo) Na de raadsvergadering over het azc stuurde een account op X mij berichten dat ik "
+                     "'moet oppassen als ik vanavond naar huis fiets' en dat 'ze weten waar ik woon'.",
+        "platform": "X", "sender_account": "@demo_boze_burger", "urls": "https://x.example/demo_boze_burger/status/1",
+        "message_at": occurred, "reported_to_platform": True, "perpetrator_known": True,
+        "perpetrator_name": "Demo Veroorzaker", "perpetrator_birth_date": "1980-01-01",
+        "perpetrator_address": "Dorpsstraat 1, Demodorp", "injury_mental": True, "property_damage": True,
+        "consent_police_report": True, "consent_inform_others": False,
+    })
+    audit.record("demo_case_created", object_type="case", object_id=case.id)
+    return case.reference

@@ -70,7 +70,7 @@ def verify_audit_command():
 @click.option("--if-empty", is_flag=True, help="Do nothing when accounts exist already.")
 def demo_command(as_json, if_empty):
     """Create a demo municipality: one account per role; prints e-mail, password and TOTP secret."""
-    from models.demo import create_demo_accounts
+    from models.demo import create_demo_accounts, create_demo_case
 
     with db.connection_context():
         if if_empty and User.select().exists():
@@ -78,6 +78,7 @@ def demo_command(as_json, if_empty):
                 click.echo("Accounts exist already: no demo created.")
             return
         created = create_demo_accounts()
+        demo_case = create_demo_case()
     if as_json:
         click.echo(json.dumps(created, indent=2))
         return
@@ -85,6 +86,8 @@ def demo_command(as_json, if_empty):
     click.echo("Add the TOTP secret to an authenticator app (or: python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\").")
     for row in created:
         click.echo(f"  {row['role']:<20} {row['email']:<36} {row['password']:<24} {row['totp_secret']}")
+    if demo_case:
+        click.echo(f"Demo case {demo_case}: a threat received on social media by the council member.")
 
 
 def init_app(app):

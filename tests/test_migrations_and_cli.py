@@ -60,3 +60,20 @@ def test_create_admin_prints_a_working_activation_link(app, db_session):
     assert page.status_code == 200 and "Uw account activeren" in page.get_data(as_text=True)
     again = app.test_cli_runner().invoke(args=["create-admin", "it@gemeente-test.nl"])
     assert again.exit_code == 1
+
+
+def test_demo_has_a_threat_case_for_the_clerk_and_not_for_the_alderman(app, db_session):
+    result = app.test_cli_runner().invoke(args=["demo", "--json"])
+    accounts = {a["role"]: a for a in json.loads(result.output)}
+    db.close()
+
+    def log_in(role):
+        client = app.test_client()
+        account = accounts[role]
+        client.post("/login", data={"email": account["email"], "password": account["password"],
+                                    "code": pyotp.TOTP(account["totp_secret"]).now()})
+        return client
+
+    clerk_inbox = log_in("clerk").get("/zaken").get_data(as_text=True)
+    assert "VB-" in clerk_inbox and "Chantal Bakker" in clerk_inbox and "Bedreiging of intimidatie" in clerk_inbox
+    assert "Chantal Bakker" not in log_in("alderman").get("/zaken").get_data(as_text=True)
