@@ -12,7 +12,7 @@ import peewee
 from models import clock, deadlines, settings
 from models.accounts import Role, User
 from models.base import BaseModel
-from models.cases import Case
+from models.cases import Case, CaseEvent, EventKind
 from models.crypto import EncryptedTextField
 from models.db import write_transaction
 from models.i18n import N_
@@ -120,17 +120,29 @@ def may_read_notes(user: User, conversation: Conversation, access_level) -> bool
     return access_level >= Access.INFORMED and user.role in conversation.holders
 
 
+def may_record(user: User, case: Case, access_level) -> bool:
+    """Who records aftercare (outcomes, referrals): the case's handlers, and the people who hold the
+    conversations when they are informed of the case."""
+    from models.visibility import Access
+
+    if access_level >= Access.HANDLER:
+        return True
+    return access_level >= Access.INFORMED and user.role in {r.value for r in aftercare_holders(case.reporter_role)}
+
+
 def record_outcome(conversation: Conversation, outcome: Outcome, actor: User, held_at: dt.datetime | None,
                    notes: str | None, planned_at: dt.datetime | None = None) -> None:
     with write_transaction():
         conversation.outcome = outcome.value
         conversation.held_at = held_at if outcome == Outcome.HELD else None
         conversation.planned_at = planned_at or conversation.planned_at
-        if notes:
-            conversation.notes = notes
+        if notes is not None:  # None leaves the notes alone (someone who may not read them); "" clears them
+            conversation.notes = notes.strip() or None
         conversation.updated_by = actor
         conversation.updated_at = clock.utcnow()
         conversation.save()
+        CaseEvent.create(case=conversation.case_id, actor=actor, kind=EventKind.AFTERCARE.value,
+                         detail=f"conversation:{conversation.number}:{outcome.value}")
         if outcome in (Outcome.HELD, Outcome.DECLINED):
             deadlines.complete(deadlines.DeadlineKind(f"aftercare_{conversation.number}"), conversation.case_id,
                                conversation.id)
@@ -173,6 +185,10 @@ DEFAULT_CONTACTS = {
 }
 
 
+# Only for professional help does the municipality pay the costs (§6.3).
+COSTS_COVERED_KINDS = {ReferralKind.PROFESSIONAL_HELP}
+
+
 class ReferralContact(BaseModel):
     kind = peewee.CharField(max_length=32, primary_key=True)
     contact = peewee.CharField(max_length=300)
@@ -181,6 +197,17 @@ class ReferralContact(BaseModel):
 def referral_contacts() -> dict[ReferralKind, str]:
     stored = {row.kind: row.contact for row in ReferralContact.select()}
     return {kind: stored.get(kind.value, default) for kind, default in DEFAULT_CONTACTS.items()}
+
+
+def set_referral_contact(kind: ReferralKind, contact: str) -> bool:
+    """The admin changes a number; returns whether anything changed."""
+    contact = contact.strip()
+    if referral_contacts()[kind] == contact:
+        return False
+    with write_transaction():
+        ReferralContact.insert(kind=kind.value, contact=contact).on_conflict(
+            conflict_target=[ReferralContact.kind], update={ReferralContact.contact: contact}).execute()
+    return True
 
 
 class ReferralStatus(str, Enum):
@@ -206,3 +233,38 @@ class Referral(BaseModel):
     note = EncryptedTextField(null=True)
     recorded_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     recorded_at = peewee.DateTimeField(default=clock.utcnow)
+
+
+class ReferralRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _check_costs(kind: ReferralKind, costs_covered: bool) -> None:
+    if costs_covered and kind not in COSTS_COVERED_KINDS:
+        raise ReferralRefused(N_("Alleen bij professionele hulp betaalt de gemeente de kosten."))
+
+
+def add_referral(case: Case, kind: ReferralKind, actor: User, *, status: ReferralStatus = ReferralStatus.OFFERED,
+                 costs_covered: bool = False, note: str | None = None) -> Referral:
+    _check_costs(kind, costs_covered)
+    with write_transaction():
+        referral = Referral.create(case=case, kind=kind.value, status=status.value, costs_covered=costs_covered,
+                                   note=(note or "").strip() or None, recorded_by=actor, recorded_at=clock.utcnow())
+        CaseEvent.create(case=case, actor=actor, kind=EventKind.AFTERCARE.value, detail=f"referral:{kind.value}")
+    return referral
+
+
+def update_referral(referral: Referral, actor: User, *, status: ReferralStatus, costs_covered: bool,
+                    note: str | None = None) -> None:
+    """A referral moves on (requested, done, …). A note, when given, replaces the old one."""
+    _check_costs(ReferralKind(referral.kind), costs_covered)
+    with write_transaction():
+        referral.status = status.value
+        referral.costs_covered = costs_covered
+        if note and note.strip():
+            referral.note = note.strip()
+        referral.save()
+        CaseEvent.create(case=referral.case_id, actor=actor, kind=EventKind.AFTERCARE.value,
+                         detail=f"referral:{referral.kind}:{status.value}")

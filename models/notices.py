@@ -70,22 +70,32 @@ def checklist(case: Case) -> list[NoticeKind]:
     return items
 
 
+def inspectorate_deadline_row(case: Case) -> deadlines.Deadline | None:
+    return case.deadlines.where(deadlines.Deadline.kind == deadlines.DeadlineKind.INSPECTORATE.value).first()
+
+
 def inspectorate_deadline(case: Case) -> dt.datetime:
+    """When the inspectorate must have been warned: as scheduled, else 24 hours (setting) after registration."""
+    row = inspectorate_deadline_row(case)
+    if row is not None:
+        return row.due_at
     return case.created_at + dt.timedelta(hours=settings.get("inspectorate_hours"))
 
 
-def schedule_inspectorate(case: Case) -> None:
-    """A serious incident: the inspectorate must be warned within 24 hours (setting). Reminds the
-    handlers, then escalates to the mayor and the municipal secretary before the deadline passes."""
-    if not is_serious(case) or case.deadlines.where(
-            deadlines.Deadline.kind == deadlines.DeadlineKind.INSPECTORATE.value).exists():
+def schedule_inspectorate(case: Case, since: dt.datetime | None = None) -> None:
+    """A serious incident: the inspectorate must be warned within 24 hours (setting) of registration,
+    or of the moment lasting harm became known (`since`). Reminds the handlers, then escalates to
+    the mayor and the municipal secretary before the deadline passes."""
+    if not is_serious(case) or inspectorate_deadline_row(case) is not None:
         return
     from models.routing import HANDLES
+    since = since or case.created_at
     handler_roles = {Role(a.role) for a in case.access if a.kind == HANDLES and a.role}
-    deadlines.schedule(case, deadlines.DeadlineKind.INSPECTORATE, inspectorate_deadline(case),
-                       case.created_at + dt.timedelta(hours=settings.get("inspectorate_remind_hours")),
+    deadlines.schedule(case, deadlines.DeadlineKind.INSPECTORATE,
+                       since + dt.timedelta(hours=settings.get("inspectorate_hours")),
+                       since + dt.timedelta(hours=settings.get("inspectorate_remind_hours")),
                        handler_roles | {Role.SECURITY_OFFICER},
-                       escalate_at=case.created_at + dt.timedelta(hours=settings.get("inspectorate_escalate_hours")),
+                       escalate_at=since + dt.timedelta(hours=settings.get("inspectorate_escalate_hours")),
                        escalate_roles={Role.MAYOR, Role.MUNICIPAL_SECRETARY})
 
 
@@ -104,8 +114,11 @@ def record(case: Case, kind: NoticeKind, actor: User, done_on: dt.date) -> Notic
 
 
 def mark_serious_harm(case: Case, actor: User) -> None:
+    """Lasting harm or death, recorded by a handler. When that makes the case serious only now, the
+    24 hours run from now: the municipality could not warn the inspectorate before it knew."""
     with write_transaction():
+        was_serious = is_serious(case)
         case.serious_harm = True
         case.save(only=[Case.serious_harm])
         CaseEvent.create(case=case, actor=actor, kind=EventKind.NOTIFICATION.value, detail="serious_harm")
-        schedule_inspectorate(case)
+        schedule_inspectorate(case, since=None if was_serious else clock.utcnow())

@@ -71,12 +71,22 @@ def file(case: Case, actor: User, *, filed_on: dt.date, registration_number: str
     if not registration_number.strip():
         raise PoliceReportRefused(N_("Vul het registratienummer van de politie in."))
     now = clock.utcnow()
+    consent_at, consent_by = _consent_given(case)
     with write_transaction():
-        report = PoliceReport.create(case=case, consent_recorded_at=now, consent_recorded_by=actor, filed_on=filed_on,
+        report = PoliceReport.create(case=case, consent_recorded_at=consent_at, consent_recorded_by=consent_by, filed_on=filed_on,
                                      registration_number=registration_number.strip(), filed_by=actor)
         CaseEvent.create(case=case, actor=actor, kind=EventKind.POLICE.value, detail="filed")
         _schedule_feedback(case, report, now)
     return report
+
+
+def _consent_given(case: Case) -> tuple[dt.datetime, int]:
+    """When and by whom consent was recorded: later on the case, or by the reporter in the report."""
+    later = (CaseEvent.select().where((CaseEvent.case == case.id) & (CaseEvent.kind == EventKind.POLICE.value)
+                                      & (CaseEvent.detail == "consent")).order_by(CaseEvent.at.desc()).first())
+    if later is not None and later.actor_id:
+        return later.at, later.actor_id
+    return case.created_at, case.reporter_id
 
 
 def _schedule_feedback(case: Case, report: PoliceReport, since: dt.datetime) -> None:

@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     clock.configure(app.config["TIMEZONE"])
     crypto.configure(app.config["CONTENT_KEY"])
 
-    from portal import admin, auth, cases, cli, database, deadlines, errors, home, i18n, mail, reports, security, templating
+    from portal import admin, aftercare, auth, cases, cli, database, deadlines, errors, home, i18n, mail, police, reports, security, templating
 
     database.init_app(app)
     i18n.init_app(app)
@@ -32,6 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     admin.init_app(app)
     reports.init_app(app)
     cases.init_app(app)
+    aftercare.init_app(app)
+    police.init_app(app)
     deadlines.init_app(app)
     cli.init_app(app)
 

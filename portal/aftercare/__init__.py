@@ -1,0 +1,207 @@
+"""Aftercare on the case page (§6.3): the three conversations and the referrals, recorded by the
+handlers and by the people who hold the conversations. Confidential conversation notes only for
+those who hold them (models.aftercare.may_read_notes). The admin keeps the referral numbers."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models import aftercare, audit, clock
+from models.accounts import Role
+from models.aftercare import Conversation, Outcome, Referral, ReferralKind, ReferralStatus
+from models.cases import Case
+from models.db import write_transaction
+from models.visibility import Access
+from portal import case_panels
+from portal.aftercare.forms import (ConversationForm, ReferralForm, ReferralUpdateForm, referral_contacts_form,
+                                    referral_kind_choices)
+from portal.security import client_ip, roles_required
+
+bp = Blueprint("aftercare", __name__)
+
+
+# --- the panel ------------------------------------------------------------------------------------
+
+# Forms are shown unbound (formdata=None): the page may be rendered during another form's POST.
+def _conversation_form(conversation: Conversation, may_read: bool, submitted: bool = False) -> ConversationForm:
+    if submitted:
+        form = ConversationForm(prefix=f"gesprek{conversation.number}")
+    else:
+        moment = conversation.held_at or conversation.planned_at
+        form = ConversationForm(formdata=None, prefix=f"gesprek{conversation.number}", outcome=conversation.outcome,
+                                moment=clock.to_local(moment).replace(tzinfo=None) if moment else None,
+                                notes=conversation.notes if may_read else None)
+    if not may_read:
+        del form.notes
+    return form
+
+
+def _referral_form(submitted: bool = False) -> ReferralForm:
+    form = ReferralForm(prefix="verwijzing") if submitted else ReferralForm(formdata=None, prefix="verwijzing")
+    form.kind.choices = referral_kind_choices(aftercare.referral_contacts())
+    return form
+
+
+def _referral_update_form(referral: Referral, submitted: bool = False) -> ReferralUpdateForm:
+    if submitted:
+        return ReferralUpdateForm(prefix=f"verwijzing{referral.id}")
+    return ReferralUpdateForm(formdata=None, prefix=f"verwijzing{referral.id}", status=referral.status,
+                              costs_covered=referral.costs_covered)
+
+
+def _timeliness(conversation: Conversation, now) -> str | None:
+    """'on_time' or 'late' for a held conversation; 'late' too for one still open after its due time."""
+    if conversation.outcome == Outcome.HELD.value:
+        return "on_time" if conversation.on_time else "late"
+    if conversation.outcome in (Outcome.PLANNED.value, Outcome.POSTPONED.value) and now > conversation.due_at:
+        return "late"
+    return None
+
+
+def panel_context(case: Case, level: Access, user):
+    conversations = list(case.conversations.order_by(Conversation.number))
+    if not conversations:
+        return None  # a consultation: aftercare is planned when it becomes a report
+    may_record = aftercare.may_record(user, case, level)
+    submitted = g.get("aftercare_invalid", {})  # a form sent back with its errors
+    now = clock.utcnow()
+    rows = []
+    for conversation in conversations:
+        may_read = aftercare.may_read_notes(user, conversation, level)
+        form = None
+        if may_record:
+            form = submitted.get(f"gesprek{conversation.number}") or _conversation_form(conversation, may_read)
+        rows.append({"conversation": conversation, "may_read_notes": may_read, "form": form,
+                     "timeliness": _timeliness(conversation, now),
+                     "holders": sorted(conversation.holders)})
+    referrals = list(case.referrals.order_by(Referral.recorded_at, Referral.id))
+    return {
+        "rows": rows,
+        "outcome_labels": {o.value: label for o, label in aftercare.OUTCOME_LABELS.items()},
+        "referrals": [{"referral": r, "form": (submitted.get(f"verwijzing{r.id}") or _referral_update_form(r))
+                       if may_record else None} for r in referrals],
+        "referral_labels": {k.value: label for k, label in aftercare.REFERRAL_LABELS.items()},
+        "referral_status_labels": {s.value: label for s, label in aftercare.REFERRAL_STATUS_LABELS.items()},
+        "contacts": {k.value: number for k, number in aftercare.referral_contacts().items()},
+        "referral_form": (submitted.get("verwijzing") or _referral_form()) if may_record else None,
+        "may_record": may_record,
+        "created_at": case.created_at,
+    }
+
+
+def _recorder_case(reference: str) -> tuple[Case, Access]:
+    from portal.cases import _case
+
+    case, level = _case(reference, Access.INFORMED)
+    if not aftercare.may_record(current_user, case, level):
+        abort(404)
+    return case, level
+
+
+def _back(case: Case):
+    return redirect(url_for("cases.case_page", reference=case.reference) + "#nazorg")
+
+
+def _show_errors(case: Case, key: str, form):
+    """Show the case page again with this form and its errors next to the fields."""
+    from portal.cases import case_page
+
+    g.aftercare_invalid = {key: form}
+    return case_page(case.reference), 400
+
+
+# --- conversations --------------------------------------------------------------------------------
+
+@bp.route("/zaken/<reference>/nazorg/gesprek/<int:number>", methods=["POST"])
+def record_conversation(reference, number):
+    case, level = _recorder_case(reference)
+    conversation = Conversation.get_or_none((Conversation.case == case.id) & (Conversation.number == number))
+    if conversation is None:
+        abort(404)
+    may_read = aftercare.may_read_notes(current_user, conversation, level)
+    form = _conversation_form(conversation, may_read, submitted=True)
+    if form.validate_on_submit():
+        outcome, moment = Outcome(form.outcome.data), form.moment.data
+        moment_utc = clock.to_utc(moment) if moment else None
+        if outcome == Outcome.HELD and moment_utc is None:
+            form.moment.errors.append(_("Vul in wanneer het gesprek is gevoerd."))
+        elif outcome == Outcome.HELD and moment_utc > clock.utcnow():
+            form.moment.errors.append(_("Een gevoerd gesprek ligt niet in de toekomst. Kies 'Gepland' of vul een eerdere tijd in."))
+        else:
+            with write_transaction():
+                aftercare.record_outcome(conversation, outcome, current_user,
+                                         held_at=moment_utc if outcome == Outcome.HELD else None,
+                                         notes=form.notes.data if may_read else None,
+                                         planned_at=moment_utc if outcome != Outcome.HELD else None)
+                audit.record("aftercare_conversation_recorded", actor_id=current_user.id, object_type="case",
+                             object_id=case.id, ip=client_ip(), detail=f"conversation={number} outcome={outcome.value}")
+            flash(_("Het nazorggesprek is bijgewerkt."), "success")
+            return _back(case)
+    return _show_errors(case, f"gesprek{number}", form)
+
+
+# --- referrals ------------------------------------------------------------------------------------
+
+@bp.route("/zaken/<reference>/nazorg/verwijzing", methods=["POST"])
+def add_referral(reference):
+    case, _level = _recorder_case(reference)
+    form = _referral_form(submitted=True)
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                referral = aftercare.add_referral(case, ReferralKind(form.kind.data), current_user,
+                                                  status=ReferralStatus(form.status.data),
+                                                  costs_covered=form.costs_covered.data, note=form.note.data)
+                audit.record("aftercare_referral_added", actor_id=current_user.id, object_type="case",
+                             object_id=case.id, ip=client_ip(), detail=f"referral={referral.id} kind={referral.kind}")
+        except aftercare.ReferralRefused as refused:
+            form.costs_covered.errors.append(_(refused.message))
+        else:
+            flash(_("De verwijzing is opgeslagen."), "success")
+            return _back(case)
+    return _show_errors(case, "verwijzing", form)
+
+
+@bp.route("/zaken/<reference>/nazorg/verwijzing/<int:referral_id>", methods=["POST"])
+def update_referral(reference, referral_id):
+    case, _level = _recorder_case(reference)
+    referral = Referral.get_or_none((Referral.id == referral_id) & (Referral.case == case.id))
+    if referral is None:
+        abort(404)
+    form = _referral_update_form(referral, submitted=True)
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                aftercare.update_referral(referral, current_user, status=ReferralStatus(form.status.data),
+                                          costs_covered=form.costs_covered.data, note=form.note.data)
+                audit.record("aftercare_referral_updated", actor_id=current_user.id, object_type="case",
+                             object_id=case.id, ip=client_ip(), detail=f"referral={referral.id} status={referral.status}")
+        except aftercare.ReferralRefused as refused:
+            form.costs_covered.errors.append(_(refused.message))
+        else:
+            flash(_("De verwijzing is bijgewerkt."), "success")
+            return _back(case)
+    return _show_errors(case, f"verwijzing{referral.id}", form)
+
+
+# --- the admin's numbers --------------------------------------------------------------------------
+
+@bp.route("/beheer/hulpverlening", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def referral_contacts_page():
+    form = referral_contacts_form(aftercare.referral_contacts())
+    if form.validate_on_submit():
+        with write_transaction():
+            for kind in ReferralKind:
+                if aftercare.set_referral_contact(kind, form[kind.value].data or ""):
+                    audit.record("referral_contact_changed", actor_id=current_user.id, object_type="referral_contact",
+                                 object_id=kind.value, ip=client_ip())
+        flash(_("De gegevens van de hulpverlening zijn opgeslagen."), "success")
+        return redirect(url_for("aftercare.referral_contacts_page"))
+    return render_template("aftercare/contacts.html", form=form)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    case_panels.register("aftercare", "aftercare/_panel.html", panel_context, order=30)
