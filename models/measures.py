@@ -167,8 +167,13 @@ def end(measure: Measure, actor: User) -> None:
 
 def extend(measure: Measure, new_end: dt.date, actor: User) -> None:
     """Extend a period measure: a new end date, and the reminder moves with it."""
-    if actor.role_enum not in DECIDERS.get(MeasureType(measure.type), DEFAULT_DECIDERS):
-        raise MeasureRefused(N_("Alleen de burgemeester kan een ontzegging verlengen."))
+    measure_type = MeasureType(measure.type)
+    if not may_decide(actor, measure_type):
+        if measure_type == MeasureType.BUILDING_BAN:
+            raise MeasureRefused(N_("Alleen de burgemeester kan een ontzegging verlengen."))
+        raise MeasureRefused(N_("U kunt deze maatregel niet verlengen."))
+    if measure.state not in (MeasureState.DECIDED.value, MeasureState.CARRIED_OUT.value):
+        raise MeasureRefused(N_("Alleen een besloten of uitgevoerde maatregel kan worden verlengd."))
     if not measure.ends_on or new_end <= measure.ends_on:
         raise MeasureRefused(N_("De nieuwe einddatum moet na de huidige einddatum liggen."))
     with write_transaction():

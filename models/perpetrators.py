@@ -13,7 +13,7 @@ import peewee
 from models import clock, crypto, settings
 from models.accounts import User
 from models.base import BaseModel
-from models.cases import Case
+from models.cases import Case, CaseEvent, EventKind
 from models.crypto import EncryptedTextField
 from models.db import write_transaction
 
@@ -99,7 +99,11 @@ def link_case(case: Case, *, name: str, birth_date: str | None = None, address: 
         perpetrator.name_index = name_index(perpetrator.name)
         perpetrator.retain_until = max(perpetrator.retain_until or clock.utcnow(), _retention_from(clock.utcnow()))
         perpetrator.save()
-        CasePerpetrator.insert(case=case, perpetrator=perpetrator, linked_by=actor).on_conflict_ignore().execute()
+        already = CasePerpetrator.get_or_none((CasePerpetrator.case == case.id)
+                                              & (CasePerpetrator.perpetrator == perpetrator.id))
+        if already is None:
+            CasePerpetrator.create(case=case, perpetrator=perpetrator, linked_by=actor)
+            CaseEvent.create(case=case, actor=actor, kind=EventKind.PERPETRATOR.value, detail=str(perpetrator.id))
     return perpetrator
 
 

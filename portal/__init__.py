@@ -34,6 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     cases.init_app(app)
     aftercare.init_app(app)
     police.init_app(app)
+    from portal import measures, perpetrators  # case panels: perpetrator (10), measures (20)
+    measures.init_app(app)
+    perpetrators.init_app(app)
     deadlines.init_app(app)
     cli.init_app(app)
 
