@@ -74,7 +74,7 @@ def panel_context(case: Case, level: Access, user):
             form = submitted.get(f"gesprek{conversation.number}") or _conversation_form(conversation, may_read)
         rows.append({"conversation": conversation, "may_read_notes": may_read, "form": form,
                      "timeliness": _timeliness(conversation, now),
-                     "holders": sorted(conversation.holders)})
+                     "holders": sorted(conversation.holders, key=lambda role: (role != Role.MAYOR.value, role))})
     referrals = list(case.referrals.order_by(Referral.recorded_at, Referral.id))
     return {
         "rows": rows,
