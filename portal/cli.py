@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import current_app, url_for
+from flask.cli import with_appcontext
 
 from models import accounts, audit, migrations
 from models.accounts import Role, User
@@ -19,6 +20,7 @@ def _activation_url(token: str) -> str:
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command():
     """Apply pending schema migrations."""
     with db.connection_context():
@@ -27,6 +29,7 @@ def migrate_command():
 
 
 @click.command("make-migration")
+@with_appcontext
 @click.argument("name")
 @click.argument("tables", nargs=-1, required=True)
 @click.option("--description", default="new tables")
@@ -38,6 +41,7 @@ def make_migration_command(name, tables, description):
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="Functioneel beheerder")
 def create_admin_command(email, name):
@@ -53,6 +57,7 @@ def create_admin_command(email, name):
 
 
 @click.command("verify-audit")
+@with_appcontext
 def verify_audit_command():
     """Check the audit trail's hash chain; name the first broken entry."""
     with db.connection_context():
@@ -66,6 +71,7 @@ def verify_audit_command():
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="Print the accounts as a JSON list.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when accounts exist already.")
 def demo_command(as_json, if_empty):

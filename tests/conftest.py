@@ -170,12 +170,12 @@ def client(app):
 
 @pytest.fixture
 def db_session(app):
-    """A database connection for direct use in a test (outside a request)."""
-    with app.app_context():
-        db.connect(reuse_if_open=True)
-        yield db
-        if not db.is_closed():
-            db.close()
+    """A database connection for direct use in a test. No app context stays pushed: requests made
+    by test clients must each get their own (as in production), or `g` would leak between them."""
+    db.connect(reuse_if_open=True)
+    yield db
+    if not db.is_closed():
+        db.close()
 
 
 # --- factories --------------------------------------------------------------------------------
