@@ -23,6 +23,8 @@ class DeadlineKind(str, Enum):
     INSPECTORATE = "inspectorate"
     BAN_ENDING = "ban_ending"
     POLICE_FEEDBACK = "police_feedback"
+    RECOVERY_REMINDER = "recovery_reminder"  # herinnering to the perpetrator; escalates to the assessor
+    RECOVERY_DEMAND = "recovery_demand"      # aanmaning to the perpetrator
 
 
 DEADLINE_LABELS = {
@@ -32,7 +34,14 @@ DEADLINE_LABELS = {
     DeadlineKind.INSPECTORATE: N_("Arbeidsinspectie waarschuwen"),
     DeadlineKind.BAN_ENDING: N_("Einde van een gebiedsverbod: verlengen of laten aflopen"),
     DeadlineKind.POLICE_FEEDBACK: N_("De melder informeren over de aangifte"),
+    DeadlineKind.RECOVERY_REMINDER: N_("Betaling van de veroorzaker is te laat: herinnering sturen"),
+    DeadlineKind.RECOVERY_DEMAND: N_("Betaling van de veroorzaker is te laat: aanmaning sturen"),
 }
+
+# Deadlines about money (the damages ledger): the roles they name act on the ledger, not on the case,
+# so they are reminded without access to the case (the mail has no case content), and a closed case
+# does not stop them — what the perpetrator owes is still owed.
+LEDGER_KINDS = frozenset({DeadlineKind.RECOVERY_REMINDER, DeadlineKind.RECOVERY_DEMAND})
 
 
 class Deadline(BaseModel):
@@ -73,8 +82,10 @@ def complete(kind: DeadlineKind, case_id: int, object_id: int | None = None) -> 
 
 
 def cancel_open(case_id: int) -> int:
-    """A closed case needs no reminders."""
-    return Deadline.update(done_at=clock.utcnow()).where((Deadline.case == case_id) & Deadline.done_at.is_null()).execute()
+    """A closed case needs no reminders (except about money still owed: LEDGER_KINDS)."""
+    return Deadline.update(done_at=clock.utcnow()).where(
+        (Deadline.case == case_id) & Deadline.done_at.is_null()
+        & Deadline.kind.not_in([kind.value for kind in LEDGER_KINDS])).execute()
 
 
 def due_reminders(now: dt.datetime) -> list[int]:
@@ -101,8 +112,6 @@ def send_due(now: dt.datetime, queue_mail) -> list[int]:
     """Send every reminder and escalation that is due. `queue_mail(person, deadline, escalation)`
     stores a mail in the outbox and returns its id. Each deadline is claimed and its mails stored in
     one transaction: all of it happens once, or (after a crash) not at all and again next run."""
-    from models.visibility import Access, people_with_access
-
     message_ids = []
     for field, ids in (("reminded_at", due_reminders(now)), ("escalated_at", due_escalations(now))):
         for deadline_id in ids:
@@ -111,11 +120,22 @@ def send_due(now: dt.datetime, queue_mail) -> list[int]:
                 if deadline is None:
                     continue
                 roles = deadline.remind_roles if field == "reminded_at" else deadline.escalate_roles
-                wanted = set(filter(None, roles.split(",")))
-                for person, level in people_with_access(deadline.case):
-                    if person.role in wanted and level >= Access.INFORMED:
-                        message_ids.append(queue_mail(person, deadline, field == "escalated_at"))
+                for person in recipients(deadline, set(filter(None, roles.split(",")))):
+                    message_ids.append(queue_mail(person, deadline, field == "escalated_at"))
     return message_ids
+
+
+def recipients(deadline: Deadline, roles: set[str]) -> list:
+    """Who is reminded: people with one of these roles who may see the case; for a deadline about
+    money (LEDGER_KINDS), people with one of these roles, whether or not they may see the case."""
+    from models.accounts import User
+    from models.visibility import Access, people_with_access
+
+    if DeadlineKind(deadline.kind) in LEDGER_KINDS:
+        return list(User.select().where((User.is_active == True) & User.role.in_(sorted(roles))  # noqa: E712
+                                        & (User.id != deadline.case.reporter_id)).order_by(User.id))
+    return [person for person, level in people_with_access(deadline.case)
+            if person.role in roles and level >= Access.INFORMED]
 
 
 def open_for(case_ids) -> peewee.ModelSelect:

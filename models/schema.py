@@ -4,6 +4,7 @@ from models.accounts import AccountToken, LoginFailure, LoginSession, User
 from models.aftercare import Conversation, Referral, ReferralContact
 from models.audit import AuditEntry
 from models.cases import Case, CaseAccess, CaseEvent, Draft, Evidence, OnlineEntry
+from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, MonthlyOverview, Recovery, RecoveryStep
 from models.deadlines import Deadline
 from models.measures import Measure
 from models.notices import Notice
@@ -17,4 +18,5 @@ from models.texts import EditableText
 MODELS = [User, LoginSession, LoginFailure, AccountToken, Setting, AuditEntry, OutboxMessage,
           RoutingRule, Case, CaseAccess, CaseEvent, OnlineEntry, Draft, Evidence,
           Perpetrator, CasePerpetrator, EmployeeIncident, Measure, PoliceReport, Notice, Deadline,
-          Conversation, Referral, ReferralContact, EditableText]
+          Conversation, Referral, ReferralContact, EditableText,
+          DamageItem, DamageReceipt, Recovery, Instalment, RecoveryStep, LedgerEntry, MonthlyOverview]

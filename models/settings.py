@@ -46,6 +46,13 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("police_feedback_days", 28, N_("De melder informeren over de aangifte, elke"), N_("dagen"), 1, 180),
         SettingSpec("register_retention_months", 24, N_("Bewaartermijn van het register van veroorzakers"), N_("maanden"), 1, 120),
         SettingSpec("activation_link_hours", 72, N_("Geldigheid van een activatielink"), N_("uren"), 1, 336),
+        # Damages (§6.4): who assesses claims (1 gemeentesecretaris, 2 burgemeester, 3 griffier: models.damages.ASSESSOR_ROLES), the recovery schedule and a sanity limit.
+        SettingSpec("damages_assessor_role", 1, N_("Wie beoordeelt schadeclaims: 1 = gemeentesecretaris, 2 = burgemeester, 3 = griffier"), N_("keuze"), 1, 3),
+        SettingSpec("damages_payment_days", 30, N_("Betaaltermijn voor de veroorzaker na de brief met de vordering"), N_("dagen"), 1, 180),
+        SettingSpec("damages_reminder_days", 14, N_("Herinnering aan de veroorzaker, zoveel dagen na de vervaldatum"), N_("dagen"), 1, 180),
+        SettingSpec("damages_demand_days", 28, N_("Aanmaning aan de veroorzaker, zoveel dagen na de vervaldatum"), N_("dagen"), 1, 365),
+        SettingSpec("damages_escalate_days", 42, N_("Escalatie naar wie schadeclaims beoordeelt, zoveel dagen na de vervaldatum"), N_("dagen"), 1, 365),
+        SettingSpec("damages_sanity_limit_euros", 50_000, N_("Hoogste bedrag dat in één keer kan worden ingevuld"), N_("euro"), 100, 10_000_000),
     ]
 }
 

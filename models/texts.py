@@ -37,9 +37,85 @@ Met vriendelijke groet,
 burgemeester van {{ gemeente }}
 """
 
+# Damages (§6.4): the claim on the perpetrator, the reminder and the formal demand. Fields: gemeente,
+# naam, adres, plaats_datum, datum_incident, kenmerk, bedrag, openstaand, vervaldatum, termijnen, ondertekenaar.
+CLAIM_LETTER = """{{ gemeente }}
+Aan: {{ naam }}
+{{ adres }}
+
+{{ plaats_datum }}
+
+Onderwerp: vergoeding van schade, kenmerk {{ kenmerk }}
+
+Geachte heer/mevrouw,
+
+Op {{ datum_incident }} heeft u een politieke ambtsdrager van de gemeente schade toegebracht. De gemeente heeft deze schade vergoed. Wij vragen u dit bedrag aan de gemeente terug te betalen.
+
+Het bedrag is: {{ bedrag }}
+
+Betaal dit bedrag uiterlijk op {{ vervaldatum }}. Vermeld bij de betaling het kenmerk {{ kenmerk }}.
+{% if termijnen %}
+Wij hebben met u afgesproken dat u in termijnen betaalt:
+{{ termijnen }}
+{% endif %}
+Betaalt u niet op tijd? Dan sturen wij u een herinnering en daarna een aanmaning. Betaalt u dan nog niet, dan kunnen wij de vordering overdragen aan een incassobureau of een advocaat. De kosten daarvan komen voor uw rekening.
+
+Met vriendelijke groet,
+
+{{ ondertekenaar }}
+namens {{ gemeente }}
+"""
+
+REMINDER_LETTER = """{{ gemeente }}
+Aan: {{ naam }}
+{{ adres }}
+
+{{ plaats_datum }}
+
+Onderwerp: herinnering, kenmerk {{ kenmerk }}
+
+Geachte heer/mevrouw,
+
+Wij hebben u gevraagd de schade terug te betalen die u heeft toegebracht op {{ datum_incident }}. De betaling moest uiterlijk op {{ vervaldatum }} binnen zijn. Wij hebben nog niet alles ontvangen.
+
+Nog te betalen: {{ openstaand }}
+
+Betaal dit bedrag binnen 14 dagen na de datum van deze brief. Vermeld bij de betaling het kenmerk {{ kenmerk }}. Heeft u al betaald? Dan kunt u deze brief als niet verzonden beschouwen.
+
+Met vriendelijke groet,
+
+{{ ondertekenaar }}
+namens {{ gemeente }}
+"""
+
+DEMAND_LETTER = """{{ gemeente }}
+Aan: {{ naam }}
+{{ adres }}
+
+{{ plaats_datum }}
+
+Onderwerp: aanmaning, kenmerk {{ kenmerk }}
+
+Geachte heer/mevrouw,
+
+Wij hebben u eerder gevraagd de schade terug te betalen die u heeft toegebracht op {{ datum_incident }}, en u daarna een herinnering gestuurd. Wij hebben nog steeds niet alles ontvangen.
+
+Nog te betalen: {{ openstaand }}
+
+Dit is een aanmaning. Betaal dit bedrag binnen 14 dagen na de datum van deze brief. Vermeld bij de betaling het kenmerk {{ kenmerk }}. Betaalt u niet op tijd, dan dragen wij de vordering over aan een incassobureau of een advocaat, zonder u nog een brief te sturen. De kosten daarvan komen voor uw rekening.
+
+Met vriendelijke groet,
+
+{{ ondertekenaar }}
+namens {{ gemeente }}
+"""
+
 DEFAULTS = {
     "municipality_name": ("Gemeente Demodorp", N_("Naam van de gemeente")),
     "ban_letter": (BAN_LETTER, N_("Brief: ontzegging van de toegang tot gemeentelijke gebouwen")),
+    "damages_claim_letter": (CLAIM_LETTER, N_("Brief: vordering van schade op de veroorzaker")),
+    "damages_reminder_letter": (REMINDER_LETTER, N_("Brief: herinnering aan de veroorzaker")),
+    "damages_demand_letter": (DEMAND_LETTER, N_("Brief: aanmaning aan de veroorzaker")),
 }
 
 
