@@ -193,6 +193,8 @@ def record_notice(reference, kind):
         notice_kind = NoticeKind(kind)
     except ValueError:
         abort(404)
+    if notice_kind not in notices.checklist(case):
+        abort(404)  # not a notice this case has
     form = NoticeForm(prefix=notice_kind.value)
     if form.validate_on_submit():
         if Notice.select().where((Notice.case == case.id) & (Notice.kind == notice_kind.value)).exists():
