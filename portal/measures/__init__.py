@@ -43,8 +43,10 @@ def may_follow_up(user, level: Access, measure: Measure) -> bool:
 
 
 def _propose_form(case, form: ProposeForm | None = None) -> ProposeForm:
-    form = form or ProposeForm(formdata=None)
-    form.perpetrator.choices = [(0, _("Geen"))] + [(p.id, p.name) for p in perpetrators.linked_perpetrators(case)]
+    linked = perpetrators.linked_perpetrators(case)
+    if form is None:
+        form = ProposeForm(formdata=None, perpetrator=linked[0].id if len(linked) == 1 else 0)
+    form.perpetrator.choices = [(0, _("Geen"))] + [(p.id, p.name) for p in linked]
     return form
 
 
@@ -250,7 +252,7 @@ def template_problem(body: str) -> str | None:
 @roles_required(Role.ADMIN)
 def texts_page():
     current = {key: texts.get(key) for key in texts.DEFAULTS}
-    form = texts_form(current, {key: label for key, (_default, label) in texts.DEFAULTS.items()})
+    form = texts_form(current, texts.DEFAULTS)
     if form.validate_on_submit():
         problems = {key: template_problem(form[key].data) for key in texts.DEFAULTS if form[key].data != current[key]}
         for key, problem in problems.items():

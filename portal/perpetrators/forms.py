@@ -7,12 +7,14 @@ from models import scheme
 
 
 class LinkForm(FlaskForm):
-    name = StringField(_l("Naam van de veroorzaker"), validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)],
+    name = StringField(_l("Naam van de veroorzaker"), id="veroorzaker-name",
+                       validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)],
                        description=_l("Hoofdletters en spaties maken niet uit bij het zoeken in het register."))
-    birth_date = DateField(_l("Geboortedatum"), validators=[Optional()],
+    birth_date = DateField(_l("Geboortedatum"), id="veroorzaker-birth-date", validators=[Optional()],
                            description=_l("Met een geboortedatum vindt het register de juiste persoon beter."))
-    address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
-    description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=2000)])
+    address = StringField(_l("Adres"), id="veroorzaker-address", validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("Beschrijving"), id="veroorzaker-description",
+                                validators=[Optional(), Length(max=2000)])
 
 
 class EmployeeIncidentForm(FlaskForm):
