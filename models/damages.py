@@ -200,7 +200,7 @@ class MonthlyOverview(BaseModel):
 
 class AmountProblem(ValueError):
     def __init__(self, message: str, **values):
-        super().__init__(message)
+        super().__init__(message % values if values else message)
         self.message = message
         self.values = values
 
@@ -318,7 +318,7 @@ def balances(*, case=None, perpetrator=None, recovery=None, item=None, year: int
              entries=None) -> Balance:
     """The balance of every kind, from the ledger: for a case, a perpetrator (all recoveries from
     them), one recovery, one claim item, and/or one calendar year of `booked_on`."""
-    signed = peewee.Case(None, [(LedgerEntry.reverses.is_null(), LedgerEntry.amount_cents)], -LedgerEntry.amount_cents)
+    signed = peewee.Case(None, [(LedgerEntry.reverses.is_null(), LedgerEntry.amount_cents)], LedgerEntry.amount_cents * -1)
     query = LedgerEntry.select(LedgerEntry.kind, peewee.fn.SUM(signed)).group_by(LedgerEntry.kind)
     if case is not None:
         query = query.where(LedgerEntry.case == _id(case))
@@ -348,8 +348,10 @@ def _id(thing) -> int:
 # --- invariants -------------------------------------------------------------------------------
 
 class LedgerRefused(Exception):
+    """A write the ledger does not accept; `message` (Dutch, N_) is shown with `values` filled in."""
+
     def __init__(self, message: str, **values):
-        super().__init__(message)
+        super().__init__(message % values if values else message)
         self.message = message
         self.values = values
 
@@ -365,8 +367,7 @@ def check_invariants(case_id: int) -> None:
         if balance.approved > balance.claimed:
             raise LedgerRefused(N_("Dit kan niet: er zou meer worden toegekend dan er is gevraagd."))
     if whole.reimbursed > whole.approved:
-        raise LedgerRefused(N_("Dit kan niet: er zou meer worden uitbetaald dan er is toegekend. Nog uit te betalen: %(amount)s."),
-                            amount=format_euros(max(whole.to_reimburse, 0)))
+        raise LedgerRefused(N_("Dit kan niet: er zou meer worden uitbetaald dan er is toegekend."))
     if whole.to_recover > whole.approved:
         raise LedgerRefused(N_("Dit kan niet: er zou meer worden verhaald dan er is toegekend (%(amount)s)."),
                             amount=format_euros(whole.approved))
@@ -375,8 +376,7 @@ def check_invariants(case_id: int) -> None:
         if any(getattr(balance, kind.value) < 0 for kind in EntryKind):
             raise LedgerRefused(N_("Dit kan niet: een bedrag zou negatief worden."))
         if balance.recovered + balance.written_off > balance.to_recover:
-            raise LedgerRefused(N_("Dit kan niet: ontvangen en afgeschreven samen zouden meer zijn dan er te verhalen is. Nog open: %(amount)s."),
-                                amount=format_euros(max(balance.outstanding, 0)))
+            raise LedgerRefused(N_("Dit kan niet: ontvangen en afgeschreven samen zouden meer zijn dan er te verhalen is."))
         if balance.refunded > balance.overpaid:
             raise LedgerRefused(N_("Dit kan niet: er zou meer worden terugbetaald dan er te veel is betaald."))
 
@@ -495,6 +495,10 @@ def record_reimbursement(case: Case, amount_cents: int, paid_on: dt.date, refere
 def _record_reimbursement(case, amount_cents, paid_on, reference, actor, key, ip):
     if amount_cents <= 0:
         raise LedgerRefused(N_("Vul een bedrag in dat hoger is dan nul."))
+    to_reimburse = balances(case=case).to_reimburse
+    if amount_cents > to_reimburse:
+        raise LedgerRefused(N_("Er is nog %(amount)s toegekend en niet uitbetaald. Meer kan niet worden uitbetaald."),
+                            amount=format_euros(to_reimburse))
     return _book(case, EntryKind.REIMBURSED, amount_cents, actor, booked_on=paid_on, reference=reference,
                  dedupe_key=key, ip=ip)
 
@@ -640,6 +644,10 @@ def write_off(recovery: Recovery, amount_cents: int, reason: str, actor: User, i
     if amount_cents <= 0:
         raise LedgerRefused(N_("Vul een bedrag in dat hoger is dan nul."))
     with _ledger_write(recovery.case_id):
+        outstanding = balances(recovery=recovery).outstanding
+        if amount_cents > outstanding:
+            raise LedgerRefused(N_("U kunt hoogstens %(amount)s afschrijven: zoveel staat er nog open."),
+                                amount=format_euros(outstanding))
         entry = _book(recovery.case, EntryKind.WRITTEN_OFF, amount_cents, actor, recovery=recovery, reason=reason.strip(), ip=ip)
         _update_dunning(recovery)
     return entry
