@@ -90,6 +90,7 @@ def normalise_email(email: str) -> str:
 
 PASSWORD_MIN_LENGTH = 12
 BCRYPT_MAX_BYTES = 72
+BCRYPT_ROUNDS = 12  # the test suite lowers this for speed; production keeps 12
 
 
 class PasswordProblem(str, Enum):
@@ -134,7 +135,7 @@ def hash_password(password: str) -> str:
     encoded = password.encode("utf-8")
     if len(encoded) > BCRYPT_MAX_BYTES:
         raise ValueError("password longer than bcrypt's 72 bytes")
-    return bcrypt.hashpw(encoded, bcrypt.gensalt(rounds=12)).decode("ascii")
+    return bcrypt.hashpw(encoded, bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode("ascii")
 
 
 _DUMMY_HASH = bcrypt.hashpw(b"timing-equaliser", bcrypt.gensalt(rounds=12))

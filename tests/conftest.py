@@ -25,12 +25,14 @@ import peewee  # noqa: E402
 import pyotp  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 
+from models import accounts as _accounts  # noqa: E402
 from models import clock, migrations  # noqa: E402
 from models.accounts import Role, User, hash_password, new_totp_secret  # noqa: E402
 from models.db import db, init_database  # noqa: E402
 from models.schema import MODELS  # noqa: E402
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+_accounts.BCRYPT_ROUNDS = 4  # bcrypt's cost is not what these tests are about; 12 in production
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 DEFAULT_PASSWORD = "lange-veilige-zin-voor-tests"
 

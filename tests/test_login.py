@@ -158,3 +158,9 @@ def test_cookie_flags(client, create_user, login):
     response = login(client, user)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_production_hashes_use_bcrypt_cost_12():
+    import models.accounts as accounts_module
+
+    assert "BCRYPT_ROUNDS = 12" in open(accounts_module.__file__).read()
