@@ -85,11 +85,13 @@ def verify_audit_chain() -> bool:
 def _queue_deadline_mail(person, deadline, escalation: bool) -> int:
     from flask import url_for
 
-    from models.deadlines import DEADLINE_LABELS, DeadlineKind
+    from models.deadlines import DEADLINE_LABELS, LEDGER_KINDS, DeadlineKind
     from portal import mail
 
     with jobs.app().test_request_context():
         path = url_for("deadlines.my_deadlines")
+        if DeadlineKind(deadline.kind) in LEDGER_KINDS:  # about money: the recipient may not see the case
+            path = url_for("damages.finance_overview" if person.role == "finance_officer" else "damages.assess_list")
     return mail.queue(person.email, person.locale, "deadline_escalation" if escalation else "deadline_reminder",
                       name=person.name, path=path, what=DEADLINE_LABELS[DeadlineKind(deadline.kind)],
                       due_at=deadline.due_at)
@@ -120,3 +122,35 @@ def expire_register_entries() -> int:
     from models import clock, perpetrators
 
     return len(perpetrators.expire_due(clock.utcnow()))
+
+
+@huey.periodic_task(crontab(day="1", hour="7", minute="7"))
+@in_app
+def send_monthly_damages_overview() -> int:
+    """On the first of the month: the finance officer gets a link to the damages overview (no case
+    content). The month is marked sent in the transaction that stores the mails: once, also when run twice."""
+    from flask import g, url_for
+
+    from models import clock, damages
+    from models.accounts import Role, User
+    from models.db import write_transaction
+    from portal import mail
+
+    now = clock.utcnow()
+    month = clock.to_local(now).strftime("%Y-%m")
+    with jobs.app().test_request_context():
+        path = url_for("damages.finance_overview")
+    g.pop("_mail_ids", None)
+    message_ids = []
+    with write_transaction():
+        if not damages.claim_monthly_overview(month, now):
+            return 0
+        for person in User.select().where((User.role == Role.FINANCE_OFFICER.value) & (User.is_active == True)):  # noqa: E712
+            message_ids.append(mail.queue(person.email, person.locale, "damages_monthly", name=person.name,
+                                          path=path, month=month))
+    g.pop("_mail_ids", None)
+    settings = smtp_settings()
+    for message_id in message_ids:
+        outbox.deliver(message_id, settings)
+    return len(message_ids)
+

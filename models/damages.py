@@ -233,6 +233,10 @@ def parse_amount(text: str | None, *, allow_zero: bool = False) -> int:
         whole = whole.replace(",", "").replace(".", "")
     elif last_dot >= 0 or last_comma >= 0:
         parts = cleaned.split("." if last_dot >= 0 else ",")
+        if last_comma >= 0 and len(parts) == 2 and len(parts[1]) == 3:
+            # "349,955": a Dutch reader sees three decimals, an English one thousands — ask
+            raise AmountProblem(N_("Een bedrag heeft hoogstens twee cijfers achter de komma. Bedoelt u duizendtallen? "
+                                   "Schrijf dan een punt, bijvoorbeeld 1.234 of 1.234,56."))
         if len(parts) > 2 or (len(parts[-1]) == 3 and _thousands_groups(parts)):
             # "1.200", "1,200", "1.234.567": the separator groups thousands
             if not _thousands_groups(parts):

@@ -37,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import measures, perpetrators  # case panels: perpetrator (10), measures (20)
     measures.init_app(app)
     perpetrators.init_app(app)
+    from portal import damages  # case panel: damages (40)
+    damages.init_app(app)
     deadlines.init_app(app)
     cli.init_app(app)
 

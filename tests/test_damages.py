@@ -33,7 +33,8 @@ def test_dutch_and_english_notations_are_read_to_the_cent(app, db_session, text,
 
 
 @pytest.mark.parametrize("text, message", [
-    ("12,345", None),  # English thousands: 12345 euros is allowed
+    ("12,345", "Bedoelt u duizendtallen?"),  # three decimals or English thousands: ask
+    ("1,234,567", None),  # English thousands, unambiguous
     ("1,2345", "hoogstens twee cijfers achter de komma"),
     ("1.234,567", "hoogstens twee cijfers achter de komma"),
     ("0,125", "hoogstens twee cijfers achter de komma"),
@@ -50,7 +51,8 @@ def test_dutch_and_english_notations_are_read_to_the_cent(app, db_session, text,
 ])
 def test_bad_amounts_get_a_clear_dutch_message(app, db_session, text, message):
     if message is None:
-        assert parse_amount(text) == 1234500
+        settings.change("damages_sanity_limit_euros", 10_000_000, None)
+        assert parse_amount(text) == 123456700
         return
     with pytest.raises(AmountProblem) as problem:
         parse_amount(text)
@@ -238,3 +240,230 @@ def test_only_the_assessor_role_assesses_and_never_their_own_case(damage_case, p
     settings.change("damages_assessor_role", 3, None)  # the clerk
     assert damages.assessor_role() == Role.CLERK
     damages.assess(item, Decision.FULL, people[Role.CLERK])
+
+
+# --- through the portal, as people use it -----------------------------------------------------
+
+def _token(client, path):
+    page = client.get(path)
+    assert page.status_code == 200, page.get_data(as_text=True)[:500]
+    return re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', page.get_data(as_text=True)).group(1)
+
+
+def _claim(client, reference, category, description, amount, files=()):
+    path = f"/mijn-meldingen/{reference}/schade"
+    return client.post(path, data={"token": _token(client, path), "category": category, "description": description,
+                                   "amount": amount, "receipts": [(io.BytesIO(data), name) for name, data in files]},
+                       content_type="multipart/form-data")
+
+
+def _run_reminders(app):
+    from jobs.tasks import send_due_reminders
+
+    with app.app_context():
+        return send_due_reminders.call_local()
+
+
+def _csv_totals(text):
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    totals = {}
+    for row in rows:
+        totals[row["kind"]] = totals.get(row["kind"], 0) + int(row["signed_amount_cents"])
+    return rows, totals
+
+
+def test_done_when_victim_claims_secretary_approves_finance_reimburses_and_recovers_with_a_late_payment(
+        app, damage_case, people, login, mailbox, clock_at):
+    case, reference = damage_case, damage_case.reference
+    victim, secretary, finance = app.test_client(), app.test_client(), app.test_client()
+    login(victim, people[Role.COUNCIL_MEMBER])
+    login(secretary, people[Role.MUNICIPAL_SECRETARY])
+    login(finance, people[Role.FINANCE_OFFICER])
+
+    # The victim claims from their own case page; a bad amount is refused with a Dutch message, nothing stored.
+    own_page = victim.get(f"/mijn-meldingen/{reference}").get_data(as_text=True)
+    assert "Schade of extra kosten melden" in own_page
+    bad = _claim(victim, reference, "property", "Kapotte ruit", "349,955")
+    assert bad.status_code == 422 and "hoogstens twee cijfers achter de komma" in bad.get_data(as_text=True)
+    negative = _claim(victim, reference, "property", "Kapotte ruit", "-349,95")
+    assert negative.status_code == 422 and "niet negatief" in negative.get_data(as_text=True)
+    db.connect(reuse_if_open=True)
+    assert LedgerEntry.select().count() == 0 and damages.DamageItem.select().count() == 0
+    mailbox.messages.clear()
+    assert _claim(victim, reference, "property", "Kapotte ruit van de voordeur", "349,95",
+                  files=[("bon-ruit.png", PNG_SCREENSHOT)]).status_code == 302
+    assert _claim(victim, reference, "security", "Camera bij de voordeur", "€ 1.200").status_code == 302
+    db.connect(reuse_if_open=True)
+    assert balances(case=case).claimed == 154995
+    assert len(mailbox.to(people[Role.MUNICIPAL_SECRETARY].email)) == 2  # a link to assess, no details
+    assert "Kapotte ruit" not in mailbox.to(people[Role.MUNICIPAL_SECRETARY].email)[0].get_content()
+    own_page = victim.get(f"/mijn-meldingen/{reference}").get_data(as_text=True)
+    assert own_page.count("Wordt beoordeeld") == 2
+
+    # The municipal secretary approves both, seeing the receipts but not the case.
+    listing = secretary.get("/schade/beoordelen").get_data(as_text=True)
+    assert reference in listing and "Geheim verhaal" not in listing
+    assert secretary.get(f"/zaken/{reference}").status_code == 404
+    db.connect(reuse_if_open=True)
+    items = [(i.id, [r.evidence_id for r in i.receipts]) for i in damages.DamageItem.select().order_by(damages.DamageItem.id)]
+    assert [len(receipts) for _id, receipts in items] == [1, 0]
+    for item_id, receipt_ids in items:
+        page = secretary.get(f"/schade/beoordelen/{item_id}").get_data(as_text=True)
+        assert "Geheim verhaal" not in page and "Camera" in page or "Kapotte ruit" in page
+        for evidence_id in receipt_ids:
+            assert secretary.get(f"/schade/bon/{evidence_id}").data == PNG_SCREENSHOT
+        assert secretary.post(f"/schade/beoordelen/{item_id}", data={"decision": "full"}).status_code == 302
+    assert victim.get(f"/mijn-meldingen/{reference}").get_data(as_text=True).count("Helemaal toegekend") == 2
+
+    # The finance officer pays the victim and recovers from the perpetrator in three instalments.
+    overview = finance.get("/financien").get_data(as_text=True)
+    assert "€ 1.549,95" in overview and reference in overview
+    assert finance.post(f"/financien/{reference}/uitbetaling", data={
+        "amount": "1.549,95", "paid_on": "2026-03-02", "reference": "UIT-2026-001"}).status_code == 302
+    again = finance.post(f"/financien/{reference}/uitbetaling", data={
+        "amount": "1.549,95", "paid_on": "2026-03-02", "reference": "uit-2026-001"}, follow_redirects=True)
+    assert "al geboekt" in again.get_data(as_text=True)
+    db.connect(reuse_if_open=True)
+    [perpetrator] = damages.liable_perpetrators(case)
+    today = clock.to_local(clock.utcnow()).date()
+    assert finance.post(f"/financien/{reference}/verhalen", data={
+        f"share_{perpetrator.id}": "1.549,95", "due_on": (today + dt.timedelta(days=30)).isoformat()}).status_code == 302
+    db.connect(reuse_if_open=True)
+    [recovery] = damages.Recovery.select()
+    base = f"/financien/{reference}/verhaal/{recovery.id}"
+    assert finance.post(f"{base}/regeling", data={"count": "3", "first_due": (today + dt.timedelta(days=30)).isoformat(),
+                                                  "every_days": "30"}).status_code == 302
+    page = finance.get(f"/financien/{reference}").get_data(as_text=True)
+    assert "Piet Boos" in page and "Kerkstraat 9, Demodorp" in page and recovery.payment_reference in page
+    assert "Geheim verhaal" not in page and "Kapotte ruit" not in page
+    letter = finance.get(f"{base}/brief/vordering").get_data(as_text=True)
+    assert "€ 1.549,95" in letter and recovery.payment_reference in letter and "Piet Boos" in letter
+    assert finance.post(f"{base}/betaling", data={"amount": "516,65", "paid_on": today.isoformat(),
+                                                 "reference": "BANK-1"}).status_code == 302
+
+    # The second instalment is late: the reminder (herinnering) is due, once.
+    mailbox.messages.clear()
+    clock_at(days=60 + 15 + 1)
+    _run_reminders(app)
+    _run_reminders(app)
+    reminders = [m for m in mailbox.to(people[Role.FINANCE_OFFICER].email) if "herinnering sturen" in m.get_content()]
+    assert len(reminders) == 1 and "/financien" in reminders[0].get_content()
+    assert reference not in reminders[0].get_content() and "Piet Boos" not in reminders[0].get_content()
+    assert not [m for m in mailbox.messages if "aanmaning sturen" in m.get_content()]
+    late = app.test_client()
+    login(late, people[Role.FINANCE_OFFICER])
+    assert "Herinnering sturen" in late.get("/financien").get_data(as_text=True)
+    assert "Herinnering" in late.get(f"{base}/brief/herinnering").get_data(as_text=True)
+    late_day = clock.to_local(clock.utcnow()).date().isoformat()
+    assert late.post(f"{base}/betaling", data={"amount": "516,65", "paid_on": late_day, "reference": "BANK-2"}).status_code == 302
+    assert late.post(f"{base}/betaling", data={"amount": "516,65", "paid_on": late_day, "reference": "BANK-3"}).status_code == 302
+
+    db.connect(reuse_if_open=True)
+    # Closed; the ledger and the CSV agree to the cent.
+    whole = balances(case=case)
+    assert (whole.claimed, whole.approved, whole.reimbursed, whole.to_recover, whole.recovered, whole.outstanding) == \
+        (154995, 154995, 154995, 154995, 154995, 0) and whole.closed
+    export = late.get("/financien/export.csv")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    rows, totals = _csv_totals(export.get_data(as_text=True))
+    assert list(rows[0].keys()) == __import__("portal.damages", fromlist=["x"]).CSV_COLUMNS
+    assert totals == {"claimed": 154995, "approved": 154995, "reimbursed": 154995, "to_recover": 154995,
+                      "recovered": 154995}
+    assert sum(int(r["signed_amount_cents"]) for r in rows if r["kind"] == "recovered") == \
+        round(sum(__import__("decimal").Decimal(r["signed_amount_eur"]) for r in rows if r["kind"] == "recovered") * 100)
+    assert {r["payment_reference"] for r in rows if r["kind"] == "recovered"} == {"BANK-1", "BANK-2", "BANK-3"}
+    assert "Geheim verhaal" not in export.get_data(as_text=True)
+
+
+def test_the_finance_officer_cannot_open_the_case_narrative_or_evidence(app, damage_case, people, login):
+    case, reference = damage_case, damage_case.reference
+    item = damages.submit_item(case, Category.PROPERTY, "Kapotte ruit", 34995, people[Role.COUNCIL_MEMBER])
+    evidence_ids = [e.id for e in case.evidence]
+    finance = app.test_client()
+    login(finance, people[Role.FINANCE_OFFICER])
+    assert finance.get(f"/zaken/{reference}").status_code == 404
+    for evidence_id in evidence_ids:
+        assert finance.get(f"/bewijs/{evidence_id}").status_code == 404
+        assert finance.get(f"/schade/bon/{evidence_id}").status_code == 404
+    assert finance.get(f"/mijn-meldingen/{reference}").status_code in (403, 404)
+    assert finance.get(f"/mijn-meldingen/{reference}/schade").status_code == 404
+    assert finance.get(f"/zaken/{reference}/schade").status_code == 404
+    page = finance.get(f"/financien/{reference}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Geheim verhaal" not in text and "Kapotte ruit" not in text and "screenshot.png" not in text
+    assert "Nazorg" not in text and "nazorg" not in text
+    assert item.id  # the claim exists; only its amount and category are shown
+    # Others do not reach the finance pages.
+    clerk = app.test_client()
+    login(clerk, people[Role.CLERK])
+    assert clerk.get("/financien").status_code == 403
+    assert clerk.get("/financien/export.csv").status_code == 403
+
+
+def test_a_handler_claims_for_the_victim_and_sees_the_panel(app, damage_case, people, login):
+    reference = damage_case.reference
+    clerk = app.test_client()
+    login(clerk, people[Role.CLERK])
+    path = f"/zaken/{reference}/schade"
+    response = clerk.post(path, data={"token": _token(clerk, path), "category": "legal", "description": "Advocaat",
+                                      "amount": "1,234.56"})
+    assert response.status_code == 302
+    page = clerk.get(f"/zaken/{reference}").get_data(as_text=True)
+    assert 'id="schade"' in page and "€ 1.234,56" in page and "Wordt beoordeeld" in page
+    mayor = app.test_client()  # informed: reads the panel, does not claim
+    login(mayor, people[Role.MAYOR])
+    assert mayor.get(path).status_code == 404
+
+
+def test_the_dunning_schedule_sends_each_step_exactly_once(app, damage_case, people, mailbox, clock_at, db_session):
+    case, finance = damage_case, people[Role.FINANCE_OFFICER]
+    _claim_and_approve(case, people, amounts=(10000,))
+    [perpetrator] = damages.liable_perpetrators(case)
+    due = clock.to_local(clock.utcnow()).date() + dt.timedelta(days=10)
+    [recovery] = damages.start_recovery(case, {perpetrator.id: 10000}, due, finance)
+    damages.record_payment(recovery, 2500, due, "DEEL-1", finance)  # partial: still late
+    db.close()
+    finance_mail = people[Role.FINANCE_OFFICER].email
+    secretary_mail = people[Role.MUNICIPAL_SECRETARY].email
+
+    def steps(address, words):
+        return [m for m in mailbox.to(address) if words in m.get_content()]
+
+    mailbox.messages.clear()
+    for days, expected in ((10 + 14 + 1, (1, 0, 0)), (10 + 28 + 1, (1, 1, 0)), (10 + 42 + 1, (1, 1, 1)), (200, (1, 1, 1))):
+        clock_at(days=days)
+        _run_reminders(app)
+        _run_reminders(app)
+        assert (len(steps(finance_mail, "herinnering sturen")), len(steps(finance_mail, "aanmaning sturen")),
+                len([m for m in mailbox.to(secretary_mail) if "te laat" in m.get_content()])) == expected, days
+    escalation = [m for m in mailbox.to(secretary_mail)][0].get_content()
+    assert "/schade/beoordelen" in escalation and case.reference not in escalation
+
+
+def test_closing_the_case_does_not_stop_collecting_but_paying_does(app, damage_case, people, db_session):
+    from models import registration
+    from models.cases import Status
+
+    case, finance = damage_case, people[Role.FINANCE_OFFICER]
+    _claim_and_approve(case, people, amounts=(10000,))
+    [perpetrator] = damages.liable_perpetrators(case)
+    [recovery] = damages.start_recovery(case, {perpetrator.id: 10000}, TODAY, finance)
+    registration.set_status(case, Status.CLOSED, people[Role.CLERK])
+    open_ledger = Deadline.select().where((Deadline.case == case.id) & Deadline.done_at.is_null()
+                                         & Deadline.kind.in_([DeadlineKind.RECOVERY_REMINDER.value, DeadlineKind.RECOVERY_DEMAND.value]))
+    assert open_ledger.count() == 2
+    damages.record_step(recovery, StepKind.HANDED_TO_AGENCY, TODAY, finance, "Incassobureau Noord")
+    assert open_ledger.count() == 0
+    assert owed_by(perpetrator) == 10000  # handed over, still owed
+
+
+def test_the_monthly_overview_reaches_the_finance_officer_once_with_only_a_link(app, damage_case, people, mailbox):
+    from jobs.tasks import send_monthly_damages_overview
+
+    mailbox.messages.clear()
+    with app.app_context():
+        assert send_monthly_damages_overview.call_local() == 1
+        assert send_monthly_damages_overview.call_local() == 0
+    [message] = mailbox.to(people[Role.FINANCE_OFFICER].email)
+    assert "/financien" in message.get_content() and damage_case.reference not in message.get_content()
