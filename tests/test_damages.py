@@ -272,9 +272,43 @@ def _csv_totals(text):
     return rows, totals
 
 
+@pytest.fixture
+def demo_case(app, db_session):
+    """The demo municipality's threat case (`flask demo`), its perpetrator linked by the clerk."""
+    import json
+
+    from models.accounts import User
+
+    accounts = json.loads(app.test_cli_runner().invoke(args=["demo", "--json"]).output)
+    db.connect(reuse_if_open=True)
+    people = {}
+    for account in accounts:
+        user = User.get(User.email == account["email"])
+        user.test_password = account["password"]
+        people[Role(account["role"])] = user
+    case = Case.get(Case.reporter == people[Role.COUNCIL_MEMBER].id)
+    perpetrators.link_case(case, name=case.perpetrator_name, address=case.perpetrator_address,
+                           birth_date=case.perpetrator_birth_date, actor=people[Role.CLERK])
+    return case, people
+
+
+def test_done_when_on_the_demo_threat_case(app, demo_case, login, mailbox, clock_at):
+    case, people = demo_case
+    _done_when(app, case, people, login, mailbox, clock_at, debtor=("Demo Veroorzaker", "Dorpsstraat 1, Demodorp"),
+               secret="azc")
+
+
 def test_done_when_victim_claims_secretary_approves_finance_reimburses_and_recovers_with_a_late_payment(
         app, damage_case, people, login, mailbox, clock_at):
-    case, reference = damage_case, damage_case.reference
+    _done_when(app, damage_case, people, login, mailbox, clock_at, debtor=("Piet Boos", "Kerkstraat 9, Demodorp"),
+               secret="Geheim verhaal")
+
+
+def _done_when(app, case, people, login, mailbox, clock_at, debtor, secret):
+    """The victim claims €349,95 for a broken window and €1.200 for a camera at home; the municipal
+    secretary approves both; the finance officer records the reimbursement, the recovery in
+    instalments and one late payment that triggers the reminder; ledger and CSV agree to the cent."""
+    reference = case.reference
     victim, secretary, finance = app.test_client(), app.test_client(), app.test_client()
     login(victim, people[Role.COUNCIL_MEMBER])
     login(secretary, people[Role.MUNICIPAL_SECRETARY])
@@ -302,14 +336,14 @@ def test_done_when_victim_claims_secretary_approves_finance_reimburses_and_recov
 
     # The municipal secretary approves both, seeing the receipts but not the case.
     listing = secretary.get("/schade/beoordelen").get_data(as_text=True)
-    assert reference in listing and "Geheim verhaal" not in listing
+    assert reference in listing and secret not in listing
     assert secretary.get(f"/zaken/{reference}").status_code == 404
     db.connect(reuse_if_open=True)
     items = [(i.id, [r.evidence_id for r in i.receipts]) for i in damages.DamageItem.select().order_by(damages.DamageItem.id)]
     assert [len(receipts) for _id, receipts in items] == [1, 0]
     for item_id, receipt_ids in items:
         page = secretary.get(f"/schade/beoordelen/{item_id}").get_data(as_text=True)
-        assert "Geheim verhaal" not in page and "Camera" in page or "Kapotte ruit" in page
+        assert secret not in page and "Camera" in page or "Kapotte ruit" in page
         for evidence_id in receipt_ids:
             assert secretary.get(f"/schade/bon/{evidence_id}").data == PNG_SCREENSHOT
         assert secretary.post(f"/schade/beoordelen/{item_id}", data={"decision": "full"}).status_code == 302
@@ -334,10 +368,10 @@ def test_done_when_victim_claims_secretary_approves_finance_reimburses_and_recov
     assert finance.post(f"{base}/regeling", data={"count": "3", "first_due": (today + dt.timedelta(days=30)).isoformat(),
                                                   "every_days": "30"}).status_code == 302
     page = finance.get(f"/financien/{reference}").get_data(as_text=True)
-    assert "Piet Boos" in page and "Kerkstraat 9, Demodorp" in page and recovery.payment_reference in page
-    assert "Geheim verhaal" not in page and "Kapotte ruit" not in page
+    assert debtor[0] in page and debtor[1] in page and recovery.payment_reference in page
+    assert secret not in page and "Kapotte ruit" not in page
     letter = finance.get(f"{base}/brief/vordering").get_data(as_text=True)
-    assert "€ 1.549,95" in letter and recovery.payment_reference in letter and "Piet Boos" in letter
+    assert "€ 1.549,95" in letter and recovery.payment_reference in letter and debtor[0] in letter
     assert finance.post(f"{base}/betaling", data={"amount": "516,65", "paid_on": today.isoformat(),
                                                  "reference": "BANK-1"}).status_code == 302
 
@@ -348,7 +382,7 @@ def test_done_when_victim_claims_secretary_approves_finance_reimburses_and_recov
     _run_reminders(app)
     reminders = [m for m in mailbox.to(people[Role.FINANCE_OFFICER].email) if "herinnering sturen" in m.get_content()]
     assert len(reminders) == 1 and "/financien" in reminders[0].get_content()
-    assert reference not in reminders[0].get_content() and "Piet Boos" not in reminders[0].get_content()
+    assert reference not in reminders[0].get_content() and debtor[0] not in reminders[0].get_content()
     assert not [m for m in mailbox.messages if "aanmaning sturen" in m.get_content()]
     late = app.test_client()
     login(late, people[Role.FINANCE_OFFICER])
@@ -372,7 +406,7 @@ def test_done_when_victim_claims_secretary_approves_finance_reimburses_and_recov
     assert sum(int(r["signed_amount_cents"]) for r in rows if r["kind"] == "recovered") == \
         round(sum(__import__("decimal").Decimal(r["signed_amount_eur"]) for r in rows if r["kind"] == "recovered") * 100)
     assert {r["payment_reference"] for r in rows if r["kind"] == "recovered"} == {"BANK-1", "BANK-2", "BANK-3"}
-    assert "Geheim verhaal" not in export.get_data(as_text=True)
+    assert secret not in export.get_data(as_text=True)
 
 
 def test_the_finance_officer_cannot_open_the_case_narrative_or_evidence(app, damage_case, people, login):

@@ -19,6 +19,7 @@ from models.accounts import Role, User
 from models.cases import Case, Evidence
 from models.damages import (DamageItem, DamageReceipt, Decision, EntryKind, LedgerEntry, LedgerRefused, Recovery,
                             RecoveryStep, StepKind, balances)
+from models.db import write_transaction
 from models.visibility import Access, case_access
 from portal import case_panels, mail
 from portal.damages.forms import (ArrangementForm, AssessForm, ClaimForm, PaymentForm, ReverseForm, StepForm,
@@ -67,13 +68,17 @@ def claim(reference):
     elif form.validate_on_submit():
         receipts = store_files(form.receipts, current_user.id, case=case)
         if not form.receipts.errors:
+            again = bool(form.token.data) and DamageItem.select().where(DamageItem.token == form.token.data).exists()
             try:
-                damages.submit_item(case, damages.Category(form.category.data), form.description.data, form.amount.cents,
-                                    current_user, token=form.token.data or None, receipts=receipts, ip=client_ip())
+                with write_transaction():  # the item and the mail to the assessors: both or neither
+                    damages.submit_item(case, damages.Category(form.category.data), form.description.data,
+                                        form.amount.cents, current_user, token=form.token.data or None,
+                                        receipts=receipts, ip=client_ip())
+                    if not again:
+                        _tell_assessors(case)
             except LedgerRefused as refusal:
                 form.form_errors.append(_refused(refusal))
             else:
-                _tell_assessors(case)
                 flash(_("Uw schadeclaim is ingediend. U ziet hier hoe het ermee staat."), "success")
                 return redirect(back)
     return render_template("damages/claim.html", case=case, form=form, back=back,
