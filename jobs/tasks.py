@@ -154,3 +154,27 @@ def send_monthly_damages_overview() -> int:
         outbox.deliver(message_id, settings)
     return len(message_ids)
 
+
+
+def _apply_retention(actor_id: int | None = None, ip: str | None = None) -> dict:
+    from models import clock, retention
+    from models.accounts import User
+
+    actor = User.get_or_none(User.id == actor_id) if actor_id else None
+    result = retention.apply(clock.utcnow(), actor=actor, upload_dir=jobs.app().config["UPLOAD_PATH"], ip=ip)
+    log.info("retention: %s", dict(result.counts))
+    return {kind.value: count for kind, count in result.counts.items()}
+
+
+@huey.periodic_task(crontab(hour="2", minute="23"))
+@in_app
+def apply_retention() -> dict:
+    """Nightly (before the audit-chain check): what is past its retention is anonymised or deleted."""
+    return _apply_retention()
+
+
+@huey.task()
+@in_app
+def run_retention_now(actor_id: int, ip: str | None = None) -> dict:
+    """The admin pressed 'Nu opruimen'."""
+    return _apply_retention(actor_id, ip)

@@ -1,6 +1,9 @@
 """The audit trail: append-only, tamper-evident (each entry's hash chains to the one before).
 
-Entries say who did what to which object, when and from where — never case content.
+Entries say who did what to which object, when and from where — never case content. Entries
+older than their retention are pruned (`prune_before`); an `AuditCheckpoint` keeps the hash of the
+last pruned entry, so the chain is verified from there on, and the pruning is itself an entry in
+the chain that names the checkpoint (a forged checkpoint is detected).
 """
 from __future__ import annotations
 
@@ -29,6 +32,18 @@ class AuditEntry(BaseModel):
 
     class Meta:
         indexes = ((("object_type", "object_id"), False),)
+
+
+class AuditCheckpoint(BaseModel):
+    """Where the chain starts after pruning: the last pruned entry's id and hash."""
+    through_id = peewee.IntegerField(unique=True)
+    through_hash = peewee.CharField(max_length=64)
+    through_at = peewee.DateTimeField()
+    pruned = peewee.IntegerField()
+    created_at = peewee.DateTimeField(default=clock.utcnow)
+
+
+PRUNED_ACTION = "audit_pruned"
 
 
 def _digest(prev_hash: str, at, actor_id, action, object_type, object_id, ip, detail) -> str:
@@ -63,26 +78,79 @@ class ChainReport:
         return self.first_broken_id is None
 
 
+def latest_checkpoint() -> AuditCheckpoint | None:
+    return AuditCheckpoint.select().order_by(AuditCheckpoint.through_id.desc()).first()
+
+
+def _checkpoint_detail(checkpoint: AuditCheckpoint) -> str:
+    return f"through={checkpoint.through_id} hash={checkpoint.through_hash} pruned={checkpoint.pruned}"
+
+
 def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Walk the whole chain in id order, in batches (memory stays flat), and name the first entry
-    whose hash does not match its content or whose link to the one before is broken."""
-    prev_hash = GENESIS
+    """Walk the chain in id order, in batches (memory stays flat), and name the first entry whose
+    hash does not match its content or whose link to the one before is broken. After pruning the
+    walk starts at the latest checkpoint, which a later entry in the chain must confirm."""
+    checkpoint = latest_checkpoint()
+    prev_hash = checkpoint.through_hash if checkpoint else GENESIS
+    last_id = checkpoint.through_id if checkpoint else 0
+    confirmed = checkpoint is None
+    first_id = None
     checked = 0
-    last_id = 0
     while True:
         rows = (AuditEntry.select().where(AuditEntry.id > last_id)
                 .order_by(AuditEntry.id).limit(batch_size).tuples())
         fields = [f.name for f in AuditEntry._meta.sorted_fields]
         batch = [dict(zip(fields, row)) for row in rows]
         if not batch:
+            if not confirmed:
+                return ChainReport(checked, first_id or checkpoint.through_id, "checkpoint")
             return ChainReport(checked, None)
         for row in batch:
+            first_id = first_id or row["id"]
             if row["prev_hash"] != prev_hash:
                 return ChainReport(checked, row["id"], "link")
             expected = _digest(prev_hash, row["at"], row["actor_id"], row["action"], row["object_type"],
                                row["object_id"], row["ip"], row["detail"])
             if expected != row["hash"]:
                 return ChainReport(checked, row["id"], "content")
+            if (not confirmed and row["action"] == PRUNED_ACTION and row["object_type"] == "audit_checkpoint"
+                    and row["object_id"] == str(checkpoint.id) and row["detail"] == _checkpoint_detail(checkpoint)):
+                confirmed = True
             prev_hash = row["hash"]
             checked += 1
             last_id = row["id"]
+
+
+def prune_plan(cutoff) -> tuple[int | None, int]:
+    """Which entries pruning at `cutoff` removes: (the last id, how many). Only an unbroken run from
+    the start, all older than the cutoff; the newest entry always stays (the chain continues from it)."""
+    checkpoint = latest_checkpoint()
+    start = checkpoint.through_id if checkpoint else 0
+    newest = AuditEntry.select(peewee.fn.MAX(AuditEntry.id)).scalar()
+    if newest is None:
+        return None, 0
+    first_kept = AuditEntry.select(peewee.fn.MIN(AuditEntry.id)).where(
+        (AuditEntry.id > start) & (AuditEntry.at >= cutoff)).scalar()
+    limit = min(first_kept if first_kept is not None else newest, newest)
+    through = AuditEntry.select(peewee.fn.MAX(AuditEntry.id)).where(
+        (AuditEntry.id > start) & (AuditEntry.id < limit)).scalar()
+    if through is None:
+        return None, 0
+    count = AuditEntry.select().where((AuditEntry.id > start) & (AuditEntry.id <= through)).count()
+    return through, count
+
+
+def prune_before(cutoff, actor_id: int | None = None) -> int:
+    """Delete entries older than `cutoff` (retention), leaving a checkpoint and an entry naming it,
+    in one transaction. Returns how many were pruned."""
+    with write_transaction(), serialised(AUDIT_CHAIN_LOCK):
+        through, count = prune_plan(cutoff)
+        if through is None:
+            return 0
+        last = AuditEntry.get_by_id(through)
+        checkpoint = AuditCheckpoint.create(through_id=last.id, through_hash=last.hash, through_at=last.at,
+                                            pruned=count)
+        AuditEntry.delete().where(AuditEntry.id <= through).execute()
+        record(PRUNED_ACTION, actor_id=actor_id, object_type="audit_checkpoint", object_id=checkpoint.id,
+               detail=_checkpoint_detail(checkpoint))
+    return count

@@ -2,7 +2,7 @@
 against this list (tests/test_migrations.py proves the migrated schema equals the models)."""
 from models.accounts import AccountToken, LoginFailure, LoginSession, User
 from models.aftercare import Conversation, Referral, ReferralContact
-from models.audit import AuditEntry
+from models.audit import AuditCheckpoint, AuditEntry
 from models.cases import Case, CaseAccess, CaseEvent, Draft, Evidence, OnlineEntry
 from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, MonthlyOverview, Recovery, RecoveryStep
 from models.deadlines import Deadline
@@ -10,6 +10,7 @@ from models.measures import Measure
 from models.notices import Notice
 from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
 from models.police import PoliceReport
+from models.retention import LegalHold, Tombstone
 from models.outbox import OutboxMessage
 from models.routing import RoutingRule
 from models.settings import Setting
@@ -19,4 +20,5 @@ MODELS = [User, LoginSession, LoginFailure, AccountToken, Setting, AuditEntry, O
           RoutingRule, Case, CaseAccess, CaseEvent, OnlineEntry, Draft, Evidence,
           Perpetrator, CasePerpetrator, EmployeeIncident, Measure, PoliceReport, Notice, Deadline,
           Conversation, Referral, ReferralContact, EditableText,
-          DamageItem, DamageReceipt, Recovery, Instalment, RecoveryStep, LedgerEntry, MonthlyOverview]
+          DamageItem, DamageReceipt, Recovery, Instalment, RecoveryStep, LedgerEntry, MonthlyOverview,
+          LegalHold, Tombstone, AuditCheckpoint]

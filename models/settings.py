@@ -45,6 +45,11 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("ban_remind_days", 14, N_("Herinnering voor het einde van een gebiedsverbod, zoveel dagen van tevoren"), N_("dagen"), 1, 180),
         SettingSpec("police_feedback_days", 28, N_("De melder informeren over de aangifte, elke"), N_("dagen"), 1, 180),
         SettingSpec("register_retention_months", 24, N_("Bewaartermijn van het register van veroorzakers"), N_("maanden"), 1, 120),
+        # Retention (AVG): what goes when is decided in models.retention; README "Retention (AVG)".
+        SettingSpec("retention_closed_case_months", 24, N_("Persoonsgegevens uit een afgesloten melding verwijderen, zoveel maanden na het afsluiten"), N_("maanden"), 1, 120),
+        SettingSpec("retention_evidence_months", 36, N_("Bewijsbestanden verwijderen, zoveel maanden na het toevoegen (ook als de melding nog open is)"), N_("maanden"), 1, 120),
+        SettingSpec("retention_audit_months", 36, N_("Bewaartermijn van het logboek (wie wat deed in het portaal)"), N_("maanden"), 6, 240),
+        SettingSpec("retention_draft_days", 30, N_("Een melding die nooit is verstuurd verwijderen, zoveel dagen na de laatste wijziging"), N_("dagen"), 1, 365),
         SettingSpec("activation_link_hours", 72, N_("Geldigheid van een activatielink"), N_("uren"), 1, 336),
         # Damages (§6.4): who assesses claims (1 gemeentesecretaris, 2 burgemeester, 3 griffier: models.damages.ASSESSOR_ROLES), the recovery schedule and a sanity limit.
         SettingSpec("damages_assessor_role", 1, N_("Wie beoordeelt schadeclaims: 1 = gemeentesecretaris, 2 = burgemeester, 3 = griffier"), N_("keuze"), 1, 3),

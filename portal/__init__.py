@@ -39,6 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
     perpetrators.init_app(app)
     from portal import damages  # case panel: damages (40)
     damages.init_app(app)
+    from portal import retention  # case panel: legal hold (5); admin's retention page; inzage PDF
+    retention.init_app(app)
     deadlines.init_app(app)
     cli.init_app(app)
 

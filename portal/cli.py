@@ -96,6 +96,24 @@ def demo_command(as_json, if_empty):
         click.echo(f"Demo case {demo_case}: a threat received on social media by the council member.")
 
 
+@click.command("retention")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Only list what would go (counts per kind); change nothing.")
+def retention_command(dry_run):
+    """Anonymise or delete what is past its retention (AVG); with --dry-run only count it."""
+    from models import clock, retention
+
+    with db.connection_context():
+        if dry_run:
+            counts = retention.plan(clock.utcnow()).counts()
+        else:
+            counts = retention.apply(clock.utcnow(), upload_dir=current_app.config["UPLOAD_PATH"]).counts
+    click.echo("Would go (dry run):" if dry_run else "Done:")
+    for kind in retention.Kind:
+        click.echo(f"  {kind.value:<12} {counts.get(kind, 0)}")
+
+
 def init_app(app):
-    for command in (migrate_command, make_migration_command, create_admin_command, verify_audit_command, demo_command):
+    for command in (migrate_command, make_migration_command, create_admin_command, verify_audit_command, demo_command,
+                    retention_command):
         app.cli.add_command(command)
