@@ -110,6 +110,15 @@ Met vriendelijke groet,
 namens {{ gemeente }}
 """
 
+# The fields each damages letter may use, with sample values to try an edited text before it is saved.
+DAMAGES_LETTER_SAMPLE = {
+    "gemeente": "Gemeente Voorbeeld", "naam": "J. Jansen", "adres": "Dorpsstraat 1, 1234 AB Voorbeeld",
+    "plaats_datum": "Voorbeeld, 1 maart 2026", "datum_incident": "14 februari 2026", "kenmerk": "VB-2026-0001-3F2A1C",
+    "bedrag": "€ 1.549,95", "openstaand": "€ 1.033,30", "vervaldatum": "1 april 2026",
+    "termijnen": "- 1 april 2026: € 516,65\n- 1 mei 2026: € 516,65\n- 31 mei 2026: € 516,65", "ondertekenaar": "I. Meijer",
+}
+LETTER_SAMPLES = {key: DAMAGES_LETTER_SAMPLE for key in ("damages_claim_letter", "damages_reminder_letter", "damages_demand_letter")}
+
 DEFAULTS = {
     "municipality_name": ("Gemeente Demodorp", N_("Naam van de gemeente")),
     "ban_letter": (BAN_LETTER, N_("Brief: ontzegging van de toegang tot gemeentelijke gebouwen")),

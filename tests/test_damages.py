@@ -501,3 +501,19 @@ def test_the_monthly_overview_reaches_the_finance_officer_once_with_only_a_link(
         assert send_monthly_damages_overview.call_local() == 0
     [message] = mailbox.to(people[Role.FINANCE_OFFICER].email)
     assert "/financien" in message.get_content() and damage_case.reference not in message.get_content()
+
+
+def test_the_letters_use_only_the_fields_the_portal_fills_in(damage_case, people, db_session):
+    import jinja2
+    from jinja2 import meta
+
+    from models import texts
+
+    _claim_and_approve(damage_case, people, amounts=(10000,))
+    [perpetrator] = damages.liable_perpetrators(damage_case)
+    [recovery] = damages.start_recovery(damage_case, {perpetrator.id: 10000}, TODAY, people[Role.FINANCE_OFFICER])
+    filled = damages.letter_fields(recovery, "I. Meijer", str)
+    assert set(filled) == set(texts.DAMAGES_LETTER_SAMPLE)
+    for key in damages.LETTER_KEYS.values():
+        assert meta.find_undeclared_variables(jinja2.Environment().parse(texts.DEFAULTS[key][0])) <= set(filled)
+        assert "€ 100,00" in texts.render_letter(key, filled)
