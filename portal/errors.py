@@ -1,8 +1,10 @@
 """Error pages in the reader's language, without stack traces or internals."""
 import traceback
 
-from flask import render_template, request
+import peewee
+from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -13,6 +15,7 @@ MESSAGES = {
     405: (_l("Dit kan zo niet"), _l("Deze pagina kan niet op deze manier worden gebruikt. Ga terug en gebruik de knoppen op de pagina.")),
     413: (_l("Het bestand is te groot"), _l("Wat u wilde versturen is te groot. Maak het bestand kleiner of verstuur minder bestanden tegelijk.")),
     429: (_l("Te veel pogingen"), _l("Er zijn te veel pogingen gedaan. Wacht een kwartier en probeer het dan opnieuw.")),
+    503: (_l("Het portaal is even niet bereikbaar"), _l("De gegevens konden op dit moment niet worden bereikt. Er is niets opgeslagen van deze laatste stap. Probeer het over een minuut opnieuw.")),
     500: (_l("Er ging iets mis bij ons"), _l("Er is niets opgeslagen van deze laatste stap. Probeer het over een paar minuten opnieuw. Blijft het misgaan? Neem contact op met de functioneel beheerder.")),
 }
 
@@ -40,6 +43,16 @@ def init_app(app):
             body, status = response
             return body, status, {"Allow": ", ".join(error.valid_methods)}
         return response
+
+    @app.errorhandler(peewee.OperationalError)
+    @app.errorhandler(peewee.InterfaceError)
+    def _database_unavailable(error):
+        # The database dropped the connection or is down: the pool discards the broken connection
+        # when the request ends, so the next request connects afresh (no restart needed).
+        app.logger.error("Database unavailable (%s) on %s %s", type(error).__name__, request.method, request.path)
+        if "_login_user" not in g:
+            g._login_user = AnonymousUserMixin()  # loading the person would need the database again
+        return render_error(503)
 
     @app.errorhandler(Exception)
     def _crash(error):
