@@ -25,7 +25,9 @@ def _live(query):
     return query.where(CaseAccess.revoked_at.is_null())
 
 
-def case_access(user: User | None, case: Case) -> Access:
+def case_access(user: User | None, case: Case, case_rows: list | None = None) -> Access:
+    """`case_rows`: the case's live access rows (kind, role, user_id), when the caller already has
+    them for many people at once; otherwise only this person's rows are read."""
     if user is None or not user.is_active or user.role in NO_CASE_CONTENT:
         return Access.NONE
     level = Access.NONE
@@ -33,11 +35,13 @@ def case_access(user: User | None, case: Case) -> Access:
         level = Access.REPORTER
     if case.reporter_id == user.id:
         return level  # nobody handles (or is informed of) a case about themselves
-    rows = _live(CaseAccess.select(CaseAccess.kind).where(
-        (CaseAccess.case == case.id)
-        & ((CaseAccess.role == user.role) | (CaseAccess.user == user.id))))
-    for row in rows:
-        level = max(level, Access.HANDLER if row.kind == HANDLES else Access.INFORMED)
+    if case_rows is None:
+        case_rows = _live(CaseAccess.select(CaseAccess.kind, CaseAccess.role, CaseAccess.user).where(
+            (CaseAccess.case == case.id)
+            & ((CaseAccess.role == user.role) | (CaseAccess.user == user.id)))).tuples()
+    for kind, role, user_id in case_rows:
+        if role == user.role or user_id == user.id:
+            level = max(level, Access.HANDLER if kind == HANDLES else Access.INFORMED)
     return level
 
 
@@ -69,8 +73,10 @@ def people_with_access(case: Case) -> list[tuple[User, Access]]:
     """Everyone who may see the case beyond its reporter, with their level (notifications)."""
     candidates = User.select().where((User.is_active == True) & (User.id != case.reporter_id)  # noqa: E712
                                      & User.role.not_in(NO_CASE_CONTENT))
+    case_rows = list(_live(CaseAccess.select(CaseAccess.kind, CaseAccess.role, CaseAccess.user)
+                           .where(CaseAccess.case == case.id)).tuples())  # one query, not one per person
     return [(person, level) for person in candidates
-            if (level := case_access(person, case)) >= Access.INFORMED]
+            if (level := case_access(person, case, case_rows)) >= Access.INFORMED]
 
 
 def may_be_granted(person: User) -> bool:
