@@ -62,3 +62,7 @@ test-appliance:
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+## Benchmarks of issue 9 (figures in bench/README.md): seeds its own scratch databases; under 10 minutes.
+bench: install translations
+	$(BIN)/python -m bench.run

@@ -1,0 +1,76 @@
+"""Server time and query count of the inbox and the case page, next to a floor: a bare Flask route
+that selects 50 cases with one indexed query and renders them with a minimal template."""
+from __future__ import annotations
+
+import statistics
+import time
+
+from flask import Flask, render_template_string
+
+from models import accounts
+from models.cases import Case, Status
+from models.db import db
+
+FLOOR_TEMPLATE = """<table>{% for c in cases %}<tr><td>{{ c.reference }}</td><td>{{ c.status }}</td>
+<td>{{ c.created_at }}</td><td>{{ c.behaviour_class }}</td></tr>{% endfor %}</table>"""
+
+
+class QueryCounter:
+    """Wraps the database's execute_sql: every statement the portal sends is counted."""
+
+    def __init__(self, database):
+        self.count = 0
+        original = database.execute_sql
+
+        def counting(sql, params=None, *args, **kwargs):
+            self.count += 1
+            return original(sql, params, *args, **kwargs)
+
+        database.execute_sql = counting
+
+
+def floor_app() -> Flask:
+    bare = Flask("floor")
+
+    @bare.route("/floor")
+    def floor():
+        with db.connection_context():
+            rows = list(Case.select(Case.reference, Case.status, Case.created_at, Case.behaviour_class)
+                        .where(Case.status != Status.CLOSED.value)
+                        .order_by(Case.created_at.desc(), Case.id.desc()).limit(50))
+            return render_template_string(FLOOR_TEMPLATE, cases=rows)
+    return bare
+
+
+def logged_in_client(app, user):
+    """A browser session for `user` (a real database session, as after logging in)."""
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        token = accounts.start_session(user, "127.0.0.1")
+        db.close()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return client
+
+
+def timed(client, path: str, rounds: int, counter: QueryCounter | None = None) -> dict:
+    client.get(path)  # warm caches (templates, translations) once
+    times, queries = [], []
+    for _ in range(rounds):
+        before = counter.count if counter else 0
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (path, response.status_code)
+        queries.append((counter.count - before) if counter else 1)
+    times.sort()
+    return {"median_ms": statistics.median(times) * 1000,
+            "p95_ms": times[max(int(round(0.95 * len(times))) - 1, 0)] * 1000,
+            "queries": max(queries)}
+
+
+def newest_open_reference() -> str:
+    return (Case.select(Case.reference).where(Case.status != Status.CLOSED.value)
+            .order_by(Case.created_at.desc()).first().reference)

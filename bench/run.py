@@ -1,0 +1,216 @@
+"""`make bench`: every figure of issue 9, printed as tables. See bench/README.md.
+
+Environment: BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/test; the benchmark makes
+and drops its own scratch database; set it empty to skip PostgreSQL), BENCH_SUBMIT_SECONDS (60),
+BENCH_AUDIT_ENTRIES (5 000 000), BENCH_ROUNDS (40 requests per page)."""
+from __future__ import annotations
+
+import os
+import pathlib
+import platform
+import sys
+import tempfile
+import time
+import uuid
+from urllib.parse import urlparse, urlunparse
+
+WORK = pathlib.Path(tempfile.mkdtemp(prefix="vb-bench-"))
+os.environ["PORTAL_INSTANCE_PATH"] = str(WORK / "instance")
+os.environ["PORTAL_HUEY_URL"] = f"sqlite:///{WORK / 'huey.db'}"
+os.environ.pop("PORTAL_DATABASE_URL", None)
+
+import peewee  # noqa: E402
+
+from bench import load, pages, seed  # noqa: E402
+from models import clock, migrations  # noqa: E402
+from models.accounts import Role, User  # noqa: E402
+from models.cases import Case  # noqa: E402
+from models.db import db, init_database  # noqa: E402
+
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
+AUDIT_ENTRIES = int(os.environ.get("BENCH_AUDIT_ENTRIES", "5000000"))
+SUBMIT_SECONDS = int(os.environ.get("BENCH_SUBMIT_SECONDS", "60"))
+STAGES = (1_000, 10_000, 100_000)
+STARTED = time.monotonic()
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def table(headers, rows) -> None:
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    say(line(headers))
+    say("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        say(line(row))
+    say()
+
+
+# --- databases ------------------------------------------------------------------------------------
+
+def scratch_databases() -> dict[str, str]:
+    urls = {"SQLite": f"sqlite:///{WORK / 'bench.db'}"}
+    if PG_URL:
+        admin = urlparse(PG_URL)
+        name = f"vb_bench_{uuid.uuid4().hex[:8]}"
+        server = peewee.PostgresqlDatabase(admin.path.lstrip("/"), user=admin.username, password=admin.password,
+                                           host=admin.hostname, port=admin.port)
+        with server.connection_context():
+            server.execute_sql(f'CREATE DATABASE "{name}"')
+        urls["PostgreSQL"] = urlunparse(admin._replace(path=f"/{name}"))
+    return urls
+
+
+def drop_scratch(url: str) -> None:
+    if url.startswith("postgresql"):
+        admin = urlparse(PG_URL)
+        server = peewee.PostgresqlDatabase(admin.path.lstrip("/"), user=admin.username, host=admin.hostname,
+                                           port=admin.port)
+        with server.connection_context():
+            server.execute_sql(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
+
+
+def make_app(url: str):
+    from portal import create_app
+
+    return create_app({"DATABASE_URL": url, "UPLOAD_PATH": str(WORK / "uploads"), "SERVER_NAME": None})
+
+
+# --- 1. inbox and case page ----------------------------------------------------------------------
+
+def inbox_and_case_page(label: str, url: str, results: list) -> dict:
+    init_database(url)
+    with db.connection_context():
+        migrations.apply_pending()
+    app = make_app(url)
+    counter = pages.QueryCounter(db.obj)
+    floor = pages.floor_app().test_client()
+    with app.app_context(), db.connection_context():
+        people = seed.people()
+        seeder = seed.CaseSeeder(people["reporters"], clock.utcnow())
+    handler = people[Role.MAYOR]
+    client = pages.logged_in_client(app, handler)
+    done = 0
+    for stage in STAGES:
+        start = time.monotonic()
+        with app.app_context(), db.connection_context():
+            seeder.add(stage - done)
+            done = stage
+            extra = ""
+            if stage == STAGES[-1] and AUDIT_ENTRIES:
+                case_ids = [c.id for c in Case.select(Case.id).limit(5000)]
+                seed.audit_entries(AUDIT_ENTRIES, [u.id for u in User.select(User.id)], case_ids)
+                extra = f" and {AUDIT_ENTRIES:,} audit entries"
+            if db.obj.__class__.__name__.startswith("Pooled"):
+                db.execute_sql("ANALYZE")
+            reference = pages.newest_open_reference()
+        say(f"  {label}: seeded {stage:,} cases{extra} in {time.monotonic() - start:.0f} s")
+        figures = {
+            "floor (bare route, 50 rows)": pages.timed(floor, "/floor", ROUNDS),
+            "inbox, first page": pages.timed(client, "/zaken", ROUNDS, counter),
+            "inbox, filtered (threats, oldest first, page 2)": pages.timed(
+                client, "/zaken?status=all&behaviour_class=threat&sort=oldest&pagina=2", ROUNDS, counter),
+            "case page": pages.timed(client, f"/zaken/{reference}", ROUNDS, counter),
+        }
+        for page, figure in figures.items():
+            results.append((label, f"{stage:,}", page, f"{figure['median_ms']:.1f}", f"{figure['p95_ms']:.1f}",
+                            figure["queries"]))
+    return {"app": app, "handler": handler}
+
+
+# --- 3. yearly report ------------------------------------------------------------------------------
+
+def yearly_report(label: str, url: str, app, rows: list) -> None:
+    if "annual_report" not in app.blueprints:
+        rows.append((label, "not yet: the yearly report (portal/annual_report) is not part of the portal yet", "", ""))
+        return
+    with app.app_context(), db.connection_context():
+        first = Case.select(peewee.fn.MIN(Case.created_at)).scalar()
+        last = Case.select(peewee.fn.MAX(Case.created_at)).scalar()
+        producer = User.get(User.role == Role.MAYOR.value)
+    client = pages.logged_in_client(app, producer)
+    period = f"van={clock.to_local(first):%Y-%m}&tot={clock.to_local(last):%Y-%m}"
+    for kind, path in (("HTML", "/jaarverslag"), ("CSV", "/jaarverslag.csv"), ("PDF", "/jaarverslag.pdf")):
+        start = time.perf_counter()
+        response = client.get(f"{path}?{period}")
+        seconds = time.perf_counter() - start
+        rows.append((label, kind, f"{seconds:.2f}", response.status_code))
+
+
+# --- 4. audit chain --------------------------------------------------------------------------------
+
+def audit_chain(label: str, url: str, rows: list) -> None:
+    result = load.verify_chain_in_child(url)
+    rows.append((label, f"{result['checked']:,}", "intact" if result["intact"] else "BROKEN",
+                 f"{result['seconds']:.1f}", f"{result['baseline_mb']:.0f}", f"{result['peak_mb']:.0f}",
+                 f"{result['peak_mb'] - result['baseline_mb']:.0f}"))
+
+
+def main() -> int:
+    say(f"Veilig Bestuur benchmarks — {platform.node()}: {os.cpu_count()} cores, "
+        f"{load.total_memory_mb():,.0f} MB RAM, Python {platform.python_version()}, {platform.platform()}")
+    say(f"scratch folder {WORK}")
+    urls = scratch_databases()
+    page_rows, yearly_rows, chain_rows, submit_rows, footprint_rows, reminder_rows = [], [], [], [], [], []
+    try:
+        for label, url in urls.items():
+            say(f"\n## {label}: seeding and measuring pages")
+            context = inbox_and_case_page(label, url, page_rows)
+            yearly_report(label, url, context["app"], yearly_rows)
+            audit_chain(label, url, chain_rows)
+        say("\n## 1. Inbox and case page (server time in ms over %d requests each; queries per page)" % ROUNDS)
+        table(("database", "cases", "page", "median ms", "p95 ms", "queries"), page_rows)
+        say(pages_verdict(page_rows))
+
+        say("## 3. Yearly report over all seeded cases (100 000; target HTML < 2 s)")
+        table(("database", "format", "seconds", "status"), yearly_rows)
+
+        say("## 4. Audit chain verification (models.audit.verify_chain, in its own process)")
+        table(("database", "entries", "result", "seconds", "RSS before MB", "peak RSS MB", "growth MB"), chain_rows)
+
+        for label, url in urls.items():
+            say(f"## 2. Submitting reports: {label} ({SUBMIT_SECONDS} s, 20 clients, gunicorn 2 workers)")
+            submit_rows.append(load.submissions(label, url, WORK, SUBMIT_SECONDS, footprint_rows))
+        table(("database", "reports", "reports/s", "errors", "acknowledged", "present afterwards", "p95 s/report"),
+              submit_rows)
+
+        say("## 5. Reminders: 10 000 deadlines due at once (SQLite, consumer `python -m jobs`, local SMTP)")
+        reminder_rows.append(load.reminders(WORK, footprint_rows))
+        table(("deadlines", "mails", "seconds", "mails/s", "sent once", "sent twice", "missing"), reminder_rows)
+
+        say("## 6. Footprint (resident memory)")
+        table(("process", "RSS MB"), footprint_rows)
+        say(load.footprint_verdict(footprint_rows))
+    finally:
+        for url in urls.values():
+            try:
+                db.obj.close_all() if hasattr(db.obj, "close_all") else None
+                drop_scratch(url)
+            except Exception as error:  # noqa: BLE001 - cleaning up must not hide the figures
+                say(f"(could not drop {url}: {error})")
+    say(f"\nmake bench took {time.monotonic() - STARTED:.0f} s")
+    return 0
+
+
+def pages_verdict(rows) -> str:
+    lines = []
+    for label in dict.fromkeys(r[0] for r in rows):
+        mine = [r for r in rows if r[0] == label]
+        last = STAGES[-1]
+        floor = float(next(r[4] for r in mine if r[1] == f"{last:,}" and r[2].startswith("floor")))
+        for page in ("inbox, first page", "inbox, filtered (threats, oldest first, page 2)", "case page"):
+            small = float(next(r[4] for r in mine if r[1] == f"{STAGES[0]:,}" and r[2] == page))
+            large = float(next(r[4] for r in mine if r[1] == f"{last:,}" and r[2] == page))
+            ratio_floor, growth = large / floor, large / small
+            verdict = "met" if page == "case page" or ratio_floor <= 3 else "MISSED"
+            lines.append(f"{label} {page}: p95 at {last:,} = {ratio_floor:.1f}x floor (target <= 3x for the inbox: "
+                         f"{verdict}); 1 000 -> {last:,} growth {growth:.2f}x (target <= 1.5x: "
+                         f"{'met' if growth <= 1.5 else 'MISSED'})")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
