@@ -1,9 +1,11 @@
 """A demo municipality to try the portal: one account per role, with known password and TOTP."""
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import secrets
 
-from models import accounts, audit
+from models import accounts, audit, clock
 from models.accounts import Role, User
 from models.db import write_transaction
 
@@ -73,3 +75,134 @@ def create_demo_case() -> str | None:
     })
     audit.record("demo_case_created", object_type="case", object_id=case.id)
     return case.reference
+
+
+# --- a year of demo incidents (for trying the yearly report and the dashboard) -------------------
+
+DEMO_FORMER = ("oud-raadslid", "Karel Oudshoorn")  # a former council member: reports, never logs in
+DEMO_PERPETRATORS = ["Demo Veroorzaker A", "Demo Veroorzaker B", "Demo Veroorzaker C", "Demo Veroorzaker D",
+                     "Demo Veroorzaker E", "Demo Veroorzaker F"]
+DEMO_BEHAVIOURS = {  # per class, the behaviours a demo incident ticks
+    "emotion_policy": ["accusing", "holding_to_account"],
+    "verbal_aggression": ["swearing", "insulting"],
+    "threat": ["threatening", "intimidation"],
+    "physical_violence": ["pulling", "throwing"],
+}
+
+
+@contextlib.contextmanager
+def clock_fixed(moment: dt.datetime):
+    """Run with the portal's clock standing at `moment` (UTC): for seeding the past from the command
+    line or a test, never inside a running web server."""
+    original = clock.utcnow
+    clock.utcnow = lambda: moment
+    try:
+        yield
+    finally:
+        clock.utcnow = original
+
+
+def file_demo_incident(reporter: User, when: dt.datetime, *, behaviours: list[str], channel: str = "email",
+                       target: str = "self", perpetrator: str | None = None, **values):
+    """File one incident as the reporter would, with the clock at `when` (UTC), through the same
+    functions as the report form (registration.file_case): access, aftercare and deadlines included."""
+    from models import perpetrators, registration
+    from models.cases import CaseKind, new_draft
+
+    with clock_fixed(when):
+        draft = new_draft(reporter, CaseKind.REPORT)
+        case = registration.file_case(draft.id, {
+            "behaviours": behaviours, "after_addressed": "persisted", "target": target, "occurred_at": when,
+            "occurred_time_known": True, "channel": channel, "narrative": "(Demo) Verzonnen incident.",
+            "perpetrator_known": bool(perpetrator), "perpetrator_name": perpetrator, **values})
+        if perpetrator:
+            perpetrators.link_case(case, name=perpetrator)
+    return case
+
+
+def _demo_former_member() -> User:
+    local, name = DEMO_FORMER
+    user = User.get_or_none(User.email == f"{local}@{DEMO_DOMAIN}")
+    if user is None:
+        user = User.create(email=f"{local}@{DEMO_DOMAIN}", name=name, role=Role.COUNCIL_MEMBER.value, is_former=True)
+    return user
+
+
+def seed_demo_year(year: int) -> int:
+    """A year of varied demo incidents — reporters of every group, every class, channels, months — with
+    aftercare outcomes, measures, police reports and repeat perpetrators, all through the portal's
+    own functions. The same year gives the same incidents (a fixed random seed). Returns how many."""
+    import random
+
+    from models import aftercare, measures, police, registration
+    from models.cases import Status
+
+    people = {role: User.get_or_none(User.email == f"{local}@{DEMO_DOMAIN}") for role, local, _n in DEMO_PEOPLE}
+    if any(people[role] is None for role in (Role.MAYOR, Role.ALDERMAN, Role.COUNCIL_MEMBER, Role.GROUP_MEMBER,
+                                             Role.MUNICIPAL_SECRETARY, Role.CLERK)):
+        create_demo_accounts()
+        people = {role: User.get(User.email == f"{local}@{DEMO_DOMAIN}") for role, local, _n in DEMO_PEOPLE}
+    reporters = ([people[Role.COUNCIL_MEMBER]] * 10 + [people[Role.GROUP_MEMBER]] * 3 + [people[Role.ALDERMAN]] * 4
+                 + [people[Role.MAYOR]] * 2 + [_demo_former_member()] * 1)
+    classes = ["emotion_policy"] * 2 + ["verbal_aggression"] * 8 + ["threat"] * 6 + ["physical_violence"] * 1
+    channels = (["social_media"] * 7 + ["email"] * 4 + ["face_to_face"] * 3 + ["phone"] * 2 + ["meeting"] * 2
+                + ["letter", "at_home"])
+    targets = ["self"] * 8 + ["environment"] * 1 + ["both"] * 1
+    rng = random.Random(year)
+    secretary, mayor = people[Role.MUNICIPAL_SECRETARY], people[Role.MAYOR]
+    filed = 0
+    now = clock.utcnow()
+    for month in range(1, 13):
+        for _n in range(rng.choice([2, 3, 4, 5, 6])):
+            local = dt.datetime(year, month, rng.randint(1, 28), rng.randint(8, 22), rng.choice([0, 15, 30, 45]))
+            when = clock.to_utc(local)
+            if when > now:
+                continue
+            behaviour_class = rng.choice(classes)
+            reporter = rng.choice(reporters)
+            case = file_demo_incident(
+                reporter, when, behaviours=DEMO_BEHAVIOURS[behaviour_class], channel=rng.choice(channels),
+                target=rng.choice(targets),
+                perpetrator=rng.choice(DEMO_PERPETRATORS) if rng.random() < 0.6 else None,
+                consent_police_report=behaviour_class in ("threat", "physical_violence") and rng.random() < 0.7)
+            filed += 1
+            for conversation in aftercare.Conversation.select().where(aftercare.Conversation.case == case.id):
+                roll = rng.random()
+                if roll < 0.12:
+                    outcome, held = aftercare.Outcome.DECLINED, None
+                elif roll < 0.85:
+                    late = rng.random() < 0.15
+                    held = conversation.due_at + dt.timedelta(hours=6) if late else conversation.due_at - dt.timedelta(hours=2)
+                    outcome = aftercare.Outcome.HELD
+                else:
+                    continue
+                if (held or conversation.due_from) > now:
+                    continue
+                with clock_fixed(held or conversation.due_from):
+                    aftercare.record_outcome(conversation, outcome, secretary, held, None)
+            decider = secretary if reporter.role != Role.MUNICIPAL_SECRETARY.value else mayor
+            later = when + dt.timedelta(days=2)
+            if behaviour_class in ("threat", "physical_violence") and later < now:
+                with clock_fixed(later):
+                    measure_type = rng.choice([measures.MeasureType.WARNING_WRITTEN, measures.MeasureType.STOP_CONVERSATION,
+                                               measures.MeasureType.BUILDING_BAN])
+                    if measure_type == measures.MeasureType.BUILDING_BAN and reporter.id != mayor.id:
+                        start = clock.to_local(later).date()
+                        measure = measures.propose(case, measure_type, decider, reasons="(Demo) Ernstige bedreiging.",
+                                                   starts_on=start, ends_on=start + dt.timedelta(days=90))
+                        measures.decide(measure, mayor)
+                    else:
+                        measure_type = (measures.MeasureType.WARNING_WRITTEN
+                                        if measure_type == measures.MeasureType.BUILDING_BAN else measure_type)
+                        measure = measures.propose(case, measure_type, decider, reasons="(Demo) Grens gesteld.")
+                        measures.decide(measure, decider)
+                    if case.consent_police_report:
+                        report = police.file(case, decider, filed_on=clock.to_local(later).date(),
+                                             registration_number=f"DEMO-{year}-{case.number:04d}")
+                        police.update_status(report, rng.choice(list(police.InvestigationStatus)), decider)
+            closing = when + dt.timedelta(days=60)
+            if closing < now:
+                with clock_fixed(closing):
+                    registration.set_status(case, Status.CLOSED, decider)
+    audit.record("demo_year_seeded", detail=f"year={year} incidents={filed}")
+    return filed

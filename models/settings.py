@@ -58,6 +58,13 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("damages_demand_days", 28, N_("Aanmaning aan de veroorzaker, zoveel dagen na de vervaldatum"), N_("dagen"), 1, 365),
         SettingSpec("damages_escalate_days", 42, N_("Escalatie naar wie schadeclaims beoordeelt, zoveel dagen na de vervaldatum"), N_("dagen"), 1, 365),
         SettingSpec("damages_sanity_limit_euros", 50_000, N_("Hoogste bedrag dat in één keer kan worden ingevuld"), N_("euro"), 100, 10_000_000),
+        # The yearly report (§4.1): small counts hidden (models.annual_report.suppress_small_cells); who may produce it.
+        SettingSpec("report_min_cell", 5, N_("Jaarverslag: aantallen kleiner dan dit getal worden niet getoond"), N_("meldingen"), 3, 100),
+        SettingSpec("annual_report_mayor", 1, N_("De burgemeester mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
+        SettingSpec("annual_report_municipal_secretary", 1, N_("De gemeentesecretaris mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
+        SettingSpec("annual_report_clerk", 1, N_("De griffier mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
+        SettingSpec("annual_report_deputy_clerk", 0, N_("De plaatsvervangend griffier mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
+        SettingSpec("annual_report_security_officer", 1, N_("De ambtenaar Veiligheid mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
     ]
 }
 

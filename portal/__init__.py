@@ -42,6 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import retention  # case panel: legal hold (5); admin's retention page; inzage PDF
     retention.init_app(app)
     deadlines.init_app(app)
+    from portal import annual_report, dashboard  # the yearly report (§4.1) and the handlers' dashboard
+    annual_report.init_app(app)
+    dashboard.init_app(app)
     cli.init_app(app)
 
     import jobs

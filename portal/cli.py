@@ -74,11 +74,16 @@ def verify_audit_command():
 @with_appcontext
 @click.option("--json", "as_json", is_flag=True, help="Print the accounts as a JSON list.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when accounts exist already.")
-def demo_command(as_json, if_empty):
+@click.option("--seed-year", type=int, default=None, help="Only add a year of demo incidents (e.g. 2025).")
+def demo_command(as_json, if_empty, seed_year):
     """Create a demo municipality: one account per role; prints e-mail, password and TOTP secret."""
-    from models.demo import create_demo_accounts, create_demo_case
+    from models.demo import create_demo_accounts, create_demo_case, seed_demo_year
 
     with db.connection_context():
+        if seed_year is not None:
+            count = seed_demo_year(seed_year)
+            click.echo(f"Demo year {seed_year}: {count} incidents filed.")
+            return
         if if_empty and User.select().exists():
             if not as_json:
                 click.echo("Accounts exist already: no demo created.")

@@ -1,0 +1,541 @@
+"""The yearly anonymised report (§4.1): the figures for any year or period of whole months, as plain
+data for the HTML page, the PDF and the CSV alike.
+
+Anonymised for real: the report holds counts and amounts only — no names, no free text, no case
+references, no date finer than a month — and small counts are suppressed by `suppress_small_cells`,
+including cells that could be recovered from totals by subtraction.
+
+What counts where:
+- An incident is a case of kind *report* (a consultation is not an incident; a consultation that
+  was converted counts as a report). It belongs to the month, in the municipality's time zone, in
+  which it was registered (`created_at`): that date is always known and never edited.
+- Measures, police reports, aftercare and first/repeated are about the incidents of the period,
+  whenever they happened. Damages are money booked in the period (the ledger's `booked_on`, as
+  `models.damages.balances`); "outstanding" is what is still to be recovered at the end of it.
+- The report reads only structured facts (kind, created_at, reporter_role, reporter_is_former,
+  behaviour_class, target, channel; measure type/state; police report status; aftercare outcome,
+  due and held times; perpetrator links; ledger entries), never encrypted content.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import peewee
+
+from models import clock, damages, perpetrators, settings
+from models.accounts import Role, User
+from models.aftercare import Conversation, Outcome
+from models.cases import Case, CaseKind, Channel, ONLINE_CHANNELS, Target
+from models.damages import LedgerEntry
+from models.i18n import N_
+from models.measures import MEASURE_LABELS, Measure, MeasureState, MeasureType
+from models.police import INVESTIGATION_LABELS, InvestigationStatus, PoliceReport
+from models.scheme import CLASS_LABELS, SEVERITY
+
+# Who may produce the report: one on/off setting per role (models.settings).
+PRODUCER_SETTINGS = {
+    Role.MAYOR: "annual_report_mayor",
+    Role.MUNICIPAL_SECRETARY: "annual_report_municipal_secretary",
+    Role.CLERK: "annual_report_clerk",
+    Role.DEPUTY_CLERK: "annual_report_deputy_clerk",
+    Role.SECURITY_OFFICER: "annual_report_security_officer",
+}
+
+
+def may_produce(user: User) -> bool:
+    setting = PRODUCER_SETTINGS.get(Role(user.role))
+    return bool(user.is_active and setting and settings.get(setting))
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months: from the first of `first` up to and including the month of `last`."""
+    first: dt.date
+    last: dt.date
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 1))
+
+    @classmethod
+    def months_between(cls, first: str, last: str) -> "Period":
+        """From "2026-01" to "2026-06" (inclusive). Raises ValueError when it is not a period."""
+        start = dt.datetime.strptime(first, "%Y-%m").date()
+        end = dt.datetime.strptime(last, "%Y-%m").date()
+        if end < start or len(_months(start, end)) > 120:
+            raise ValueError("period")
+        return cls(start, end)
+
+    @property
+    def months(self) -> list[dt.date]:
+        return _months(self.first, self.last)
+
+    @property
+    def is_calendar_year(self) -> bool:
+        return self.first.month == 1 and self.last == dt.date(self.first.year, 12, 1)
+
+    @property
+    def code(self) -> str:
+        """Stable text for files and the CSV: "2026-01/2026-12"."""
+        return f"{self.first:%Y-%m}/{self.last:%Y-%m}"
+
+    def previous(self) -> "Period":
+        """The period of the same length just before (for a calendar year: the year before)."""
+        length = len(self.months)
+        return Period(_add_months(self.first, -length), _add_months(self.first, -1))
+
+    def utc_bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        start = dt.datetime.combine(self.first, dt.time())
+        end = dt.datetime.combine(_add_months(self.last, 1), dt.time())
+        return clock.to_utc(start), clock.to_utc(end)
+
+
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = _add_months(month, 1)
+    return months
+
+
+def local_month(moment: dt.datetime) -> dt.date:
+    local = clock.to_local(moment)
+    return dt.date(local.year, local.month, 1)
+
+
+def quarter_code(month: dt.date) -> str:
+    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+
+
+# --- small-cell suppression -------------------------------------------------------------------
+
+SMALL = "small"            # 1 .. threshold-1: shown as "< 5"
+COMPLEMENT = "complement"  # not shown, any number (also 0 or small): shown as "×"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published number: `value` is None when it is not shown (then `suppressed` says why)."""
+    value: int | None
+    suppressed: str | None = None
+
+
+def suppress_small_cells(counts: dict, groups: list[tuple], threshold: int) -> dict:
+    """Which counts may be published. `counts` maps a cell to its count; `groups` lists the sums a
+    reader can check: (total_cell, [part_cells]) with total = sum of the parts.
+
+    The rule:
+    1. A count from 1 up to threshold-1 is a small cell: it is shown as "< threshold".
+       Zero is shown as 0: "nothing of this kind" points to nobody, and hiding every zero would
+       leave a report that says very little in a small municipality.
+    2. No small count may be worked out exactly from what is shown. A reader knows that "< 5" lies
+       in 1..4, that "×" can be any number, and every shown figure and sum; by subtraction
+       (total minus the other parts, repeated over all sums until nothing changes, so months,
+       quarters and the year are reasoned about together) they narrow every hidden cell down.
+       While that pins a small count to one value, one more cell is hidden ("×", a complementary
+       suppression) in a sum that contains it: the cell whose hiding leaves the fewest small counts
+       pinned, preferring a part of the sum over its total over turning a "< 5" into "×", and the
+       smallest number among those.
+    Returns a Figure per cell. (Reports for overlapping periods can still be subtracted from each
+    other; the audit trail records every period produced.)
+    """
+    hidden = {cell: SMALL for cell, value in counts.items() if 0 < value < threshold}
+    while True:
+        exposed = _exposed(counts, groups, hidden, threshold)
+        if not exposed or not _hide_complement(exposed[0], counts, groups, hidden, threshold):
+            break
+    return {cell: Figure(None, hidden[cell]) if cell in hidden else Figure(value) for cell, value in counts.items()}
+
+
+def _exposed(counts, groups, hidden, threshold) -> list:
+    """Small counts a reader can work out exactly."""
+    low, high = _bounds(counts, groups, hidden, threshold)
+    return [cell for cell, value in counts.items() if 0 < value < threshold and low[cell] == high[cell]]
+
+
+def _bounds(counts, groups, hidden, threshold):
+    """What a reader can know of every cell: the narrowest [low, high] from what is shown."""
+    low, high = {}, {}
+    for cell, value in counts.items():
+        kind = hidden.get(cell)
+        low[cell], high[cell] = ((1, threshold - 1) if kind == SMALL else (0, math.inf) if kind == COMPLEMENT
+                                 else (value, value))
+    for _round in range(1000):
+        changed = False
+        for total, parts in groups:
+            part_low, part_high = sum(low[p] for p in parts), sum(high[p] for p in parts)
+            new = (max(low[total], part_low), min(high[total], part_high))
+            if new != (low[total], high[total]):
+                low[total], high[total] = new
+                changed = True
+            for part in parts:
+                others_low, others_high = part_low - low[part], part_high - high[part]
+                new = (max(low[part], low[total] - others_high), min(high[part], high[total] - others_low))
+                if new != (low[part], high[part]):
+                    low[part], high[part] = new
+                    part_low, part_high = sum(low[p] for p in parts), sum(high[p] for p in parts)
+                    changed = True
+        if not changed:
+            break
+    return low, high
+
+
+def _options(cells, counts, groups, hidden) -> dict:
+    """Cells in a sum with one of these that could be hidden, with a rank (lower is hidden sooner):
+    a shown non-zero part (0), a shown zero (1), a shown total (2), a "< 5" that becomes "×" (3)."""
+    options = {}
+    for total, parts in groups:
+        if not any(cell == total or cell in parts for cell in cells):
+            continue
+        for option, is_total in [(p, False) for p in parts] + [(total, True)]:
+            kind = hidden.get(option)
+            if kind is None:
+                options.setdefault(option, 2 if is_total else 1 if counts[option] == 0 else 0)
+            elif kind == SMALL:
+                options.setdefault(option, 3)
+    return options
+
+
+def _hide_complement(cell, counts, groups, hidden, threshold) -> bool:
+    """Hide one cell, or two, in a sum with an exposed small count; False when nothing is left to
+    hide. Two when the other part can itself be worked out from its own sum (a subtotal): then a
+    cell of that sum goes with it."""
+    options = _options([cell], counts, groups, hidden)
+    if not options:
+        return False
+    choices = [(option,) for option in options]
+    for first in options:
+        if options[first] < 3:
+            further = _options([first], counts, groups, {**hidden, first: COMPLEMENT})
+            choices += [(first, other) for other in further if other != cell and further[other] < 3]
+
+    def cost(chosen):
+        trial = {**hidden, **{option: COMPLEMENT for option in chosen}}
+        low, high = _bounds(counts, groups, trial, threshold)
+        still = low[cell] == high[cell]
+        ranks = sum(options.get(option, 1) for option in chosen)
+        return still, ranks, len(chosen), sum(counts[option] for option in chosen)
+
+    for option in min(choices, key=cost):
+        hidden[option] = COMPLEMENT
+    return True
+
+
+# --- the report's structure ---------------------------------------------------------------------
+
+REPORTER_GROUPS = {
+    "council_and_groups": N_("Raadsleden, fractievolgers en fractiemedewerkers"),
+    "college": N_("Wethouders (college)"),
+    "mayor": N_("Burgemeester"),
+    "former": N_("Oud-ambtsdragers"),
+}
+TARGET_REPORT_LABELS = {
+    Target.SELF.value: N_("Op de ambtsdrager zelf"),
+    Target.ENVIRONMENT.value: N_("Op de omgeving: familie, vrienden, huisdieren of spullen"),
+    Target.BOTH.value: N_("Op de ambtsdrager en de omgeving"),
+    "unknown": N_("Niet ingevuld"),
+}
+CHANNEL_REPORT_LABELS = {
+    Channel.FACE_TO_FACE.value: N_("Persoonlijk, van aangezicht tot aangezicht"),
+    Channel.PHONE.value: N_("Telefoon"),
+    Channel.LETTER.value: N_("Brief of briefje"),
+    Channel.EMAIL.value: N_("E-mail"),
+    Channel.SOCIAL_MEDIA.value: N_("Sociale media, app of ander online kanaal"),
+    Channel.MEETING.value: N_("Tijdens een vergadering of bijeenkomst"),
+    Channel.AT_HOME.value: N_("Bij de ambtsdrager thuis"),
+    Channel.OTHER.value: N_("Anders"),
+}
+ONLINE_LABELS = {"online": N_("Online"), "offline": N_("Niet online"), "unknown": N_("Niet ingevuld")}
+CLASS_REPORT_LABELS = {c.value: CLASS_LABELS[c] for c in SEVERITY} | {"unknown": N_("Niet ingedeeld")}
+REPEAT_LABELS = {
+    "first": N_("Eerste incident van deze veroorzaker"),
+    "repeated": N_("Herhaald: de veroorzaker was al eerder bekend"),
+    "unknown": N_("Veroorzaker niet in het register"),
+}
+POLICE_LABELS = {"filed": N_("Aangifte gedaan"), "not_filed": N_("Geen aangifte")}
+AFTERCARE_LABELS = {
+    "offered": N_("Nazorg aangeboden"),
+    "held": N_("Minstens één nazorggesprek gevoerd"),
+    "held_on_time": N_("Alle gesprekken op tijd gevoerd"),
+    "held_late": N_("Minstens één gesprek te laat gevoerd"),
+    "declined": N_("Nazorg afgeslagen door de ambtsdrager"),
+    "open": N_("Nog geen gesprek gevoerd"),
+}
+DAMAGES_LABELS = {
+    "incidents": N_("Meldingen met schade in deze periode"),
+    "reimbursed": N_("Vergoed aan ambtsdragers"),
+    "recovered": N_("Verhaald op veroorzakers"),
+    "written_off": N_("Afgeschreven"),
+    "outstanding": N_("Nog te verhalen aan het eind van de periode"),
+}
+TAKEN_STATES = (MeasureState.DECIDED.value, MeasureState.CARRIED_OUT.value, MeasureState.ENDED.value)
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    code: str
+    title: str
+    explanation: str
+    chart: str = "bar"   # "bar" or "line"
+    unit: str = "count"  # "count" or "cents"
+
+
+SECTIONS = [
+    SectionSpec("total", N_("Aantal incidenten"), N_("Alle meldingen van incidenten in deze periode. Vragen om overleg tellen niet mee.")),
+    SectionSpec("by_month", N_("Incidenten per maand"), N_("De maand waarin de melding is binnengekomen."), chart="line"),
+    SectionSpec("by_quarter", N_("Incidenten per kwartaal"), N_("De maanden van de periode, per kwartaal opgeteld.")),
+    SectionSpec("by_class", N_("Soort gedrag"), N_("Ingedeeld volgens het schema van het protocol: het ernstigste gedrag in de melding telt.")),
+    SectionSpec("online", N_("Online of niet online"), N_("Online: via e-mail, sociale media of een app.")),
+    SectionSpec("by_channel", N_("Hoe het gebeurde"), N_("Het kanaal of de plek van het incident.")),
+    SectionSpec("by_reporter_group", N_("Wie het overkwam"), N_("De groep van de ambtsdrager op het moment van melden.")),
+    SectionSpec("by_target", N_("Gericht op de persoon of op de omgeving"), N_("Gedrag tegen familie, vrienden, huisdieren of spullen telt net zo zwaar.")),
+    SectionSpec("repeat", N_("Eerste keer of herhaling"), N_("Was de veroorzaker al eerder bekend, bij ambtsdragers of bij medewerkers van de gemeente?")),
+    SectionSpec("measures", N_("Maatregelen tegen veroorzakers"), N_("Maatregelen waartoe is besloten, bij de incidenten van deze periode. Eén incident kan meer maatregelen hebben.")),
+    SectionSpec("police", N_("Aangifte"), N_("Incidenten waarvoor de gemeente aangifte deed, met toestemming van de ambtsdrager.")),
+    SectionSpec("police_status", N_("Stand van de aangiftes"), N_("Hoe ver de aangiftes bij deze incidenten nu zijn.")),
+    SectionSpec("aftercare", N_("Opvang en nazorg"), N_("Per incident: of de gesprekken zijn gevoerd, afgeslagen of nog open staan, en of ze op tijd waren.")),
+    SectionSpec("damages", N_("Schade"), N_("Bedragen in euro die in deze periode zijn geboekt. De gemeente vergoedt eerst en verhaalt daarna op de veroorzaker."), unit="cents"),
+]
+SECTION_BY_CODE = {spec.code: spec for spec in SECTIONS}
+
+
+def _month_label(month: dt.date) -> str:
+    return f"{month:%Y-%m}"
+
+
+def categories(period: Period) -> dict[str, dict[str, str]]:
+    """Per section, its categories (code → label msgid) in the order they are shown."""
+    quarters = dict.fromkeys(quarter_code(m) for m in period.months)
+    return {
+        "total": {"incidents": N_("Incidenten")},
+        "by_month": {_month_label(m): _month_label(m) for m in period.months},
+        "by_quarter": {q: q for q in quarters},
+        "by_class": CLASS_REPORT_LABELS,
+        "online": ONLINE_LABELS,
+        "by_channel": CHANNEL_REPORT_LABELS,
+        "by_reporter_group": REPORTER_GROUPS,
+        "by_target": TARGET_REPORT_LABELS,
+        "repeat": REPEAT_LABELS,
+        "measures": {"total": N_("Maatregelen in totaal")} | {t.value: MEASURE_LABELS[t] for t in MeasureType},
+        "police": POLICE_LABELS,
+        "police_status": {s.value: INVESTIGATION_LABELS[s] for s in InvestigationStatus},
+        "aftercare": AFTERCARE_LABELS,
+        "damages": DAMAGES_LABELS,
+    }
+
+
+def reporter_group(role: str, is_former: bool) -> str:
+    if is_former:
+        return "former"
+    if role == Role.MAYOR.value:
+        return "mayor"
+    if role == Role.ALDERMAN.value:
+        return "college"
+    return "council_and_groups"
+
+
+# --- counting -------------------------------------------------------------------------------
+
+def incidents_in(period: Period) -> peewee.ModelSelect:
+    start, end = period.utc_bounds()
+    return Case.select().where((Case.kind == CaseKind.REPORT.value) & (Case.created_at >= start)
+                               & (Case.created_at < end))
+
+
+def _repeat_status(case: Case) -> str:
+    """First or repeated (§6.2), by the register's own rule (perpetrators.incident_history)."""
+    linked = perpetrators.linked_perpetrators(case)
+    if not linked:
+        return "unknown"
+    return "repeated" if any(perpetrators.incident_history(p, case)["repeated"] for p in linked) else "first"
+
+
+def _aftercare_status(conversations: list[Conversation]) -> tuple[str, str | None]:
+    held = [c for c in conversations if c.outcome == Outcome.HELD.value]
+    if held:
+        return "held", ("held_on_time" if all(c.on_time for c in held) else "held_late")
+    if any(c.outcome == Outcome.DECLINED.value for c in conversations):
+        return "declined", None
+    return "open", None
+
+
+def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
+    """Every count of the period (section, category) → n, and the sums a reader can check."""
+    cats = categories(period)
+    counts = {(section, code): 0 for section, codes in cats.items() if section != "damages" for code in codes}
+    rows = list(incidents_in(period).select(Case.id, Case.created_at, Case.reporter_role, Case.reporter_is_former,
+                                            Case.behaviour_class, Case.target, Case.channel))
+    ids = [c.id for c in rows]
+    online_values = {c.value for c in ONLINE_CHANNELS}
+    for case in rows:
+        counts["total", "incidents"] += 1
+        month = local_month(case.created_at)
+        counts["by_month", _month_label(month)] += 1
+        counts["by_quarter", quarter_code(month)] += 1
+        counts["by_class", case.behaviour_class if case.behaviour_class in CLASS_REPORT_LABELS else "unknown"] += 1
+        if case.channel in CHANNEL_REPORT_LABELS:
+            counts["by_channel", case.channel] += 1
+            counts["online", "online" if case.channel in online_values else "offline"] += 1
+        else:
+            counts["online", "unknown"] += 1
+        counts["by_reporter_group", reporter_group(case.reporter_role, case.reporter_is_former)] += 1
+        counts["by_target", case.target if case.target in TARGET_REPORT_LABELS else "unknown"] += 1
+        counts["repeat", _repeat_status(case)] += 1
+    if ids:
+        for (measure_type,) in (Measure.select(Measure.type).where(Measure.case.in_(ids) & Measure.state.in_(TAKEN_STATES))
+                                .tuples()):
+            if ("measures", measure_type) in counts:
+                counts["measures", measure_type] += 1
+                counts["measures", "total"] += 1
+        for (status,) in PoliceReport.select(PoliceReport.status).where(PoliceReport.case.in_(ids)).tuples():
+            counts["police", "filed"] += 1
+            counts["police_status", status] += 1
+        by_case: dict[int, list] = {}
+        for conversation in Conversation.select().where(Conversation.case.in_(ids)):
+            by_case.setdefault(conversation.case_id, []).append(conversation)
+        for conversations in by_case.values():
+            counts["aftercare", "offered"] += 1
+            status, timing = _aftercare_status(conversations)
+            counts["aftercare", status] += 1
+            if timing:
+                counts["aftercare", timing] += 1
+    counts["police", "not_filed"] = counts["total", "incidents"] - counts["police", "filed"]
+
+    def cells(section, codes):
+        return [(section, code) for code in codes]
+
+    total = ("total", "incidents")
+    online_channels = [c.value for c in Channel if c in ONLINE_CHANNELS]
+    offline_channels = [c.value for c in Channel if c not in ONLINE_CHANNELS]
+    quarters = {}
+    for month in period.months:
+        quarters.setdefault(quarter_code(month), []).append(("by_month", _month_label(month)))
+    groups = [
+        (total, cells("by_month", cats["by_month"])),
+        (total, cells("by_quarter", cats["by_quarter"])),
+        *[(("by_quarter", q), months) for q, months in quarters.items()],
+        (total, cells("by_class", cats["by_class"])),
+        (total, cells("online", cats["online"])),
+        (("online", "online"), cells("by_channel", online_channels)),
+        (("online", "offline"), cells("by_channel", offline_channels)),
+        (total, cells("by_reporter_group", cats["by_reporter_group"])),
+        (total, cells("by_target", cats["by_target"])),
+        (total, cells("repeat", cats["repeat"])),
+        (("measures", "total"), cells("measures", [t.value for t in MeasureType])),
+        (total, cells("police", cats["police"])),
+        (("police", "filed"), cells("police_status", cats["police_status"])),
+        (("aftercare", "offered"), cells("aftercare", ["held", "declined", "open"])),
+        (("aftercare", "held"), cells("aftercare", ["held_on_time", "held_late"])),
+    ]
+    return counts, groups
+
+
+def damages_figures(period: Period, threshold: int) -> dict[str, Figure]:
+    """Money booked in the period, from the ledger (models.damages.balances). Amounts about fewer
+    incidents than the threshold could point to one person's claim: then every amount is hidden."""
+    start, end = period.first, _add_months(period.last, 1)
+    in_period = LedgerEntry.select(LedgerEntry.id).where((LedgerEntry.booked_on >= start) & (LedgerEntry.booked_on < end))
+    until_end = LedgerEntry.select(LedgerEntry.id).where(LedgerEntry.booked_on < end)
+    flows = damages.balances(entries=in_period)
+    at_end = damages.balances(entries=until_end)
+    incidents = (LedgerEntry.select(LedgerEntry.case).where(LedgerEntry.id.in_(in_period)).distinct().count())
+    amounts = {"reimbursed": flows.reimbursed, "recovered": flows.recovered, "written_off": flows.written_off,
+               "outstanding": at_end.outstanding}
+    if 0 < incidents < threshold:
+        return {"incidents": Figure(None, SMALL)} | {k: Figure(None, COMPLEMENT) for k in amounts}
+    return {"incidents": Figure(incidents)} | {k: Figure(v) for k, v in amounts.items()}
+
+
+# --- the report -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    label: str          # msgid, translated where it is shown
+    current: Figure
+    previous: Figure
+    previous_code: str  # the same category in the previous period (months and quarters differ)
+
+
+@dataclass(frozen=True)
+class Section:
+    spec: SectionSpec
+    rows: list[Row]
+
+    @property
+    def code(self) -> str:
+        return self.spec.code
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    period: Period
+    previous_period: Period
+    threshold: int
+    sections: list[Section] = field(default_factory=list)
+
+    def section(self, code: str) -> Section:
+        return next(s for s in self.sections if s.code == code)
+
+    def cells(self):
+        """Every published figure: (section, category, period code, Figure) — the CSV's rows."""
+        for section in self.sections:
+            for row in section.rows:
+                yield section.code, row.code, self.period.code, row.current
+            for row in section.rows:
+                if row.previous_code:
+                    yield section.code, row.previous_code, self.previous_period.code, row.previous
+
+
+def published_figures(period: Period, threshold: int) -> dict:
+    """The figures of one period after suppression: (section, category) → Figure."""
+    counts, groups = raw_counts(period)
+    figures = suppress_small_cells(counts, groups, threshold)
+    figures.update({("damages", k): v for k, v in damages_figures(period, threshold).items()})
+    return figures
+
+
+def build(period: Period) -> AnnualReport:
+    threshold = settings.get("report_min_cell")
+    previous_period = period.previous()
+    current = published_figures(period, threshold)
+    before = published_figures(previous_period, threshold)
+    cats, cats_before = categories(period), categories(previous_period)
+    sections = []
+    for spec in SECTIONS:
+        codes = list(cats[spec.code])
+        codes_before = list(cats_before[spec.code])
+        rows = []
+        for index, code in enumerate(codes):
+            # Months and quarters: compared with the same position in the previous period.
+            code_before = code
+            if spec.code in ("by_month", "by_quarter"):
+                code_before = codes_before[index] if index < len(codes_before) else ""
+            # A period across other quarters than the one before may have no quarter to compare with.
+            previous = before[spec.code, code_before] if code_before else Figure(None)
+            rows.append(Row(code, cats[spec.code][code], current[spec.code, code], previous, code_before))
+        sections.append(Section(spec, rows))
+    return AnnualReport(period, previous_period, threshold, sections)
+
+
+def figure_text(figure: Figure, threshold: int, unit: str = "count") -> str:
+    """How a figure reads in every format: "12", "< 5", "×"; amounts as "1234.56"."""
+    if figure.suppressed == SMALL:
+        return f"< {threshold}"
+    if figure.suppressed == COMPLEMENT:
+        return "×"
+    if figure.value is None:
+        return "–"
+    if unit == "cents":
+        return damages.cents_as_decimal_text(figure.value)
+    return str(figure.value)
