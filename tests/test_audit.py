@@ -50,3 +50,68 @@ def test_the_command_names_the_first_broken_entry(app, db_session):
     result = app.test_cli_runner().invoke(args=["verify-audit"])
     assert result.exit_code == 2
     assert f"BROKEN at entry {entries[1].id}" in result.output
+
+
+def _old_entries(monkeypatch, count):
+    """Entries written long ago: the clock is moved back while they are recorded."""
+    import datetime as dt
+
+    from models import clock
+
+    with monkeypatch.context() as patch:
+        long_ago = clock.utcnow() - dt.timedelta(days=1200)
+        patch.setattr(clock, "utcnow", lambda: long_ago)
+        return [audit.record("login", actor_id=n) for n in range(1, count + 1)]
+
+
+def test_pruning_leaves_a_checkpoint_and_the_rest_of_the_chain_verifies(app, db_session, monkeypatch):
+    import datetime as dt
+
+    from models import clock
+
+    old = _old_entries(monkeypatch, 4)
+    kept = [audit.record("logout", actor_id=n) for n in range(1, 4)]
+    assert audit.prune_before(clock.utcnow() - dt.timedelta(days=365)) == 4
+    assert not AuditEntry.select().where(AuditEntry.id.in_([e.id for e in old])).exists()
+    checkpoint = audit.AuditCheckpoint.get()
+    assert (checkpoint.through_id, checkpoint.through_hash) == (old[-1].id, old[-1].hash)
+    last = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    assert last.action == "audit_pruned" and last.object_id == str(checkpoint.id)
+    report = audit.verify_chain(batch_size=2)
+    assert report.intact and report.checked == len(kept) + 1
+
+
+def test_after_pruning_a_changed_or_deleted_row_is_still_detected(app, db_session, monkeypatch):
+    import datetime as dt
+
+    from models import clock
+
+    _old_entries(monkeypatch, 3)
+    kept = [audit.record("logout", actor_id=n) for n in range(1, 4)]
+    audit.prune_before(clock.utcnow() - dt.timedelta(days=365))
+    AuditEntry.update(detail="vervalst").where(AuditEntry.id == kept[1].id).execute()
+    assert audit.verify_chain().first_broken_id == kept[1].id
+    AuditEntry.update(detail="").where(AuditEntry.id == kept[1].id).execute()
+    AuditEntry.delete().where(AuditEntry.id == kept[0].id).execute()
+    report = audit.verify_chain()
+    assert report.first_broken_id == kept[1].id and report.reason == "link"
+
+
+def test_a_forged_checkpoint_is_detected(app, db_session):
+    """Deleting entries and writing a checkpoint by hand: no entry in the chain confirms it."""
+    entries = [audit.record("login", actor_id=n) for n in range(1, 6)]
+    AuditEntry.delete().where(AuditEntry.id <= entries[1].id).execute()
+    audit.AuditCheckpoint.create(through_id=entries[1].id, through_hash=entries[1].hash, through_at=entries[1].at,
+                                 pruned=2)
+    report = audit.verify_chain()
+    assert not report.intact and report.reason == "checkpoint"
+
+
+def test_the_newest_entry_is_never_pruned(app, db_session, monkeypatch):
+    import datetime as dt
+
+    from models import clock
+
+    _old_entries(monkeypatch, 3)
+    assert audit.prune_before(clock.utcnow() + dt.timedelta(days=1)) == 2
+    assert audit.verify_chain().intact
