@@ -111,6 +111,11 @@ def test_full_cycle_claim_approval_reimbursement_recovery_in_three_instalments_c
     assert (whole.claimed, whole.approved, whole.reimbursed, whole.to_recover, whole.recovered, whole.outstanding) == \
         (154995, 154995, 154995, 154995, 154995, 0)
     assert whole.closed and owed_by(perpetrator) == 0
+    years = {e.booked_on.year for e in LedgerEntry.select()}  # per year, the years add up to the whole
+    per_year = [balances(case=case, year=y) for y in years]
+    assert sum(b.recovered for b in per_year) == 154995 and sum(b.claimed for b in per_year) == 154995
+    from models.audit import AuditEntry  # every entry is audited
+    assert AuditEntry.select().where(AuditEntry.action == "ledger_entry").count() == LedgerEntry.select().count()
     assert not Deadline.select().where((Deadline.case == case.id) & Deadline.done_at.is_null()
                                        & Deadline.kind.in_(["recovery_reminder", "recovery_demand"])).exists()
 

@@ -73,6 +73,9 @@ def _check(case):
     for kind in EntryKind:  # the balance is the sum of the entries, reversals counted negatively
         assert getattr(whole, kind.value) == sum(e.signed_cents for e in entries if e.kind == kind.value)
     assert all(e.amount_cents >= 0 for e in entries)
+    per_year = [balances(case=case, year=y) for y in {e.booked_on.year for e in entries}]
+    for kind in EntryKind:  # the years add up to the whole
+        assert sum(getattr(b, kind.value) for b in per_year) == getattr(whole, kind.value)
     for recovery in damages.Recovery.select().where(damages.Recovery.case == case.id):
         balance = balances(recovery=recovery)
         assert balance.recovered + balance.written_off <= balance.to_recover
@@ -117,7 +120,7 @@ def test_the_invariants_hold_after_any_sequence_of_actions(cast, steps):
                 if waiting:
                     damages.assess(waiting[0], step[1], secretary, approved_cents=step[2], reason="reden")
             elif kind == "reimburse":
-                damages.record_reimbursement(case, step[1], today, f"U{step[2]}", finance)
+                damages.record_reimbursement(case, step[1], today - dt.timedelta(days=200 * step[2]), f"U{step[2]}", finance)
             elif kind == "recover":
                 damages.start_recovery(case, {liable[0].id: step[1], liable[1].id: step[2]},
                                        today + dt.timedelta(days=30), finance)
@@ -131,7 +134,8 @@ def test_the_invariants_hold_after_any_sequence_of_actions(cast, steps):
                     recovery = recoveries[step[1] % len(recoveries)]
                     if kind == "pay":
                         outstanding = balances(recovery=recovery).outstanding
-                        entries, duplicate = damages.record_payment(recovery, step[2], today, f"B{step[3]}", finance)
+                        entries, duplicate = damages.record_payment(recovery, step[2], today - dt.timedelta(days=200 * step[3]),
+                                                                    f"B{step[3]}", finance)
                         if not duplicate:  # what exceeds the outstanding amount is an overpayment, never absorbed
                             assert sum(e.amount_cents for e in entries) == step[2]
                             assert sum(e.amount_cents for e in entries if e.kind == "overpaid") == max(step[2] - max(outstanding, 0), 0)
