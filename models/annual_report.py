@@ -18,9 +18,9 @@ What counts where:
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 import peewee
@@ -352,63 +352,85 @@ def incidents_in(period: Period) -> peewee.ModelSelect:
                                & (Case.created_at < end))
 
 
-def _repeat_status(case: Case) -> str:
-    """First or repeated (§6.2), by the register's own rule (perpetrators.incident_history)."""
-    linked = perpetrators.linked_perpetrators(case)
-    if not linked:
-        return "unknown"
-    return "repeated" if any(perpetrators.incident_history(p, case)["repeated"] for p in linked) else "first"
+def _repeated_cases(incidents) -> tuple[set[int], set[int]]:
+    """Which incidents have a perpetrator in the register (first) and which of those are repeated:
+    the register's rule (perpetrators.incident_history) for all incidents in a few queries — an
+    earlier case of the same perpetrator, or an incident against a municipal employee."""
+    linked = perpetrators.CasePerpetrator.select(perpetrators.CasePerpetrator.perpetrator).where(
+        perpetrators.CasePerpetrator.case.in_(incidents.select(Case.id)))
+    history: dict[int, list] = {}
+    for perpetrator_id, case_id, created_at in (
+            perpetrators.CasePerpetrator.select(perpetrators.CasePerpetrator.perpetrator, Case.id, Case.created_at)
+            .join(Case).where(perpetrators.CasePerpetrator.perpetrator.in_(linked)).tuples()):
+        history.setdefault(perpetrator_id, []).append((case_id, created_at))
+    with_employee_incidents = {p for (p,) in perpetrators.EmployeeIncident.select(
+        perpetrators.EmployeeIncident.perpetrator).where(perpetrators.EmployeeIncident.perpetrator.in_(linked)).tuples()}
+    known, repeated = set(), set()
+    for perpetrator_id, cases in history.items():
+        for case_id, created_at in cases:
+            known.add(case_id)
+            if perpetrator_id in with_employee_incidents or any(
+                    other != case_id and other_created <= created_at for other, other_created in cases):
+                repeated.add(case_id)
+    return known, repeated
 
 
-def _aftercare_status(conversations: list[Conversation]) -> tuple[str, str | None]:
-    held = [c for c in conversations if c.outcome == Outcome.HELD.value]
-    if held:
-        return "held", ("held_on_time" if all(c.on_time for c in held) else "held_late")
-    if any(c.outcome == Outcome.DECLINED.value for c in conversations):
-        return "declined", None
-    return "open", None
+def _aftercare_by_case(incidents) -> list[tuple[int, int, int]]:
+    """Per incident with aftercare: conversations held, declined, and held late (after due_at, the
+    rule of Conversation.on_time)."""
+    held = Conversation.outcome == Outcome.HELD.value
+    return list(Conversation.select(
+        peewee.fn.SUM(peewee.Case(None, [(held, 1)], 0)),
+        peewee.fn.SUM(peewee.Case(None, [(Conversation.outcome == Outcome.DECLINED.value, 1)], 0)),
+        peewee.fn.SUM(peewee.Case(None, [(held & (Conversation.held_at > Conversation.due_at), 1)], 0)))
+        .where(Conversation.case.in_(incidents.select(Case.id))).group_by(Conversation.case).tuples())
 
 
 def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
     """Every count of the period (section, category) → n, and the sums a reader can check."""
     cats = categories(period)
     counts = {(section, code): 0 for section, codes in cats.items() if section != "damages" for code in codes}
-    rows = list(incidents_in(period).select(Case.id, Case.created_at, Case.reporter_role, Case.reporter_is_former,
-                                            Case.behaviour_class, Case.target, Case.channel))
-    ids = [c.id for c in rows]
+    incidents = incidents_in(period)
     online_values = {c.value for c in ONLINE_CHANNELS}
-    for case in rows:
+    # Month boundaries in UTC, so 100 000 incidents are placed without a time zone conversion each.
+    boundaries = [clock.to_utc(dt.datetime.combine(m, dt.time())) for m in period.months]
+    month_codes = [_month_label(m) for m in period.months]
+    quarter_codes = [quarter_code(m) for m in period.months]
+    known, repeated = _repeated_cases(incidents)
+    for case_id, created_at, role, is_former, behaviour_class, target, channel in incidents.select(
+            Case.id, Case.created_at, Case.reporter_role, Case.reporter_is_former, Case.behaviour_class, Case.target,
+            Case.channel).tuples():
         counts["total", "incidents"] += 1
-        month = local_month(case.created_at)
-        counts["by_month", _month_label(month)] += 1
-        counts["by_quarter", quarter_code(month)] += 1
-        counts["by_class", case.behaviour_class if case.behaviour_class in CLASS_REPORT_LABELS else "unknown"] += 1
-        if case.channel in CHANNEL_REPORT_LABELS:
-            counts["by_channel", case.channel] += 1
-            counts["online", "online" if case.channel in online_values else "offline"] += 1
+        index = bisect.bisect_right(boundaries, created_at) - 1
+        counts["by_month", month_codes[index]] += 1
+        counts["by_quarter", quarter_codes[index]] += 1
+        counts["by_class", behaviour_class if behaviour_class in CLASS_REPORT_LABELS else "unknown"] += 1
+        if channel in CHANNEL_REPORT_LABELS:
+            counts["by_channel", channel] += 1
+            counts["online", "online" if channel in online_values else "offline"] += 1
         else:
             counts["online", "unknown"] += 1
-        counts["by_reporter_group", reporter_group(case.reporter_role, case.reporter_is_former)] += 1
-        counts["by_target", case.target if case.target in TARGET_REPORT_LABELS else "unknown"] += 1
-        counts["repeat", _repeat_status(case)] += 1
-    if ids:
-        for (measure_type,) in (Measure.select(Measure.type).where(Measure.case.in_(ids) & Measure.state.in_(TAKEN_STATES))
-                                .tuples()):
-            if ("measures", measure_type) in counts:
-                counts["measures", measure_type] += 1
-                counts["measures", "total"] += 1
-        for (status,) in PoliceReport.select(PoliceReport.status).where(PoliceReport.case.in_(ids)).tuples():
-            counts["police", "filed"] += 1
-            counts["police_status", status] += 1
-        by_case: dict[int, list] = {}
-        for conversation in Conversation.select().where(Conversation.case.in_(ids)):
-            by_case.setdefault(conversation.case_id, []).append(conversation)
-        for conversations in by_case.values():
-            counts["aftercare", "offered"] += 1
-            status, timing = _aftercare_status(conversations)
-            counts["aftercare", status] += 1
-            if timing:
-                counts["aftercare", timing] += 1
+        counts["by_reporter_group", reporter_group(role, is_former)] += 1
+        counts["by_target", target if target in TARGET_REPORT_LABELS else "unknown"] += 1
+        counts["repeat", "repeated" if case_id in repeated else "first" if case_id in known else "unknown"] += 1
+    ids = incidents.select(Case.id)
+    for measure_type, number in (Measure.select(Measure.type, peewee.fn.COUNT(Measure.id))
+                                 .where(Measure.case.in_(ids) & Measure.state.in_(TAKEN_STATES))
+                                 .group_by(Measure.type).tuples()):
+        if ("measures", measure_type) in counts:
+            counts["measures", measure_type] += number
+            counts["measures", "total"] += number
+    for status, number in (PoliceReport.select(PoliceReport.status, peewee.fn.COUNT(PoliceReport.id))
+                           .where(PoliceReport.case.in_(ids)).group_by(PoliceReport.status).tuples()):
+        counts["police", "filed"] += number
+        counts["police_status", status] += number
+    for held, declined, late in _aftercare_by_case(incidents):
+        counts["aftercare", "offered"] += 1
+        if held:
+            counts["aftercare", "held"] += 1
+            counts["aftercare", "held_late" if late else "held_on_time"] += 1
+        else:
+            counts["aftercare", "declined" if declined else "open"] += 1
     counts["police", "not_filed"] = counts["total", "incidents"] - counts["police", "filed"]
 
     def cells(section, codes):

@@ -172,6 +172,13 @@ def test_the_figures_of_a_seeded_year_match_a_hand_count(seeded_year):
     }
     for cell, number in expected.items():
         assert counts[cell] == number, cell
+    # First or repeated follows the register's own rule, case by case.
+    from models import perpetrators
+    for case in seeded_year:
+        linked = perpetrators.linked_perpetrators(case)
+        if linked:
+            _known, repeated = annual_report._repeated_cases(annual_report.incidents_in(Period.year(YEAR)))
+            assert (case.id in repeated) == any(perpetrators.incident_history(p, case)["repeated"] for p in linked)
 
 
 def test_the_published_figures_hide_small_counts_and_what_would_give_them_away(seeded_year):
