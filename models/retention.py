@@ -26,6 +26,7 @@ import datetime as dt
 import logging
 import os
 import pathlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
@@ -51,6 +52,7 @@ PLACEHOLDER_EMAIL = "geanonimiseerd@veilig-bestuur.invalid"
 PLACEHOLDER_NAME = "Geanonimiseerd"
 # A file nobody refers to (a crash between forgetting and shredding) is shredded after this.
 ORPHAN_FILE_AGE = dt.timedelta(days=1)
+STORAGE_NAME = re.compile(r"[0-9a-f]{32}")  # models.evidence.store: secrets.token_hex(16)
 
 
 class Kind(str, Enum):
@@ -310,7 +312,7 @@ def shred_orphans(upload_dir: str | None, now: dt.datetime) -> int:
     known = {row.storage_name for row in Evidence.select(Evidence.storage_name)}
     shredded = 0
     for path in pathlib.Path(upload_dir).iterdir():
-        if not path.is_file() or not path.name.isalnum() or path.name in known:
+        if not path.is_file() or not STORAGE_NAME.fullmatch(path.name) or path.name in known:
             continue
         modified = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.timezone.utc).replace(tzinfo=None)
         if now - modified > ORPHAN_FILE_AGE:

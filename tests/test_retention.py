@@ -502,3 +502,19 @@ def test_the_security_officer_gets_a_pdf_with_the_perpetrators_own_data_only(app
     _connect(app)
     entry = AuditEntry.get(AuditEntry.action == "subject_access_produced")
     assert entry.actor_id == people[Role.SECURITY_OFFICER].id and entry.object_id == str(perpetrator.id)
+
+
+def test_a_file_left_behind_by_a_crash_is_shredded_by_the_next_run(app, db_session):
+    import os
+
+    folder = pathlib.Path(app.config["UPLOAD_PATH"])
+    folder.mkdir(parents=True, exist_ok=True)
+    old, fresh, other = folder / ("a" * 32), folder / ("b" * 32), folder / "leesmij.txt"
+    for path in (old, fresh, other):
+        path.write_bytes(b"versleuteld")
+    two_days_ago = (dt.datetime.now() - dt.timedelta(days=2)).timestamp()
+    os.utime(old, (two_days_ago, two_days_ago))
+    os.utime(other, (two_days_ago, two_days_ago))
+    retention.apply(clock.utcnow(), upload_dir=str(folder))
+    assert not old.exists()
+    assert fresh.exists() and other.exists()  # maybe an upload in progress; not an evidence file
