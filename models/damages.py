@@ -576,9 +576,7 @@ def _arrange(recovery: Recovery, schedule: list[tuple[dt.date, int]], actor: Use
     for number, (due_on, cents) in enumerate(sorted(schedule), start=1):
         rows.append(Instalment.create(recovery=recovery, arrangement=arrangement, number=number, due_on=due_on,
                                       amount_cents=cents, settled_before_cents=settled, agreed_by=actor))
-    for instalment in rows:
-        _schedule_dunning(recovery, instalment)
-    _update_dunning(recovery)
+    _update_dunning(recovery)  # schedules the reminders of every unpaid instalment
     return rows
 
 
@@ -731,11 +729,17 @@ def _stop_dunning(case_id: int, instalment_id: int) -> None:
 
 
 def _update_dunning(recovery: Recovery) -> None:
-    """Paid instalments need no more reminders; when nothing is outstanding, none do."""
+    """Paid instalments need no more reminders; when nothing is outstanding, none do. An instalment
+    unpaid again (a payment reversed) is scheduled again, unless someone else collects now."""
     nothing_left = balances(recovery=recovery).outstanding <= 0
+    collecting = not handed_over(recovery)
     for instalment, unpaid in instalment_state(recovery):
         if nothing_left or not unpaid:
             _stop_dunning(recovery.case_id, instalment.id)
+        elif collecting and not deadlines.Deadline.select().where(
+                (deadlines.Deadline.object_id == instalment.id) & deadlines.Deadline.done_at.is_null()
+                & deadlines.Deadline.kind.in_([k.value for k in deadlines.LEDGER_KINDS])).exists():
+            _schedule_dunning(recovery, instalment)
 
 
 def dunning_status(recovery) -> dict:

@@ -522,3 +522,17 @@ def test_the_letters_use_only_the_fields_the_portal_fills_in(damage_case, people
     for key in damages.LETTER_KEYS.values():
         assert meta.find_undeclared_variables(jinja2.Environment().parse(texts.DEFAULTS[key][0])) <= set(filled)
         assert "€ 100,00" in texts.render_letter(key, filled)
+
+
+def test_a_reversed_payment_makes_the_instalment_due_again(damage_case, people, db_session):
+    case, finance = damage_case, people[Role.FINANCE_OFFICER]
+    _claim_and_approve(case, people, amounts=(10000,))
+    [perpetrator] = damages.liable_perpetrators(case)
+    [recovery] = damages.start_recovery(case, {perpetrator.id: 10000}, TODAY, finance)
+    open_ledger = Deadline.select().where((Deadline.case == case.id) & Deadline.done_at.is_null()
+                                         & Deadline.kind.in_([DeadlineKind.RECOVERY_REMINDER.value, DeadlineKind.RECOVERY_DEMAND.value]))
+    assert open_ledger.count() == 2
+    [payment], _dup = damages.record_payment(recovery, 10000, TODAY, "B-1", finance)
+    assert open_ledger.count() == 0 and balances(recovery=recovery).closed
+    damages.reverse(payment, "Betaling gestorneerd door de bank", finance)
+    assert open_ledger.count() == 2 and owed_by(perpetrator) == 10000
