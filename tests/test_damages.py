@@ -536,3 +536,28 @@ def test_a_reversed_payment_makes_the_instalment_due_again(damage_case, people, 
     assert open_ledger.count() == 0 and balances(recovery=recovery).closed
     damages.reverse(payment, "Betaling gestorneerd door de bank", finance)
     assert open_ledger.count() == 2 and owed_by(perpetrator) == 10000
+
+
+def test_bad_input_on_the_finance_pages_gets_a_message_and_stores_nothing(app, damage_case, people, login):
+    case, finance_user = damage_case, people[Role.FINANCE_OFFICER]
+    _claim_and_approve(case, people, amounts=(10000,))
+    [perpetrator] = damages.liable_perpetrators(case)
+    [recovery] = damages.start_recovery(case, {perpetrator.id: 10000}, TODAY, finance_user)
+    before = LedgerEntry.select().count()
+    finance = app.test_client()
+    login(finance, finance_user)
+    base = f"/financien/{case.reference}"
+    for path, data, message in [
+        (f"{base}/uitbetaling", {"amount": "100,01", "paid_on": "2026-03-02", "reference": "X"}, "Meer kan niet worden uitbetaald"),
+        (f"{base}/uitbetaling", {"amount": "twintig", "paid_on": "2026-03-02", "reference": "X"}, "met cijfers"),
+        (f"{base}/verhaal/{recovery.id}/betaling", {"amount": "1,2345", "paid_on": "2026-03-02", "reference": "B"}, "hoogstens twee"),
+        (f"{base}/verhaal/{recovery.id}/betaling", {"amount": "-5", "paid_on": "2026-03-02", "reference": "B"}, "niet negatief"),
+        (f"{base}/verhaal/{recovery.id}/betaling", {"amount": "5", "paid_on": "2026-03-02", "reference": ""}, "betalingskenmerk"),
+        (f"{base}/verhaal/{recovery.id}/afschrijven", {"amount": "100,01", "reason": "weg"}, "hoogstens € 100,00"),
+        (f"{base}/verhaal/{recovery.id}/afschrijven", {"amount": "10", "reason": ""}, "waarom"),
+    ]:
+        response = finance.post(path, data=data)
+        assert response.status_code == 422, path
+        assert message in response.get_data(as_text=True), (path, data)
+    db.connect(reuse_if_open=True)
+    assert LedgerEntry.select().count() == before
