@@ -164,30 +164,55 @@ def _exposed(counts, groups, hidden, threshold) -> list:
 
 
 def _bounds(counts, groups, hidden, threshold):
-    """What a reader can know of every cell: the narrowest [low, high] from what is shown."""
+    """What a reader can know of every cell: the narrowest [low, high] from what is shown, by
+    tightening every sum until nothing changes (a sum is looked at again when one of its cells moved)."""
     low, high = {}, {}
     for cell, value in counts.items():
         kind = hidden.get(cell)
         low[cell], high[cell] = ((1, threshold - 1) if kind == SMALL else (0, math.inf) if kind == COMPLEMENT
                                  else (value, value))
-    for _round in range(1000):
-        changed = False
-        for total, parts in groups:
-            part_low, part_high = sum(low[p] for p in parts), sum(high[p] for p in parts)
-            new = (max(low[total], part_low), min(high[total], part_high))
-            if new != (low[total], high[total]):
-                low[total], high[total] = new
-                changed = True
-            for part in parts:
-                others_low, others_high = part_low - low[part], part_high - high[part]
-                new = (max(low[part], low[total] - others_high), min(high[part], high[total] - others_low))
-                if new != (low[part], high[part]):
-                    low[part], high[part] = new
-                    part_low, part_high = sum(low[p] for p in parts), sum(high[p] for p in parts)
-                    changed = True
-        if not changed:
-            break
+    touching: dict = {}
+    for index, (total, parts) in enumerate(groups):
+        for cell in (total, *parts):
+            touching.setdefault(cell, []).append(index)
+    pending = list(range(len(groups)))
+    queued = set(pending)
+    while pending:
+        index = pending.pop()
+        queued.discard(index)
+        for cell in _tighten(*groups[index], low, high):
+            for other in touching[cell]:
+                if other not in queued:
+                    queued.add(other)
+                    pending.append(other)
     return low, high
+
+
+def _tighten(total, parts, low, high) -> set:
+    """One sum: total = parts. Narrow each cell from the others; return the cells that moved."""
+    moved = set()
+    low_sum = sum(low[p] for p in parts)
+    open_ended = sum(1 for p in parts if high[p] == math.inf)
+    high_sum = sum(high[p] for p in parts if high[p] != math.inf)
+    new = (max(low[total], low_sum), min(high[total], math.inf if open_ended else high_sum))
+    if new != (low[total], high[total]):
+        low[total], high[total] = new
+        moved.add(total)
+    for part in parts:
+        part_open = high[part] == math.inf
+        others_low = low_sum - low[part]
+        others_high = math.inf if open_ended - part_open else high_sum - (0 if part_open else high[part])
+        new = (max(low[part], low[total] - others_high), min(high[part], high[total] - others_low))
+        if new != (low[part], high[part]):
+            low_sum += new[0] - low[part]
+            if part_open and new[1] != math.inf:
+                open_ended -= 1
+                high_sum += new[1]
+            elif not part_open:
+                high_sum += new[1] - high[part]
+            low[part], high[part] = new
+            moved.add(part)
+    return moved
 
 
 def _options(cells, counts, groups, hidden) -> dict:
@@ -213,11 +238,6 @@ def _hide_complement(cell, counts, groups, hidden, threshold) -> bool:
     options = _options([cell], counts, groups, hidden)
     if not options:
         return False
-    choices = [(option,) for option in options]
-    for first in options:
-        if options[first] < 3:
-            further = _options([first], counts, groups, {**hidden, first: COMPLEMENT})
-            choices += [(first, other) for other in further if other != cell and further[other] < 3]
 
     def cost(chosen):
         trial = {**hidden, **{option: COMPLEMENT for option in chosen}}
@@ -226,7 +246,15 @@ def _hide_complement(cell, counts, groups, hidden, threshold) -> bool:
         ranks = sum(options.get(option, 1) for option in chosen)
         return still, ranks, len(chosen), sum(counts[option] for option in chosen)
 
-    for option in min(choices, key=cost):
+    best = min(((option,) for option in options), key=cost)
+    if cost(best)[:2] >= (False, 2):  # no shown part alone will do: try a part with a cell of its own sum
+        pairs = []
+        for first in options:
+            if options[first] < 2:
+                further = _options([first], counts, groups, {**hidden, first: COMPLEMENT})
+                pairs += [(first, other) for other in further if other != cell and further[other] < 2]
+        best = min([best, *pairs], key=cost)
+    for option in best:
         hidden[option] = COMPLEMENT
     return True
 
@@ -463,19 +491,31 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
 
 
 def damages_figures(period: Period, threshold: int) -> dict[str, Figure]:
-    """Money booked in the period, from the ledger (models.damages.balances). Amounts about fewer
-    incidents than the threshold could point to one person's claim: then every amount is hidden."""
+    """Money booked in the period, from the ledger (models.damages.balances); "outstanding" is what
+    is still to be recovered at the end of it. An amount made up of fewer incidents than the
+    threshold could be one person's claim: it is not shown ("×"), nor is a small number of incidents."""
     start, end = period.first, _add_months(period.last, 1)
     in_period = LedgerEntry.select(LedgerEntry.id).where((LedgerEntry.booked_on >= start) & (LedgerEntry.booked_on < end))
     until_end = LedgerEntry.select(LedgerEntry.id).where(LedgerEntry.booked_on < end)
     flows = damages.balances(entries=in_period)
-    at_end = damages.balances(entries=until_end)
-    incidents = (LedgerEntry.select(LedgerEntry.case).where(LedgerEntry.id.in_(in_period)).distinct().count())
     amounts = {"reimbursed": flows.reimbursed, "recovered": flows.recovered, "written_off": flows.written_off,
-               "outstanding": at_end.outstanding}
-    if 0 < incidents < threshold:
-        return {"incidents": Figure(None, SMALL)} | {k: Figure(None, COMPLEMENT) for k in amounts}
-    return {"incidents": Figure(incidents)} | {k: Figure(v) for k, v in amounts.items()}
+               "outstanding": damages.balances(entries=until_end).outstanding}
+
+    def incidents(entries, kind=None):
+        query = LedgerEntry.select(LedgerEntry.case).where(LedgerEntry.id.in_(entries))
+        if kind is not None:
+            query = query.where(LedgerEntry.kind == kind.value)
+        return query.distinct().count()
+
+    behind = {"reimbursed": incidents(in_period, damages.EntryKind.REIMBURSED),
+              "recovered": incidents(in_period, damages.EntryKind.RECOVERED),
+              "written_off": incidents(in_period, damages.EntryKind.WRITTEN_OFF),
+              "outstanding": incidents(until_end, damages.EntryKind.TO_RECOVER)}
+    total = incidents(in_period)
+    figures = {"incidents": Figure(None, SMALL) if 0 < total < threshold else Figure(total)}
+    for kind, amount in amounts.items():
+        figures[kind] = Figure(None, COMPLEMENT) if amount and behind[kind] < threshold else Figure(amount)
+    return figures
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -487,6 +527,7 @@ class Row:
     current: Figure
     previous: Figure
     previous_code: str  # the same category in the previous period (months and quarters differ)
+    unit: str = "count"  # "count", or "cents" for amounts
 
 
 @dataclass(frozen=True)
@@ -510,13 +551,13 @@ class AnnualReport:
         return next(s for s in self.sections if s.code == code)
 
     def cells(self):
-        """Every published figure: (section, category, period code, Figure) — the CSV's rows."""
+        """Every published figure: (section, category, period code, Figure, unit) — the CSV's rows."""
         for section in self.sections:
             for row in section.rows:
-                yield section.code, row.code, self.period.code, row.current
+                yield section.code, row.code, self.period.code, row.current, row.unit
             for row in section.rows:
                 if row.previous_code:
-                    yield section.code, row.previous_code, self.previous_period.code, row.previous
+                    yield section.code, row.previous_code, self.previous_period.code, row.previous, row.unit
 
 
 def published_figures(period: Period, threshold: int) -> dict:
@@ -545,7 +586,8 @@ def build(period: Period) -> AnnualReport:
                 code_before = codes_before[index] if index < len(codes_before) else ""
             # A period across other quarters than the one before may have no quarter to compare with.
             previous = before[spec.code, code_before] if code_before else Figure(None)
-            rows.append(Row(code, cats[spec.code][code], current[spec.code, code], previous, code_before))
+            unit = spec.unit if code != "incidents" else "count"
+            rows.append(Row(code, cats[spec.code][code], current[spec.code, code], previous, code_before, unit))
         sections.append(Section(spec, rows))
     return AnnualReport(period, previous_period, threshold, sections)
 

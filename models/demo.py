@@ -128,6 +128,28 @@ def _demo_former_member() -> User:
     return user
 
 
+def _demo_damages(case, reporter: User, secretary: User, when: dt.datetime, rng) -> None:
+    """A claim for damaged property: assessed, reimbursed, recovered from the perpetrator in part,
+    sometimes the rest written off — through the ledger (models.damages)."""
+    from models import damages, perpetrators
+
+    amount = rng.choice([4500, 12000, 24950, 60000])
+    with clock_fixed(when + dt.timedelta(days=3)):
+        item = damages.submit_item(case, damages.Category.PROPERTY, "(Demo) Kapotte ruit", amount, reporter)
+        damages.assess(item, damages.Decision.FULL, secretary)
+    with clock_fixed(when + dt.timedelta(days=10)):
+        day = clock.to_local(clock.utcnow()).date()
+        damages.record_reimbursement(case, amount, day, f"DEMO-{case.reference}", secretary)
+        perpetrator = perpetrators.linked_perpetrators(case)[0]
+        recovery = damages.start_recovery(case, {perpetrator.id: amount}, day + dt.timedelta(days=30), secretary)[0]
+    with clock_fixed(when + dt.timedelta(days=35)):
+        day = clock.to_local(clock.utcnow()).date()
+        paid = amount // 2 if rng.random() < 0.5 else amount
+        damages.record_payment(recovery, paid, day, f"DEMO-BET-{case.reference}", secretary)
+        if paid < amount and rng.random() < 0.5:
+            damages.write_off(recovery, amount - paid, "(Demo) Veroorzaker kan niet betalen.", secretary)
+
+
 def seed_demo_year(year: int) -> int:
     """A year of varied demo incidents — reporters of every group, every class, channels, months — with
     aftercare outcomes, measures, police reports and repeat perpetrators, all through the portal's
@@ -163,7 +185,7 @@ def seed_demo_year(year: int) -> int:
             case = file_demo_incident(
                 reporter, when, behaviours=DEMO_BEHAVIOURS[behaviour_class], channel=rng.choice(channels),
                 target=rng.choice(targets),
-                perpetrator=rng.choice(DEMO_PERPETRATORS) if rng.random() < 0.6 else None,
+                perpetrator=(perpetrator_name := rng.choice(DEMO_PERPETRATORS) if rng.random() < 0.6 else None),
                 consent_police_report=behaviour_class in ("threat", "physical_violence") and rng.random() < 0.7)
             filed += 1
             for conversation in aftercare.Conversation.select().where(aftercare.Conversation.case == case.id):
@@ -200,6 +222,8 @@ def seed_demo_year(year: int) -> int:
                         report = police.file(case, decider, filed_on=clock.to_local(later).date(),
                                              registration_number=f"DEMO-{year}-{case.number:04d}")
                         police.update_status(report, rng.choice(list(police.InvestigationStatus)), decider)
+            if perpetrator_name and behaviour_class in ("threat", "physical_violence") and when + dt.timedelta(days=40) < now:
+                _demo_damages(case, reporter, secretary, when, rng)
             closing = when + dt.timedelta(days=60)
             if closing < now:
                 with clock_fixed(closing):

@@ -311,7 +311,28 @@ def test_only_the_roles_the_setting_names_may_produce_the_report_and_it_is_audit
     assert deputy.get("/jaarverslag?jaar=2025").status_code == 200
 
 
-def test_damages_come_from_the_ledger(app, seeded_year, db_session):
-    figures = annual_report.damages_figures(Period.year(YEAR), 5)
-    assert figures["incidents"] == Figure(0)
-    assert figures["reimbursed"] == Figure(0) and figures["outstanding"] == Figure(0)
+def test_damages_come_from_the_ledger_and_one_persons_amount_is_not_shown(app, seeded_year, people, db_session):
+    from models import damages, perpetrators
+
+    settings.change("report_min_cell", 3, None)
+    assert annual_report.damages_figures(Period.year(YEAR), 3)["reimbursed"] == Figure(0)
+    secretary = people[Role.MUNICIPAL_SECRETARY]
+    jan10, jan20, apr3, jul1 = seeded_year[0], seeded_year[1], seeded_year[8], seeded_year[15]
+    with clock_fixed(at(8, 1)):
+        for case in (jan10, jan20, apr3, jul1):
+            item = damages.submit_item(case, damages.Category.PROPERTY, "Ruit bij Piet", 10000, case.reporter)
+            damages.assess(item, damages.Decision.FULL, secretary)
+            damages.record_reimbursement(case, 10000, dt.date(YEAR, 8, 1), f"R-{case.id}", secretary)
+            recovery = damages.start_recovery(case, {perpetrators.linked_perpetrators(case)[0].id: 10000},
+                                              dt.date(YEAR, 9, 1), secretary)[0]
+            paid = 5000 if case in (jan10, jan20) else 10000
+            damages.record_payment(recovery, paid, dt.date(YEAR, 8, 15), f"B-{case.id}", secretary)
+            if case == jan10:
+                damages.write_off(recovery, 5000, "Kan niet betalen", secretary)
+    figures = annual_report.damages_figures(Period.year(YEAR), 3)
+    assert figures == {"incidents": Figure(4), "reimbursed": Figure(40000), "recovered": Figure(30000),
+                       "written_off": Figure(None, COMPLEMENT),  # one write-off: one person's amount
+                       "outstanding": Figure(5000)}
+    rows = {(r[0], r[1], r[2]): r[3] for r in annual_report.build(Period.year(YEAR)).cells()}
+    assert rows["damages", "reimbursed", f"{YEAR}-01/{YEAR}-12"] == Figure(40000)
+    assert annual_report.figure_text(Figure(40000), 3, "cents") == "400.00"

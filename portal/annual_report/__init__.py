@@ -48,13 +48,12 @@ def category_label(section: str, code: str, label: str) -> str:
 
 
 def _chart(section, rows, report: AnnualReport, title: str) -> charts.Chart:
-    unit = section.spec.unit
-    scale = 100 if unit == "cents" else 1  # amounts are drawn in whole euros
-
     def series(name, attribute, previous):
-        figures = [getattr(row, attribute) for row in section.rows]
-        return charts.Series(name, [None if f.value is None else f.value / scale for f in figures],
-                             [figure_text(f, report.threshold, unit) for f in figures], previous=previous)
+        figures = [(getattr(row, attribute), row.unit) for row in section.rows]
+        # amounts are drawn in whole euros
+        return charts.Series(name, [None if f.value is None else f.value / (100 if unit == "cents" else 1)
+                                    for f, unit in figures],
+                             [figure_text(f, report.threshold, unit) for f, unit in figures], previous=previous)
 
     labels = [row["label"] for row in rows]
     both = [series(period_label(report.period), "current", False),
@@ -72,14 +71,13 @@ def present(report: AnnualReport) -> list[dict]:
     """Sections as the page, the PDF and the CSV show them: translated labels, texts, a chart."""
     shown = []
     for section in report.sections:
-        unit = section.spec.unit
         rows = [{"code": row.code, "label": category_label(section.code, row.code, row.label),
-                 "current": figure_text(row.current, report.threshold, unit),
-                 "previous": figure_text(row.previous, report.threshold, unit)} for row in section.rows]
+                 "current": figure_text(row.current, report.threshold, row.unit),
+                 "previous": figure_text(row.previous, report.threshold, row.unit)} for row in section.rows]
         title = _(section.spec.title)
         chart = _chart(section, rows, report, title) if section.code != "total" else None
         shown.append({"code": section.code, "title": title, "explanation": _(section.spec.explanation),
-                      "unit": unit, "rows": rows, "chart": chart})
+                      "unit": section.spec.unit, "rows": rows, "chart": chart})
     return shown
 
 
@@ -152,10 +150,9 @@ def local_today() -> dt.date:
 
 def csv_rows(report: AnnualReport):
     """One row per published figure: section, category, period, value, label (stable; README)."""
-    units = {section.code: section.spec.unit for section in report.sections}
     labels = {(section.code, row.code): row.label for section in report.sections for row in section.rows}
-    for section, category, period_code, figure in report.cells():
-        yield [section, category, period_code, figure_text(figure, report.threshold, units[section]),
+    for section, category, period_code, figure, unit in report.cells():
+        yield [section, category, period_code, figure_text(figure, report.threshold, unit),
                category_label(section, category, labels.get((section, category), ""))]
 
 
