@@ -13,7 +13,6 @@ from models.cases import Case
 from models.db import db
 from models.deadlines import Deadline, DeadlineKind
 
-UTC = dt.timezone.utc
 
 
 @pytest.fixture
