@@ -67,10 +67,17 @@ class CaseSeeder:
         self.added = 0
 
     def add(self, count: int) -> None:
+        from models import settings
+
         chosen, self.added = self.slots[self.added:self.added + count], self.added + count
-        for first in range(0, len(chosen), BATCH):
-            with db.atomic():
-                self._write(chosen[first:first + BATCH])
+        read, cache = settings.get, {}
+        settings.get = lambda key: cache[key] if key in cache else cache.setdefault(key, read(key))  # one read per setting
+        try:
+            for first in range(0, len(chosen), BATCH):
+                with db.atomic():
+                    self._write(chosen[first:first + BATCH])
+        finally:
+            settings.get = read
 
     def _write(self, slots) -> None:
         rng = self.rng
