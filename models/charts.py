@@ -69,14 +69,13 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
     return lines or [""]
 
 
-def _nice_max(value: float) -> int:
-    if value <= 5:
-        return 5
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return int(math.ceil(step * magnitude))
-    return int(value)
+def _nice_max(value: float) -> float:
+    """The top of the axis: four equal, whole steps (4, 8, 12, 16, 20, 24, 40, 60 …) at or above the value."""
+    quarter = max(value, 1) / 4
+    magnitude = 10 ** max(math.floor(math.log10(quarter)), 0)
+    steps = (1, 2, 3, 4, 5, 6, 8, 10) if magnitude == 1 else (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+    step = next(s for s in steps if quarter <= s * magnitude)
+    return 4 * step * magnitude
 
 
 def describe(labels: list[str], series: list[Series]) -> str:
@@ -101,7 +100,7 @@ def bar_chart(title: str, labels: list[str], series: list[Series], width: int = 
     for step in range(0, 5):
         x = label_width + plot_width * step / 4
         shapes.append(Shape("line", "grid", x=x, y=16, x2=x, y2=height - 8))
-        shapes.append(Shape("text", "label", x=x, y=12, text=f"{top * step / 4:g}", anchor="middle", size=10))
+        shapes.append(Shape("text", "label", x=x, y=12, text=f"{top * step // 4:g}", anchor="middle", size=10))
     for index, label in enumerate(labels):
         y0 = 24 + index * group_height
         lines = _wrap(label)
@@ -134,7 +133,7 @@ def line_chart(title: str, labels: list[str], series: list[Series], width: int =
     for step in range(0, 5):
         y = top_margin + plot_height - plot_height * step / 4
         shapes.append(Shape("line", "grid", x=left, y=y, x2=width - right, y2=y))
-        shapes.append(Shape("text", "label", x=left - 6, y=y + 4, text=f"{top * step / 4:g}", anchor="end", size=10))
+        shapes.append(Shape("text", "label", x=left - 6, y=y + 4, text=f"{top * step // 4:g}", anchor="end", size=10))
     count = max(len(labels), 1)
     column = plot_width / count
 
