@@ -117,7 +117,15 @@ DAMAGES_LETTER_SAMPLE = {
     "bedrag": "€ 1.549,95", "openstaand": "€ 1.033,30", "vervaldatum": "1 april 2026",
     "termijnen": "- 1 april 2026: € 516,65\n- 1 mei 2026: € 516,65\n- 31 mei 2026: € 516,65", "ondertekenaar": "I. Meijer",
 }
-LETTER_SAMPLES = {key: DAMAGES_LETTER_SAMPLE for key in ("damages_claim_letter", "damages_reminder_letter", "damages_demand_letter")}
+BAN_LETTER_SAMPLE = {
+    "gemeente": "Gemeente Voorbeeld", "naam": "J. Jansen", "adres": "Dorpsstraat 1, 1234 AB Voorbeeld",
+    "plaats_datum": "Voorbeeld, 1 maart 2026", "datum_incident": "14 februari 2026",
+    "begindatum": "1 maart 2026", "einddatum": "31 mei 2026", "redenen": "Bedreiging van een raadslid.",
+    "burgemeester": "A. de Burgemeester",
+}
+# The fields each editable text may use, with sample values to check an edited text before saving.
+LETTER_SAMPLES = {"municipality_name": {}, "ban_letter": BAN_LETTER_SAMPLE,
+                  **{key: DAMAGES_LETTER_SAMPLE for key in ("damages_claim_letter", "damages_reminder_letter", "damages_demand_letter")}}
 
 DEFAULTS = {
     "municipality_name": ("Gemeente Demodorp", N_("Naam van de gemeente")),

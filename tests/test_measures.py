@@ -224,3 +224,20 @@ def test_the_letter_uses_the_edited_template(app, council_case, login):
     text = mayor.get(f"/zaken/{reference}/maatregelen/{measure.id}/brief").get_data(as_text=True)
     assert "Beste Piet Boos, van 4 januari 2027 tot 3 april 2027." in text
     assert re.search(r"Veilighaven, \d{1,2} [a-z]+ 20\d\d", text)
+
+
+def test_the_damages_letters_can_be_edited_with_their_own_fields(app, create_user, login):
+    from models import texts
+
+    admin = create_user(Role.ADMIN)
+    client = app.test_client()
+    login(client, admin)
+    data = {key: texts.get(key) for key in texts.DEFAULTS}
+    data["damages_reminder_letter"] = data["damages_reminder_letter"] + "\nMet dank, {{ gemeente }}"
+    response = client.post("/beheer/teksten", data=data)
+    assert response.status_code == 302
+    with app.app_context():
+        assert texts.get("damages_reminder_letter").endswith("{{ gemeente }}")
+    data["damages_claim_letter"] = "Beste {{ naam_die_niet_bestaat }}"
+    refused = client.post("/beheer/teksten", data=data)
+    assert refused.status_code == 422 and "Deze velden bestaan niet: naam_die_niet_bestaat" in refused.get_data(as_text=True)

@@ -25,12 +25,6 @@ from portal.security import client_ip, roles_required
 bp = Blueprint("measures", __name__)
 
 # The fields a letter may use, with sample values to try an edited template before it is saved.
-LETTER_FIELDS = {
-    "gemeente": "Gemeente Voorbeeld", "naam": "J. Jansen", "adres": "Dorpsstraat 1, 1234 AB Voorbeeld",
-    "plaats_datum": "Voorbeeld, 1 maart 2026", "datum_incident": "14 februari 2026",
-    "begindatum": "1 maart 2026", "einddatum": "31 mei 2026", "redenen": "Bedreiging van een raadslid.",
-    "burgemeester": "A. de Burgemeester",
-}
 
 
 def may_propose(user, level: Access) -> bool:
@@ -233,18 +227,19 @@ def ban_letter(reference, measure_id):
     return render_template("measures/letter.html", case=case, measure=measure, letter=letter, problem=problem)
 
 
-def template_problem(body: str) -> str | None:
+def template_problem(key: str, body: str) -> str | None:
     """Why an edited text cannot be used, in plain Dutch; None when it works."""
+    fields = texts.LETTER_SAMPLES[key]
     try:
         used = meta.find_undeclared_variables(jinja2.Environment().parse(body))
-        texts.render_letter("", LETTER_FIELDS, body=body)
+        texts.render_letter(key, fields, body=body)
     except (jinja2.TemplateSyntaxError, texts.TemplateProblem) as error:
         return _("Deze tekst kan niet worden gebruikt. Controleer de velden tussen {{ en }} en de regels tussen {%% en %%}. "
                  "Melding van het systeem: %(error)s", error=str(error))
-    unknown = sorted(used - set(LETTER_FIELDS))
+    unknown = sorted(used - set(fields))
     if unknown:
         return _("Deze velden bestaan niet: %(unknown)s. U kunt gebruiken: %(known)s.",
-                 unknown=", ".join(unknown), known=", ".join(LETTER_FIELDS))
+                 unknown=", ".join(unknown), known=", ".join(fields) or "—")
     return None
 
 
@@ -254,7 +249,7 @@ def texts_page():
     current = {key: texts.get(key) for key in texts.DEFAULTS}
     form = texts_form(current, texts.DEFAULTS)
     if form.validate_on_submit():
-        problems = {key: template_problem(form[key].data) for key in texts.DEFAULTS if form[key].data != current[key]}
+        problems = {key: template_problem(key, form[key].data) for key in texts.DEFAULTS if form[key].data != current[key]}
         for key, problem in problems.items():
             if problem:
                 form[key].errors.append(problem)
@@ -266,7 +261,7 @@ def texts_page():
                                  ip=client_ip())
             flash(_("De teksten zijn opgeslagen."), "success")
             return redirect(url_for("measures.texts_page"))
-    return render_template("measures/texts.html", form=form, fields=LETTER_FIELDS), 422 if form.errors else 200
+    return render_template("measures/texts.html", form=form, fields=texts.LETTER_SAMPLES), 422 if form.errors else 200
 
 
 def init_app(app):
