@@ -9,10 +9,9 @@ import re
 import zlib
 from collections import Counter
 
-import peewee
 import pytest
 
-from models import aftercare, audit, settings, cases, clock, damages, evidence, measures, perpetrators, police, retention
+from models import aftercare, audit, cases, clock, damages, evidence, measures, perpetrators, police, retention, settings
 from models.accounts import Role, User
 from models.aftercare import Conversation, Outcome, Referral, ReferralKind
 from models.audit import AuditCheckpoint, AuditEntry
@@ -20,7 +19,7 @@ from models.cases import Case, CaseEvent, Draft, EventKind, Evidence, OnlineEntr
 from models.damages import Category, DamageItem, DamageReceipt, Decision, LedgerEntry, RecoveryStep, StepKind
 from models.db import db
 from models.measures import Measure, MeasureType
-from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
+from models.perpetrators import Perpetrator
 from models.police import InvestigationStatus, PoliceReport
 from models.retention import LegalHold, Tombstone
 from models.schema import MODELS
