@@ -115,15 +115,6 @@ def send_due_reminders() -> int:
     return len(message_ids)
 
 
-@huey.periodic_task(crontab(hour="2", minute="41"))
-@in_app
-def expire_register_entries() -> int:
-    """Nightly: register entries past their retention lose their identity unless renewed."""
-    from models import clock, perpetrators
-
-    return len(perpetrators.expire_due(clock.utcnow()))
-
-
 @huey.periodic_task(crontab(day="1", hour="7", minute="7"))
 @in_app
 def send_monthly_damages_overview() -> int:

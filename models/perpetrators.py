@@ -142,15 +142,25 @@ def renew(perpetrator: Perpetrator, reason: str) -> None:
     perpetrator.save(only=[Perpetrator.retain_until, Perpetrator.renewed_reason])
 
 
+def due_for_expiry(now: dt.datetime) -> peewee.ModelSelect:
+    """Live entries past their retention — except those linked to a case under legal hold."""
+    from models.retention import held_case_ids  # late: retention builds on this module
+
+    held = CasePerpetrator.select(CasePerpetrator.perpetrator).where(CasePerpetrator.case.in_(held_case_ids()))
+    return (Perpetrator.select().where(Perpetrator.expired_at.is_null() & (Perpetrator.retain_until < now)
+                                       & Perpetrator.id.not_in(held)).order_by(Perpetrator.id))
+
+
 def expire_due(now: dt.datetime) -> list[int]:
-    """Entries past their retention lose their identity and their links (periodic job)."""
+    """Entries past their retention lose their identity (periodic job). The links to cases and the
+    dates and classes of employee incidents stay, anonymous: 'first or repeated' in past yearly
+    reports keeps adding up."""
     expired = []
-    for perpetrator in Perpetrator.select().where(Perpetrator.expired_at.is_null() & (Perpetrator.retain_until < now)):
+    for perpetrator in due_for_expiry(now):
         with write_transaction():
             Perpetrator.update(name=None, birth_date=None, address=None, description=None, identity_index=None,
                                name_index=None, renewed_reason=None, expired_at=now).where(
                 Perpetrator.id == perpetrator.id).execute()
-            EmployeeIncident.delete().where(EmployeeIncident.perpetrator == perpetrator.id).execute()
-            CasePerpetrator.delete().where(CasePerpetrator.perpetrator == perpetrator.id).execute()
+            EmployeeIncident.update(summary="").where(EmployeeIncident.perpetrator == perpetrator.id).execute()
         expired.append(perpetrator.id)
     return expired

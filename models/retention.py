@@ -196,9 +196,7 @@ def _stray_evidence(now: dt.datetime) -> list[int]:
 
 
 def _due_register(now: dt.datetime) -> list[int]:
-    # The same condition as perpetrators.expire_due, which does the work.
-    return [row.id for row in Perpetrator.select(Perpetrator.id).where(
-        Perpetrator.expired_at.is_null() & (Perpetrator.retain_until < now)).order_by(Perpetrator.id)]
+    return [row.id for row in perpetrators.due_for_expiry(now)]
 
 
 @dataclass

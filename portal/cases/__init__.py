@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import peewee
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -31,7 +33,14 @@ def overdue_condition():
 @bp.route("/zaken")
 def inbox():
     form = InboxFilter(request.args)
-    query = Case.select(Case, User).join(User, on=(Case.reporter == User.id)).where(inbox_condition(current_user))
+    # Only the columns the list shows: no encrypted field is read (or decrypted) for an inbox row.
+    handler = User.alias()
+    columns = [Case.id, Case.reference, Case.kind, Case.status, Case.behaviour_class, Case.created_at,
+               Case.reporter_role, Case.reporter, Case.assigned_to, User.id, User.name, handler.id, handler.name]
+    query = (Case.select(*columns).join(User, on=(Case.reporter == User.id))
+             .switch(Case).join(handler, peewee.JOIN.LEFT_OUTER, on=(Case.assigned_to == handler.id),
+                                attr="assigned_to")
+             .where(inbox_condition(current_user)))
     if form.validate():
         if form.status.data == "all":
             pass
@@ -61,7 +70,7 @@ def inbox():
     total = query.count()
     page = max(request.args.get("pagina", 1, type=int), 1)
     rows = list(query.paginate(page, PAGE_SIZE))
-    overdue_ids = {c.id for c in Case.select(Case.id).where(inbox_condition(current_user) & overdue_condition())}
+    overdue_ids = {c.id for c in Case.select(Case.id).where(Case.id.in_([r.id for r in rows]) & overdue_condition())}
     audit.record("inbox_viewed", actor_id=current_user.id, ip=client_ip())
     args = {k: v for k, v in request.args.items() if k != "pagina"}
     return render_template("cases/inbox.html", form=form, cases=rows, total=total, page=page,
