@@ -120,56 +120,40 @@ def advise(reference, measure_id):
     return _back(case)
 
 
-@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/besluiten", methods=["POST"])
-def decide(reference, measure_id):
-    case, _level, measure = _measure(reference, measure_id)
+def _change_state(reference, measure_id, change, audit_action: str, done_message: str, follow_up: bool):
+    """One state change of a measure: the rule in models.measures decides; a refusal is shown."""
+    case, level, measure = _measure(reference, measure_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if follow_up and not may_follow_up(current_user, level, measure):
+        abort(403)
     try:
         with write_transaction():
-            measures.decide(measure, current_user)
-            _audit("measure_decided", measure)
+            change(measure, current_user)
+            _audit(audit_action, measure)
     except MeasureRefused as refusal:
         flash(_(refusal.message), "error")
         return _back(case)
-    flash(_("Het besluit is vastgelegd."), "success")
+    flash(done_message, "success")
     return _back(case)
+
+
+@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/besluiten", methods=["POST"])
+def decide(reference, measure_id):
+    return _change_state(reference, measure_id, measures.decide, "measure_decided",
+                         _("Het besluit is vastgelegd."), follow_up=False)
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/uitgevoerd", methods=["POST"])
 def carry_out(reference, measure_id):
-    case, level, measure = _measure(reference, measure_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if not may_follow_up(current_user, level, measure):
-        abort(403)
-    try:
-        with write_transaction():
-            measures.carry_out(measure, current_user)
-            _audit("measure_carried_out", measure)
-    except MeasureRefused as refusal:
-        flash(_(refusal.message), "error")
-        return _back(case)
-    flash(_("Vastgelegd: de maatregel is uitgevoerd."), "success")
-    return _back(case)
+    return _change_state(reference, measure_id, measures.carry_out, "measure_carried_out",
+                         _("Vastgelegd: de maatregel is uitgevoerd."), follow_up=True)
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/beeindigen", methods=["POST"])
 def end(reference, measure_id):
-    case, level, measure = _measure(reference, measure_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if not may_follow_up(current_user, level, measure):
-        abort(403)
-    try:
-        with write_transaction():
-            measures.end(measure, current_user)
-            _audit("measure_ended", measure)
-    except MeasureRefused as refusal:
-        flash(_(refusal.message), "error")
-        return _back(case)
-    flash(_("De maatregel is beëindigd."), "success")
-    return _back(case)
+    return _change_state(reference, measure_id, measures.end, "measure_ended",
+                         _("De maatregel is beëindigd."), follow_up=True)
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/verlengen", methods=["POST"])
