@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTANCE := instance
 export PORTAL_INSTANCE_PATH ?= $(abspath $(INSTANCE))
 
-.PHONY: run test install translations migrate demo browser lock extract-messages test-appliance bench clean
+.PHONY: run test install translations migrate demo browser lock extract-messages test-appliance bench clean npm assets
 
 ## Start the portal (web on http://127.0.0.1:5000 and the Huey consumer) with a demo municipality.
 run: install translations
@@ -24,7 +24,7 @@ run: install translations
 	  wait
 
 ## Run the whole test suite (SQLite; PostgreSQL too when PORTAL_TEST_DATABASE_URL is set).
-test: install translations browser
+test: install translations browser npm
 	$(BIN)/pytest
 
 install: $(VENV)/.installed
@@ -50,6 +50,17 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+## axe-core (accessibility tests) and the NL Design System sources, pinned in package-lock.json.
+npm: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Rebuild the NL Design System CSS into portal/static/vendor/ (committed: the server needs no Node).
+assets: npm
+	node frontend/build-assets.mjs
 
 ## Re-pin the dependencies (writes the lock files).
 lock:
