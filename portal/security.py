@@ -98,7 +98,9 @@ def init_app(app):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)  # downloads set a stricter one
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Same-origin: never sent to another host, but sent back to us — over HTTPS the CSRF check
+        # requires a Referer of this site (with "no-referrer" every form post over TLS would fail).
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"

@@ -5,7 +5,8 @@ from models.accounts import Role
 
 
 def test_every_page_except_the_public_ones_asks_to_log_in(app, client):
-    public = {"auth.login", "auth.one_time_link", "auth.set_language", "auth.health", "static"}
+    public = {"auth.login", "auth.one_time_link", "auth.set_language", "auth.health", "static",
+              "home.accessibility_statement", "home.privacy_statement"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public:
             continue
@@ -31,7 +32,7 @@ def _assert_strict_headers(response):
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_hsts_only_when_served_over_tls(client):
@@ -84,3 +85,26 @@ def test_style_sheet_and_icon_are_served_without_login_from_this_host(client):
     css = client.get("/static/portal.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
     assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_over_https_a_form_posted_from_this_site_passes_the_csrf_check(make_app, create_user):
+    """Browsers send a same-origin Referer (our Referrer-Policy allows exactly that); the CSRF check
+    over TLS requires it. A post without it — or from another site — is refused."""
+    import re
+
+    from tests.conftest import fresh_code
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    user = create_user()
+    client = app.test_client()
+    base = "https://portal.test"
+    page = client.get("/login", base_url=base)
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    with app.app_context():
+        code = fresh_code(user)
+    form = {"csrf_token": token, "email": user.email, "password": user.test_password, "code": code}
+    foreign = client.post("/login", data=form, base_url=base, headers={"Referer": "https://evil.example/login"})
+    assert foreign.status_code == 400 and "Het formulier is verlopen" in foreign.get_data(as_text=True)
+    ours = client.post("/login", data=form, base_url=base, headers={"Referer": f"{base}/login"})
+    assert ours.status_code == 302
