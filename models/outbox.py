@@ -75,9 +75,10 @@ CLAIM_LEASE = dt.timedelta(minutes=5)
 def deliver(message_id: int, smtp: SmtpSettings) -> bool:
     """Send one stored message unless it was sent already or another consumer holds it.
 
-    Claim (one UPDATE, committed) -> send -> mark sent. Two consumers cannot both claim; a
-    failed send releases the claim for a later retry; a consumer killed while sending leaves a
-    claim that another takes over once the lease ends. No database lock is held during SMTP."""
+    Claim (one UPDATE, committed) -> send -> mark sent. Two consumers cannot both claim; after a
+    failed send the claim stays as the time of that attempt, so a retry waits (see retry_delay);
+    a consumer killed while sending leaves a claim that another takes over once the lease ends.
+    No database lock is held during SMTP."""
     now = clock.utcnow()
     with write_transaction():
         claimed = (OutboxMessage.update(claimed_at=now, attempts=OutboxMessage.attempts + 1)
@@ -90,16 +91,24 @@ def deliver(message_id: int, smtp: SmtpSettings) -> bool:
     try:
         _send(_build(message, smtp), smtp)
     except (OSError, smtplib.SMTPException) as error:
-        (OutboxMessage.update(claimed_at=None, last_error=type(error).__name__[:255])
+        (OutboxMessage.update(last_error=type(error).__name__[:255])
          .where(OutboxMessage.id == message_id).execute())
         return False
     OutboxMessage.update(sent_at=clock.utcnow()).where(OutboxMessage.id == message_id).execute()
     return True
 
 
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the last attempt: 5 minutes, doubling, at most 6 hours — an
+    unreachable mail server is not hammered every minute."""
+    return min(CLAIM_LEASE * (2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
+
+
 def pending_ids(limit: int = 500) -> list[int]:
+    """Messages not sent yet whose next attempt is due."""
     now = clock.utcnow()
-    return [m.id for m in OutboxMessage.select(OutboxMessage.id)
+    rows = (OutboxMessage.select(OutboxMessage.id, OutboxMessage.claimed_at, OutboxMessage.attempts)
             .where(OutboxMessage.sent_at.is_null()
                    & (OutboxMessage.claimed_at.is_null() | (OutboxMessage.claimed_at < now - CLAIM_LEASE)))
-            .order_by(OutboxMessage.id).limit(limit)]
+            .order_by(OutboxMessage.id).limit(limit))
+    return [m.id for m in rows if m.claimed_at is None or m.claimed_at < now - retry_delay(m.attempts)]

@@ -34,16 +34,25 @@ def test_a_mail_is_sent_once_even_when_delivered_twice(app, db_session, mailbox)
     assert len(mailbox.messages) == 1
 
 
-def test_a_failed_delivery_is_retried_later(app, db_session, mailbox):
+def test_a_failed_delivery_is_retried_later_with_growing_pauses(app, db_session, mailbox, clock_at):
     from jobs.tasks import smtp_settings
+    from models import outbox as outbox_module
 
     message = outbox.queue("someone@gemeente-test.nl", "Onderwerp", "Tekst", "test")
     unreachable = smtp_settings().__class__(**{**smtp_settings().__dict__, "port": 1})
     assert outbox.deliver(message.id, unreachable) is False
     assert OutboxMessage.get_by_id(message.id).sent_at is None
+    assert outbox.pending_ids() == []              # not again at once
+    clock_at(minutes=6)
+    assert outbox.pending_ids() == [message.id]    # after five minutes
+    assert outbox.deliver(message.id, unreachable) is False
+    clock_at(minutes=12)
+    assert outbox.pending_ids() == []              # the second pause is ten minutes
+    clock_at(minutes=17)
     assert outbox.pending_ids() == [message.id]
     assert outbox.deliver(message.id, smtp_settings()) is True
     assert len(mailbox.messages) == 1
+    assert outbox_module.retry_delay(20) == outbox_module.dt.timedelta(hours=6)
 
 
 def test_mail_bodies_are_encrypted_in_the_database(app, db_session):
