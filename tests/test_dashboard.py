@@ -48,4 +48,4 @@ def test_the_dashboard_is_for_handlers_and_is_their_start(app, create_user, logi
     assert alderman.get("/overzicht").status_code == 403
     assert "/overzicht" not in alderman.get("/").get_data(as_text=True)
     home = clerk.get("/").get_data(as_text=True)
-    assert 'card card--primary"><h2><a href="/overzicht"' in home
+    assert 'card card--primary"><h2 class="utrecht-heading-2"><a href="/overzicht"' in home
