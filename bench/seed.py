@@ -2,24 +2,34 @@
 
 Rows are made by the functions the portal uses when a report is filed (routing.route_for,
 scheme.classify and reporting_advice, aftercare.aftercare_due_dates, the encrypted fields of the
-models, audit._digest for the hash chain) and written with `insert_many` in batches, because filing
-100 000 reports one by one through `registration.file_case` would take the whole time budget.
+models, audit._digest for the hash chain) and written in bulk, because filing 100 000 reports one by
+one through `registration.file_case` would take the whole time budget: every value goes through its
+model field's `db_value` (so encrypted fields are encrypted by the portal's own code; equal plaintexts
+of the small template set are encrypted once and reused), then the rows are written with the driver
+directly — `executemany` on SQLite inside one transaction, `COPY … FROM STDIN` on PostgreSQL. Ids are
+given in Python (no read-back), and PostgreSQL's sequences are moved past them afterwards.
 """
 from __future__ import annotations
 
 import datetime as dt
+import io
+import queue
 import random
+import threading
+
+import peewee
 
 from models import aftercare, audit, clock, routing, scheme
 from models.accounts import Role, User, hash_password, new_totp_secret
 from models.audit import AuditEntry
 from models.cases import Case, CaseAccess, CaseEvent, Channel, Evidence, OnlineEntry, Status, format_reference
+from models.crypto import EncryptedTextField
 from models.db import db
 from models.deadlines import Deadline, DeadlineKind
 
 TOTAL_CASES = 100_000
 SPAN = dt.timedelta(days=3 * 365)  # 100 000 cases over three years: a national deployment
-BATCH = 500
+BATCH = 5000
 NARRATIVE = ("Na de raadsvergadering stond hij bij de uitgang te wachten. Hij zei dat hij wist waar ik woon "
              "en dat ik 'wel zou zien wat er gebeurt' als ik zo zou blijven stemmen.")
 OPEN_STATUSES = [Status.NEW, Status.IN_PROGRESS, Status.MEASURES, Status.AFTERCARE]
@@ -46,6 +56,146 @@ def people(password: str = "bench-wachtwoord-lang-genoeg") -> dict:
     return made
 
 
+# --- bulk writing -----------------------------------------------------------------------------------
+
+class BulkWriter:
+    """Writes rows for one model with the driver: values converted by the model's own fields
+    (`db_value`), ids given here. Encrypted values are cached per plaintext: the seeded texts come from
+    a small template set, and AES-GCM over a million equal strings would measure nothing useful."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = [f for f in model._meta.sorted_fields]
+        self.names = [f.name for f in self.fields]
+        self.columns = [f.column_name for f in self.fields]
+        self.next_id = (model.select(peewee.fn.MAX(model._meta.primary_key)).scalar() or 0) + 1
+        self.cache: dict[tuple, object] = {}
+        self.converters = []
+        for field in self.fields:
+            default = field.default
+            if isinstance(field, EncryptedTextField):
+                self.converters.append((field.name, self._encrypted(field), default))
+            else:
+                self.converters.append((field.name, field.db_value, default))
+
+    def _encrypted(self, field):
+        def convert(value, cache=self.cache, name=field.name):
+            if value is None:
+                return None
+            key = (name, value)
+            if key not in cache:
+                cache[key] = field.db_value(value)
+            return cache[key]
+        return convert
+
+    def take_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def values(self, row: dict) -> tuple:
+        out = []
+        for name, convert, default in self.converters:
+            if name in row:
+                value = row[name]
+            elif name == "id":
+                value = self.take_id()
+                row["id"] = value
+            else:
+                value = default() if callable(default) else default
+            out.append(convert(value))
+        return tuple(out)
+
+    def write(self, rows, sinks) -> None:
+        """`rows`: dicts (field names); the converted rows go to every sink (database)."""
+        tuples = [self.values(r) for r in rows]
+        for sink in sinks:
+            sink.put(self.model, self.columns, tuples)
+
+
+class Sink:
+    """Writes to one database from a thread of its own, in one transaction from start to `close()`:
+    the rows are built once (in the caller's thread) and written to SQLite and PostgreSQL at once,
+    PostgreSQL's server working on the other core meanwhile."""
+
+    def __init__(self, database):
+        self.database, self.error, self.models = database, None, set()
+        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def put(self, model, columns, tuples) -> None:
+        self.queue.put((model, columns, tuples))
+
+    def _run(self) -> None:
+        database = self.database
+        database.connect(reuse_if_open=True)
+        try:
+            if isinstance(database, peewee.SqliteDatabase):  # this connection only: bulk loading
+                database.execute_sql("PRAGMA cache_size=-400000")
+                database.execute_sql("PRAGMA synchronous=OFF")
+            with database.atomic():
+                while (item := self.queue.get()) is not None:
+                    write_tuples(database, *item)
+                    self.models.add(item[0])
+                move_sequences(database, self.models)
+        except BaseException as error:  # noqa: BLE001 - reported by close()
+            self.error = error
+            while self.queue.get() is not None:  # keep taking, so the producer never blocks
+                pass
+        finally:
+            database.close()
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error:
+            raise self.error
+
+
+def write_tuples(database, model, columns, tuples) -> int:
+    table = model._meta.table_name
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    if isinstance(database, peewee.PostgresqlDatabase):
+        buffer = io.StringIO()
+        count = 0
+        for values in tuples:
+            buffer.write("\t".join(_copy_text(v) for v in values))
+            buffer.write("\n")
+            count += 1
+        buffer.seek(0)
+        database.cursor().copy_expert(f'COPY "{table}" ({column_list}) FROM STDIN', buffer)
+        return count
+    rows = list(tuples)
+    marks = ", ".join("?" * len(columns))
+    database.cursor().executemany(f'INSERT INTO "{table}" ({column_list}) VALUES ({marks})', rows)
+    return len(rows)
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def move_sequences(database, models) -> None:
+    """After rows with given ids: PostgreSQL's id sequences continue after the highest id."""
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        return
+    for model in models:
+        table = model._meta.table_name
+        database.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                       f'COALESCE((SELECT MAX("id") FROM "{table}"), 1))')
+
+
 class CaseSeeder:
     """Cases spread evenly over three years; `add(n)` adds the next n of a fixed random order, so
     1 000, 10 000 and 100 000 cases all look alike (same spread of dates, classes and statuses)."""
@@ -66,16 +216,20 @@ class CaseSeeder:
         self.rng.shuffle(self.slots)
         self.added = 0
 
-    def add(self, count: int) -> None:
+    def add(self, count: int, sinks) -> None:
+        """Build the next `count` cases once and hand them to every sink (database)."""
         from models import settings
+        from models.aftercare import Conversation
 
         chosen, self.added = self.slots[self.added:self.added + count], self.added + count
         read, cache = settings.get, {}
         settings.get = lambda key: cache[key] if key in cache else cache.setdefault(key, read(key))  # one read per setting
+        models = (Case, CaseAccess, CaseEvent, OnlineEntry, Evidence, Conversation, Deadline)
+        self.sinks = sinks
         try:
+            self.writers = {model: BulkWriter(model) for model in models}
             for first in range(0, len(chosen), BATCH):
-                with db.atomic():
-                    self._write(chosen[first:first + BATCH])
+                self._write(chosen[first:first + BATCH])
         finally:
             settings.get = read
 
@@ -105,12 +259,10 @@ class CaseSeeder:
                 consent_police_report=rng.random() < 0.4, created_at=created_at,
                 closed_at=created_at + dt.timedelta(days=60) if status == Status.CLOSED else None))
             meta.append((reporter, created_at, channel))
-        Case.insert_many(rows).execute()
-        references = [row["reference"] for row in rows]
-        ids = dict(Case.select(Case.reference, Case.id).where(Case.reference.in_(references)).tuples())
+        self.writers[Case].write(rows, self.sinks)  # gives each row its id
         access, events, entries, evidence, conversations, due = [], [], [], [], [], []
         for row, (reporter, created_at, channel) in zip(rows, meta):
-            case_id = ids[row["reference"]]
+            case_id = row["id"]
             route = self.routes[reporter.id]
             access += [dict(case=case_id, role=role.value, kind=routing.HANDLES, created_at=created_at)
                        for role in route.handles]
@@ -142,34 +294,39 @@ class CaseSeeder:
 
         for model, batch in ((CaseAccess, access), (CaseEvent, events), (OnlineEntry, entries),
                              (Evidence, evidence), (Conversation, conversations), (Deadline, due)):
-            for first in range(0, len(batch), BATCH):
-                model.insert_many(batch[first:first + BATCH]).execute()
+            self.writers[model].write(batch, self.sinks)
 
 
-def audit_entries(count: int, actor_ids: list[int], case_ids: list[int], batch: int = 2000) -> None:
+def audit_entries(count: int, actor_ids: list[int], case_ids: list[int], sinks, batch: int = 50_000) -> None:
     """`count` entries appended to the hash chain (views, logins, changes), chained with the
-    portal's own digest."""
+    portal's own digest, streamed: made and written `batch` at a time (memory stays flat)."""
     rng = random.Random(4)
-    last = AuditEntry.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).first()
+    last = AuditEntry.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).first()
     prev_hash = last.hash if last else audit.GENESIS
+    next_id = (last.id if last else 0) + 1
     at = clock.utcnow() - dt.timedelta(days=3 * 365)
     step = dt.timedelta(days=3 * 365) / max(count, 1)
     actions = ["case_viewed"] * 6 + ["inbox_viewed"] * 3 + ["login", "case_note_added", "evidence_downloaded"]
+    case_actions = {a for a in actions if a.startswith(("case", "evidence"))}
+    ips = [f"10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}" for _ in range(4096)]
+    digest = audit._digest
+    columns = ["id", "at", "actor_id", "action", "object_type", "object_id", "ip", "detail", "prev_hash", "hash"]
     written = 0
+    choice, randrange = rng.choice, rng.randrange
     while written < count:
         rows = []
         for _ in range(min(batch, count - written)):
             at += step
-            at = at.replace(microsecond=at.microsecond)
-            actor, action = rng.choice(actor_ids), rng.choice(actions)
-            object_type, object_id = ("case", str(rng.choice(case_ids))) if action.startswith(("case", "evidence")) \
-                else (None, None)
-            ip = f"10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-            digest = audit._digest(prev_hash, at, actor, action, object_type, object_id, ip, "")
-            rows.append((at, actor, action, object_type, object_id, ip, "", prev_hash, digest))
-            prev_hash = digest
+            actor, action = choice(actor_ids), choice(actions)
+            if action in case_actions:
+                object_type, object_id = "case", str(choice(case_ids))
+            else:
+                object_type = object_id = None
+            ip = ips[randrange(4096)]
+            hashed = digest(prev_hash, at, actor, action, object_type, object_id, ip, "")
+            rows.append((next_id, at, actor, action, object_type, object_id, ip, "", prev_hash, hashed))
+            prev_hash = hashed
+            next_id += 1
             written += 1
-        with db.atomic():
-            AuditEntry.insert_many(rows, fields=[AuditEntry.at, AuditEntry.actor_id, AuditEntry.action,
-                                                 AuditEntry.object_type, AuditEntry.object_id, AuditEntry.ip,
-                                                 AuditEntry.detail, AuditEntry.prev_hash, AuditEntry.hash]).execute()
+        for sink in sinks:
+            sink.put(AuditEntry, columns, rows)
