@@ -43,7 +43,7 @@ translations: install
 ## Extract the strings to translate and merge them into the English catalogue.
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o portal/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
 ## Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
 browser:
