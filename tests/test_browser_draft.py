@@ -53,6 +53,10 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
     screenshot(page, "draft-02-continue-the-draft-360")
     resume.get_by_role("link").click()
 
+    # It continues at the first step not done yet; going back shows every earlier answer kept.
+    assert page.get_by_text("Stap 3 van 6").is_visible()
+    page.get_by_role("button", name="Vorige stap").click()
+    page.get_by_role("button", name="Vorige stap").click()
     assert page.get_by_text("Stap 1 van 6").is_visible()
     assert page.get_by_label("Dreigen met geweld").is_checked()
     page.get_by_role("button", name="Volgende stap").click()

@@ -50,7 +50,8 @@ def start():
         reporter = current_user
         if on_behalf is not None:
             if not on_behalf.validate_on_submit():
-                return render_template("reports/start.html", on_behalf=on_behalf, drafts=_open_drafts())
+                return render_template("reports/start.html", on_behalf=on_behalf, drafts=_open_drafts(),
+                                       resume_step=_resume_step)
             reporter = User.get_by_id(on_behalf.reporter.data)
         elif not current_user.is_office_holder:
             abort(403)
@@ -58,7 +59,7 @@ def start():
         if kind == CaseKind.CONSULTATION:
             return redirect(url_for("reports.consultation", token=draft.token))
         return redirect(url_for("reports.step", token=draft.token, name=STEP_NAMES[0]))
-    return render_template("reports/start.html", on_behalf=on_behalf, drafts=_open_drafts())
+    return render_template("reports/start.html", on_behalf=on_behalf, drafts=_open_drafts(), resume_step=_resume_step)
 
 
 def _role(user):
@@ -149,6 +150,11 @@ def step(token, name):
         abort(404)
     index = STEP_NAMES.index(name)
     form = _form_for(index, draft)
+    if request.method == "POST" and request.form.get("_autosave"):
+        # Saved while typing (portal.js): keep what is there, check nothing, go nowhere.
+        with write_transaction():
+            save_draft_values(draft, _raw_values(form))
+        return "", 204
     if request.method == "POST":
         going_back = "terug" in request.form
         valid = form.validate_on_submit()
@@ -227,6 +233,11 @@ def _case_values(values: dict) -> dict:
         "consent_police_report": yes("consent_police_report"),
         "consent_inform_others": yes("consent_inform_others"),
     }
+
+
+def _resume_step(draft: Draft) -> str:
+    """Where a person continues a draft: the first step not done yet."""
+    return _first_incomplete_step(draft) or STEP_NAMES[-1]
 
 
 def _first_incomplete_step(draft: Draft) -> str | None:

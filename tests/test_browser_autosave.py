@@ -1,0 +1,61 @@
+"""The report form keeps what is typed on the server while it is typed — also when the phone locks
+or the tab is closed before the step is sent."""
+import pytest
+
+from models.accounts import Role
+from models.cases import Draft
+from models.db import db
+
+pytestmark = pytest.mark.browser
+
+
+def test_typed_text_is_saved_when_the_page_goes_away_unsent(live_server, browser, create_user):
+    from tests.conftest import fresh_code
+
+    member = create_user(Role.COUNCIL_MEMBER)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(live_server.url + "/login")
+    page.get_by_label("E-mailadres").fill(member.email)
+    page.get_by_label("Wachtwoord").fill(member.test_password)
+    db.connect(reuse_if_open=True)
+    page.get_by_label("Code uit uw authenticator-app").fill(fresh_code(member))
+    db.close()
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(live_server.url + "/melden")
+    page.get_by_role("button", name="Start de melding").click()
+    page.get_by_label("Dreigen met geweld").check()
+    page.locator("#after_addressed-1").check()
+    page.locator("#recurring-1").check()
+    page.get_by_role("button", name="Volgende stap").click()
+    page.get_by_label("Vertel wat er gebeurde").fill("Half getypt, nog niet verstuurd: hij stond bij mijn deur.")
+    page.goto("about:blank")  # the tab goes away without sending the step
+    page.wait_for_timeout(500)
+    context.close()
+
+    db.connect(reuse_if_open=True)
+    draft = Draft.get(Draft.owner == member.id)
+    db.close()
+    assert draft.values["narrative"] == "Half getypt, nog niet verstuurd: hij stond bij mijn deur."
+    assert "wanneer" not in draft.values["_done"]  # nothing was checked or sent: only kept
+
+
+def test_the_own_case_page_fits_a_360_pixel_phone(live_server, browser, create_user, login, file_report, app):
+    member = create_user(Role.COUNCIL_MEMBER)
+    client = app.test_client()
+    login(client, member)
+    reference = file_report(client)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
+    page = context.new_page()
+    from tests.conftest import fresh_code
+
+    page.goto(live_server.url + "/login")
+    page.get_by_label("E-mailadres").fill(member.email)
+    page.get_by_label("Wachtwoord").fill(member.test_password)
+    db.connect(reuse_if_open=True)
+    page.get_by_label("Code uit uw authenticator-app").fill(fresh_code(member))
+    db.close()
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"{live_server.url}/mijn-meldingen/{reference}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
