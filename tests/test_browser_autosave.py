@@ -9,19 +9,24 @@ from models.db import db
 pytestmark = pytest.mark.browser
 
 
-def test_typed_text_is_saved_when_the_page_goes_away_unsent(live_server, browser, create_user):
+def _phone_logged_in(browser, live_server, person):
     from tests.conftest import fresh_code
 
-    member = create_user(Role.COUNCIL_MEMBER)
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
     page = context.new_page()
     page.goto(live_server.url + "/login")
-    page.get_by_label("E-mailadres").fill(member.email)
-    page.get_by_label("Wachtwoord").fill(member.test_password)
+    page.get_by_label("E-mailadres").fill(person.email)
+    page.get_by_label("Wachtwoord").fill(person.test_password)
     db.connect(reuse_if_open=True)
-    page.get_by_label("Code uit uw authenticator-app").fill(fresh_code(member))
+    page.get_by_label("Code uit uw authenticator-app").fill(fresh_code(person))
     db.close()
     page.get_by_role("button", name="Inloggen").click()
+    return context, page
+
+
+def test_typed_text_is_saved_when_the_page_goes_away_unsent(live_server, browser, create_user):
+    member = create_user(Role.COUNCIL_MEMBER)
+    context, page = _phone_logged_in(browser, live_server, member)
     page.goto(live_server.url + "/melden")
     page.get_by_role("button", name="Start de melding").click()
     page.get_by_label("Dreigen met geweld").check()
@@ -45,17 +50,7 @@ def test_the_own_case_page_fits_a_360_pixel_phone(live_server, browser, create_u
     client = app.test_client()
     login(client, member)
     reference = file_report(client)
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
-    page = context.new_page()
-    from tests.conftest import fresh_code
-
-    page.goto(live_server.url + "/login")
-    page.get_by_label("E-mailadres").fill(member.email)
-    page.get_by_label("Wachtwoord").fill(member.test_password)
-    db.connect(reuse_if_open=True)
-    page.get_by_label("Code uit uw authenticator-app").fill(fresh_code(member))
-    db.close()
-    page.get_by_role("button", name="Inloggen").click()
+    context, page = _phone_logged_in(browser, live_server, member)
     page.goto(f"{live_server.url}/mijn-meldingen/{reference}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
