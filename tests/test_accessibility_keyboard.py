@@ -3,6 +3,7 @@ to the receipt with Tab, the arrow keys, Space, Enter and typing — no mouse. W
 it is visible (an outline is drawn on the focused element)."""
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import screenshot
 
@@ -93,7 +94,7 @@ def test_a_council_member_reports_with_only_the_keyboard(live_server, browser, c
     keys.press_button("Start de melding")
 
     # Step 1: first send it empty — the error summary gets focus, visibly.
-    assert page.get_by_text("Stap 1 van 6").is_visible()
+    expect(page.get_by_text("Stap 1 van 6")).to_be_visible()
     keys.press_button("Volgende stap")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'foutmeldingen'")
     keys._assert_focus_visible()
@@ -102,7 +103,7 @@ def test_a_council_member_reports_with_only_the_keyboard(live_server, browser, c
     keys.choose("recurring-1")
     keys.press_button("Volgende stap")
 
-    assert page.get_by_text("Stap 2 van 6").is_visible()
+    expect(page.get_by_text("Stap 2 van 6")).to_be_visible()
     date_id = _id_for(page, "Op welke dag gebeurde het?")
     keys.tab_to("#" + date_id)
     # The date field's segments follow the browser's language: dd-mm-jjjj in Dutch, mm/dd/yyyy in
@@ -124,14 +125,14 @@ def test_a_council_member_reports_with_only_the_keyboard(live_server, browser, c
     keys.type_into("#" + _id_for(page, "Op welk platform of in welke app?", exact=False), "X")
     keys.press_button("Volgende stap")
 
-    assert page.get_by_text("Stap 4 van 6").is_visible()
+    expect(page.get_by_text("Stap 4 van 6")).to_be_visible()
     keys.choose(_id_for(page, "Nee"))
     keys.press_button("Volgende stap")
 
-    assert page.get_by_text("Stap 5 van 6").is_visible()
+    expect(page.get_by_text("Stap 5 van 6")).to_be_visible()
     keys.press_button("Volgende stap")
 
-    assert page.get_by_text("Stap 6 van 6").is_visible()
+    expect(page.get_by_text("Stap 6 van 6")).to_be_visible()
     keys.choose("consent_police_report-1")
     keys.choose("consent_inform_others-1")
     keys.press_button("Melding versturen")

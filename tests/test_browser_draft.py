@@ -6,6 +6,7 @@ import time
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from models.db import db
 from tests.browser import screenshot
@@ -28,18 +29,18 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
     phone, page = open_as(browser, base, member, problems, phone=True)
     page.get_by_role("link", name="Melden", exact=True).click()
     page.get_by_role("button", name="Start de melding").click()
-    assert page.get_by_text("Stap 1 van 6").is_visible()
+    expect(page.get_by_text("Stap 1 van 6")).to_be_visible()
     page.get_by_label("Dreigen met geweld").check()
     page.get_by_label("Nee, de persoon ging door of het werd erger").check()
     page.locator("#recurring-1").check()
     page.get_by_role("button", name="Volgende stap").click()
-    assert page.get_by_text("Stap 2 van 6").is_visible()
+    expect(page.get_by_text("Stap 2 van 6")).to_be_visible()
     page.get_by_label("Op welke dag gebeurde het?").fill("2026-11-24")
     page.get_by_label("Persoonlijk, van aangezicht tot aangezicht").check()
     page.get_by_label("Op mij zelf").check()
     page.get_by_label("Vertel wat er gebeurde").fill(NARRATIVE)
     page.get_by_role("button", name="Volgende stap").click()
-    assert page.get_by_text("Stap 3 van 6").is_visible()
+    expect(page.get_by_text("Stap 3 van 6")).to_be_visible()
     screenshot(page, "draft-01-step3-before-the-phone-locks-360")
     phone.close()
 
@@ -54,10 +55,11 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
     resume.get_by_role("link").click()
 
     # It continues at the first step not done yet; going back shows every earlier answer kept.
-    assert page.get_by_text("Stap 3 van 6").is_visible()
+    expect(page.get_by_text("Stap 3 van 6")).to_be_visible()
     page.get_by_role("button", name="Vorige stap").click()
+    expect(page.get_by_text("Stap 2 van 6")).to_be_visible()  # wait for each page before the next click
     page.get_by_role("button", name="Vorige stap").click()
-    assert page.get_by_text("Stap 1 van 6").is_visible()
+    expect(page.get_by_text("Stap 1 van 6")).to_be_visible()
     assert page.get_by_label("Dreigen met geweld").is_checked()
     page.get_by_role("button", name="Volgende stap").click()
     assert page.get_by_label("Vertel wat er gebeurde").input_value() == NARRATIVE

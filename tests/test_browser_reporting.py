@@ -2,6 +2,7 @@
 screenshot; the clerk sees it in the inbox; the alderman does not see it at all."""
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from models.db import db
 from tests.browser import screenshot
@@ -37,15 +38,15 @@ def test_report_on_a_phone_reaches_the_clerk_and_not_the_alderman(live_server, b
     page.get_by_role("link", name="Een incident melden").click()
     page.get_by_role("button", name="Start de melding").click()
 
-    assert page.get_by_text("Stap 1 van 6").is_visible()
+    expect(page.get_by_text("Stap 1 van 6")).to_be_visible()
     page.get_by_label("Dreigen met geweld").check()
     page.get_by_label("Nee, de persoon ging door of het werd erger").check()
     page.locator("#recurring-1").check()  # "Nee"
     screenshot(page, "report-step1-360")
     page.get_by_role("button", name="Volgende stap").click()
 
-    assert page.get_by_text("Stap 2 van 6").is_visible()
-    assert page.get_by_text("Melden is verplicht").is_visible()
+    expect(page.get_by_text("Stap 2 van 6")).to_be_visible()
+    expect(page.get_by_text("Melden is verplicht")).to_be_visible()
     page.get_by_label("Op welke dag gebeurde het?").fill("2026-11-20")
     page.get_by_label("Sociale media, app of ander online kanaal").check()
     page.get_by_label("Op mij zelf").check()
@@ -60,7 +61,7 @@ def test_report_on_a_phone_reaches_the_clerk_and_not_the_alderman(live_server, b
     page.get_by_label("Bewijs toevoegen").set_input_files(str(shot))
     screenshot(page, "report-step3-360")
     page.get_by_role("button", name="Volgende stap").click()
-    assert page.get_by_text("Stap 4 van 6").is_visible()
+    expect(page.get_by_text("Stap 4 van 6")).to_be_visible()
 
     page.get_by_label("Nee", exact=True).check()
     page.get_by_role("button", name="Volgende stap").click()
@@ -68,7 +69,7 @@ def test_report_on_a_phone_reaches_the_clerk_and_not_the_alderman(live_server, b
 
     page.locator("#consent_police_report-0").check()
     page.locator("#consent_inform_others-1").check()
-    assert page.get_by_text("1 bestand").is_visible()
+    expect(page.get_by_text("1 bestand")).to_be_visible()
     screenshot(page, "report-step6-360")
     page.get_by_role("button", name="Melding versturen").click()
 
@@ -87,7 +88,7 @@ def test_report_on_a_phone_reaches_the_clerk_and_not_the_alderman(live_server, b
     assert "Bedreiging of intimidatie" in row.inner_text() and "Chantal Bakker" in row.inner_text()
     screenshot(page, "inbox-clerk-1280")
     page.get_by_role("link", name=reference).click()
-    assert page.get_by_text("@boze_burger").is_visible()
+    expect(page.get_by_text("@boze_burger")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="dreigement.png").click()
     assert open(download.value.path(), "rb").read() == PNG_SCREENSHOT
