@@ -281,3 +281,16 @@ def file_report():
 
 
 from tests.browser import browser, live_server, page  # noqa: E402,F401  (browser fixtures, defined once)
+
+
+@pytest.fixture
+def signed_in(app, login):
+    """A logged-in test client per person: each logs in once (a TOTP code works only once)."""
+    clients = {}
+
+    def _client(person):
+        if person.id not in clients:
+            clients[person.id] = app.test_client()
+            assert login(clients[person.id], person).status_code == 302
+        return clients[person.id]
+    return _client

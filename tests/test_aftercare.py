@@ -23,20 +23,6 @@ def people(create_user):
 
 
 @pytest.fixture
-def signed_in(app, login):
-    """A logged-in test client per person (each logs in once)."""
-    clients = {}
-
-    def _client(person):
-        if person.id not in clients:
-            clients[person.id] = app.test_client()
-            response = login(clients[person.id], person)
-            assert response.status_code == 302
-        return clients[person.id]
-    return _client
-
-
-@pytest.fixture
 def council_case(app, people, signed_in, file_report):
     reference = file_report(signed_in(people[Role.COUNCIL_MEMBER]))
     with app.app_context():

@@ -25,18 +25,6 @@ def people(create_user):
 
 
 @pytest.fixture
-def signed_in(app, login):
-    clients = {}
-
-    def _client(person):
-        if person.id not in clients:
-            clients[person.id] = app.test_client()
-            assert login(clients[person.id], person).status_code == 302
-        return clients[person.id]
-    return _client
-
-
-@pytest.fixture
 def report_by(app, people, signed_in, file_report):
     def _report(role=Role.COUNCIL_MEMBER, **answers):
         reference = file_report(signed_in(people[role]), **answers)

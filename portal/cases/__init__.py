@@ -6,16 +6,17 @@ import datetime as dt
 
 import peewee
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, cases, clock, evidence, registration, scheme, settings
+from models import audit, cases, clock, registration, scheme, settings
 from models.accounts import User
 from models.cases import Case, CaseAccess, CaseEvent, EventKind, Evidence, Status
 from models.db import write_transaction
 from models.visibility import Access, case_access, inbox_condition, may_be_granted, people_with_access
 from portal import case_panels, notify
+from portal.evidence_upload import send_evidence
 from portal.cases.forms import AssignForm, ConvertForm, GrantForm, InboxFilter, MessageForm, NoteForm, StatusForm
 from portal.security import client_ip
 
@@ -244,15 +245,7 @@ def download_evidence(evidence_id):
     item = Evidence.get_or_none(Evidence.id == evidence_id)
     if item is None or item.case_id is None or case_access(current_user, item.case) < Access.REPORTER:
         abort(404)
-    data = evidence.read(current_app.config["UPLOAD_PATH"], item.storage_name)
-    audit.record("evidence_downloaded", actor_id=current_user.id, object_type="evidence", object_id=item.id,
-                 ip=client_ip(), detail=f"case={item.case_id}")
-    safe_name = "".join(ch for ch in item.filename if ch.isalnum() or ch in "._- ")[:100] or "bewijs"
-    return Response(data, mimetype=item.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{safe_name}"',
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        "X-Content-Type-Options": "nosniff",
-    })
+    return send_evidence(item, detail=f"case={item.case_id}")
 
 
 def init_app(app):

@@ -10,11 +10,11 @@ import io
 import secrets
 
 from babel.dates import format_date
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, clock, damages, evidence, texts
+from models import audit, clock, damages, texts
 from models.accounts import Role, User
 from models.cases import Case, Evidence
 from models.damages import (DamageItem, DamageReceipt, Decision, EntryKind, LedgerEntry, LedgerRefused, Recovery,
@@ -24,7 +24,7 @@ from models.visibility import Access, case_access
 from portal import case_panels, mail
 from portal.damages.forms import (ArrangementForm, AssessForm, ClaimForm, PaymentForm, ReverseForm, StepForm,
                                   WriteOffForm, recovery_form)
-from portal.evidence_upload import store_files
+from portal.evidence_upload import send_evidence, store_files
 from portal.security import client_ip, roles_required
 
 bp = Blueprint("damages", __name__)
@@ -165,13 +165,7 @@ def receipt(evidence_id):
     item, file = row.item, row.evidence
     if case_access(current_user, item.case) < Access.REPORTER and not damages.may_assess(current_user, item.case):
         abort(404)
-    data = evidence.read(current_app.config["UPLOAD_PATH"], file.storage_name)
-    audit.record("evidence_downloaded", actor_id=current_user.id, object_type="evidence", object_id=file.id,
-                 ip=client_ip(), detail=f"case={item.case_id} receipt")
-    safe_name = "".join(ch for ch in file.filename if ch.isalnum() or ch in "._- ")[:100] or "bon"
-    return Response(data, mimetype=file.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{safe_name}"',
-        "Content-Security-Policy": "default-src 'none'; sandbox", "X-Content-Type-Options": "nosniff"})
+    return send_evidence(file, detail=f"case={item.case_id} receipt", fallback_name="bon")
 
 
 # --- the finance officer ----------------------------------------------------------------------
