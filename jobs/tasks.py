@@ -11,6 +11,7 @@ import jobs
 from jobs import huey
 from models import accounts, audit, outbox
 from models.db import db
+from models import db as database
 
 log = logging.getLogger("veilig_bestuur.jobs")
 
@@ -53,8 +54,7 @@ def deliver_mail(message_id: int) -> bool:
 @in_app
 def deliver_pending_mail() -> int:
     """Retry what could not be sent, and anything stored but never handed to the queue."""
-    settings = smtp_settings()
-    return sum(outbox.deliver(message_id, settings) for message_id in outbox.pending_ids())
+    return outbox.deliver_all(outbox.pending_ids(), smtp_settings())
 
 
 @huey.periodic_task(crontab(minute="*/15"))
@@ -109,9 +109,7 @@ def send_due_reminders() -> int:
     g.pop("_mail_ids", None)  # ids are collected by send_due itself and delivered below
     message_ids = deadlines.send_due(clock.utcnow(), _queue_deadline_mail)
     g.pop("_mail_ids", None)
-    settings = smtp_settings()
-    for message_id in message_ids:
-        outbox.deliver(message_id, settings)
+    outbox.deliver_all(message_ids, smtp_settings())  # one connection to the mail server for all of them
     return len(message_ids)
 
 
@@ -140,11 +138,8 @@ def send_monthly_damages_overview() -> int:
             message_ids.append(mail.queue(person.email, person.locale, "damages_monthly", name=person.name,
                                           path=path, month=month))
     g.pop("_mail_ids", None)
-    settings = smtp_settings()
-    for message_id in message_ids:
-        outbox.deliver(message_id, settings)
+    outbox.deliver_all(message_ids, smtp_settings())  # one connection to the mail server for all of them
     return len(message_ids)
-
 
 
 def _apply_retention(actor_id: int | None = None, ip: str | None = None) -> dict:
@@ -162,6 +157,13 @@ def _apply_retention(actor_id: int | None = None, ip: str | None = None) -> dict
 def apply_retention() -> dict:
     """Nightly (before the audit-chain check): what is past its retention is anonymised or deleted."""
     return _apply_retention()
+
+
+@huey.periodic_task(crontab(hour="4", minute="41"))
+@in_app
+def refresh_statistics() -> None:
+    """Nightly: the query planner learns how the tables grew (models.db.refresh_statistics)."""
+    database.refresh_statistics()
 
 
 @huey.task()

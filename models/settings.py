@@ -5,6 +5,8 @@ reader calls `get()` so views, jobs and reports use the same value.
 """
 from __future__ import annotations
 
+import contextlib
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import peewee
@@ -76,7 +78,25 @@ class Setting(BaseModel):
     changed_by = peewee.IntegerField(null=True)
 
 
+# Inside `read_once()` (one web request): every setting read in one query, the first time one is needed.
+_scope: ContextVar[dict | None] = ContextVar("settings_scope", default=None)
+
+
+@contextlib.contextmanager
+def read_once():
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
 def get(key: str) -> int:
+    scope = _scope.get()
+    if scope is not None:
+        if not scope:
+            scope.update(all_values())
+        return scope[key]
     spec = SPECS[key]
     row = Setting.get_or_none(Setting.key == key)
     return spec.default if row is None else row.value
@@ -97,3 +117,5 @@ def change(key: str, value: int, changed_by: int | None) -> None:
                       update={Setting.value: value, Setting.changed_at: clock.utcnow(),
                               Setting.changed_by: changed_by})
          .execute())
+    if (scope := _scope.get()) is not None:
+        scope.clear()  # read again, with the new value

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from models import accounts, audit, migrations
 from models.accounts import Role, User
-from models.db import db
+from models.db import db, refresh_statistics
 from models.schema import MODELS
 
 
@@ -25,6 +25,7 @@ def migrate_command():
     """Apply pending schema migrations."""
     with db.connection_context():
         done = migrations.apply_pending()
+        refresh_statistics()
     click.echo(f"Applied: {', '.join(done)}" if done else "The database is up to date.")
 
 

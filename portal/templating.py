@@ -1,5 +1,6 @@
 """Template helpers: dates in the municipality's time zone, labels from models/ translated."""
-from flask_babel import format_datetime, gettext
+from babel.dates import format_datetime
+from flask_babel import get_locale, gettext
 
 from models import clock
 from models.accounts import ROLE_LABELS, Role
@@ -8,11 +9,19 @@ from models.accounts import ROLE_LABELS, Role
 def local_datetime(value, fmt="d MMMM yyyy, HH:mm"):
     if value is None:
         return ""
-    return format_datetime(clock.to_local(value), fmt)
+    # Already in the municipality's zone: Babel formats it directly (flask_babel's wrapper would look
+    # the zone up again for every cell of a list).
+    return format_datetime(clock.to_local(value), fmt, locale=get_locale())
 
 
 def role_label(role: str) -> str:
     return gettext(ROLE_LABELS[Role(role)])
+
+
+def labels(mapping) -> dict:
+    """A label table from models/ (enum -> N_ text), translated once: {value: text}. For lists,
+    where translating per row would cost a lookup per cell."""
+    return {getattr(key, "value", key): gettext(text) for key, text in mapping.items()}
 
 
 def init_app(app):
@@ -26,5 +35,5 @@ def init_app(app):
         from models import cases, scheme
         from models.routing import HANDLER_ROLES
 
-        return {"demo": app.config["DEMO"], "role_label": role_label, "scheme": scheme, "cases_model": cases,
+        return {"demo": app.config["DEMO"], "role_label": role_label, "labels": labels, "ROLE_LABELS": ROLE_LABELS, "scheme": scheme, "cases_model": cases,
                 "is_handler": lambda user: user.role in {r.value for r in HANDLER_ROLES}}

@@ -328,3 +328,31 @@ def test_inbox_filters_and_sorting(app, create_user, login, file_report):
         Case.update(created_at=case.created_at - dt.timedelta(hours=25)).where(Case.id == case.id).execute()
     overdue = handler.get("/zaken?scope=overdue").get_data(as_text=True)
     assert threat in overdue and insult not in overdue and "te laat opgepakt" in overdue
+
+
+def test_inbox_pages_through_many_reports_without_counting_them_all(app, create_user, login):
+    """A long inbox shows 50 per page with Vorige/Volgende; the number is exact once it is known
+    (the last page), and a page past the end says so with a way back."""
+    import datetime as dt
+
+    from models import clock
+    from models.demo import file_demo_incident
+
+    member, clerk = create_user(Role.COUNCIL_MEMBER), create_user(Role.CLERK)
+    start = clock.utcnow() - dt.timedelta(days=30)
+    with app.app_context(), db.connection_context():
+        references = [file_demo_incident(member, start + dt.timedelta(hours=n), behaviours=["insulting"]).reference
+                      for n in range(53)]
+    handler = app.test_client()
+    login(handler, clerk)
+    first = handler.get("/zaken").get_data(as_text=True)
+    assert "Meldingen 1 tot en met 50. Op de volgende pagina staan er meer." in first
+    assert references[-1] in first and references[2] not in first  # newest first
+    assert "pagina=2" in first and "Vorige" not in first
+    second = handler.get("/zaken?pagina=2").get_data(as_text=True)
+    assert "Meldingen 51 tot en met 53 van 53" in second and "Volgende" not in second and "Vorige" in second
+    assert all(reference in second for reference in references[:3])
+    beyond = handler.get("/zaken?pagina=9").get_data(as_text=True)
+    assert "Op deze pagina staan geen meldingen meer." in beyond and "Naar de eerste pagina" in beyond
+    filtered = handler.get("/zaken?behaviour_class=threat").get_data(as_text=True)
+    assert "0 meldingen gevonden" in filtered

@@ -69,14 +69,19 @@ def inbox():
         query = query.order_by(rank, Case.created_at.desc())
     else:
         query = query.order_by(Case.created_at.desc(), Case.id.desc())
-    total = Case.select(Case.id).where(*conditions).count()  # the joins only add names: not for counting
+    # No count over every visible case (at 100 000 cases that alone took 50-110 ms): one row more than
+    # a page tells whether there is a next page; the exact number is known on the last page.
     page = max(request.args.get("pagina", 1, type=int), 1)
-    rows = list(query.paginate(page, PAGE_SIZE))
-    overdue_ids = {c.id for c in Case.select(Case.id).where(Case.id.in_([r.id for r in rows]) & overdue_condition())}
+    rows = list(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE))
+    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    first = (page - 1) * PAGE_SIZE + 1
+    total = None if has_next else first - 1 + len(rows)
+    overdue_ids = {c.id for c in Case.select(Case.id).where(Case.id.in_([r.id for r in rows]) & overdue_condition())} \
+        if rows else set()
     audit.record("inbox_viewed", actor_id=current_user.id, ip=client_ip())
     args = {k: v for k, v in request.args.items() if k != "pagina"}
-    return render_template("cases/inbox.html", form=form, cases=rows, total=total, page=page,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), overdue_ids=overdue_ids, args=args)
+    return render_template("cases/inbox.html", form=form, cases=rows, total=total, page=page, first=first,
+                           last=first - 1 + len(rows), has_next=has_next, overdue_ids=overdue_ids, args=args)
 
 
 def _case(reference: str, minimum: Access = Access.INFORMED) -> tuple[Case, Access]:
