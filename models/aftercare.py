@@ -82,7 +82,8 @@ class Conversation(BaseModel):
     updated_at = peewee.DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("case", "number"), True),)
+        indexes = ((("case", "number"), True),
+                   (("case", "outcome", "held_at", "due_at"), False))  # the yearly report, index only (0007)
 
     @property
     def holders(self) -> set[str]:

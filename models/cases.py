@@ -162,7 +162,10 @@ class Case(BaseModel):
     closed_at = peewee.DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("year", "number"), True), (("status", "created_at"), False))
+        indexes = ((("year", "number"), True), (("status", "created_at"), False),
+                   # the yearly report's count reads this index only (migration 0007)
+                   (("kind", "created_at", "behaviour_class", "channel", "reporter_role", "reporter_is_former",
+                     "target"), False))
 
     @property
     def behaviour_codes(self) -> list[str]:

@@ -18,6 +18,9 @@ def test_the_migrated_schema_matches_the_models(app, db_session):
         for field in model._meta.sorted_fields:
             if field.index or field.unique:
                 assert (field.column_name,) in indexed, (table, field.name)
+        for fields, _unique in model._meta.indexes:  # indexes over several columns (Meta.indexes)
+            columns = tuple(model._meta.fields[name].column_name for name in fields)
+            assert columns in indexed, (table, columns)
 
 
 def test_migrate_is_idempotent_and_the_app_never_creates_tables(app, db_session):
