@@ -59,20 +59,59 @@ def _build(message: OutboxMessage, smtp: SmtpSettings) -> EmailMessage:
     return mail
 
 
-def _send(mail: EmailMessage, smtp: SmtpSettings) -> None:
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
-        if smtp.starttls:
-            client.starttls(context=ssl.create_default_context())
-        if smtp.username:
-            client.login(smtp.username, smtp.password or "")
-        client.send_message(mail)
+class SmtpSession:
+    """One connection to the mail server, opened at the first message and reused for the next ones
+    (a reminder run of thousands of mails is not thousands of connections). A connection the server
+    closed is opened again once."""
+
+    def __init__(self, smtp: SmtpSettings):
+        self.smtp, self.client = smtp, None
+
+    def send(self, mail: EmailMessage) -> None:
+        try:
+            self._client().send_message(mail)
+        except smtplib.SMTPServerDisconnected:
+            self.client = None
+            self._client().send_message(mail)
+        except (OSError, smtplib.SMTPException):
+            self.close()  # a fresh connection for the next message
+            raise
+
+    def _client(self) -> smtplib.SMTP:
+        if self.client is None:
+            smtp = self.smtp
+            client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+            try:
+                if smtp.starttls:
+                    client.starttls(context=ssl.create_default_context())
+                if smtp.username:
+                    client.login(smtp.username, smtp.password or "")
+            except BaseException:
+                client.close()
+                raise
+            self.client = client
+        return self.client
+
+    def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                client.close()
+
+    def __enter__(self) -> "SmtpSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 # A claim older than this is considered abandoned (its consumer died) and may be taken over.
 CLAIM_LEASE = dt.timedelta(minutes=5)
 
 
-def deliver(message_id: int, smtp: SmtpSettings) -> bool:
+def deliver(message_id: int, smtp: SmtpSettings, session: SmtpSession | None = None) -> bool:
     """Send one stored message unless it was sent already or another consumer holds it.
 
     Claim (one UPDATE, committed) -> send -> mark sent. Two consumers cannot both claim; after a
@@ -89,13 +128,23 @@ def deliver(message_id: int, smtp: SmtpSettings) -> bool:
         return False
     message = OutboxMessage.get_by_id(message_id)
     try:
-        _send(_build(message, smtp), smtp)
+        if session is not None:
+            session.send(_build(message, smtp))
+        else:
+            with SmtpSession(smtp) as own:
+                own.send(_build(message, smtp))
     except (OSError, smtplib.SMTPException) as error:
         (OutboxMessage.update(last_error=type(error).__name__[:255])
          .where(OutboxMessage.id == message_id).execute())
         return False
     OutboxMessage.update(sent_at=clock.utcnow()).where(OutboxMessage.id == message_id).execute()
     return True
+
+
+def deliver_all(message_ids, smtp: SmtpSettings) -> int:
+    """Deliver several messages over one connection; returns how many were sent now."""
+    with SmtpSession(smtp) as session:
+        return sum(deliver(message_id, smtp, session) for message_id in message_ids)
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

@@ -42,9 +42,11 @@ DEFAULT_PASSWORD = "lange-veilige-zin-voor-tests"
 class Mailbox:
     def __init__(self):
         self.messages = []
+        self.peers = []  # the client address of each message: one per connection
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.peers.append(session.peer)
         return "250 OK"
 
     def to(self, address):
@@ -67,6 +69,7 @@ def smtp_server():
 def mailbox(smtp_server):
     _, box = smtp_server
     box.messages.clear()
+    box.peers.clear()
     return box
 
 

@@ -34,6 +34,17 @@ def test_a_mail_is_sent_once_even_when_delivered_twice(app, db_session, mailbox)
     assert len(mailbox.messages) == 1
 
 
+def test_many_mails_go_over_one_connection_each_once(app, db_session, mailbox):
+    """A reminder run of many mails opens one connection to the mail server, not one per mail."""
+    from jobs.tasks import smtp_settings
+
+    ids = [outbox.queue(f"person{n}@gemeente-test.nl", "Onderwerp", "Tekst", "test").id for n in range(5)]
+    assert outbox.deliver_all(ids, smtp_settings()) == 5
+    assert outbox.deliver_all(ids, smtp_settings()) == 0  # already sent: nothing twice
+    assert sorted(m["To"] for m in mailbox.messages) == [f"person{n}@gemeente-test.nl" for n in range(5)]
+    assert len(set(mailbox.peers)) == 1
+
+
 def test_a_failed_delivery_is_retried_later_with_growing_pauses(app, db_session, mailbox, clock_at):
     from jobs.tasks import smtp_settings
     from models import outbox as outbox_module
