@@ -24,7 +24,7 @@ from models.accounts import Role, User, hash_password, new_totp_secret
 from models.audit import AuditEntry
 from models.cases import Case, CaseAccess, CaseEvent, Channel, Evidence, OnlineEntry, Status, format_reference
 from models.crypto import EncryptedTextField
-from models.db import db
+from models.db import database_from_url, db
 from models.deadlines import Deadline, DeadlineKind
 
 TOTAL_CASES = 100_000
@@ -297,20 +297,74 @@ class CaseSeeder:
             self.writers[model].write(batch, self.sinks)
 
 
-def audit_entries(count: int, actor_ids: list[int], case_ids: list[int], sinks, batch: int = 50_000) -> None:
-    """`count` entries appended to the hash chain (views, logins, changes), chained with the
-    portal's own digest, streamed: made and written `batch` at a time (memory stays flat)."""
+def audit_entries(count: int, actor_ids: list[int], case_ids: list[int], urls: list[str], batch: int = 50_000) -> str:
+    """`count` entries appended to the (empty) hash chain of every database, chained with the
+    portal's own digest. One process per database, so SQLite and PostgreSQL load at the same time on
+    two cores (threads of one process spent most of the time waiting for each other's GIL). Each
+    process makes the same chain from the same random seed; the audit table's secondary indexes are
+    dropped during the load and built again afterwards (five million rows into four b-trees one by
+    one took most of the time)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")  # the children inherit the imported portal
+    start = clock.utcnow() - dt.timedelta(days=3 * 365)
+    children = [context.Process(target=_load_audit, args=(url, count, actor_ids, case_ids, start, batch), daemon=True)
+                for url in urls]
+    for child in children:
+        child.start()
+    for child, url in zip(children, urls):
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError(f"loading audit entries into {url} failed (exit code {child.exitcode})")
+    newest = set()
+    for url in urls:
+        database = database_from_url(url)
+        with database.connection_context():
+            newest.add(database.execute_sql(f'SELECT "hash" FROM "{AuditEntry._meta.table_name}" '
+                                            'ORDER BY "id" DESC LIMIT 1').fetchone()[0])
+    if len(newest) != 1:
+        raise RuntimeError("the databases' audit chains differ after loading")
+    return newest.pop()
+
+
+def _load_audit(url: str, count: int, actor_ids: list[int], case_ids: list[int], start: dt.datetime,
+                batch: int) -> None:
+    database = database_from_url(url)  # a connection of this process's own, never the parent's
+    table = AuditEntry._meta.table_name
+    postgres = isinstance(database, peewee.PostgresqlDatabase)
+    database.connect()
+    try:
+        if postgres:
+            indexes = database.execute_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE '%%pkey'",
+                (table,)).fetchall()
+        else:
+            database.execute_sql("PRAGMA cache_size=-400000")
+            database.execute_sql("PRAGMA synchronous=OFF")
+            indexes = database.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                           "AND sql IS NOT NULL", (table,)).fetchall()
+        with database.atomic():
+            for name, _definition in indexes:
+                database.execute_sql(f'DROP INDEX "{name}"')
+            columns = ["id", "at", "actor_id", "action", "object_type", "object_id", "ip", "detail", "prev_hash", "hash"]
+            for rows in _audit_chain(count, actor_ids, case_ids, start, batch):
+                write_tuples(database, AuditEntry, columns, rows)
+            for _name, definition in indexes:
+                database.execute_sql(definition)
+            move_sequences(database, [AuditEntry])
+    finally:
+        database.close()
+
+
+def _audit_chain(count: int, actor_ids: list[int], case_ids: list[int], at: dt.datetime, batch: int):
+    """The chain, `batch` rows at a time (memory stays flat): views, logins, changes."""
     rng = random.Random(4)
-    last = AuditEntry.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).first()
-    prev_hash = last.hash if last else audit.GENESIS
-    next_id = (last.id if last else 0) + 1
-    at = clock.utcnow() - dt.timedelta(days=3 * 365)
+    prev_hash, next_id = audit.GENESIS, 1
     step = dt.timedelta(days=3 * 365) / max(count, 1)
     actions = ["case_viewed"] * 6 + ["inbox_viewed"] * 3 + ["login", "case_note_added", "evidence_downloaded"]
     case_actions = {a for a in actions if a.startswith(("case", "evidence"))}
     ips = [f"10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}" for _ in range(4096)]
     digest = audit._digest
-    columns = ["id", "at", "actor_id", "action", "object_type", "object_id", "ip", "detail", "prev_hash", "hash"]
     written = 0
     choice, randrange = rng.choice, rng.randrange
     while written < count:
@@ -328,5 +382,4 @@ def audit_entries(count: int, actor_ids: list[int], case_ids: list[int], sinks, 
             prev_hash = hashed
             next_id += 1
             written += 1
-        for sink in sinks:
-            sink.put(AuditEntry, columns, rows)
+        yield rows
