@@ -9,7 +9,7 @@ from flask import Flask, render_template_string
 
 from models import accounts
 from models.cases import Case, Status
-from models.db import db
+from models.db import db, is_sqlite
 
 FLOOR_TEMPLATE = """<table>{% for c in cases %}<tr><td>{{ c.reference }}</td><td>{{ c.status }}</td>
 <td>{{ c.created_at }}</td><td>{{ c.behaviour_class }}</td></tr>{% endfor %}</table>"""
@@ -34,11 +34,18 @@ def floor_app() -> Flask:
 
     @bare.route("/floor")
     def floor():
-        with db.connection_context():
+        # The same connection handling as the portal (portal/database.py): SQLite's connection stays
+        # open between requests, PostgreSQL's goes back to the pool. A floor that opened and closed
+        # SQLite every time would be ~2 ms slower and flatter the ratio.
+        db.connect(reuse_if_open=True)
+        try:
             rows = list(Case.select(Case.reference, Case.status, Case.created_at, Case.behaviour_class)
                         .where(Case.status != Status.CLOSED.value)
                         .order_by(Case.created_at.desc(), Case.id.desc()).limit(50))
             return render_template_string(FLOOR_TEMPLATE, cases=rows)
+        finally:
+            if not is_sqlite():
+                db.close()
     return bare
 
 
