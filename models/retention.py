@@ -235,6 +235,11 @@ def plan(now: dt.datetime | None = None) -> Plan:
 
 # --- doing it ---------------------------------------------------------------------------------
 
+def is_placeholder(user: User) -> bool:
+    """The anonymised cases' stand-in is not a person: not listed, not activated, not changed."""
+    return user.email == PLACEHOLDER_EMAIL
+
+
 def placeholder_user() -> User:
     """The one inactive account anonymised cases point to instead of the victim."""
     user = User.get_or_none(User.email == PLACEHOLDER_EMAIL)

@@ -517,3 +517,18 @@ def test_a_file_left_behind_by_a_crash_is_shredded_by_the_next_run(app, db_sessi
     retention.apply(clock.utcnow(), upload_dir=str(folder))
     assert not old.exists()
     assert fresh.exists() and other.exists()  # maybe an upload in progress; not an evidence file
+
+
+def test_the_stand_in_for_anonymised_cases_is_not_an_account_the_admin_can_see_or_use(app, people, login, file_report):
+    """After retention, anonymised cases point to a stand-in account. It is not a person: the admin's
+    account list does not show it, and its page and actions (reactivate, send a link) do not exist."""
+    _full_case(app, people, login, file_report)
+    retention.apply(clock.utcnow() + 25 * MONTH, upload_dir=app.config["UPLOAD_PATH"])
+    stand_in = User.get(User.email == retention.PLACEHOLDER_EMAIL)
+    admin = _client(app, login, people[Role.ADMIN])
+    listed = admin.get("/beheer/accounts").get_data(as_text=True)
+    assert "Beheer Mulder" in listed and "Geanonimiseerd" not in listed
+    assert admin.get(f"/beheer/accounts/{stand_in.id}").status_code == 404
+    token = re.search(r'name="csrf_token" value="([^"]+)"', listed).group(1)
+    assert admin.post(f"/beheer/accounts/{stand_in.id}/reactivate", data={"csrf_token": token}).status_code == 404
+    assert not User.get_by_id(stand_in.id).is_active

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from models import accounts, audit, routing, settings
+from models import accounts, audit, retention, routing, settings
 from models.accounts import Role, TokenPurpose, User
 from models.audit import AuditEntry
 from models.db import write_transaction
@@ -49,13 +49,14 @@ def accounts_list():
         else:
             flash(_("%(name)s is uitgenodigd. De activatielink is per e-mail verstuurd.", name=user.name), "success")
             return redirect(url_for("admin.accounts_list"))
-    users = User.select().order_by(User.is_active.desc(), User.name)
+    users = (User.select().where(User.email != retention.PLACEHOLDER_EMAIL)  # not a person (models.retention)
+             .order_by(User.is_active.desc(), User.name))
     return render_template("admin/accounts.html", form=form, users=users, role_labels=accounts.ROLE_LABELS)
 
 
 def _user_or_404(user_id: int) -> User:
     user = User.get_or_none(User.id == user_id)
-    if user is None:
+    if user is None or retention.is_placeholder(user):
         abort(404)
     return user
 
