@@ -63,13 +63,20 @@ def purge_expired_logins() -> tuple[int, int]:
     return accounts.purge_expired_logins()
 
 
+def audit_anchor_path():
+    import pathlib
+
+    return pathlib.Path(jobs.app().config["AUDIT_ANCHOR_PATH"])
+
+
 @huey.periodic_task(crontab(hour="3", minute="17"))
 @in_app
 def verify_audit_chain() -> bool:
-    """Nightly: check the audit trail; when broken, warn every active admin (no details by mail)."""
-    report = audit.verify_chain()
+    """Nightly: check the audit trail and that it still holds the entry anchored last night (see
+    models.audit); when not, warn every active admin (no details by mail)."""
+    report = audit.verify_with_anchor(audit_anchor_path(), move_anchor=True)
     if report.intact:
-        log.info("audit chain intact: %d entries", report.checked)
+        log.info("audit chain intact: %d entries; anchored %s", report.checked, audit.read_anchor(audit_anchor_path()))
         return True
     log.error("audit chain broken at entry %s (%s)", report.first_broken_id, report.reason)
     from portal import mail
@@ -88,10 +95,14 @@ def _queue_deadline_mail(person, deadline, escalation: bool) -> int:
     from models.deadlines import DEADLINE_LABELS, LEDGER_KINDS, DeadlineKind
     from portal import mail
 
+    kind = DeadlineKind(deadline.kind)
     with jobs.app().test_request_context():
         path = url_for("deadlines.my_deadlines")
-        if DeadlineKind(deadline.kind) in LEDGER_KINDS:  # about money: the recipient may not see the case
+        if kind in LEDGER_KINDS:  # about money: the recipient may not see the case
             path = url_for("damages.finance_overview" if person.role == "finance_officer" else "damages.assess_list")
+    if kind in LEDGER_KINDS:  # a late payment has its own text: that a payment is late and a link, no more
+        return mail.queue(person.email, person.locale, "payment_overdue_escalation" if escalation else "payment_overdue",
+                          name=person.name, path=path, demand=kind == DeadlineKind.RECOVERY_DEMAND)
     return mail.queue(person.email, person.locale, "deadline_escalation" if escalation else "deadline_reminder",
                       name=person.name, path=path, what=DEADLINE_LABELS[DeadlineKind(deadline.kind)],
                       due_at=deadline.due_at)

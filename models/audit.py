@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import pathlib
 from dataclasses import dataclass
 
 import peewee
@@ -173,3 +175,58 @@ def prune_before(cutoff, actor_id: int | None = None) -> int:
         record(PRUNED_ACTION, actor_id=actor_id, object_type="audit_checkpoint", object_id=checkpoint.id,
                detail=_checkpoint_detail(checkpoint))
     return count
+
+
+# --- the anchor: the newest entry, kept outside the database ------------------------------------
+# The chain alone shows a changed or removed entry in its middle, not removed newest entries (nor a
+# chain rewritten from some point on, since anyone can compute SHA-256). The nightly check writes the
+# newest entry's id and hash to a file outside the database (the instance folder); the next check
+# requires the trail still to hold that entry with that hash. What can go unnoticed is at most what
+# was written since the last check.
+
+def read_anchor(path: pathlib.Path) -> tuple[int, str] | None:
+    try:
+        entry_id, entry_hash = path.read_text().split()
+        return int(entry_id), entry_hash
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return 0, "unreadable"  # a damaged anchor is reported, never ignored
+
+
+def write_anchor(path: pathlib.Path) -> None:
+    newest = AuditEntry.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).first()
+    if newest is None:
+        return
+    partial = path.with_name(path.name + ".new")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(f"{newest.id} {newest.hash}\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, path)
+
+
+def verify_with_anchor(anchor_path: pathlib.Path, *, move_anchor: bool) -> ChainReport:
+    """verify_chain, and the anchored entry still there unchanged (or pruned under a checkpoint that
+    covers it). `move_anchor`: afterwards anchor the newest entry (the nightly check does; a manual
+    check only reads)."""
+    report = verify_chain()
+    if not report.intact:
+        return report
+    anchor = read_anchor(anchor_path)
+    if anchor is not None:
+        anchor_id, anchor_hash = anchor
+        kept = AuditEntry.select(AuditEntry.hash).where(AuditEntry.id == anchor_id).first()
+        checkpoint = latest_checkpoint()
+        if kept is not None:
+            holds = kept.hash == anchor_hash
+        elif checkpoint is not None and checkpoint.through_id >= anchor_id:  # pruned by retention
+            holds = checkpoint.through_id > anchor_id or checkpoint.through_hash == anchor_hash
+        else:
+            holds = False  # removed: the newest entries are gone
+        if not holds:
+            return ChainReport(report.checked, anchor_id, "anchor")
+    if move_anchor:
+        write_anchor(anchor_path)
+    return report

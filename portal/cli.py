@@ -61,10 +61,16 @@ def create_admin_command(email, name):
 @with_appcontext
 def verify_audit_command():
     """Check the audit trail's hash chain; name the first broken entry."""
+    from jobs.tasks import audit_anchor_path
+
     with db.connection_context():
-        report = audit.verify_chain()
+        report = audit.verify_with_anchor(audit_anchor_path(), move_anchor=False)
     if report.intact:
         click.echo(f"Audit trail intact: {report.checked} entries checked.")
+    elif report.reason == "anchor":
+        click.echo(f"Audit trail BROKEN: entry {report.first_broken_id}, anchored by the nightly check, is gone or "
+                   f"changed (newest entries removed or the trail rewritten).", err=True)
+        sys.exit(2)
     else:
         click.echo(f"Audit trail BROKEN at entry {report.first_broken_id} ({report.reason}); "
                    f"{report.checked} entries before it are intact.", err=True)

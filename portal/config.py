@@ -46,6 +46,8 @@ def load_config(environ: os._Environ | dict | None = None) -> dict:
         "DATABASE_URL": env.get("PORTAL_DATABASE_URL", f"sqlite:///{instance / 'portal.db'}"),
         "HUEY_URL": env.get("PORTAL_HUEY_URL", f"sqlite:///{instance / 'portal-huey.db'}"),
         "UPLOAD_PATH": env.get("PORTAL_UPLOAD_PATH", str(instance / "uploads")),
+        # The audit trail's newest entry, anchored outside the database by the nightly check (models.audit).
+        "AUDIT_ANCHOR_PATH": env.get("PORTAL_AUDIT_ANCHOR_PATH", str(instance / "audit-anchor")),
         "MAX_UPLOAD_MB": max_upload_mb,
         # The whole request may hold a few files and the form around them.
         "MAX_CONTENT_LENGTH": (max_upload_mb * 3 + 1) * 1024 * 1024,

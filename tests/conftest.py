@@ -148,6 +148,7 @@ def make_app(database_url, smtp_server, tmp_path):
             "SMTP_HOST": controller.hostname,
             "SMTP_PORT": controller.port,
             "UPLOAD_PATH": str(tmp_path / "uploads"),
+            "AUDIT_ANCHOR_PATH": str(tmp_path / "audit-anchor"),
             "BASE_URL": "http://portal.test",
             "SERVER_NAME": None,
             "WTF_CSRF_ENABLED": False,

@@ -115,3 +115,47 @@ def test_the_newest_entry_is_never_pruned(app, db_session, monkeypatch):
     _old_entries(monkeypatch, 3)
     assert audit.prune_before(clock.utcnow() + dt.timedelta(days=1)) == 2
     assert audit.verify_chain().intact
+
+
+def test_removing_the_newest_entries_is_caught_by_the_nightly_anchor(app, db_session, mailbox, create_user):
+    """The chain alone cannot show that its newest entries were removed. The nightly check anchors the
+    newest entry outside the database; the next check warns the admins when it is gone."""
+    import pathlib
+
+    from jobs.tasks import verify_audit_chain
+    from models.accounts import Role
+
+    admin = create_user(Role.ADMIN)
+    anchor_file = pathlib.Path(app.config["AUDIT_ANCHOR_PATH"])
+    [audit.record("case_viewed", actor_id=admin.id) for _ in range(3)]
+    assert verify_audit_chain.call_local() is True
+    newest = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    assert anchor_file.read_text().split() == [str(newest.id), newest.hash]
+    assert oct(anchor_file.stat().st_mode & 0o777) == "0o600"
+    later = [audit.record("case_viewed", actor_id=admin.id) for _ in range(2)]
+    assert verify_audit_chain.call_local() is True  # the trail grew: fine, the anchor moves on
+    assert anchor_file.read_text().split()[0] == str(later[-1].id)
+    assert mailbox.messages == []
+
+    AuditEntry.delete().where(AuditEntry.id >= later[0].id).execute()  # someone removes the newest two
+    assert audit.verify_chain().intact  # what is left is a perfect chain
+    assert verify_audit_chain.call_local() is False
+    [mail] = mailbox.messages
+    assert mail["To"] == admin.email and f"regel {later[-1].id}" in mail.get_content()
+    db.close()
+    result = app.test_cli_runner().invoke(args=["verify-audit"])
+    assert result.exit_code == 2 and f"entry {later[-1].id}, anchored by the nightly check, is gone" in result.output
+
+
+def test_the_anchor_survives_pruning_by_retention(app, db_session, monkeypatch):
+    import datetime as dt
+    import pathlib
+
+    from models import clock
+
+    anchor_file = pathlib.Path(app.config["AUDIT_ANCHOR_PATH"])
+    _old_entries(monkeypatch, 4)
+    assert audit.verify_with_anchor(anchor_file, move_anchor=True).intact
+    audit.record("login", actor_id=1)
+    assert audit.prune_before(clock.utcnow() - dt.timedelta(days=365)) == 4  # the anchored entry is pruned
+    assert audit.verify_with_anchor(anchor_file, move_anchor=False).intact
