@@ -82,6 +82,13 @@ class User(BaseModel):
         return self.is_active and self.password_hash is not None and self.totp_secret is not None
 
 
+def listed() -> peewee.ModelSelect:
+    """Accounts as lists, names and access decisions use them: every column except the password
+    hash and the TOTP secret, so nothing is decrypted that is not shown (the case page listed every
+    account four times over, decrypting each secret)."""
+    return User.select(*[f for f in User._meta.sorted_fields if f.name not in ("password_hash", "totp_secret")])
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 

@@ -6,7 +6,7 @@ from enum import IntEnum
 
 import peewee
 
-from models.accounts import Role, User
+from models.accounts import Role, User, listed
 from models.cases import Case, CaseAccess
 from models.routing import HANDLES, HANDLER_ROLES
 
@@ -73,8 +73,8 @@ def handled_by_condition(case_id: int):
 
 def people_with_access(case: Case) -> list[tuple[User, Access]]:
     """Everyone who may see the case beyond its reporter, with their level (notifications)."""
-    candidates = User.select().where((User.is_active == True) & (User.id != case.reporter_id)  # noqa: E712
-                                     & User.role.not_in(NO_CASE_CONTENT))
+    candidates = listed().where((User.is_active == True) & (User.id != case.reporter_id)  # noqa: E712
+                                & User.role.not_in(NO_CASE_CONTENT))
     case_rows = list(_live(CaseAccess.select(CaseAccess.kind, CaseAccess.role, CaseAccess.user)
                            .where(CaseAccess.case == case.id)).tuples())  # one query, not one per person
     return [(person, level) for person in candidates

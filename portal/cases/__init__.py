@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, cases, clock, registration, scheme, settings
+from models import accounts, audit, cases, clock, registration, scheme, settings
 from models.accounts import User
 from models.cases import Case, CaseAccess, CaseEvent, EventKind, Evidence, Status
 from models.db import write_transaction
@@ -104,17 +104,20 @@ def case_page(reference):
     audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
     status_form = StatusForm(status=case.status)
     status_form.status.choices = [(s.value, _(cases.STATUS_LABELS[s])) for s in cases.next_statuses(Status(case.status))]
+    with_access = people_with_access(case)
     assign_form = AssignForm(handler=case.assigned_to_id or 0)
-    assign_form.handler.choices = [(0, _("Niemand"))] + [(u.id, u.name) for u in _handlers_for(case)]
+    assign_form.handler.choices = [(0, _("Niemand"))] + [(u.id, u.name) for u, level in with_access
+                                                          if level == Access.HANDLER]
     grant_form = GrantForm()
-    already = {person.id for person, _level in people_with_access(case)}
-    grant_form.person.choices = [(u.id, u.name) for u in User.select().order_by(User.name)
+    already = {person.id for person, _level in with_access}
+    people = list(accounts.listed().order_by(User.name))
+    grant_form.person.choices = [(u.id, u.name) for u in people
                                  if may_be_granted(u) and u.id not in already and u.id != case.reporter_id]
     grants = list(CaseAccess.select().where((CaseAccess.case == case.id) & CaseAccess.user.is_null(False)
                                             & CaseAccess.revoked_at.is_null()))
     return render_template(
         "cases/case.html", case=case, level=level, Access=Access,
-        events=list(case.events.order_by(CaseEvent.at, CaseEvent.id)), users={u.id: u for u in User.select()},
+        events=list(case.events.order_by(CaseEvent.at, CaseEvent.id)), users={u.id: u for u in people},
         evidence=list(case.evidence.order_by(Evidence.uploaded_at)), entries=list(case.online_entries),
         status_form=status_form, assign_form=assign_form, note_form=NoteForm(), message_form=MessageForm(),
         grant_form=grant_form, convert_form=ConvertForm(), grants=grants,
@@ -200,7 +203,7 @@ def message_reporter(reference):
 def grant(reference):
     case, _level = _case(reference, Access.HANDLER)
     form = GrantForm()
-    candidates = {u.id: u for u in User.select() if may_be_granted(u) and u.id != case.reporter_id}
+    candidates = {u.id: u for u in accounts.listed() if may_be_granted(u) and u.id != case.reporter_id}
     form.person.choices = [(i, "") for i in candidates]
     if not form.validate_on_submit():
         abort(400)
