@@ -417,18 +417,38 @@ def _normalise_reference(reference: str) -> str:
 
 # --- claims and assessment --------------------------------------------------------------------
 
+def file_on_case(case, sha256: str) -> Evidence | None:
+    """A file with exactly these bytes (SHA-256) already stored for this case: a receipt sent again
+    (or a photo already added to the report) is stored once."""
+    return (Evidence.select().where((Evidence.case == _id(case)) & (Evidence.sha256 == sha256))
+            .order_by(Evidence.id).first())
+
+
+def _attach_receipts(item: DamageItem, receipts) -> None:
+    """Link each file to the item once. A file that is already a receipt of this case — itself, or
+    another copy of the same bytes (two sends of one form at the same moment) — is not linked again."""
+    for evidence in receipts:
+        if DamageReceipt.select().where(DamageReceipt.evidence == evidence.id).exists():
+            continue
+        same_bytes = (DamageReceipt.select().join(Evidence)
+                      .where((Evidence.case == item.case_id) & (Evidence.sha256 == evidence.sha256)))
+        if not same_bytes.exists():
+            DamageReceipt.create(item=item, evidence=evidence)
+
+
 def submit_item(case: Case, category: Category, description: str, amount_cents: int, submitted_by: User, *,
                 token: str | None = None, receipts: list[Evidence] = (), ip: str | None = None) -> DamageItem:
-    """The victim (or a handler for them) asks for one item. The same form token twice: one item."""
+    """The victim (or a handler for them) asks for one item. The same form token twice: one item,
+    and the receipts sent with it the second time are added to it (each file once)."""
     token = token or secrets.token_hex(16)
     with _ledger_write(case.id):
         existing = DamageItem.get_or_none(DamageItem.token == token)
         if existing is not None:
+            _attach_receipts(existing, receipts)
             return existing
         item = DamageItem.create(case=case, category=category.value, description=description.strip(),
                                  submitted_by=submitted_by, token=token)
-        for evidence in receipts:
-            DamageReceipt.create(item=item, evidence=evidence)
+        _attach_receipts(item, receipts)
         _book(case, EntryKind.CLAIMED, amount_cents, submitted_by, item=item, dedupe_key=f"claimed:{item.id}", ip=ip)
         audit.record("damage_claimed", actor_id=submitted_by.id, object_type="damage_item", object_id=item.id, ip=ip,
                      detail=f"case={case.id} category={category.value}")
@@ -597,18 +617,85 @@ def agree_arrangement(recovery: Recovery, schedule: list[tuple[dt.date, int]], a
 
 
 def instalment_state(recovery) -> list[tuple[Instalment, int]]:
-    """Each current instalment with what is still unpaid of it (0: paid)."""
-    settled = _settled(balances(recovery=recovery))
+    """Each current instalment with what is still unpaid of it (0: paid). Together never more than
+    is outstanding (the amount to recover may have been lowered since the arrangement)."""
+    balance = balances(recovery=recovery)
+    settled, left = _settled(balance), max(balance.outstanding, 0)
     result, cumulative = [], 0
     for instalment in current_instalments(recovery):
         cumulative += instalment.amount_cents
         paid_toward = max(settled - instalment.settled_before_cents, 0)
-        result.append((instalment, max(min(cumulative - paid_toward, instalment.amount_cents), 0)))
+        unpaid = min(max(min(cumulative - paid_toward, instalment.amount_cents), 0), left)
+        left -= unpaid
+        result.append((instalment, unpaid))
     return result
 
 
 def next_due(recovery) -> Instalment | None:
     return next((i for i, unpaid in instalment_state(recovery) if unpaid), None)
+
+
+def active_to_recover(recovery) -> list[LedgerEntry]:
+    """The entries that make up the amount to recover now: not reversed, not themselves a reversal."""
+    reversed_ids = LedgerEntry.select(LedgerEntry.reverses).where(LedgerEntry.reverses.is_null(False))
+    return list(LedgerEntry.select().where((LedgerEntry.recovery == _id(recovery))
+                                           & (LedgerEntry.kind == EntryKind.TO_RECOVER.value)
+                                           & LedgerEntry.reverses.is_null() & LedgerEntry.id.not_in(reversed_ids))
+                .order_by(LedgerEntry.id))
+
+
+def was_corrected(recovery) -> bool:
+    """Whether the amount to recover was ever corrected (a reversed `to_recover` entry)."""
+    return LedgerEntry.select().where((LedgerEntry.recovery == _id(recovery))
+                                      & (LedgerEntry.kind == EntryKind.TO_RECOVER.value)
+                                      & LedgerEntry.reverses.is_null(False)).exists()
+
+
+def correct_to_recover(recovery: Recovery, new_cents: int, reason: str, actor: User, *,
+                       due_on: dt.date | None = None, ip: str | None = None) -> LedgerEntry | None:
+    """Correct the amount to recover from this perpetrator to `new_cents`. Append-only: the entries
+    that set the amount are reversed and the new amount is booked, both with the reason. Not lower
+    than what was received or written off, not more than was approved. What is then outstanding gets
+    one due date (`due_on`); a payment arrangement can replace it. Returns the new entry (None for 0)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LedgerRefused(N_("Schrijf op waarom het bedrag wordt gecorrigeerd."))
+    if not isinstance(new_cents, int) or isinstance(new_cents, bool) or new_cents < 0:
+        raise LedgerRefused(N_("Het bedrag te verhalen kan niet lager zijn dan nul."))
+    with _ledger_write(recovery.case_id):
+        balance = balances(recovery=recovery)
+        if new_cents == balance.to_recover:
+            raise LedgerRefused(N_("Op deze veroorzaker wordt al %(amount)s verhaald. Vul het nieuwe bedrag in."),
+                                amount=format_euros(new_cents))
+        settled = _settled(balance)
+        if new_cents < settled:
+            raise LedgerRefused(N_("Er is al %(amount)s ontvangen of afgeschreven. Het bedrag te verhalen kan niet lager "
+                                   "zijn dan dat."), amount=format_euros(settled))
+        whole = balances(case=recovery.case_id)
+        others = whole.to_recover - balance.to_recover
+        if new_cents > whole.approved - others:
+            if others:
+                raise LedgerRefused(N_("Er is %(approved)s toegekend en op andere veroorzakers wordt al %(others)s verhaald. "
+                                       "Op deze veroorzaker kunt u hoogstens %(amount)s verhalen."),
+                                    approved=format_euros(whole.approved), others=format_euros(others),
+                                    amount=format_euros(max(whole.approved - others, 0)))
+            raise LedgerRefused(N_("Er is %(approved)s toegekend. Meer kunt u niet verhalen."),
+                                approved=format_euros(whole.approved))
+        outstanding = new_cents - settled
+        if outstanding > 0 and due_on is None:
+            raise LedgerRefused(N_("Vul in wanneer de veroorzaker uiterlijk moet betalen."))
+        for entry in active_to_recover(recovery):
+            _book(recovery.case, EntryKind.TO_RECOVER, entry.amount_cents, actor, recovery=recovery, reverses=entry,
+                  reason=reason, dedupe_key=f"reversal:{entry.id}", ip=ip)
+        new_entry = _book(recovery.case, EntryKind.TO_RECOVER, new_cents, actor, recovery=recovery, reason=reason,
+                          ip=ip) if new_cents else None
+        if outstanding > 0:
+            _arrange(recovery, [(due_on, outstanding)], actor)
+        else:
+            _update_dunning(recovery)
+        audit.record("recovery_corrected", actor_id=actor.id, object_type="recovery", object_id=recovery.id, ip=ip,
+                     detail=f"case={recovery.case_id} from={balance.to_recover} to={new_cents}")
+    return new_entry
 
 
 def record_payment(recovery: Recovery, amount_cents: int, received_on: dt.date, reference: str, actor: User,

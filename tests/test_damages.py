@@ -385,10 +385,12 @@ def _done_when(app, case, people, login, mailbox, clock_at, debtor, secret):
     clock_at(days=60 + 15 + 1)
     _run_reminders(app)
     _run_reminders(app)
-    reminders = [m for m in mailbox.to(people[Role.FINANCE_OFFICER].email) if "herinnering sturen" in m.get_content()]
+    reminders = [m for m in mailbox.to(people[Role.FINANCE_OFFICER].email) if "Stuur nu een herinnering" in m.get_content()]
     assert len(reminders) == 1 and "/financien" in reminders[0].get_content()
+    assert reminders[0]["Subject"] == "Een betaling is te laat in Veilig Bestuur"
     assert reference not in reminders[0].get_content() and debtor[0] not in reminders[0].get_content()
-    assert not [m for m in mailbox.messages if "aanmaning sturen" in m.get_content()]
+    assert "516,65" not in reminders[0].get_content() and "1.549,95" not in reminders[0].get_content()
+    assert not [m for m in mailbox.messages if "aanmaning" in m.get_content()]
     late = app.test_client()
     login(late, people[Role.FINANCE_OFFICER])
     assert "Herinnering sturen" in late.get("/financien").get_data(as_text=True)
@@ -474,8 +476,8 @@ def test_the_dunning_schedule_sends_each_step_exactly_once(app, damage_case, peo
         clock_at(days=days)
         _run_reminders(app)
         _run_reminders(app)
-        assert (len(steps(finance_mail, "herinnering sturen")), len(steps(finance_mail, "aanmaning sturen")),
-                len([m for m in mailbox.to(secretary_mail) if "te laat" in m.get_content()])) == expected, days
+        assert (len(steps(finance_mail, "Stuur nu een herinnering")), len(steps(finance_mail, "Stuur nu een aanmaning")),
+                len([m for m in mailbox.to(secretary_mail) if "te laat" in m["Subject"]])) == expected, days
     escalation = [m for m in mailbox.to(secretary_mail)][0].get_content()
     assert "/schade/beoordelen" in escalation and case.reference not in escalation
 
@@ -561,3 +563,249 @@ def test_bad_input_on_the_finance_pages_gets_a_message_and_stores_nothing(app, d
         assert message in response.get_data(as_text=True), (path, data)
     db.connect(reuse_if_open=True)
     assert LedgerEntry.select().count() == before
+
+
+# --- correcting the amount to recover ---------------------------------------------------------
+
+@pytest.fixture
+def recovering(app, damage_case, people, login, db_session):
+    """€ 300 approved, € 200 recovered from Piet Boos, € 50 of it paid; the finance officer logged in."""
+    case, finance_user = damage_case, people[Role.FINANCE_OFFICER]
+    _claim_and_approve(case, people, amounts=(10000, 20000))
+    [perpetrator] = damages.liable_perpetrators(case)
+    [recovery] = damages.start_recovery(case, {perpetrator.id: 20000}, TODAY + dt.timedelta(days=30), finance_user)
+    damages.record_payment(recovery, 5000, TODAY, "BANK-DEEL", finance_user)
+    finance = app.test_client()
+    login(finance, finance_user)
+    return case, recovery, finance
+
+
+def _correction(recovery, **fields):
+    return {f"correctie-{recovery.id}-{name}": value for name, value in fields.items()}
+
+
+def test_the_finance_officer_corrects_the_amount_to_recover_and_everyone_sees_the_new_amount(
+        app, recovering, people, login):
+    from models.audit import AuditEntry
+
+    case, recovery, finance = recovering
+    base = f"/financien/{case.reference}"
+    page = finance.get(base).get_data(as_text=True)
+    assert "Bedrag te verhalen corrigeren" in page  # filled in with the amount now, to change
+    assert f'id="correctie-{recovery.id}-amount" name="correctie-{recovery.id}-amount" type="text" value="200,00"' in page
+    first = LedgerEntry.get((LedgerEntry.recovery == recovery.id) & (LedgerEntry.kind == "to_recover"))
+
+    due = (clock.to_local(clock.utcnow()).date() + dt.timedelta(days=30)).isoformat()
+    response = finance.post(f"{base}/verhaal/{recovery.id}/bedrag", follow_redirects=True, data=_correction(
+        recovery, amount="250,00", reason="Factuur glazenmaker was hoger", due_on=due))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Het bedrag te verhalen is gecorrigeerd. Er staat nu € 200,00 open." in page
+    assert "€ 250,00" in page and "gecorrigeerd" in page
+    assert f"correctie van nr. {first.id}" in page and "nieuw bedrag na correctie" in page
+    assert "Factuur glazenmaker was hoger" in page
+
+    db.connect(reuse_if_open=True)
+    # Append-only: the first entry is unchanged, a reversal and the new amount were added.
+    assert LedgerEntry.get_by_id(first.id).amount_cents == 20000
+    assert [(e.kind, e.signed_cents, e.reverses_id) for e in LedgerEntry.select().where(
+        LedgerEntry.recovery == recovery.id).order_by(LedgerEntry.id)] == \
+        [("to_recover", 20000, None), ("recovered", 5000, None), ("to_recover", -20000, first.id), ("to_recover", 25000, None)]
+    balance = balances(recovery=recovery)
+    assert (balance.to_recover, balance.recovered, balance.outstanding) == (25000, 5000, 20000)
+    assert [(i.due_on.isoformat(), unpaid) for i, unpaid in damages.instalment_state(recovery)] == [(due, 20000)]
+    assert AuditEntry.select().where((AuditEntry.action == "recovery_corrected")
+                                     & (AuditEntry.object_id == recovery.id)).count() == 1
+
+    # The overview, the CSV and the case's damages panel show the new amount.
+    overview = finance.get("/financien").get_data(as_text=True)
+    assert recovery.payment_reference in overview and "€ 200,00" in overview
+    rows, totals = _csv_totals(finance.get("/financien/export.csv").get_data(as_text=True))
+    assert totals["to_recover"] == 25000
+    assert [(r["signed_amount_cents"], r["reverses_entry_id"]) for r in rows if r["kind"] == "to_recover"] == \
+        [("20000", ""), ("-20000", str(first.id)), ("25000", "")]
+    assert "Factuur glazenmaker" not in finance.get("/financien/export.csv").get_data(as_text=True)
+    clerk = app.test_client()
+    login(clerk, people[Role.CLERK])
+    panel = clerk.get(f"/zaken/{case.reference}").get_data(as_text=True)
+    assert "te verhalen € 250,00, ontvangen € 50,00, nog open € 200,00" in panel
+    assert "Het bedrag te verhalen is gecorrigeerd." in panel
+
+
+def test_a_correction_down_to_what_was_paid_leaves_nothing_to_collect(app, recovering, people):
+    case, recovery, finance = recovering
+    base = f"/financien/{case.reference}"
+    response = finance.post(f"{base}/verhaal/{recovery.id}/bedrag", follow_redirects=True,
+                            data=_correction(recovery, amount="50", reason="Ruit was verzekerd", due_on=""))
+    assert "Er staat nu € 0,00 open." in response.get_data(as_text=True)
+    db.connect(reuse_if_open=True)
+    balance = balances(recovery=recovery)
+    assert (balance.to_recover, balance.outstanding) == (5000, 0) and balance.closed
+    assert [unpaid for _i, unpaid in damages.instalment_state(recovery)] == [0]  # not still "to pay"
+    assert not Deadline.select().where((Deadline.case == case.id) & Deadline.done_at.is_null()
+                                       & Deadline.kind.in_(["recovery_reminder", "recovery_demand"])).exists()
+    page = finance.get(base).get_data(as_text=True)
+    assert "afgesloten" in page and "<td>betaald</td>" in page
+    assert recovery.payment_reference not in finance.get("/financien").get_data(as_text=True).split("Innen bij veroorzakers")[1] \
+        .split("Alle meldingen met schade")[0]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"amount": "40", "reason": "Lager"}, "Er is al € 50,00 ontvangen of afgeschreven. Het bedrag te verhalen kan niet lager zijn dan dat."),
+    ({"amount": "-10", "reason": "Negatief"}, "Een bedrag kan niet negatief zijn."),
+    ({"amount": "300,01", "reason": "Meer"}, "Er is € 300,00 toegekend. Meer kunt u niet verhalen."),
+    ({"amount": "200", "reason": "Hetzelfde"}, "Op deze veroorzaker wordt al € 200,00 verhaald. Vul het nieuwe bedrag in."),
+    ({"amount": "180", "reason": ""}, "Schrijf op waarom het bedrag wordt gecorrigeerd."),
+    ({"amount": "", "reason": "Leeg"}, "Vul een bedrag in."),
+    ({"amount": "180", "reason": "Geen datum", "due_on": ""}, "Vul in wanneer de veroorzaker uiterlijk moet betalen."),
+])
+def test_a_bad_correction_gets_a_clear_message_and_stores_nothing(recovering, data, message):
+    case, recovery, finance = recovering
+    before = LedgerEntry.select().count()
+    data = {"due_on": "2026-06-01", **data}
+    response = finance.post(f"/financien/{case.reference}/verhaal/{recovery.id}/bedrag", data=_correction(recovery, **data))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert data["reason"] in page  # what was typed stays
+    db.connect(reuse_if_open=True)
+    assert LedgerEntry.select().count() == before and balances(recovery=recovery).to_recover == 20000
+
+
+def test_two_perpetrators_a_correction_stays_within_what_was_approved(damage_case, people, db_session):
+    case, finance = damage_case, people[Role.FINANCE_OFFICER]
+    perpetrators.link_case(case, name="Klaas Kwaad", address="Molenweg 2", actor=people[Role.CLERK])
+    _claim_and_approve(case, people, amounts=(10000,))
+    first, second = damages.liable_perpetrators(case)
+    one, two = damages.start_recovery(case, {first.id: 6000, second.id: 4000}, TODAY, finance)
+    with pytest.raises(LedgerRefused, match="op andere veroorzakers wordt al € 40,00 verhaald.*hoogstens € 60,00"):
+        damages.correct_to_recover(one, 6001, "meer", finance, due_on=TODAY)
+    damages.correct_to_recover(two, 0, "Klaas was er niet bij", finance)
+    damages.correct_to_recover(one, 10000, "Piet betaalt alles", finance, due_on=TODAY)
+    assert (owed_by(first), owed_by(second), balances(case=case).to_recover) == (10000, 0, 10000)
+
+
+def test_only_the_finance_officer_corrects_the_amount(app, recovering, people, login):
+    case, recovery, _finance = recovering
+    clerk = app.test_client()
+    login(clerk, people[Role.CLERK])
+    response = clerk.post(f"/financien/{case.reference}/verhaal/{recovery.id}/bedrag",
+                          data=_correction(recovery, amount="100", reason="x", due_on="2026-06-01"))
+    assert response.status_code == 403
+    db.connect(reuse_if_open=True)
+    assert balances(recovery=recovery).to_recover == 20000
+
+
+# --- a receipt sent again is stored once ------------------------------------------------------
+
+BON = PNG_SCREENSHOT + b"bon van de glazenmaker"
+OFFERTE = PNG_SCREENSHOT + b"offerte voor een camera"
+
+
+def _stored(data):
+    import hashlib
+
+    from models.cases import Evidence
+
+    return Evidence.select().where(Evidence.sha256 == hashlib.sha256(data).hexdigest()).count()
+
+
+def _send(client, path, token, description, amount, files):
+    return client.post(path, data={"token": token, "category": "property", "description": description, "amount": amount,
+                                   "receipts": [(io.BytesIO(data), name) for name, data in files]},
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_a_claim_sent_again_stores_its_receipt_once_and_keeps_what_is_new(app, damage_case, people, login):
+    victim = app.test_client()
+    login(victim, people[Role.COUNCIL_MEMBER])
+    path = f"/mijn-meldingen/{damage_case.reference}/schade"
+    token = _token(victim, path)
+    first = _send(victim, path, token, "Kapotte ruit", "349,95", [("bon.png", BON)])
+    assert first.status_code == 200 and "stond al" not in first.get_data(as_text=True)
+    # The browser sends the same form again (back button, a second click), now with one more file.
+    files_on_disk = len(list(__import__("pathlib").Path(app.config["UPLOAD_PATH"]).iterdir()))
+    again = _send(victim, path, token, "Kapotte ruit", "349,95", [("bon.png", BON), ("offerte.png", OFFERTE)])
+    assert len(list(__import__("pathlib").Path(app.config["UPLOAD_PATH"]).iterdir())) == files_on_disk + 1
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "Het bestand bon.png stond al bij deze melding. Het is niet nog een keer opgeslagen." in page
+    assert "Het bestand offerte.png stond al" not in page  # only the file that was there
+    db.connect(reuse_if_open=True)
+    assert (_stored(BON), _stored(OFFERTE)) == (1, 1)
+    [item] = damages.DamageItem.select()
+    assert sorted(r.evidence.filename for r in item.receipts) == ["bon.png", "offerte.png"]  # nothing lost
+    assert balances(case=damage_case).claimed == 34995  # one item, claimed once
+
+
+def test_a_new_claim_with_a_receipt_already_there_is_saved_whole(app, damage_case, people, login):
+    victim = app.test_client()
+    login(victim, people[Role.COUNCIL_MEMBER])
+    path = f"/mijn-meldingen/{damage_case.reference}/schade"
+    _send(victim, path, _token(victim, path), "Kapotte ruit", "349,95", [("bon.png", BON)])
+    response = _send(victim, path, _token(victim, path), "Nieuwe deurmat", "25", [("bon-kopie.png", BON), ("bon-kopie-2.png", BON)])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Uw schadeclaim is ingediend." in page
+    assert "Het bestand bon-kopie.png stond al bij deze melding." in page
+    assert "Het bestand bon-kopie-2.png stond al bij deze melding." in page
+    assert page.count("Wordt beoordeeld") == 2 and "Nieuwe deurmat" in page and "€ 25,00" in page
+    db.connect(reuse_if_open=True)
+    assert _stored(BON) == 1 and balances(case=damage_case).claimed == 34995 + 2500
+
+
+def test_the_same_file_chosen_twice_in_one_form_is_stored_once(app, damage_case, people, login):
+    clerk = app.test_client()
+    login(clerk, people[Role.CLERK])
+    path = f"/zaken/{damage_case.reference}/schade"
+    response = _send(clerk, path, _token(clerk, path), "Advocaat", "100", [("factuur.png", OFFERTE), ("factuur (1).png", OFFERTE)])
+    assert "Het bestand factuur (1).png stond al bij deze melding." in response.get_data(as_text=True)
+    db.connect(reuse_if_open=True)
+    [item] = damages.DamageItem.select()
+    assert _stored(OFFERTE) == 1 and [r.evidence.filename for r in item.receipts] == ["factuur.png"]
+
+
+def test_a_copy_stored_at_the_same_moment_is_not_linked_twice(damage_case, people, db_session):
+    """Two sends at once both stored the file before either linked it: the item takes one."""
+    import hashlib
+
+    from models.cases import Evidence
+
+    victim = people[Role.COUNCIL_MEMBER]
+    copies = [Evidence.create(case=damage_case, filename=f"bon{n}.png", content_type="image/png", size=len(BON),
+                              sha256=hashlib.sha256(BON).hexdigest(), storage_name=f"{n}" * 32, uploaded_by=victim)
+              for n in (1, 2)]
+    item = damages.submit_item(damage_case, Category.PROPERTY, "ruit", 1000, victim, token="t" * 32, receipts=copies[:1])
+    damages.submit_item(damage_case, Category.PROPERTY, "ruit", 1000, victim, token="t" * 32, receipts=copies[1:])
+    assert [r.evidence_id for r in item.receipts] == [copies[0].id]
+
+
+# --- a late payment has its own mail ----------------------------------------------------------
+
+def test_a_late_payment_mail_says_only_that_a_payment_is_late_with_a_link(app, damage_case, people, mailbox, clock_at,
+                                                                           db_session):
+    from models.accounts import User
+
+    case, finance = damage_case, people[Role.FINANCE_OFFICER]
+    english = User.get_by_id(people[Role.MUNICIPAL_SECRETARY].id)
+    english.locale = "en"
+    english.save()
+    _claim_and_approve(case, people, amounts=(12345,))
+    [perpetrator] = damages.liable_perpetrators(case)
+    [recovery] = damages.start_recovery(case, {perpetrator.id: 12345}, TODAY, finance)
+    db.close()
+    mailbox.messages.clear()
+    clock_at(days=(TODAY - clock.to_local(clock.utcnow()).date()).days + 200)
+    _run_reminders(app)
+    finance_mails = mailbox.to(finance.email)
+    assert {m["Subject"] for m in finance_mails} == {"Een betaling is te laat in Veilig Bestuur"}
+    bodies = [m.get_content() for m in finance_mails]
+    assert sorted("Stuur nu een aanmaning" in b for b in bodies) == [False, True]
+    [escalation] = mailbox.to(english.email)
+    assert escalation["Subject"] == "Note: a payment is long overdue in Veilig Bestuur"
+    for message in finance_mails + [escalation]:
+        body = message["Subject"] + message.get_content()
+        assert "Een veroorzaker heeft een schadevergoeding niet op tijd betaald." in body or "has still not paid" in body
+        assert "termijn" not in body.lower()  # not the generic deadline text
+        for detail in (case.reference, recovery.payment_reference, "Piet Boos", "123,45", "123.45", "Kerkstraat"):
+            assert detail not in body
+    assert "/financien" in bodies[0] and "/schade/beoordelen" in escalation.get_content()

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import re
 import secrets
 
 from babel.dates import format_date
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, clock, damages, texts
+from models import audit, clock, damages, evidence, texts
 from models.accounts import Role, User
 from models.cases import Case, Evidence
 from models.damages import (DamageItem, DamageReceipt, Decision, EntryKind, LedgerEntry, LedgerRefused, Recovery,
@@ -22,8 +24,8 @@ from models.damages import (DamageItem, DamageReceipt, Decision, EntryKind, Ledg
 from models.db import write_transaction
 from models.visibility import Access, case_access
 from portal import case_panels, mail
-from portal.damages.forms import (ArrangementForm, AssessForm, ClaimForm, PaymentForm, ReverseForm, StepForm,
-                                  WriteOffForm, recovery_form)
+from portal.damages.forms import (ArrangementForm, AssessForm, ClaimForm, CorrectionForm, PaymentForm, ReverseForm,
+                                  StepForm, WriteOffForm, recovery_form)
 from portal.evidence_upload import send_evidence, store_files
 from portal.security import client_ip, roles_required
 
@@ -66,7 +68,9 @@ def claim(reference):
     if request.method == "GET":
         form.token.data = secrets.token_hex(16)
     elif form.validate_on_submit():
-        receipts = store_files(form.receipts, current_user.id, case=case)
+        already, on_file = _files_already_there(form.receipts, case)
+        stored = store_files(form.receipts, current_user.id, case=case)
+        receipts = on_file + stored
         if not form.receipts.errors:
             again = bool(form.token.data) and DamageItem.select().where(DamageItem.token == form.token.data).exists()
             try:
@@ -80,9 +84,54 @@ def claim(reference):
                 form.form_errors.append(_refused(refusal))
             else:
                 flash(_("Uw schadeclaim is ingediend. U ziet hier hoe het ermee staat."), "success")
+                _say_already_there(already + _forget_unlinked_copies(stored))
                 return redirect(back)
+        _say_already_there(already)
     return render_template("damages/claim.html", case=case, form=form, back=back,
                            on_behalf=level != Access.REPORTER), 422 if form.errors or form.form_errors else 200
+
+
+def _files_already_there(field, case: Case) -> tuple[list[str], list[Evidence]]:
+    """Take out of the upload field each file whose bytes (SHA-256) this case already holds, or that
+    was chosen twice: it is not stored again. Returns their names and the stored files to link."""
+    names, on_file, seen, keep = [], [], set(), []
+    for upload in field.data or []:
+        if not getattr(upload, "filename", None):
+            continue
+        data = upload.read()
+        upload.stream.seek(0)
+        if not data:  # store_files says it is empty
+            keep.append(upload)
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        existing = None if digest in seen else damages.file_on_case(case, digest)
+        if digest in seen or existing is not None:
+            names.append(upload.filename[:80])
+            if existing is not None:
+                on_file.append(existing)
+        else:
+            keep.append(upload)
+        seen.add(digest)
+    field.data = keep
+    return names, on_file
+
+
+def _say_already_there(names: list[str]) -> None:
+    for name in names:
+        flash(_("Het bestand %(file)s stond al bij deze melding. Het is niet nog een keer opgeslagen.", file=name), "info")
+
+
+def _forget_unlinked_copies(stored: list[Evidence]) -> list[str]:
+    """A file this request stored that the item did not take — its bytes became a receipt of the
+    case in the meantime (the same form sent twice at the same moment) — is removed again."""
+    linked = {r.evidence_id for r in DamageReceipt.select().where(DamageReceipt.evidence.in_([e.id for e in stored] or [0]))}
+    names = []
+    for copy in stored:
+        if copy.id not in linked:
+            names.append(copy.filename[:80])
+            Evidence.delete().where(Evidence.id == copy.id).execute()
+            evidence.shred(current_app.config["UPLOAD_PATH"], copy.storage_name)
+    return names
 
 
 def _tell_assessors(case: Case) -> None:
@@ -104,8 +153,10 @@ def own_case_section(case: Case) -> dict:
 def panel_context(case, level, user):
     """The case page for those who handle or are informed of the case."""
     section = own_case_section(case)
+    recoveries = list(Recovery.select().where(Recovery.case == case.id).order_by(Recovery.id))
     section.update(may_claim=level >= Access.HANDLER, may_assess=damages.may_assess(user, case),
-                   recoveries=[(r, balances(recovery=r)) for r in Recovery.select().where(Recovery.case == case.id)])
+                   recoveries=[(r, balances(recovery=r)) for r in recoveries],
+                   corrected={r.id for r in recoveries if damages.was_corrected(r)})
     section["receipts"] = {row["item"].id: list(DamageReceipt.select(DamageReceipt, Evidence).join(Evidence)
                                                 .where(DamageReceipt.item == row["item"].id)) for row in section["items"]}
     return section
@@ -235,6 +286,8 @@ def finance_case(reference, forms=None):
             "write_off_form": forms.get(("write_off", recovery.id)) or WriteOffForm(formdata=None),
             "refund_form": forms.get(("refund", recovery.id)) or PaymentForm(formdata=None, paid_on=_today()),
             "step_form": forms.get(("step", recovery.id)) or StepForm(formdata=None, done_on=_today()),
+            "correction_form": forms.get(("correction", recovery.id)) or _correction_form(recovery),
+            "corrected": damages.was_corrected(recovery),
         })
     items = [(item, balances(item=item), damages.item_status(item)[0])
              for item in DamageItem.select().where(DamageItem.case == case.id).order_by(DamageItem.id)]
@@ -300,12 +353,13 @@ def _recovery(reference: str, recovery_id: int) -> tuple[Case, Recovery]:
 def recovery_action(reference, recovery_id, action):
     case, recovery = _recovery(reference, recovery_id)
     form_class = {"betaling": PaymentForm, "regeling": ArrangementForm, "afschrijven": WriteOffForm,
-                  "terugbetalen": PaymentForm, "stap": StepForm}.get(action)
+                  "terugbetalen": PaymentForm, "stap": StepForm, "bedrag": CorrectionForm}.get(action)
     if form_class is None:
         abort(404)
-    form = form_class()
+    # the correction form's fields are named per recovery: one page holds one for each (unique ids)
+    form = form_class(prefix=f"correctie-{recovery.id}") if action == "bedrag" else form_class()
     key = {"betaling": "payment", "regeling": "arrangement", "afschrijven": "write_off", "terugbetalen": "refund",
-           "stap": "step"}[action]
+           "stap": "step", "bedrag": "correction"}[action]
     if form.validate_on_submit():
         try:
             message = _do_recovery_action(action, recovery, form)
@@ -315,6 +369,14 @@ def recovery_action(reference, recovery_id, action):
             flash(message, "success")
             return _finance_back(case, f"verhaal-{recovery.id}")
     return finance_case(reference, forms={(key, recovery.id): form})
+
+
+def _correction_form(recovery: Recovery) -> CorrectionForm:
+    """Filled in with the amount to recover now and the next due date (or the last one)."""
+    upcoming = damages.next_due(recovery) or next(iter(reversed(damages.current_instalments(recovery))), None)
+    return CorrectionForm(formdata=None, prefix=f"correctie-{recovery.id}",
+                          amount=euros(balances(recovery=recovery).to_recover).removeprefix("€ "),
+                          due_on=upcoming.due_on if upcoming else None)
 
 
 def _do_recovery_action(action: str, recovery: Recovery, form) -> str:
@@ -337,6 +399,11 @@ def _do_recovery_action(action: str, recovery: Recovery, form) -> str:
     if action == "afschrijven":
         damages.write_off(recovery, form.amount.cents, form.reason.data, current_user, ip=ip)
         return _("Het bedrag is afgeschreven.")
+    if action == "bedrag":
+        damages.correct_to_recover(recovery, form.amount.cents, form.reason.data, current_user, due_on=form.due_on.data,
+                                   ip=ip)
+        return _("Het bedrag te verhalen is gecorrigeerd. Er staat nu %(amount)s open.",
+                 amount=euros(max(balances(recovery=recovery).outstanding, 0)))
     if action == "terugbetalen":
         damages.refund_overpayment(recovery, form.amount.cents, form.paid_on.data, form.reference.data, current_user, ip=ip)
         return _("De terugbetaling aan de veroorzaker is geboekt.")
@@ -393,9 +460,14 @@ CSV_COLUMNS = ["entry_id", "booked_on", "recorded_at_utc", "case_reference", "ki
                "party_role", "party_name", "category", "decision", "recorded_by"]
 
 
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
 def _cell(value) -> str:
-    """No spreadsheet formulas from names (CSV injection)."""
+    """No spreadsheet formulas from names (CSV injection); a number (a negative amount) stays a number."""
     text = "" if value is None else str(value)
+    if _NUMBER.fullmatch(text):
+        return text
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

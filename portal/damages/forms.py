@@ -84,6 +84,16 @@ class WriteOffForm(FlaskForm):
                                                     Length(max=2000)])
 
 
+class CorrectionForm(FlaskForm):
+    """A new amount to recover from one perpetrator, with the reason (booked as a correction)."""
+    amount = StringField(_l("Nieuw bedrag te verhalen"), validators=[Amount(allow_zero=True)],
+                         description=_l("Het hele bedrag dat de veroorzaker moet betalen, in euro, bijvoorbeeld 349,95."))
+    reason = TextAreaField(_l("Reden van de correctie"),
+                           validators=[DataRequired(_l("Schrijf op waarom het bedrag wordt gecorrigeerd.")), Length(max=2000)])
+    due_on = DateField(_l("Uiterlijk betalen op"), validators=[Optional()],
+                       description=_l("Voor wat er na de correctie nog open staat. Een betalingsregeling legt u daarna opnieuw vast."))
+
+
 class StepForm(FlaskForm):
     kind = SelectField(_l("Wat is er gedaan?"), choices=[(k.value, _l(label)) for k, label in damages.STEP_LABELS.items()])
     done_on = DateField(_l("Datum"), validators=[DataRequired(_l("Vul een geldige datum in."))])
