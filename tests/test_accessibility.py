@@ -11,6 +11,7 @@ from urllib.parse import urldefrag, urlparse
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from models.db import db
 from tests.browser import CHROMIUM_ARGS  # noqa: F401  (the launch flags live there)
@@ -93,7 +94,8 @@ def log_in(page, base_url, account):
     page.get_by_label("Wachtwoord").fill(account["password"])
     page.get_by_label("Code uit uw authenticator-app").fill(pyotp.TOTP(account["totp_secret"]).now())
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_role("button", name="Uitloggen").count() == 1, f"{account['role']} could not log in"
+    # Waits for the next page (a count straight after the click could still see the login page).
+    expect(page.get_by_role("button", name="Uitloggen"), f"{account['role']} could not log in").to_have_count(1)
 
 
 def log_out(page):
