@@ -67,3 +67,12 @@ def screenshot(page, name: str) -> pathlib.Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def menu_link(page, name: str):
+    """A link of the header menu, as a person reaches it: on a phone the menu is folded behind
+    "Menu" (a disclosure), which is opened first."""
+    menu = page.locator("details.nav-menu")
+    if page.locator("summary.nav-menu__button").is_visible() and menu.get_attribute("open") is None:
+        page.locator("summary.nav-menu__button").click()
+    return menu.get_by_role("link", name=name, exact=True)

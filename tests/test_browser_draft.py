@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models.db import db
-from tests.browser import screenshot
+from tests.browser import menu_link, screenshot
 from tests.test_journey import open_as
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
 
     # Steps 1 and 2 on the phone, then the phone locks and the tab is gone.
     phone, page = open_as(browser, base, member, problems, phone=True)
-    page.get_by_role("link", name="Melden", exact=True).click()
+    menu_link(page, "Melden").click()
     page.get_by_role("button", name="Start de melding").click()
     expect(page.get_by_text("Stap 1 van 6")).to_be_visible()
     page.get_by_label("Dreigen met geweld").check()
@@ -47,7 +47,7 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
     # A new visit: log in again (the next time step's code: each code is accepted only once).
     code = pyotp.TOTP(member["totp_secret"]).at(time.time() + 30)
     phone, page = open_as(browser, base, member, problems, phone=True, code=code)
-    page.get_by_role("link", name="Melden", exact=True).click()
+    menu_link(page, "Melden").click()
     resume = page.locator("section").filter(
         has=page.get_by_role("heading", name="Verder met een melding die u nog niet heeft verstuurd"))
     assert resume.get_by_role("link").count() == 1
@@ -81,7 +81,7 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
     screenshot(page, "draft-04-sent-360")
 
     # The draft is gone from "Melden" once it was sent.
-    page.get_by_role("link", name="Melden", exact=True).click()
+    menu_link(page, "Melden").click()
     assert page.get_by_text("Verder met een melding die u nog niet heeft verstuurd").count() == 0
     phone.close()
     assert problems == []

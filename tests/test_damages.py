@@ -370,15 +370,15 @@ def _done_when(app, case, people, login, mailbox, clock_at, debtor, secret):
     db.connect(reuse_if_open=True)
     [recovery] = damages.Recovery.select()
     base = f"/financien/{reference}/verhaal/{recovery.id}"
-    assert finance.post(f"{base}/regeling", data={"count": "3", "first_due": (today + dt.timedelta(days=30)).isoformat(),
-                                                  "every_days": "30"}).status_code == 302
+    assert finance.post(f"{base}/regeling", data=_fields(f"regeling-{recovery.id}", count="3", every_days="30",
+                                                         first_due=(today + dt.timedelta(days=30)).isoformat())).status_code == 302
     page = finance.get(f"/financien/{reference}").get_data(as_text=True)
     assert debtor[0] in page and debtor[1] in page and recovery.payment_reference in page
     assert secret not in page and "Kapotte ruit" not in page
     letter = finance.get(f"{base}/brief/vordering").get_data(as_text=True)
     assert "€ 1.549,95" in letter and recovery.payment_reference in letter and debtor[0] in letter
-    assert finance.post(f"{base}/betaling", data={"amount": "516,65", "paid_on": today.isoformat(),
-                                                 "reference": "BANK-1"}).status_code == 302
+    assert finance.post(f"{base}/betaling", data=_fields(f"betaling-{recovery.id}", amount="516,65", paid_on=today.isoformat(),
+                                                         reference="BANK-1")).status_code == 302
 
     # The second instalment is late: the reminder (herinnering) is due, once.
     mailbox.messages.clear()
@@ -396,8 +396,9 @@ def _done_when(app, case, people, login, mailbox, clock_at, debtor, secret):
     assert "Herinnering sturen" in late.get("/financien").get_data(as_text=True)
     assert "Herinnering" in late.get(f"{base}/brief/herinnering").get_data(as_text=True)
     late_day = clock.to_local(clock.utcnow()).date().isoformat()
-    assert late.post(f"{base}/betaling", data={"amount": "516,65", "paid_on": late_day, "reference": "BANK-2"}).status_code == 302
-    assert late.post(f"{base}/betaling", data={"amount": "516,65", "paid_on": late_day, "reference": "BANK-3"}).status_code == 302
+    for bank in ("BANK-2", "BANK-3"):
+        assert late.post(f"{base}/betaling", data=_fields(f"betaling-{recovery.id}", amount="516,65", paid_on=late_day,
+                                                          reference=bank)).status_code == 302
 
     db.connect(reuse_if_open=True)
     # Closed; the ledger and the CSV agree to the cent.
@@ -558,6 +559,8 @@ def test_bad_input_on_the_finance_pages_gets_a_message_and_stores_nothing(app, d
         (f"{base}/verhaal/{recovery.id}/afschrijven", {"amount": "100,01", "reason": "weg"}, "hoogstens € 100,00"),
         (f"{base}/verhaal/{recovery.id}/afschrijven", {"amount": "10", "reason": ""}, "waarom"),
     ]:
+        if "/verhaal/" in path:  # a recovery's forms are named per action and recovery
+            data = _fields(f"{path.rsplit('/', 1)[1]}-{recovery.id}", **data)
         response = finance.post(path, data=data)
         assert response.status_code == 422, path
         assert message in response.get_data(as_text=True), (path, data)
@@ -580,8 +583,12 @@ def recovering(app, damage_case, people, login, db_session):
     return case, recovery, finance
 
 
+def _fields(prefix, **fields):
+    return {f"{prefix}-{name}": value for name, value in fields.items()}
+
+
 def _correction(recovery, **fields):
-    return {f"correctie-{recovery.id}-{name}": value for name, value in fields.items()}
+    return _fields(f"correctie-{recovery.id}", **fields)
 
 
 def test_the_finance_officer_corrects_the_amount_to_recover_and_everyone_sees_the_new_amount(
@@ -809,3 +816,16 @@ def test_a_late_payment_mail_says_only_that_a_payment_is_late_with_a_link(app, d
         for detail in (case.reference, recovery.payment_reference, "Piet Boos", "123,45", "123.45", "Kerkstraat"):
             assert detail not in body
     assert "/financien" in bodies[0] and "/schade/beoordelen" in escalation.get_content()
+
+
+def test_every_field_on_the_finance_page_has_its_own_id(app, recovering, people, login):
+    """The page holds a payout form and, per recovery, forms for payment, arrangement, write-off,
+    refund, correction and steps: each label must lead to its own field, not the first of its name."""
+    import re
+
+    case, recovery, finance = recovering
+    page = finance.get(f"/financien/{case.reference}").get_data(as_text=True)
+    ids = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', page)
+    assert f"betaling-{recovery.id}-amount" in ids and "amount" in ids  # a recovery's payment, and the payout
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert set(re.findall(r'<label[^>]*\bfor="([^"]+)"', page)) <= set(ids)

@@ -281,11 +281,16 @@ def finance_case(reference, forms=None):
             "recovery": recovery, "balance": balances(recovery=recovery), "instalments": damages.instalment_state(recovery),
             "dunning": damages.dunning_status(recovery), "handed_over": damages.handed_over(recovery),
             "steps": list(RecoveryStep.select().where(RecoveryStep.recovery == recovery.id).order_by(RecoveryStep.done_on)),
-            "payment_form": forms.get(("payment", recovery.id)) or PaymentForm(formdata=None, paid_on=_today()),
-            "arrangement_form": forms.get(("arrangement", recovery.id)) or ArrangementForm(formdata=None),
-            "write_off_form": forms.get(("write_off", recovery.id)) or WriteOffForm(formdata=None),
-            "refund_form": forms.get(("refund", recovery.id)) or PaymentForm(formdata=None, paid_on=_today()),
-            "step_form": forms.get(("step", recovery.id)) or StepForm(formdata=None, done_on=_today()),
+            "payment_form": forms.get(("payment", recovery.id))
+            or PaymentForm(formdata=None, prefix=_prefix("betaling", recovery), paid_on=_today()),
+            "arrangement_form": forms.get(("arrangement", recovery.id))
+            or ArrangementForm(formdata=None, prefix=_prefix("regeling", recovery)),
+            "write_off_form": forms.get(("write_off", recovery.id))
+            or WriteOffForm(formdata=None, prefix=_prefix("afschrijven", recovery)),
+            "refund_form": forms.get(("refund", recovery.id))
+            or PaymentForm(formdata=None, prefix=_prefix("terugbetalen", recovery), paid_on=_today()),
+            "step_form": forms.get(("step", recovery.id))
+            or StepForm(formdata=None, prefix=_prefix("stap", recovery), done_on=_today()),
             "correction_form": forms.get(("correction", recovery.id)) or _correction_form(recovery),
             "corrected": damages.was_corrected(recovery),
         })
@@ -356,8 +361,7 @@ def recovery_action(reference, recovery_id, action):
                   "terugbetalen": PaymentForm, "stap": StepForm, "bedrag": CorrectionForm}.get(action)
     if form_class is None:
         abort(404)
-    # the correction form's fields are named per recovery: one page holds one for each (unique ids)
-    form = form_class(prefix=f"correctie-{recovery.id}") if action == "bedrag" else form_class()
+    form = form_class(prefix=_prefix(action, recovery))
     key = {"betaling": "payment", "regeling": "arrangement", "afschrijven": "write_off", "terugbetalen": "refund",
            "stap": "step", "bedrag": "correction"}[action]
     if form.validate_on_submit():
@@ -371,10 +375,16 @@ def recovery_action(reference, recovery_id, action):
     return finance_case(reference, forms={(key, recovery.id): form})
 
 
+def _prefix(action: str, recovery: Recovery) -> str:
+    """The page holds each form once per recovery (and a payout form besides): fields are named per
+    action and recovery, so every label points at its own field."""
+    return f"{'correctie' if action == 'bedrag' else action}-{recovery.id}"
+
+
 def _correction_form(recovery: Recovery) -> CorrectionForm:
     """Filled in with the amount to recover now and the next due date (or the last one)."""
     upcoming = damages.next_due(recovery) or next(iter(reversed(damages.current_instalments(recovery))), None)
-    return CorrectionForm(formdata=None, prefix=f"correctie-{recovery.id}",
+    return CorrectionForm(formdata=None, prefix=_prefix("bedrag", recovery),
                           amount=euros(balances(recovery=recovery).to_recover).removeprefix("€ "),
                           due_on=upcoming.due_on if upcoming else None)
 
