@@ -379,10 +379,6 @@ def incident_condition(period: Period) -> peewee.Expression:
     return (Case.kind == CaseKind.REPORT.value) & (Case.created_at >= start) & (Case.created_at < end)
 
 
-def incidents_in(period: Period) -> peewee.ModelSelect:
-    return Case.select().where(incident_condition(period))
-
-
 def _repeated_cases(in_period: peewee.Expression) -> tuple[set[int], set[int]]:
     """Which of the period's incidents have a perpetrator in the register (first) and which of those
     are repeated: the register's rule (perpetrators.incident_history) for all incidents in a few
@@ -433,7 +429,6 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
     cats = categories(period)
     counts = {(section, code): 0 for section, codes in cats.items() if section != "damages" for code in codes}
     in_period = incident_condition(period)
-    incidents = Case.select().where(in_period)
     online_values = {c.value for c in ONLINE_CHANNELS}
     # Month boundaries in UTC, so 100 000 incidents are placed without a time zone conversion each.
     boundaries = [clock.to_utc(dt.datetime.combine(m, dt.time())) for m in period.months]
@@ -445,8 +440,8 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
                                   in enumerate(boundaries[1:])], len(boundaries) - 1)
 
     for index, behaviour_class, channel, role, is_former, target, number in (
-            incidents.select(month_of, Case.behaviour_class, Case.channel, Case.reporter_role, Case.reporter_is_former,
-                             Case.target, peewee.fn.COUNT(Case.id))
+            Case.select(month_of, Case.behaviour_class, Case.channel, Case.reporter_role, Case.reporter_is_former,
+                        Case.target, peewee.fn.COUNT(Case.id)).where(in_period)
             .group_by(month_of, Case.behaviour_class, Case.channel, Case.reporter_role, Case.reporter_is_former,
                       Case.target).order_by().tuples()):
         counts["total", "incidents"] += number
