@@ -829,3 +829,21 @@ def test_every_field_on_the_finance_page_has_its_own_id(app, recovering, people,
     assert f"betaling-{recovery.id}-amount" in ids and "amount" in ids  # a recovery's payment, and the payout
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert set(re.findall(r'<label[^>]*\bfor="([^"]+)"', page)) <= set(ids)
+
+
+def test_the_amount_to_recover_is_corrected_only_with_its_own_form(app, recovering, people, login):
+    """One way to change the amount to recover: the correction form, which also sets a due date.
+    The ledger's per-entry "Corrigeren" is not offered for it, and posting it anyway finds nothing."""
+    import re
+
+    case, recovery, finance = recovering
+    page = finance.get(f"/financien/{case.reference}").get_data(as_text=True)
+    to_recover = LedgerEntry.get((LedgerEntry.recovery == recovery.id) & (LedgerEntry.kind == "to_recover"))
+    payment = LedgerEntry.get((LedgerEntry.recovery == recovery.id) & (LedgerEntry.kind == "recovered"))
+    assert f"/boeking/{payment.id}/corrigeren" in page  # a payment can still be corrected on its own
+    assert f"/boeking/{to_recover.id}/corrigeren" not in page and "Bedrag te verhalen corrigeren" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    response = finance.post(f"/financien/{case.reference}/boeking/{to_recover.id}/corrigeren",
+                            data={"reason": "verkeerd", **({"csrf_token": token.group(1)} if token else {})})
+    assert response.status_code == 404
+    assert not LedgerEntry.select().where(LedgerEntry.reverses == to_recover.id).exists()

@@ -32,8 +32,11 @@ from portal.security import client_ip, roles_required
 bp = Blueprint("damages", __name__)
 
 # Corrections the finance officer may book; claims and approvals are corrected by the assessor.
-FINANCE_REVERSIBLE = {EntryKind.REIMBURSED, EntryKind.TO_RECOVER, EntryKind.RECOVERED, EntryKind.WRITTEN_OFF,
-                      EntryKind.OVERPAID, EntryKind.REFUNDED}
+# Entries the finance officer corrects one by one. Not the amount to recover: that has its own form
+# ("Bedrag te verhalen corrigeren"), which also sets the new due date (reversing the entry alone left
+# the recovery at nothing to recover, without due dates).
+FINANCE_REVERSIBLE = {EntryKind.REIMBURSED, EntryKind.RECOVERED, EntryKind.WRITTEN_OFF, EntryKind.OVERPAID,
+                      EntryKind.REFUNDED}
 
 
 def euros(cents) -> str:
