@@ -76,3 +76,18 @@ def menu_link(page, name: str):
     if page.locator("summary.nav-menu__button").is_visible() and menu.get_attribute("open") is None:
         page.locator("summary.nav-menu__button").click()
     return menu.get_by_role("link", name=name, exact=True)
+
+
+def log_in(page, base_url: str, account: dict, code: str | None = None) -> None:
+    """Log in on the login page as a person does (e-mail, password, the app's code) and wait for the
+    next page. The logout button sits in the header's menu (folded behind "Menu" on a phone), so the
+    check is its form, which is there at every width."""
+    import pyotp
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "/login")
+    page.get_by_label("E-mailadres").fill(account["email"])
+    page.get_by_label("Wachtwoord").fill(account["password"])
+    page.get_by_label("Code uit uw authenticator-app").fill(code or pyotp.TOTP(account["totp_secret"]).now())
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.locator("form[action$='/logout']"), f"{account['role']} could not log in").to_have_count(1)

@@ -9,12 +9,10 @@ import pathlib
 import re
 from urllib.parse import urldefrag, urlparse
 
-import pyotp
 import pytest
-from playwright.sync_api import expect
 
 from models.db import db
-from tests.browser import CHROMIUM_ARGS  # noqa: F401  (the launch flags live there)
+from tests.browser import CHROMIUM_ARGS, log_in  # noqa: F401  (the launch flags live there)
 
 pytestmark = pytest.mark.browser
 
@@ -86,16 +84,6 @@ class Axe:
     def report(self) -> str:
         return (f"{len(self.violations)} accessibility problem(s) on {len(self.checked)} pages checked:\n\n"
                 + "\n\n".join(self.violations))
-
-
-def log_in(page, base_url, account):
-    page.goto(base_url + "/login")
-    page.get_by_label("E-mailadres").fill(account["email"])
-    page.get_by_label("Wachtwoord").fill(account["password"])
-    page.get_by_label("Code uit uw authenticator-app").fill(pyotp.TOTP(account["totp_secret"]).now())
-    page.get_by_role("button", name="Inloggen").click()
-    # Waits for the next page (a count straight after the click could still see the login page).
-    expect(page.get_by_role("button", name="Uitloggen"), f"{account['role']} could not log in").to_have_count(1)
 
 
 def log_out(page):

@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from models.db import db
-from tests.test_accessibility import Axe, _demo_municipality, axe_page, log_in, log_out  # noqa: F401  (fixture)
+from tests.browser import log_in
+from tests.test_accessibility import Axe, _demo_municipality, axe_page, log_out  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import io
 
-import pyotp
 import pytest
 from PIL import Image
 
-from tests.browser import screenshot
-from tests.test_accessibility import Axe, _demo_municipality, log_in
+from tests.browser import log_in, screenshot
+from tests.test_accessibility import Axe, _demo_municipality
 
 pytestmark = pytest.mark.browser
 
@@ -126,12 +125,7 @@ def test_the_phone_menu_works_without_javascript(make_app, live_server, browser)
     accounts, _reference = _demo_municipality(make_app())
     context = browser.new_context(viewport=PHONE, locale="nl-NL", java_script_enabled=False)
     page = context.new_page()
-    mayor = accounts["mayor"]
-    page.goto(live_server.url + "/login")
-    page.get_by_label("E-mailadres").fill(mayor["email"])
-    page.get_by_label("Wachtwoord").fill(mayor["password"])
-    page.get_by_label("Code uit uw authenticator-app").fill(pyotp.TOTP(mayor["totp_secret"]).now())
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, live_server.url, accounts["mayor"])
     assert page.locator("h1").inner_text() == "Welkom, Anna de Vries"
     assert not page.get_by_role("link", name="Mijn account").is_visible()
     page.locator("summary", has_text="Menu").click()

@@ -1,22 +1,13 @@
 """In a real browser, phone-sized: a council member reports a threat received on social media with a
 screenshot; the clerk sees it in the inbox; the alderman does not see it at all."""
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from models.db import db
-from tests.browser import screenshot
+from tests.browser import log_in, screenshot
 from tests.conftest import PNG_SCREENSHOT
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, base_url, account):
-    page.goto(base_url + "/login")
-    page.get_by_label("E-mailadres").fill(account["email"])
-    page.get_by_label("Wachtwoord").fill(account["password"])
-    page.get_by_label("Code uit uw authenticator-app").fill(pyotp.TOTP(account["totp_secret"]).now())
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def _log_out(page):
@@ -34,7 +25,7 @@ def test_report_on_a_phone_reaches_the_clerk_and_not_the_alderman(live_server, b
 
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL", is_mobile=True, has_touch=True)
     page = phone.new_page()
-    _log_in(page, live_server.url, accounts["council_member"])
+    log_in(page, live_server.url, accounts["council_member"])
     page.get_by_role("link", name="Een incident melden").click()
     page.get_by_role("button", name="Start de melding").click()
 
@@ -82,7 +73,7 @@ def test_report_on_a_phone_reaches_the_clerk_and_not_the_alderman(live_server, b
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page = desk.new_page()
-    _log_in(page, live_server.url, accounts["clerk"])
+    log_in(page, live_server.url, accounts["clerk"])
     page.get_by_role("link", name="Inbox").first.click()
     row = page.get_by_role("row").filter(has_text=reference)
     assert "Bedreiging of intimidatie" in row.inner_text() and "Chantal Bakker" in row.inner_text()
@@ -95,7 +86,7 @@ def test_report_on_a_phone_reaches_the_clerk_and_not_the_alderman(live_server, b
     screenshot(page, "case-clerk-1280")
     _log_out(page)
 
-    _log_in(page, live_server.url, accounts["alderman"])
+    log_in(page, live_server.url, accounts["alderman"])
     assert page.get_by_role("link", name="Inbox").count() == 0 or reference not in page.content()
     page.goto(f"{live_server.url}/zaken/{reference}")
     assert page.locator("h1").inner_text() == "Deze pagina bestaat niet"

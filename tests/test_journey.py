@@ -14,13 +14,11 @@ import csv
 import datetime as dt
 import io
 
-import pyotp
 import pytest
-from playwright.sync_api import expect
 
 from models import clock
 from models.db import db
-from tests.browser import ARTIFACTS, screenshot
+from tests.browser import ARTIFACTS, log_in, screenshot
 from tests.conftest import PNG_SCREENSHOT
 
 pytestmark = pytest.mark.browser
@@ -37,13 +35,7 @@ def open_as(browser, base, account, problems, phone=False, code=None):
     page.on("console", lambda msg: problems.append(f"{account['role']}: {msg.text}") if msg.type == "error" else None)
     page.on("request", lambda request: problems.append(f"other host: {request.url}")
             if not request.url.startswith(("http://127.0.0.1", "data:", "about:", "blob:")) else None)
-    page.goto(base + "/login")
-    page.get_by_label("E-mailadres").fill(account["email"])
-    page.get_by_label("Wachtwoord").fill(account["password"])
-    page.get_by_label("Code uit uw authenticator-app").fill(code or pyotp.TOTP(account["totp_secret"]).now())
-    page.get_by_role("button", name="Inloggen").click()
-    # the logout button is in the header's menu (folded behind "Menu" on a phone)
-    expect(page.locator("form[action$='/logout']"), f"{account['role']} could not log in").to_have_count(1)
+    log_in(page, base, account, code)
     return context, page
 
 
