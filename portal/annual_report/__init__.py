@@ -17,6 +17,8 @@ from markupsafe import Markup
 
 from models import annual_report, audit, charts, clock
 from models.annual_report import AnnualReport, Period, figure_text
+from portal.annual_report.pdf import render_pdf
+from portal.annual_report.texts import intro_text, suppression_text
 from portal.security import client_ip
 
 bp = Blueprint("annual_report", __name__)
@@ -79,20 +81,6 @@ def present(report: AnnualReport) -> list[dict]:
         shown.append({"code": section.code, "title": title, "explanation": _(section.spec.explanation),
                       "unit": section.spec.unit, "rows": rows, "chart": chart})
     return shown
-
-
-def intro_text(period_label: str, previous_label: str, threshold: int) -> str:
-    return _("Dit verslag geeft een overzicht van de incidenten van normoverschrijdend gedrag tegen politieke "
-             "ambtsdragers van de gemeente in %(period)s, met ter vergelijking %(previous)s. Het protocol vraagt om "
-             "dit verslag elk jaar te maken en te bespreken. Het verslag is anoniem: er staan geen namen, geen "
-             "beschrijvingen, geen nummers van meldingen en geen datums in, alleen aantallen per maand of langer.",
-             period=period_label, previous=previous_label)
-
-
-def suppression_text(threshold: int) -> str:
-    return _("Kleine aantallen tonen we niet, zodat niemand te herkennen is. ‘< %(n)s’ betekent: 1 tot %(n)s. "
-             "‘×’ betekent: niet getoond, omdat u anders een klein aantal kunt uitrekenen uit de andere getallen "
-             "en het totaal. ‘0’ betekent: geen.", n=threshold)
 
 
 def _period_from_request() -> tuple[Period | None, str | None]:
@@ -176,8 +164,6 @@ def download_csv():
 
 @bp.route("/jaarverslag.pdf")
 def download_pdf():
-    from portal.annual_report.pdf import render_pdf
-
     _producer_only()
     report = _report()
     data = render_pdf(report, present(report), period_label(report.period), period_label(report.previous_period),

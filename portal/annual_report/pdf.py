@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from models import charts
 from models.annual_report import AnnualReport
-from portal.annual_report import intro_text, suppression_text
+from portal.annual_report.texts import intro_text, suppression_text
 
 FONTS = {"start": "start", "middle": "middle", "end": "end"}
 
