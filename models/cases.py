@@ -5,14 +5,15 @@ Narratives, identities, locations, notes and messages are stored encrypted; stru
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from enum import Enum
 
 import peewee
 
-from models import clock, routing, scheme
-from models.accounts import User
+from models import clock, routing, scheme, settings
+from models.accounts import Role, User
 from models.base import BaseModel
 from models.crypto import EncryptedTextField
 from models.db import serialised, write_transaction
@@ -271,9 +272,38 @@ class Evidence(BaseModel):
     uploaded_at = peewee.DateTimeField(default=clock.utcnow)
 
 
+class NotAllowed(Exception):
+    """What a protocol rule forbids, refused whichever path asks (a page, a job, a report). `code` says
+    which rule; `message` (Dutch, N_) is what a person is told, when a page can lead there at all."""
+
+    def __init__(self, code: str, message: str | None = None):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
 # --- drafts -----------------------------------------------------------------------------------
 
+# Who may file a report for an office holder (§6.1: taken by phone, for example).
+ON_BEHALF_ROLES = frozenset({Role.CLERK, Role.DEPUTY_CLERK, Role.MUNICIPAL_SECRETARY, Role.SECURITY_OFFICER})
+
+
+def may_file_on_behalf(user: User) -> bool:
+    return user.is_active and user.role_enum in ON_BEHALF_ROLES
+
+
+def may_report(user: User) -> bool:
+    """Who uses the reporting side: office holders about themselves, the roles of §6.1 for them."""
+    return user.is_office_holder or may_file_on_behalf(user)
+
+
+def _check_filer(owner: User, reporter: User) -> None:
+    if owner.id != reporter.id and not may_file_on_behalf(owner):
+        raise NotAllowed(f"file_on_behalf:{owner.role}")
+
+
 def new_draft(owner: User, kind: CaseKind, reporter: User | None = None) -> Draft:
+    _check_filer(owner, reporter or owner)
     return Draft.create(owner=owner, token=secrets.token_hex(12), kind=kind.value,
                         reporter=reporter or owner)
 
@@ -312,6 +342,7 @@ def submit_draft(draft_id: int, values: dict) -> Case:
         if draft.case_id is not None:
             raise AlreadySubmitted(draft.case)
         reporter = draft.reporter
+        _check_filer(draft.owner, reporter)
         now = clock.utcnow()
         local_year = clock.to_local(now).year
         number = _next_number(local_year)
@@ -371,8 +402,10 @@ def submit_draft(draft_id: int, values: dict) -> Case:
 
 # --- handling ---------------------------------------------------------------------------------
 
-class NotAllowed(Exception):
-    pass
+def pickup_overdue_condition() -> peewee.Expression:
+    """New cases nobody picked up in time (setting `case_pickup_hours`), as a query condition."""
+    cutoff = clock.utcnow() - dt.timedelta(hours=settings.get("case_pickup_hours"))
+    return (Case.status == Status.NEW.value) & (Case.created_at < cutoff)
 
 
 def change_status(case: Case, new_status: Status, actor: User) -> None:

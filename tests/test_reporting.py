@@ -356,3 +356,49 @@ def test_inbox_pages_through_many_reports_without_counting_them_all(app, create_
     assert "Op deze pagina staan geen meldingen meer." in beyond and "Naar de eerste pagina" in beyond
     filtered = handler.get("/zaken?behaviour_class=threat").get_data(as_text=True)
     assert "0 meldingen gevonden" in filtered
+
+
+# --- the rules themselves, whichever path asks (models/) -----------------------------------------
+
+def test_a_new_case_nobody_picks_up_within_the_pickup_hours_is_overdue(app, create_user):
+    import datetime as dt
+
+    from models import cases, registration, settings
+    from models.cases import CaseKind, Status
+
+    member, clerk = create_user(Role.COUNCIL_MEMBER), create_user(Role.CLERK)
+    with app.app_context(), db.connection_context():
+        case = registration.file_case(cases.new_draft(member, CaseKind.REPORT).id, {"behaviours": ["threatening"]})
+        overdue = lambda: Case.select().where((Case.id == case.id) & cases.pickup_overdue_condition()).exists()  # noqa: E731
+        assert not overdue()
+        hours = settings.get("case_pickup_hours")
+        Case.update(created_at=case.created_at - dt.timedelta(hours=hours, minutes=1)).where(Case.id == case.id).execute()
+        assert overdue()
+        registration.set_status(Case.get_by_id(case.id), Status.IN_PROGRESS, clerk)  # picked up
+        assert not overdue()
+
+
+def test_only_the_clerks_the_municipal_secretary_and_the_security_officer_file_on_someones_behalf(app, create_user):
+    """§6.1: a report can be taken for an office holder (by phone, say) — by these roles only,
+    whichever path files it."""
+    import pytest
+
+    from models import cases, registration
+    from models.cases import CaseKind, NotAllowed
+
+    member, alderman = create_user(Role.COUNCIL_MEMBER), create_user(Role.ALDERMAN)
+    create_user(Role.CLERK)  # someone to route the cases to
+    with app.app_context(), db.connection_context():
+        with pytest.raises(NotAllowed):
+            cases.new_draft(alderman, CaseKind.REPORT, member)
+        draft = Draft.create(owner=alderman, reporter=member, token="a" * 24, kind=CaseKind.REPORT.value)
+        with pytest.raises(NotAllowed):
+            registration.file_case(draft.id, {"behaviours": ["threatening"]})
+        assert Case.select().count() == 0 and Draft.get_by_id(draft.id).case_id is None
+        for role in (Role.CLERK, Role.DEPUTY_CLERK, Role.MUNICIPAL_SECRETARY, Role.SECURITY_OFFICER):
+            filer = create_user(role)
+            assert cases.may_file_on_behalf(filer)
+            case = registration.file_case(cases.new_draft(filer, CaseKind.REPORT, member).id, {"behaviours": ["threatening"]})
+            assert case.reporter_id == member.id and case.filed_by_id == filer.id
+        assert not any(cases.may_file_on_behalf(create_user(role)) for role in (
+            Role.ALDERMAN, Role.MAYOR, Role.COUNCIL_MEMBER, Role.GROUP_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN))
