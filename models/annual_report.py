@@ -52,11 +52,6 @@ def may_produce(user: User) -> bool:
 
 # --- periods ----------------------------------------------------------------------------------
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 @dataclass(frozen=True)
 class Period:
     """Whole months: from the first of `first` up to and including the month of `last`."""
@@ -92,11 +87,11 @@ class Period:
     def previous(self) -> "Period":
         """The period of the same length just before (for a calendar year: the year before)."""
         length = len(self.months)
-        return Period(_add_months(self.first, -length), _add_months(self.first, -1))
+        return Period(clock.add_months(self.first, -length), clock.add_months(self.first, -1))
 
     def utc_bounds(self) -> tuple[dt.datetime, dt.datetime]:
         start = dt.datetime.combine(self.first, dt.time())
-        end = dt.datetime.combine(_add_months(self.last, 1), dt.time())
+        end = dt.datetime.combine(clock.add_months(self.last, 1), dt.time())
         return clock.to_utc(start), clock.to_utc(end)
 
 
@@ -104,7 +99,7 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
     months, month = [], first
     while month <= last:
         months.append(month)
-        month = _add_months(month, 1)
+        month = clock.add_months(month, 1)
     return months
 
 
@@ -512,7 +507,7 @@ def damages_figures(period: Period, threshold: int) -> dict[str, Figure]:
     """Money booked in the period, from the ledger (models.damages.balances); "outstanding" is what
     is still to be recovered at the end of it. An amount made up of fewer incidents than the
     threshold could be one person's claim: it is not shown ("×"), nor is a small number of incidents."""
-    start, end = period.first, _add_months(period.last, 1)
+    start, end = period.first, clock.add_months(period.last, 1)
     in_period = LedgerEntry.select(LedgerEntry.id).where((LedgerEntry.booked_on >= start) & (LedgerEntry.booked_on < end))
     until_end = LedgerEntry.select(LedgerEntry.id).where(LedgerEntry.booked_on < end)
     flows = damages.balances(entries=in_period)

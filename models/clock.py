@@ -1,11 +1,15 @@
 """Time: stored in UTC (naive datetimes), shown in the municipality's time zone."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 _timezone = ZoneInfo(DEFAULT_TIMEZONE)
+
+_Moment = TypeVar("_Moment", dt.date, dt.datetime)
 
 
 def configure(timezone_name: str) -> None:
@@ -30,3 +34,11 @@ def to_utc(local_moment: dt.datetime) -> dt.datetime:
     if local_moment.tzinfo is None:
         local_moment = local_moment.replace(tzinfo=_timezone)
     return local_moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def add_months(moment: _Moment, months: int) -> _Moment:
+    """`months` calendar months later (earlier when negative): the same day of the month, or the
+    month's last day when it is shorter (31 January + 1 = 28 or 29 February). A date stays a date; a
+    stored moment keeps its time of day and stays naive UTC."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 + months, 12)
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, calendar.monthrange(year, month + 1)[1]))

@@ -10,12 +10,13 @@ import unicodedata
 
 import peewee
 
-from models import clock, crypto, settings
+from models import audit, clock, crypto, settings, tombstones
 from models.accounts import User
 from models.base import BaseModel
 from models.cases import Case, CaseEvent, EventKind
 from models.crypto import EncryptedTextField
 from models.db import write_transaction
+from models.holds import held_case_ids
 
 
 def normalise_name(name: str) -> str:
@@ -71,7 +72,7 @@ class EmployeeIncident(BaseModel):
 
 
 def _retention_from(moment: dt.datetime) -> dt.datetime:
-    return moment + dt.timedelta(days=30 * settings.get("register_retention_months"))
+    return clock.add_months(moment, settings.get("register_retention_months"))
 
 
 def find_matches(name: str, birth_date: str | None) -> list[Perpetrator]:
@@ -144,23 +145,28 @@ def renew(perpetrator: Perpetrator, reason: str) -> None:
 
 def due_for_expiry(now: dt.datetime) -> peewee.ModelSelect:
     """Live entries past their retention — except those linked to a case under legal hold."""
-    from models.retention import held_case_ids  # late: retention builds on this module
-
     held = CasePerpetrator.select(CasePerpetrator.perpetrator).where(CasePerpetrator.case.in_(held_case_ids()))
     return (Perpetrator.select().where(Perpetrator.expired_at.is_null() & (Perpetrator.retain_until < now)
                                        & Perpetrator.id.not_in(held)).order_by(Perpetrator.id))
 
 
-def expire_due(now: dt.datetime) -> list[int]:
+def expire_due(now: dt.datetime, actor_id: int | None = None, ip: str | None = None) -> list[int]:
     """Entries past their retention lose their identity (periodic job). The links to cases and the
     dates and classes of employee incidents stay, anonymous: 'first or repeated' in past yearly
-    reports keeps adding up."""
+    reports keeps adding up. Each entry with its tombstone and audit entry in one transaction."""
+    register_rule = tombstones.rule(tombstones.Kind.REGISTER)
     expired = []
-    for perpetrator in due_for_expiry(now):
+    for perpetrator_id in [row.id for row in due_for_expiry(now).select(Perpetrator.id)]:
         with write_transaction():
+            # Checked again inside the transaction: it may have been renewed, or a linked case held.
+            if not due_for_expiry(now).where(Perpetrator.id == perpetrator_id).exists():
+                continue
             Perpetrator.update(name=None, birth_date=None, address=None, description=None, identity_index=None,
                                name_index=None, renewed_reason=None, expired_at=now).where(
-                Perpetrator.id == perpetrator.id).execute()
-            EmployeeIncident.update(summary="").where(EmployeeIncident.perpetrator == perpetrator.id).execute()
-        expired.append(perpetrator.id)
+                Perpetrator.id == perpetrator_id).execute()
+            EmployeeIncident.update(summary="").where(EmployeeIncident.perpetrator == perpetrator_id).execute()
+            tombstones.record(tombstones.Kind.REGISTER, "perpetrator", perpetrator_id, register_rule, now)
+            audit.record("perpetrator_expired", actor_id=actor_id, object_type="perpetrator", object_id=perpetrator_id,
+                         ip=ip, detail=register_rule)
+        expired.append(perpetrator_id)
     return expired

@@ -1,5 +1,6 @@
-"""Data that does not live forever (AVG): retention per kind of data, legal holds, tombstones, and
-what the portal holds about one perpetrator (inzageverzoek).
+"""Data that does not live forever (AVG): retention per kind of data, applied to all of them (legal
+holds in models.holds, tombstones in models.tombstones), and what the portal holds about one
+perpetrator (inzageverzoek).
 
 When a period ends, personal data goes and the structured, anonymous facts the yearly report
 needs stay, so past years' reports still add up:
@@ -29,22 +30,19 @@ import pathlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import Enum
 
-import peewee
-
-from models import audit, clock, evidence, perpetrators, settings
+from models import audit, clock, damages, evidence, perpetrators, settings, tombstones
 from models.accounts import Role, User
 from models.aftercare import Conversation, Referral
-from models.base import BaseModel
 from models.cases import Case, CaseEvent, Draft, Evidence, OnlineEntry, Status
-from models.crypto import EncryptedTextField
 from models.damages import DamageItem, DamageReceipt, LedgerEntry, Recovery, RecoveryStep
 from models.db import write_transaction
-from models.i18n import N_
+# Also reached through this module by the case page's hold panel, the admin's page and models.schema.
+from models.holds import HoldRefused, LegalHold, active_hold, held_case_ids, lift_hold, place_hold  # noqa: F401
 from models.measures import Measure
 from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
 from models.police import PoliceReport
+from models.tombstones import KIND_LABELS, KIND_SETTINGS, Kind, Tombstone, rule  # noqa: F401
 
 log = logging.getLogger("veilig_bestuur.retention")
 
@@ -55,105 +53,11 @@ ORPHAN_FILE_AGE = dt.timedelta(days=1)
 STORAGE_NAME = re.compile(r"[0-9a-f]{32}")  # models.evidence.store: secrets.token_hex(16)
 
 
-class Kind(str, Enum):
-    CLOSED_CASE = "closed_case"
-    EVIDENCE = "evidence"
-    DRAFT = "draft"
-    AUDIT = "audit"
-    REGISTER = "register"
-
-
-KIND_LABELS = {
-    Kind.CLOSED_CASE: N_("Afgesloten meldingen: persoonsgegevens verwijderd"),
-    Kind.EVIDENCE: N_("Bewijsbestanden"),
-    Kind.DRAFT: N_("Meldingen die nooit zijn verstuurd"),
-    Kind.AUDIT: N_("Regels in het logboek"),
-    Kind.REGISTER: N_("Vermeldingen in het register van veroorzakers"),
-}
-
-# The setting that decides each kind (shown with the dry run, stored in every tombstone).
-KIND_SETTINGS = {
-    Kind.CLOSED_CASE: "retention_closed_case_months",
-    Kind.EVIDENCE: "retention_evidence_months",
-    Kind.DRAFT: "retention_draft_days",
-    Kind.AUDIT: "retention_audit_months",
-    Kind.REGISTER: "register_retention_months",
-}
-
-
-# --- tables -----------------------------------------------------------------------------------
-
-class LegalHold(BaseModel):
-    """A case that must be kept, for example while a prosecution runs. Lifting keeps the row."""
-    case = peewee.ForeignKeyField(Case, backref="legal_holds", on_delete="CASCADE")
-    reason = EncryptedTextField(null=True)  # cleared when the case is anonymised
-    placed_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
-    placed_at = peewee.DateTimeField(default=clock.utcnow)
-    lifted_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
-    lifted_at = peewee.DateTimeField(null=True, index=True)
-    lift_reason = EncryptedTextField(null=True)
-
-
-class Tombstone(BaseModel):
-    """What went: which kind of object, when, under which rule. Never what it held."""
-    kind = peewee.CharField(max_length=16, index=True)
-    object_type = peewee.CharField(max_length=32)
-    object_id = peewee.CharField(max_length=64)  # an id; for the audit trail the range "first-last"
-    rule = peewee.CharField(max_length=64)       # e.g. "retention_closed_case_months=24"
-    done_at = peewee.DateTimeField(index=True)
-
-    class Meta:
-        indexes = ((("object_type", "object_id"), False),)
-
-
-# --- legal hold -------------------------------------------------------------------------------
-
-class HoldRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def active_hold(case_id: int) -> LegalHold | None:
-    return LegalHold.select().where((LegalHold.case == case_id) & LegalHold.lifted_at.is_null()).first()
-
-
-def held_case_ids():
-    return LegalHold.select(LegalHold.case).where(LegalHold.lifted_at.is_null())
-
-
-def place_hold(case: Case, reason: str, actor: User) -> LegalHold:
-    if not (reason or "").strip():
-        raise HoldRefused(N_("Schrijf op waarom deze melding bewaard moet blijven."))
-    with write_transaction():
-        if active_hold(case.id) is not None:
-            raise HoldRefused(N_("Deze melding wordt al bewaard."))
-        return LegalHold.create(case=case, reason=reason.strip(), placed_by=actor, placed_at=clock.utcnow())
-
-
-def lift_hold(case: Case, reason: str, actor: User) -> LegalHold:
-    if not (reason or "").strip():
-        raise HoldRefused(N_("Schrijf op waarom de melding niet langer bewaard hoeft te blijven."))
-    with write_transaction():
-        hold = active_hold(case.id)
-        if hold is None:
-            raise HoldRefused(N_("Deze melding wordt niet bewaard."))
-        hold.lifted_by = actor
-        hold.lifted_at = clock.utcnow()
-        hold.lift_reason = reason.strip()
-        hold.save(only=[LegalHold.lifted_by, LegalHold.lifted_at, LegalHold.lift_reason])
-        return hold
-
-
 # --- what would go ----------------------------------------------------------------------------
 
 def _months_ago(now: dt.datetime, key: str) -> dt.datetime:
-    return now - dt.timedelta(days=30 * settings.get(key))
-
-
-def rule(kind: Kind) -> str:
-    key = KIND_SETTINGS[kind]
-    return f"{key}={settings.get(key)}"
+    # Counted back from now, so at a clamped month end an object is kept a day longer, never shorter.
+    return clock.add_months(now, -settings.get(key))
 
 
 def _anonymised_case_ids() -> set[int]:
@@ -249,10 +153,6 @@ def placeholder_user() -> User:
     return user
 
 
-def _tombstone(kind: Kind, object_type: str, object_id, rule_text: str, now: dt.datetime) -> None:
-    Tombstone.create(kind=kind.value, object_type=object_type, object_id=str(object_id), rule=rule_text, done_at=now)
-
-
 def _forget_evidence(evidence_ids: list[int], kind: Kind, rule_text: str, now: dt.datetime) -> list[str]:
     """Delete evidence rows (and receipts that point at them); returns the files to shred after commit."""
     if not evidence_ids:
@@ -261,7 +161,7 @@ def _forget_evidence(evidence_ids: list[int], kind: Kind, rule_text: str, now: d
     DamageReceipt.delete().where(DamageReceipt.evidence.in_(evidence_ids)).execute()
     Evidence.delete().where(Evidence.id.in_(evidence_ids)).execute()
     for evidence_id in evidence_ids:
-        _tombstone(kind, "evidence", evidence_id, rule_text, now)
+        tombstones.record(kind, "evidence", evidence_id, rule_text, now)
     return names
 
 
@@ -294,7 +194,7 @@ def anonymise_case(case_id: int, placeholder: User, rule_text: str, now: dt.date
         Recovery.select(Recovery.id).where(Recovery.case == case_id))).execute()
     LedgerEntry.update(reason=None).where(LedgerEntry.case == case_id).execute()
     LegalHold.update(reason=None, lift_reason=None).where(LegalHold.case == case_id).execute()
-    _tombstone(Kind.CLOSED_CASE, "case", case_id, rule_text, now)
+    tombstones.record(Kind.CLOSED_CASE, "case", case_id, rule_text, now)
     return files
 
 
@@ -374,7 +274,7 @@ def apply(now: dt.datetime | None = None, actor: User | None = None, upload_dir:
             files = _forget_evidence([row.id for row in Evidence.select(Evidence.id).where(
                 (Evidence.draft == draft_id) & Evidence.case.is_null())], Kind.DRAFT, draft_rule, now)
             Draft.delete().where(Draft.id == draft_id).execute()
-            _tombstone(Kind.DRAFT, "draft", draft_id, draft_rule, now)
+            tombstones.record(Kind.DRAFT, "draft", draft_id, draft_rule, now)
         _shred(upload_dir, files)
         counts[Kind.DRAFT] += 1
     for evidence_id in todo.stray_evidence:
@@ -385,13 +285,7 @@ def apply(now: dt.datetime | None = None, actor: User | None = None, upload_dir:
         _shred(upload_dir, files)
         counts[Kind.EVIDENCE] += len(files)
 
-    register_rule = rule(Kind.REGISTER)
-    for perpetrator_id in perpetrators.expire_due(now):
-        with write_transaction():
-            _tombstone(Kind.REGISTER, "perpetrator", perpetrator_id, register_rule, now)
-            audit.record("perpetrator_expired", actor_id=actor_id, object_type="perpetrator", object_id=perpetrator_id,
-                         ip=ip, detail=register_rule)
-        counts[Kind.REGISTER] += 1
+    counts[Kind.REGISTER] += len(perpetrators.expire_due(now, actor_id=actor_id, ip=ip))
 
     audit_rule = rule(Kind.AUDIT)
     with write_transaction():
@@ -400,7 +294,7 @@ def apply(now: dt.datetime | None = None, actor: User | None = None, upload_dir:
         pruned = audit.prune_before(_months_ago(now, "retention_audit_months"), actor_id=actor_id)
         if pruned:
             start = first.through_id + 1 if first else 1
-            _tombstone(Kind.AUDIT, "audit_entry", f"{start}-{through}", audit_rule, now)
+            tombstones.record(Kind.AUDIT, "audit_entry", f"{start}-{through}", audit_rule, now)
             counts[Kind.AUDIT] += pruned
 
     shred_orphans(upload_dir, now)
@@ -422,8 +316,6 @@ def subject_access(perpetrator_id: int) -> dict:
     steps). Left out, as other people's data or internal security advice: who the victim is,
     the narrative, location, notes, messages, aftercare, evidence files, the security officer's
     advice on measures, and names of employees."""
-    from models import damages
-
     person = Perpetrator.get_by_id(perpetrator_id)
     links = list(CasePerpetrator.select().where(CasePerpetrator.perpetrator == perpetrator_id)
                  .order_by(CasePerpetrator.linked_at))

@@ -336,3 +336,15 @@ def test_damages_come_from_the_ledger_and_one_persons_amount_is_not_shown(app, s
     rows = {(r[0], r[1], r[2]): r[3] for r in annual_report.build(Period.year(YEAR)).cells()}
     assert rows["damages", "reimbursed", f"{YEAR}-01/{YEAR}-12"] == Figure(40000)
     assert annual_report.figure_text(Figure(40000), 3, "cents") == "400.00"
+
+
+# --- periods of calendar months ---------------------------------------------------------------
+
+def test_a_period_is_whole_calendar_months_and_the_one_before_rolls_over_the_year():
+    quarter = Period.months_between("2026-01", "2026-03")
+    assert quarter.months == [dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)]
+    assert quarter.previous() == Period(dt.date(2025, 10, 1), dt.date(2025, 12, 1))
+    assert Period.year(2024).previous() == Period.year(2023)
+    assert Period.months_between("2024-02", "2024-02").utc_bounds() == (clock.to_utc(dt.datetime(2024, 2, 1)),
+                                                                       clock.to_utc(dt.datetime(2024, 3, 1)))
+    assert Period.year(2025).utc_bounds()[1] == clock.to_utc(dt.datetime(2026, 1, 1))

@@ -5,12 +5,13 @@ import datetime as dt
 
 import pytest
 
-from models import clock, perpetrators
+from models import clock, perpetrators, settings
 from models.accounts import Role
 from models.audit import AuditEntry
 from models.cases import Case
 from models.db import db
 from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
+from models.tombstones import Tombstone
 
 
 @pytest.fixture
@@ -183,6 +184,9 @@ def test_an_entry_past_retention_loses_its_identity_unless_renewed(app, people, 
         finally:
             clock.utcnow = original
         assert perpetrators.expire_due(later + dt.timedelta(days=60)) == [gone.id]
+        stone = Tombstone.get(Tombstone.object_type == "perpetrator")  # with its tombstone and audit entry
+        assert (stone.object_id, stone.rule) == (str(gone.id), "register_retention_months=24")
+        assert AuditEntry.get(AuditEntry.action == "perpetrator_expired").object_id == str(gone.id)
         gone_now, kept_now = Perpetrator.get_by_id(gone.id), Perpetrator.get_by_id(kept.id)
         assert gone_now.expired_at is not None
         assert (gone_now.name, gone_now.birth_date, gone_now.address, gone_now.identity_index) == (None, None, None, None)
@@ -204,3 +208,25 @@ def test_an_entry_past_retention_loses_its_identity_unless_renewed(app, people, 
     with app.app_context():
         assert AuditEntry.select().where(AuditEntry.action == "perpetrator_renewed").count() == 1
         assert EmployeeIncident.select().count() == 0
+
+
+def test_an_entry_is_kept_until_the_same_calendar_date_its_months_later(app, people, login, file_report,
+                                                                        monkeypatch):
+    """Linked on 31 January 2024, kept 24 months: until 31 January 2026, not 24 x 30 days (20 January);
+    renewed on a leap day for 12 months: until 28 February 2025."""
+    reference = file_report(_client(app, login, people[Role.COUNCIL_MEMBER]), perpetrator_name="Piet Boos")
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        case = Case.get(Case.reference == reference)
+        monkeypatch.setattr(clock, "utcnow", lambda: dt.datetime(2024, 1, 31, 9, 0))
+        entry = perpetrators.link_case(case, name="Piet Boos", actor=people[Role.CLERK])
+        assert Perpetrator.get_by_id(entry.id).retain_until == dt.datetime(2026, 1, 31, 9, 0)
+        assert perpetrators.expire_due(dt.datetime(2026, 1, 25, 12, 0)) == []
+        assert perpetrators.expire_due(dt.datetime(2026, 1, 31, 8, 59)) == []
+
+        settings.change("register_retention_months", 12, None)
+        monkeypatch.setattr(clock, "utcnow", lambda: dt.datetime(2024, 2, 29, 9, 0))
+        perpetrators.renew(Perpetrator.get_by_id(entry.id), "Nieuwe dreiging verwacht.")
+        assert Perpetrator.get_by_id(entry.id).retain_until == dt.datetime(2025, 2, 28, 9, 0)
+        assert perpetrators.expire_due(dt.datetime(2025, 2, 28, 8, 59)) == []
+        assert perpetrators.expire_due(dt.datetime(2025, 2, 28, 9, 1)) == [entry.id]

@@ -11,7 +11,8 @@ from collections import Counter
 
 import pytest
 
-from models import aftercare, audit, cases, clock, damages, evidence, measures, perpetrators, police, retention, settings
+from models import (aftercare, audit, cases, clock, damages, evidence, measures, perpetrators, police, retention,
+                    settings, tombstones)
 from models.accounts import Role, User
 from models.aftercare import Conversation, Outcome, Referral, ReferralKind
 from models.audit import AuditCheckpoint, AuditEntry
@@ -255,17 +256,35 @@ def test_evidence_of_an_open_case_goes_after_its_own_period_and_nothing_else_doe
                                     & (Tombstone.rule == "retention_evidence_months=36")).count() == 2
 
 
+def test_a_closed_case_is_kept_until_the_same_calendar_date_its_months_later(app, people, login, file_report,
+                                                                             monkeypatch):
+    """Closed on 31 August 2024 and kept 24 months: until 31 August 2026, not 24 x 30 days (21 August)."""
+    reference = file_report(_client(app, login, people[Role.COUNCIL_MEMBER]))
+    _connect(app)
+    case = Case.get(Case.reference == reference)
+    with monkeypatch.context() as closing_day:
+        closing_day.setattr(clock, "utcnow", lambda: dt.datetime(2024, 8, 31, 10, 0))
+        cases.change_status(case, Status.CLOSED, people[Role.CLERK])
+
+    assert retention.plan(dt.datetime(2026, 8, 25, 12, 0)).closed_cases == []
+    retention.apply(dt.datetime(2026, 8, 31, 9, 59), upload_dir=app.config["UPLOAD_PATH"])
+    assert Case.get_by_id(case.id).narrative is not None
+    assert retention.plan(dt.datetime(2026, 8, 31, 10, 1)).closed_cases == [case.id]
+    retention.apply(dt.datetime(2026, 8, 31, 10, 1), upload_dir=app.config["UPLOAD_PATH"])
+    assert Case.get_by_id(case.id).narrative is None
+
+
 def test_a_failure_half_way_leaves_the_case_as_it_was(app, people, login, file_report, monkeypatch):
     case = _full_case(app, people, login, file_report)
     before, files = _snapshot(), _files(app)
-    real = retention._tombstone
+    real = tombstones.record
 
     def fail_on_the_case(kind, object_type, object_id, rule, now):
         if object_type == "case":
             raise RuntimeError("disk full")
         return real(kind, object_type, object_id, rule, now)
 
-    monkeypatch.setattr(retention, "_tombstone", fail_on_the_case)
+    monkeypatch.setattr(tombstones, "record", fail_on_the_case)
     with pytest.raises(RuntimeError):
         retention.apply(clock.utcnow() + 25 * MONTH, upload_dir=app.config["UPLOAD_PATH"])
     assert _snapshot() == before
@@ -385,6 +404,41 @@ def test_register_entries_past_their_retention_expire_with_a_tombstone(app, peop
     assert expired.name is None and expired.expired_at is not None
     assert Tombstone.get(Tombstone.object_type == "perpetrator").rule == "register_retention_months=24"
     assert Case.get_by_id(case.id).narrative == NARRATIVE  # the open case is not the register's
+
+
+def test_a_register_entry_expires_with_its_tombstone_and_audit_entry_or_not_at_all(app, people, login, file_report,
+                                                                                   monkeypatch):
+    """A crash between anonymising an entry and recording it leaves the entry as it was; the next run
+    does all of it."""
+    case = _full_case(app, people, login, file_report, close=False)
+    [perpetrator] = perpetrators.linked_perpetrators(case)
+    real = audit.record
+
+    def fail_on_the_expiry(action, **fields):
+        if action == "perpetrator_expired":
+            raise RuntimeError("disk full")
+        return real(action, **fields)
+
+    monkeypatch.setattr(audit, "record", fail_on_the_expiry)
+    with pytest.raises(RuntimeError):
+        retention.apply(clock.utcnow() + 25 * MONTH, upload_dir=app.config["UPLOAD_PATH"])
+    entry = Perpetrator.get_by_id(perpetrator.id)
+    assert (entry.name, entry.birth_date, entry.address, entry.expired_at) == ("Piet Boos", "1980-02-03",
+                                                                              "Kerkstraat 9", None)
+    assert entry.identity_index == perpetrators.identity_index("Piet Boos", "1980-02-03")
+    assert not Tombstone.select().where(Tombstone.object_type == "perpetrator").exists()
+    assert audit.verify_chain().intact
+
+    monkeypatch.setattr(audit, "record", real)
+    result = retention.apply(clock.utcnow() + 25 * MONTH, upload_dir=app.config["UPLOAD_PATH"])
+    assert result.counts[retention.Kind.REGISTER] == 1
+    entry = Perpetrator.get_by_id(perpetrator.id)
+    assert entry.name is None and entry.identity_index is None and entry.expired_at is not None
+    assert Tombstone.select().where((Tombstone.object_type == "perpetrator")
+                                    & (Tombstone.object_id == str(perpetrator.id))).count() == 1
+    assert AuditEntry.select().where((AuditEntry.action == "perpetrator_expired")
+                                     & (AuditEntry.object_id == str(perpetrator.id))).count() == 1
+    assert audit.verify_chain().intact
 
 
 # --- the audit trail ---------------------------------------------------------------------------------
