@@ -21,12 +21,13 @@ import peewee
 from models import audit, clock, deadlines, settings, texts
 from models.accounts import Role, User
 from models.base import BaseModel
-from models.cases import Case, Evidence
+from models.cases import Case, Evidence, NotAllowed
 from models.crypto import EncryptedTextField
 from models.db import serialised, write_transaction
 from models.deadlines import DeadlineKind
 from models.i18n import N_
 from models.perpetrators import CasePerpetrator, Perpetrator
+from models.visibility import Access, case_access
 
 LEDGER_LOCK = 0x5642_4C45  # "VBLE": serialises ledger writers on PostgreSQL (check, then append)
 
@@ -436,10 +437,19 @@ def _attach_receipts(item: DamageItem, receipts) -> None:
             DamageReceipt.create(item=item, evidence=evidence)
 
 
+def may_claim(user: User, case: Case, access_level: Access | None = None) -> bool:
+    """Who asks for damages (§6.4): the victim (or who filed for them) and those who handle the case;
+    who is only informed reads. `access_level`: the person's level, when the caller has it already."""
+    level = case_access(user, case) if access_level is None else access_level
+    return level in (Access.REPORTER, Access.HANDLER)
+
+
 def submit_item(case: Case, category: Category, description: str, amount_cents: int, submitted_by: User, *,
                 token: str | None = None, receipts: list[Evidence] = (), ip: str | None = None) -> DamageItem:
     """The victim (or a handler for them) asks for one item. The same form token twice: one item,
     and the receipts sent with it the second time are added to it (each file once)."""
+    if not may_claim(submitted_by, case):
+        raise NotAllowed("claim")
     token = token or secrets.token_hex(16)
     with _ledger_write(case.id):
         existing = DamageItem.get_or_none(DamageItem.token == token)
@@ -457,6 +467,12 @@ def submit_item(case: Case, category: Category, description: str, amount_cents: 
 
 def assessor_role() -> Role:
     return ASSESSOR_ROLES[settings.get("damages_assessor_role") - 1]
+
+
+def may_see_ledger(user: User, case: Case, access_level: Access | None = None) -> bool:
+    """The finance officer sees a case's money — never its content — once the case is in the ledger."""
+    return (user.is_active and user.role == Role.FINANCE_OFFICER.value
+            and LedgerEntry.select().where(LedgerEntry.case == case.id).exists())
 
 
 def may_assess(user: User, case: Case) -> bool:
@@ -614,6 +630,24 @@ def agree_arrangement(recovery: Recovery, schedule: list[tuple[dt.date, int]], a
         audit.record("recovery_arrangement", actor_id=actor.id, object_type="recovery", object_id=recovery.id, ip=ip,
                      detail=f"instalments={len(rows)}")
     return rows
+
+
+def instalment_schedule(outstanding_cents: int, first_due: dt.date, count: int,
+                        every_days: int) -> list[tuple[dt.date, int]]:
+    """What is outstanding in `count` instalments a cent apart at most (the first ones take the odd
+    cents), one every `every_days` days from `first_due`; an instalment of nothing is left out."""
+    if count < 1 or every_days < 1 or outstanding_cents <= 0:
+        return []
+    return [(first_due + dt.timedelta(days=every_days * n), cents)
+            for n, cents in enumerate(split_evenly(outstanding_cents, count)) if cents]
+
+
+def agree_instalments(recovery: Recovery, first_due: dt.date, count: int, every_days: int, actor: User,
+                      ip: str | None = None) -> list[Instalment]:
+    """A payment arrangement in equal instalments of what is outstanding now."""
+    with _ledger_write(recovery.case_id):
+        schedule = instalment_schedule(balances(recovery=recovery).outstanding, first_due, count, every_days)
+        return agree_arrangement(recovery, schedule, actor, ip=ip)
 
 
 def instalment_state(recovery) -> list[tuple[Instalment, int]]:

@@ -847,3 +847,47 @@ def test_the_amount_to_recover_is_corrected_only_with_its_own_form(app, recoveri
                             data={"reason": "verkeerd", **({"csrf_token": token.group(1)} if token else {})})
     assert response.status_code == 404
     assert not LedgerEntry.select().where(LedgerEntry.reverses == to_recover.id).exists()
+
+
+# --- who may claim, and the instalments: the rules in models.damages -------------------------------
+
+def test_the_victim_and_the_handlers_claim_damages_and_nobody_else_whichever_path(damage_case, people, db_session,
+                                                                                   create_user):
+    """§6.4: the victim (or who filed for them) and those who handle the case ask for damages; who is
+    only informed (the mayor, the security officer), the assessor and the finance officer do not."""
+    from models.cases import NotAllowed
+    from models.visibility import case_access
+
+    case = damage_case
+    assert damages.may_claim(people[Role.COUNCIL_MEMBER], case) and damages.may_claim(people[Role.CLERK], case)
+    for role in (Role.MAYOR, Role.SECURITY_OFFICER, Role.MUNICIPAL_SECRETARY, Role.FINANCE_OFFICER):
+        person = people[role]
+        assert not damages.may_claim(person, case), (role, case_access(person, case))
+        with pytest.raises(NotAllowed):
+            damages.submit_item(case, Category.PROPERTY, "ruit", 1000, person)
+    assert not damages.may_claim(create_user(Role.ALDERMAN), case)
+    assert balances(case=case).claimed == 0 and not damages.DamageItem.select().exists()
+    damages.submit_item(case, Category.PROPERTY, "ruit", 1000, people[Role.CLERK])  # a handler, for the victim
+    damages.submit_item(case, Category.PROPERTY, "taxi", 2000, people[Role.COUNCIL_MEMBER])
+    assert balances(case=case).claimed == 3000
+
+
+def test_an_arrangement_splits_what_is_outstanding_into_equal_instalments(damage_case, people, db_session):
+    case, finance = damage_case, people[Role.FINANCE_OFFICER]
+    _claim_and_approve(case, people, amounts=(10001,))
+    [perpetrator] = damages.liable_perpetrators(case)
+    [recovery] = damages.start_recovery(case, {perpetrator.id: 10001}, TODAY, finance)
+    assert damages.instalment_schedule(10001, TODAY, count=3, every_days=30) == [
+        (TODAY, 3334), (TODAY + dt.timedelta(days=30), 3334), (TODAY + dt.timedelta(days=60), 3333)]
+    assert damages.instalment_schedule(2, TODAY, count=3, every_days=7) == [(TODAY, 1), (TODAY + dt.timedelta(days=7), 1)]
+    for count, every_days in ((0, 30), (3, 0)):
+        with pytest.raises(LedgerRefused) as refused:
+            damages.agree_instalments(recovery, TODAY, count, every_days, finance)
+        assert refused.value.message == "Elke termijn heeft een datum en een bedrag hoger dan nul."
+    damages.agree_instalments(recovery, TODAY, 3, 30, finance)
+    assert [(i.due_on, unpaid) for i, unpaid in damages.instalment_state(recovery)] == [
+        (TODAY, 3334), (TODAY + dt.timedelta(days=30), 3334), (TODAY + dt.timedelta(days=60), 3333)]
+    damages.record_payment(recovery, 10001, TODAY, "BANK-1", finance)
+    with pytest.raises(LedgerRefused) as refused:  # nothing outstanding: nothing to arrange
+        damages.agree_instalments(recovery, TODAY, 3, 30, finance)
+    assert refused.value.message == "Elke termijn heeft een datum en een bedrag hoger dan nul."
