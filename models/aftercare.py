@@ -12,7 +12,7 @@ import peewee
 from models import clock, deadlines, settings
 from models.accounts import Role, User
 from models.base import BaseModel
-from models.cases import Case, CaseEvent, EventKind
+from models.cases import Case, CaseEvent, EventKind, NotAllowed
 from models.crypto import EncryptedTextField
 from models.db import write_transaction
 from models.i18n import N_
@@ -68,6 +68,17 @@ OUTCOME_LABELS = {
 }
 
 
+class Timeliness(str, Enum):
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
+def held_late(held_at, due_at):
+    """§6.3: a conversation held after its due time is late; held by it, on time. The one rule, for
+    values (one conversation) and for columns (a query condition, as the yearly report counts)."""
+    return held_at > due_at
+
+
 class Conversation(BaseModel):
     case = peewee.ForeignKeyField(Case, backref="conversations", on_delete="CASCADE")
     number = peewee.IntegerField()
@@ -93,7 +104,18 @@ class Conversation(BaseModel):
     def on_time(self) -> bool | None:
         if self.outcome != Outcome.HELD.value or self.held_at is None:
             return None
-        return self.held_at <= self.due_at
+        return not held_late(self.held_at, self.due_at)
+
+
+def timeliness(conversation: Conversation, now: dt.datetime) -> Timeliness | None:
+    """On time or late for a held conversation; late too for one still open (planned, postponed) after
+    its due time — held now, it would be late. A declined one is neither."""
+    if conversation.outcome == Outcome.HELD.value:
+        return Timeliness.ON_TIME if conversation.on_time else Timeliness.LATE
+    still_open = conversation.outcome in (Outcome.PLANNED.value, Outcome.POSTPONED.value)
+    if still_open and held_late(now, conversation.due_at):
+        return Timeliness.LATE
+    return None
 
 
 def schedule_conversations(case: Case) -> list[Conversation]:
@@ -133,6 +155,11 @@ def may_record(user: User, case: Case, access_level) -> bool:
 
 def record_outcome(conversation: Conversation, outcome: Outcome, actor: User, held_at: dt.datetime | None,
                    notes: str | None, planned_at: dt.datetime | None = None) -> None:
+    if outcome == Outcome.HELD and held_at is None:
+        raise NotAllowed("held_without_time", N_("Vul in wanneer het gesprek is gevoerd."))
+    if outcome == Outcome.HELD and held_at > clock.utcnow():  # a held conversation lies in the past
+        raise NotAllowed("held_in_future", N_("Een gevoerd gesprek ligt niet in de toekomst. Kies 'Gepland' of vul "
+                                              "een eerdere tijd in."))
     with write_transaction():
         conversation.outcome = outcome.value
         conversation.held_at = held_at if outcome == Outcome.HELD else None

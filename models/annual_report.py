@@ -27,7 +27,7 @@ import peewee
 
 from models import clock, damages, perpetrators, settings
 from models.accounts import Role, User
-from models.aftercare import Conversation, Outcome
+from models.aftercare import Conversation, Outcome, held_late
 from models.cases import Case, CaseKind, Channel, ONLINE_CHANNELS, Target
 from models.damages import LedgerEntry
 from models.i18n import N_
@@ -402,13 +402,14 @@ def _repeated_cases(in_period: peewee.Expression) -> tuple[set[int], set[int]]:
 
 def _aftercare_counts(incidents) -> tuple[int, int, int, int]:
     """Incidents with aftercare: offered, held (at least one conversation held), held late (one held
-    after its due_at, the rule of Conversation.on_time), declined (none held, one declined). Summed
-    per incident by the database, then over incidents."""
+    after its due time: models.aftercare.held_late), declined (none held, one declined). Summed per
+    incident by the database, then over incidents."""
     held = Conversation.outcome == Outcome.HELD.value
     per_case = (Conversation.select(
         peewee.fn.SUM(peewee.Case(None, [(held, 1)], 0)).alias("held"),
         peewee.fn.SUM(peewee.Case(None, [(Conversation.outcome == Outcome.DECLINED.value, 1)], 0)).alias("declined"),
-        peewee.fn.SUM(peewee.Case(None, [(held & (Conversation.held_at > Conversation.due_at), 1)], 0)).alias("late"))
+        peewee.fn.SUM(peewee.Case(None, [(held & held_late(Conversation.held_at, Conversation.due_at), 1)], 0))
+        .alias("late"))
         .join(Case).where(incidents).group_by(Conversation.case)).alias("per_case")
     was_held = per_case.c.held > 0
     offered, held_any, late, declined = Conversation.select(

@@ -283,3 +283,49 @@ def test_outsiders_get_404_on_every_aftercare_url(app, people, signed_in, counci
         db.connect(reuse_if_open=True)
         assert _conversations(council_case)[1].outcome == "planned"
         assert Referral.get_by_id(referral.id).status == "offered"
+
+
+# --- the rules themselves, whichever path asks (models.aftercare) -----------------------------------
+
+def test_a_held_conversation_lies_in_the_past_whichever_path_records_it(app, people, council_case, db_session):
+    from models import aftercare
+    from models.aftercare import Outcome
+    from models.cases import NotAllowed
+
+    conversation, clerk = _conversations(council_case)[2], people[Role.CLERK]
+    for held_at, message in ((clock.utcnow() + dt.timedelta(minutes=5),
+                              "Een gevoerd gesprek ligt niet in de toekomst. Kies 'Gepland' of vul een eerdere tijd in."),
+                             (None, "Vul in wanneer het gesprek is gevoerd.")):
+        with pytest.raises(NotAllowed) as refused:
+            aftercare.record_outcome(conversation, Outcome.HELD, clerk, held_at=held_at, notes=None)
+        assert refused.value.message == message
+        assert _conversations(council_case)[2].outcome == "planned"
+    held = clock.utcnow() - dt.timedelta(minutes=5)
+    aftercare.record_outcome(conversation, Outcome.HELD, clerk, held_at=held, notes=None)
+    assert _conversations(council_case)[2].held_at == held
+    aftercare.record_outcome(_conversations(council_case)[3], Outcome.PLANNED, clerk, held_at=None, notes=None,
+                             planned_at=clock.utcnow() + dt.timedelta(weeks=5))  # planning ahead is fine
+
+
+def test_on_time_means_held_by_the_due_time_on_the_case_page_and_in_the_yearly_report(app, people, council_case,
+                                                                                        db_session):
+    """One rule (models.aftercare.timeliness, held_late): held by its due time is on time; held after
+    it, or still open after it, is late; the yearly report counts held late by the same rule."""
+    from models import aftercare
+    from models.aftercare import Outcome, Timeliness
+
+    first, second, third = (_conversations(council_case)[n] for n in (1, 2, 3))
+    now = clock.utcnow()
+    assert aftercare.timeliness(first, now) is None  # planned, not due yet
+    assert aftercare.timeliness(first, first.due_at + dt.timedelta(minutes=1)) == Timeliness.LATE
+    first.outcome, first.held_at = Outcome.HELD.value, first.due_at
+    assert aftercare.timeliness(first, now) == Timeliness.ON_TIME and first.on_time
+    second.outcome, second.held_at = Outcome.HELD.value, second.due_at + dt.timedelta(seconds=1)
+    assert aftercare.timeliness(second, now) == Timeliness.LATE and second.on_time is False
+    third.outcome = Outcome.DECLINED.value
+    assert aftercare.timeliness(third, third.due_at + dt.timedelta(days=1)) is None
+    for conversation in (first, second, third):
+        conversation.save()
+    late = Conversation.select().where((Conversation.case == council_case.id)
+                                       & aftercare.held_late(Conversation.held_at, Conversation.due_at))
+    assert [c.number for c in late] == [2]
