@@ -7,7 +7,8 @@ from enum import IntEnum
 import peewee
 
 from models.accounts import Role, User, listed
-from models.cases import Case, CaseAccess
+from models.cases import Case, CaseAccess, NotAllowed
+from models.perpetrators import EmployeeIncident, Perpetrator
 from models.routing import HANDLES, HANDLER_ROLES
 
 # Roles that never see case content, whatever the routing says.
@@ -83,3 +84,17 @@ def people_with_access(case: Case) -> list[tuple[User, Access]]:
 
 def may_be_granted(person: User) -> bool:
     return person.is_active and person.role in {r.value for r in HANDLER_ROLES}
+
+
+def may_see_employee_incidents(user: User | None) -> bool:
+    """Incidents against municipal employees (§6.2): what they were, only the security officer sees.
+    Everyone who sees a case sees that there were some (they make an incident a repeated one)."""
+    return user is not None and user.is_active and user.role == Role.SECURITY_OFFICER.value
+
+
+def employee_incidents(user: User | None, perpetrator: Perpetrator) -> list[EmployeeIncident]:
+    """The incidents against employees by this perpetrator, oldest first; refused for anyone else."""
+    if not may_see_employee_incidents(user):
+        raise NotAllowed("employee_incidents")
+    return list(EmployeeIncident.select().where(EmployeeIncident.perpetrator == perpetrator.id)
+                .order_by(EmployeeIncident.occurred_on, EmployeeIncident.id))

@@ -230,3 +230,23 @@ def test_an_entry_is_kept_until_the_same_calendar_date_its_months_later(app, peo
         assert Perpetrator.get_by_id(entry.id).retain_until == dt.datetime(2025, 2, 28, 9, 0)
         assert perpetrators.expire_due(dt.datetime(2025, 2, 28, 8, 59)) == []
         assert perpetrators.expire_due(dt.datetime(2025, 2, 28, 9, 1)) == [entry.id]
+
+
+def test_incidents_against_employees_are_for_the_security_officer_only_whichever_path_asks(app, people, db_session):
+    """§6.2: they count in the history of everyone who sees the case; what they were, only the
+    security officer sees (models.visibility decides, for a page, an export or a job alike)."""
+    from models import visibility
+    from models.cases import NotAllowed
+
+    perpetrator = Perpetrator.create(name="Anna Agressief", retain_until=clock.utcnow() + dt.timedelta(days=30))
+    officer = people[Role.SECURITY_OFFICER]
+    perpetrators.record_employee_incident(perpetrator, dt.date(2026, 10, 2), "threat", "Dreigde een baliemedewerker.",
+                                          officer)
+    assert [i.summary for i in visibility.employee_incidents(officer, perpetrator)] == ["Dreigde een baliemedewerker."]
+    for role in (Role.CLERK, Role.MAYOR, Role.MUNICIPAL_SECRETARY, Role.ALDERMAN, Role.COUNCIL_MEMBER, Role.ADMIN):
+        assert not visibility.may_see_employee_incidents(people[role])
+        with pytest.raises(NotAllowed):
+            visibility.employee_incidents(people[role], perpetrator)
+    officer.is_active = False  # an account that was switched off sees nothing
+    with pytest.raises(NotAllowed):
+        visibility.employee_incidents(officer, perpetrator)
