@@ -251,3 +251,32 @@ def test_outsiders_get_404_on_every_police_and_notice_url(app, people, signed_in
     assert PoliceReport.get(PoliceReport.case == case.id).status == "filed"
     assert Notice.select().where(Notice.case == case.id).count() == 0
     assert not Case.get_by_id(case.id).serious_harm
+
+
+# --- one mechanism for every case panel (portal.case_panels) ----------------------------------------
+
+def test_a_form_sent_back_shows_the_case_page_again_and_is_audited_like_every_view(app, people, signed_in, report_by):
+    """The case page again with the form's error next to its field, in the audit trail as a view of
+    the case; a case the person may not see, or a consultation (no police report), answers 404."""
+    case, clerk = report_by(), signed_in(people[Role.CLERK])
+
+    def views():
+        db.connect(reuse_if_open=True)
+        return AuditEntry.select().where((AuditEntry.action == "case_viewed")
+                                         & (AuditEntry.object_id == str(case.id))).count()
+
+    before = views()
+    response = clerk.post(f"/zaken/{case.reference}/aangifte",
+                          data={"aangifte-filed_on": "", "aangifte-registration_number": "PL0900-2026123456"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Vul de datum van de aangifte in." in page
+    assert case.reference in page and "Aangifte en meldingen" in page and 'value="PL0900-2026123456"' in page
+    assert views() == before + 1
+    assert signed_in(people[Role.ALDERMAN]).post(f"/zaken/{case.reference}/aangifte/toestemming").status_code == 404
+    assert clerk.post("/zaken/VB-2099-0001/aangifte/toestemming").status_code == 404
+    member = signed_in(people[Role.COUNCIL_MEMBER])
+    location = member.post("/melden", data={"kind": "consultation"}).headers["Location"]
+    done = member.post(location, data={"question": "Iemand blijft mij aanspreken.", "channel": "meeting"})
+    consultation = done.headers["Location"].split("/")[-1].split("?")[0]
+    assert clerk.get(f"/zaken/{consultation}").status_code == 200
+    assert clerk.post(f"/zaken/{consultation}/aangifte/toestemming").status_code == 404

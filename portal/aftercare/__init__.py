@@ -3,17 +3,18 @@ handlers and by the people who hold the conversations. Confidential conversation
 those who hold them (models.aftercare.may_read_notes). The admin keeps the referral numbers."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import aftercare, audit, clock
 from models.accounts import Role
 from models.aftercare import Conversation, Outcome, Referral, ReferralKind, ReferralStatus
-from models.cases import Case
+from models.cases import Case, NotAllowed
 from models.db import write_transaction
 from models.visibility import Access
 from portal import case_panels
+from portal.case_panels import case_or_404, sent_form, show_again
 from portal.aftercare.forms import (ConversationForm, ReferralForm, ReferralUpdateForm, referral_contacts_form,
                                     referral_kind_choices)
 from portal.security import client_ip, roles_required
@@ -50,72 +51,45 @@ def _referral_update_form(referral: Referral, submitted: bool = False) -> Referr
                               costs_covered=referral.costs_covered)
 
 
-def _timeliness(conversation: Conversation, now) -> str | None:
-    """'on_time' or 'late' for a held conversation; 'late' too for one still open after its due time."""
-    if conversation.outcome == Outcome.HELD.value:
-        return "on_time" if conversation.on_time else "late"
-    if conversation.outcome in (Outcome.PLANNED.value, Outcome.POSTPONED.value) and now > conversation.due_at:
-        return "late"
-    return None
-
-
 def panel_context(case: Case, level: Access, user):
     conversations = list(case.conversations.order_by(Conversation.number))
     if not conversations:
         return None  # a consultation: aftercare is planned when it becomes a report
     may_record = aftercare.may_record(user, case, level)
-    submitted = g.get("aftercare_invalid", {})  # a form sent back with its errors
     now = clock.utcnow()
     rows = []
     for conversation in conversations:
         may_read = aftercare.may_read_notes(user, conversation, level)
         form = None
         if may_record:
-            form = submitted.get(f"gesprek{conversation.number}") or _conversation_form(conversation, may_read)
+            form = sent_form("aftercare", f"gesprek{conversation.number}") or _conversation_form(conversation, may_read)
         rows.append({"conversation": conversation, "may_read_notes": may_read, "form": form,
-                     "timeliness": _timeliness(conversation, now),
+                     "timeliness": aftercare.timeliness(conversation, now),
                      "holders": sorted(conversation.holders, key=lambda role: (role != Role.MAYOR.value, role))})
     referrals = list(case.referrals.order_by(Referral.recorded_at, Referral.id))
     return {
         "rows": rows,
         "outcome_labels": {o.value: label for o, label in aftercare.OUTCOME_LABELS.items()},
-        "referrals": [{"referral": r, "form": (submitted.get(f"verwijzing{r.id}") or _referral_update_form(r))
+        "referrals": [{"referral": r, "form": (sent_form("aftercare", f"verwijzing{r.id}") or _referral_update_form(r))
                        if may_record else None} for r in referrals],
         "referral_labels": {k.value: label for k, label in aftercare.REFERRAL_LABELS.items()},
         "referral_status_labels": {s.value: label for s, label in aftercare.REFERRAL_STATUS_LABELS.items()},
         "contacts": {k.value: number for k, number in aftercare.referral_contacts().items()},
-        "referral_form": (submitted.get("verwijzing") or _referral_form()) if may_record else None,
+        "referral_form": (sent_form("aftercare", "verwijzing") or _referral_form()) if may_record else None,
         "may_record": may_record,
         "created_at": case.created_at,
     }
-
-
-def _recorder_case(reference: str) -> tuple[Case, Access]:
-    from portal.cases import _case
-
-    case, level = _case(reference, Access.INFORMED)
-    if not aftercare.may_record(current_user, case, level):
-        abort(404)
-    return case, level
 
 
 def _back(case: Case):
     return redirect(url_for("cases.case_page", reference=case.reference) + "#nazorg")
 
 
-def _show_errors(case: Case, key: str, form):
-    """Show the case page again with this form and its errors next to the fields."""
-    from portal.cases import case_page
-
-    g.aftercare_invalid = {key: form}
-    return case_page(case.reference), 400
-
-
 # --- conversations --------------------------------------------------------------------------------
 
 @bp.route("/zaken/<reference>/nazorg/gesprek/<int:number>", methods=["POST"])
 def record_conversation(reference, number):
-    case, level = _recorder_case(reference)
+    case, level = case_or_404(reference, Access.INFORMED, also=aftercare.may_record)
     conversation = Conversation.get_or_none((Conversation.case == case.id) & (Conversation.number == number))
     if conversation is None:
         abort(404)
@@ -124,11 +98,7 @@ def record_conversation(reference, number):
     if form.validate_on_submit():
         outcome, moment = Outcome(form.outcome.data), form.moment.data
         moment_utc = clock.to_utc(moment) if moment else None
-        if outcome == Outcome.HELD and moment_utc is None:
-            form.moment.errors.append(_("Vul in wanneer het gesprek is gevoerd."))
-        elif outcome == Outcome.HELD and moment_utc > clock.utcnow():
-            form.moment.errors.append(_("Een gevoerd gesprek ligt niet in de toekomst. Kies 'Gepland' of vul een eerdere tijd in."))
-        else:
+        try:
             with write_transaction():
                 aftercare.record_outcome(conversation, outcome, current_user,
                                          held_at=moment_utc if outcome == Outcome.HELD else None,
@@ -136,16 +106,19 @@ def record_conversation(reference, number):
                                          planned_at=moment_utc if outcome != Outcome.HELD else None)
                 audit.record("aftercare_conversation_recorded", actor_id=current_user.id, object_type="case",
                              object_id=case.id, ip=client_ip(), detail=f"conversation={number} outcome={outcome.value}")
+        except NotAllowed as refused:
+            form.moment.errors.append(_(refused.message))
+        else:
             flash(_("Het nazorggesprek is bijgewerkt."), "success")
             return _back(case)
-    return _show_errors(case, f"gesprek{number}", form)
+    return show_again(case, "aftercare", f"gesprek{number}", form, status=400)
 
 
 # --- referrals ------------------------------------------------------------------------------------
 
 @bp.route("/zaken/<reference>/nazorg/verwijzing", methods=["POST"])
 def add_referral(reference):
-    case, _level = _recorder_case(reference)
+    case, _level = case_or_404(reference, Access.INFORMED, also=aftercare.may_record)
     form = _referral_form(submitted=True)
     if form.validate_on_submit():
         try:
@@ -160,12 +133,12 @@ def add_referral(reference):
         else:
             flash(_("De verwijzing is opgeslagen."), "success")
             return _back(case)
-    return _show_errors(case, "verwijzing", form)
+    return show_again(case, "aftercare", "verwijzing", form, status=400)
 
 
 @bp.route("/zaken/<reference>/nazorg/verwijzing/<int:referral_id>", methods=["POST"])
 def update_referral(reference, referral_id):
-    case, _level = _recorder_case(reference)
+    case, _level = case_or_404(reference, Access.INFORMED, also=aftercare.may_record)
     referral = Referral.get_or_none((Referral.id == referral_id) & (Referral.case == case.id))
     if referral is None:
         abort(404)
@@ -182,7 +155,7 @@ def update_referral(reference, referral_id):
         else:
             flash(_("De verwijzing is bijgewerkt."), "success")
             return _back(case)
-    return _show_errors(case, f"verwijzing{referral.id}", form)
+    return show_again(case, "aftercare", f"verwijzing{referral.id}", form, status=400)
 
 
 # --- the admin's numbers --------------------------------------------------------------------------

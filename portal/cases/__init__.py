@@ -10,12 +10,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import accounts, audit, cases, clock, registration, scheme, settings
+from models import accounts, audit, cases, clock, registration, scheme
 from models.accounts import User
 from models.cases import Case, CaseAccess, CaseEvent, EventKind, Evidence, Status
 from models.db import write_transaction
 from models.visibility import Access, case_access, inbox_condition, may_be_granted, people_with_access
 from portal import case_panels, notify
+from portal.case_panels import case_or_404
 from portal.evidence_upload import send_evidence
 from portal.cases.forms import AssignForm, ConvertForm, GrantForm, InboxFilter, MessageForm, NoteForm, StatusForm
 from portal.security import client_ip
@@ -23,12 +24,6 @@ from portal.security import client_ip
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 50
 SEVERITY_ORDER = {c.value: i for i, c in enumerate(scheme.SEVERITY)}
-
-
-def overdue_condition():
-    """New cases nobody picked up in time (setting `case_pickup_hours`)."""
-    cutoff = clock.utcnow() - dt.timedelta(hours=settings.get("case_pickup_hours"))
-    return (Case.status == Status.NEW.value) & (Case.created_at < cutoff)
 
 
 @bp.route("/zaken")
@@ -55,7 +50,7 @@ def inbox():
         if form.scope.data == "mine":
             conditions.append(Case.assigned_to == current_user.id)
         elif form.scope.data == "overdue":
-            conditions.append(overdue_condition())
+            conditions.append(cases.pickup_overdue_condition())
     query = (Case.select(*columns).join(User, on=(Case.reporter == User.id))
              .switch(Case).join(handler, peewee.JOIN.LEFT_OUTER, on=(Case.assigned_to == handler.id),
                                 attr="assigned_to")
@@ -76,20 +71,12 @@ def inbox():
     has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     first = (page - 1) * PAGE_SIZE + 1
     total = None if has_next else first - 1 + len(rows)
-    overdue_ids = {c.id for c in Case.select(Case.id).where(Case.id.in_([r.id for r in rows]) & overdue_condition())} \
-        if rows else set()
+    overdue_ids = {c.id for c in Case.select(Case.id).where(Case.id.in_([r.id for r in rows])
+                                                             & cases.pickup_overdue_condition())} if rows else set()
     audit.record("inbox_viewed", actor_id=current_user.id, ip=client_ip())
     args = {k: v for k, v in request.args.items() if k != "pagina"}
     return render_template("cases/inbox.html", form=form, cases=rows, total=total, page=page, first=first,
                            last=first - 1 + len(rows), has_next=has_next, overdue_ids=overdue_ids, args=args)
-
-
-def _case(reference: str, minimum: Access = Access.INFORMED) -> tuple[Case, Access]:
-    case = Case.get_or_none(Case.reference == reference)
-    level = case_access(current_user, case) if case else Access.NONE
-    if case is None or level < minimum:
-        abort(404)
-    return case, level
 
 
 def _handlers_for(case: Case) -> list[User]:
@@ -98,7 +85,7 @@ def _handlers_for(case: Case) -> list[User]:
 
 @bp.route("/zaken/<reference>")
 def case_page(reference):
-    case, level = _case(reference, Access.REPORTER)
+    case, level = case_or_404(reference, Access.REPORTER)
     if level == Access.REPORTER:
         return redirect(url_for("reports.own_case", reference=reference))
     audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
@@ -139,7 +126,7 @@ def _back(case: Case):
 
 @bp.route("/zaken/<reference>/status", methods=["POST"])
 def change_status(reference):
-    case, _level = _case(reference, Access.HANDLER)
+    case, _level = case_or_404(reference, Access.HANDLER)
     form = StatusForm()
     form.status.choices = [(s.value, s.value) for s in cases.TRANSITIONS[Status(case.status)]]
     if not form.validate_on_submit():
@@ -156,7 +143,7 @@ def change_status(reference):
 
 @bp.route("/zaken/<reference>/toewijzen", methods=["POST"])
 def assign(reference):
-    case, _level = _case(reference, Access.HANDLER)
+    case, _level = case_or_404(reference, Access.HANDLER)
     form = AssignForm()
     handlers = {u.id: u for u in _handlers_for(case)}
     form.handler.choices = [(0, "")] + [(i, "") for i in handlers]
@@ -172,7 +159,7 @@ def assign(reference):
 
 @bp.route("/zaken/<reference>/notitie", methods=["POST"])
 def add_note(reference):
-    case, _level = _case(reference, Access.INFORMED)
+    case, _level = case_or_404(reference, Access.INFORMED)
     form = NoteForm()
     if form.validate_on_submit():
         with write_transaction():
@@ -186,7 +173,7 @@ def add_note(reference):
 
 @bp.route("/zaken/<reference>/bericht", methods=["POST"])
 def message_reporter(reference):
-    case, _level = _case(reference, Access.HANDLER)
+    case, _level = case_or_404(reference, Access.HANDLER)
     form = MessageForm()
     if form.validate_on_submit():
         with write_transaction():
@@ -201,7 +188,7 @@ def message_reporter(reference):
 
 @bp.route("/zaken/<reference>/toegang", methods=["POST"])
 def grant(reference):
-    case, _level = _case(reference, Access.HANDLER)
+    case, _level = case_or_404(reference, Access.HANDLER)
     form = GrantForm()
     candidates = {u.id: u for u in accounts.listed() if may_be_granted(u) and u.id != case.reporter_id}
     form.person.choices = [(i, "") for i in candidates]
@@ -219,7 +206,7 @@ def grant(reference):
 
 @bp.route("/zaken/<reference>/toegang/<int:grant_id>/intrekken", methods=["POST"])
 def revoke(reference, grant_id):
-    case, _level = _case(reference, Access.HANDLER)
+    case, _level = case_or_404(reference, Access.HANDLER)
     row = CaseAccess.get_or_none((CaseAccess.id == grant_id) & (CaseAccess.case == case.id)
                                  & CaseAccess.user.is_null(False) & CaseAccess.revoked_at.is_null())
     if row is None:
@@ -234,7 +221,7 @@ def revoke(reference, grant_id):
 
 @bp.route("/zaken/<reference>/omzetten", methods=["POST"])
 def convert(reference):
-    case, _level = _case(reference, Access.HANDLER)
+    case, _level = case_or_404(reference, Access.HANDLER)
     form = ConvertForm()
     if not form.validate_on_submit():
         flash(_("Kies minstens één gedraging om het overleg om te zetten in een melding."), "error")

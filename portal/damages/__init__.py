@@ -24,6 +24,7 @@ from models.damages import (DamageItem, DamageReceipt, Decision, EntryKind, Ledg
 from models.db import write_transaction
 from models.visibility import Access, case_access
 from portal import case_panels, mail
+from portal.case_panels import case_or_404
 from portal.damages.forms import (ArrangementForm, AssessForm, ClaimForm, CorrectionForm, PaymentForm, ReverseForm,
                                   StepForm, WriteOffForm, recovery_form)
 from portal.evidence_upload import send_evidence, store_files
@@ -53,18 +54,10 @@ def _refused(refusal: LedgerRefused) -> str:
 
 # --- the claim: by the victim, or by a handler for them ---------------------------------------
 
-def _claim_case(reference: str) -> tuple[Case, Access]:
-    case = Case.get_or_none(Case.reference == reference)
-    level = case_access(current_user, case) if case else Access.NONE
-    if case is None or level < Access.REPORTER or level == Access.INFORMED:
-        abort(404)  # the victim (or who filed for them) and handlers claim; the informed only read
-    return case, level
-
-
 @bp.route("/mijn-meldingen/<reference>/schade", methods=["GET", "POST"])
 @bp.route("/zaken/<reference>/schade", methods=["GET", "POST"], endpoint="claim_for_victim")
 def claim(reference):
-    case, level = _claim_case(reference)
+    case, level = case_or_404(reference, Access.REPORTER, also=damages.may_claim)
     back = url_for("reports.own_case", reference=reference) if level == Access.REPORTER \
         else url_for("cases.case_page", reference=reference, _anchor="schade")
     form = ClaimForm()
@@ -143,21 +136,21 @@ def _tell_assessors(case: Case) -> None:
         mail.queue(person.email, person.locale, "damages_to_assess", name=person.name, path=url_for("damages.assess_list"))
 
 
-def own_case_section(case: Case) -> dict:
+def own_case_section(case: Case, level: Access | None = None) -> dict:
     """The victim's view on their own case page: each item, its status, the reason when not all was granted."""
     items = []
     for item in DamageItem.select().where(DamageItem.case == case.id).order_by(DamageItem.id):
         status, entry = damages.item_status(item)
         items.append({"item": item, "claimed": balances(item=item).claimed, "status": status, "entry": entry})
     whole = balances(case=case)
-    return {"items": items, "balance": whole, "may_claim": case_access(current_user, case) == Access.REPORTER}
+    return {"items": items, "balance": whole, "may_claim": damages.may_claim(current_user, case, level)}
 
 
 def panel_context(case, level, user):
     """The case page for those who handle or are informed of the case."""
-    section = own_case_section(case)
+    section = own_case_section(case, level)
     recoveries = list(Recovery.select().where(Recovery.case == case.id).order_by(Recovery.id))
-    section.update(may_claim=level >= Access.HANDLER, may_assess=damages.may_assess(user, case),
+    section.update(may_assess=damages.may_assess(user, case),
                    recoveries=[(r, balances(recovery=r)) for r in recoveries],
                    corrected={r.id for r in recoveries if damages.was_corrected(r)})
     section["receipts"] = {row["item"].id: list(DamageReceipt.select(DamageReceipt, Evidence).join(Evidence)
@@ -256,9 +249,7 @@ def finance_overview():
 
 
 def _finance_case(reference: str) -> Case:
-    case = Case.get_or_none(Case.reference == reference)
-    if case is None or not (LedgerEntry.select().where(LedgerEntry.case == case.id).exists()):
-        abort(404)
+    case, _level = case_or_404(reference, Access.NONE, also=damages.may_see_ledger)  # money, never case content
     return case
 
 
@@ -403,11 +394,8 @@ def _do_recovery_action(action: str, recovery: Recovery, form) -> str:
             return _("De betaling is geboekt. Let op: er is te veel betaald. Betaal het verschil terug.")
         return _("De betaling is geboekt.")
     if action == "regeling":
-        outstanding = balances(recovery=recovery).outstanding
-        amounts = damages.split_evenly(max(outstanding, 0), form.count.data)
-        schedule = [(form.first_due.data + dt.timedelta(days=form.every_days.data * n), cents)
-                    for n, cents in enumerate(amounts) if cents]
-        damages.agree_arrangement(recovery, schedule, current_user, ip=ip)
+        damages.agree_instalments(recovery, form.first_due.data, form.count.data, form.every_days.data, current_user,
+                                  ip=ip)
         return _("De betalingsregeling is vastgelegd.")
     if action == "afschrijven":
         damages.write_off(recovery, form.amount.cents, form.reason.data, current_user, ip=ip)

@@ -3,11 +3,9 @@ and the texts the municipality edits. The rules live in models.measures and mode
 case comes from models.visibility (a case someone may not see answers 404)."""
 from __future__ import annotations
 
-import datetime as dt
-
 import jinja2
 from babel.dates import format_date
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import meta
@@ -18,7 +16,7 @@ from models.db import write_transaction
 from models.measures import Measure, MeasureRefused, MeasureState, MeasureType
 from models.visibility import Access
 from portal import case_panels
-from portal.cases import _case
+from portal.case_panels import case_or_404, sent_form, show_again
 from portal.measures.forms import ActionForm, AdviceForm, ExtendForm, ProposeForm, texts_form
 from portal.security import client_ip, roles_required
 
@@ -50,7 +48,7 @@ def panel_context(case, level, user):
         "measures": rows, "labels": measures.MEASURE_LABELS, "state_labels": measures.STATE_LABELS,
         "MeasureType": MeasureType, "MeasureState": MeasureState, "period_types": measures.PERIOD_MEASURES,
         "may_propose": may_propose(user, level),
-        "propose_form": _propose_form(case, g.get("measure_form")),
+        "propose_form": _propose_form(case, sent_form("measures", "propose")),
         "is_security_officer": user.role_enum == Role.SECURITY_OFFICER,
         "may_decide": {m.id: measures.may_decide(user, MeasureType(m.type)) for m in rows},
         "may_follow_up": {m.id: may_follow_up(user, level, m) for m in rows},
@@ -59,7 +57,7 @@ def panel_context(case, level, user):
 
 
 def _measure(reference: str, measure_id: int, minimum: Access = Access.INFORMED):
-    case, level = _case(reference, minimum)
+    case, level = case_or_404(reference, minimum)
     measure = Measure.get_or_none((Measure.id == measure_id) & (Measure.case == case.id))
     if measure is None:
         abort(404)
@@ -77,7 +75,7 @@ def _audit(action: str, measure: Measure, detail: str = ""):
 
 @bp.route("/zaken/<reference>/maatregelen", methods=["POST"])
 def propose(reference):
-    case, level = _case(reference, Access.INFORMED)
+    case, level = case_or_404(reference, Access.INFORMED)
     if not may_propose(current_user, level):
         abort(403)
     form = _propose_form(case, ProposeForm())
@@ -95,11 +93,7 @@ def propose(reference):
         else:
             flash(_("De maatregel is voorgesteld."), "success")
             return _back(case)
-    # Show the case page again with the form as it was filled in, each error next to its field.
-    from portal.cases import case_page
-
-    g.measure_form = form
-    return case_page(reference), 422
+    return show_again(case, "measures", "propose", form)
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/advies", methods=["POST"])

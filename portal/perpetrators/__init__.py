@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,9 +15,10 @@ from models.accounts import Role
 from models.cases import Case
 from models.db import write_transaction
 from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
+from models import visibility
 from models.visibility import Access, case_access
 from portal import case_panels
-from portal.cases import _case
+from portal.case_panels import case_or_404, sent_form, show_again
 from portal.perpetrators.forms import EmployeeIncidentForm, LinkForm, RenewForm
 from portal.security import client_ip, roles_required
 
@@ -39,7 +40,7 @@ def _prefilled_link_form(case: Case) -> LinkForm:
 
 
 def panel_context(case, level, user):
-    is_security_officer = user.role_enum == Role.SECURITY_OFFICER
+    sees_employee_incidents = visibility.may_see_employee_incidents(user)
     entries = []
     for perpetrator in perpetrators.linked_perpetrators(case):
         history = perpetrators.incident_history(perpetrator, case)
@@ -51,13 +52,13 @@ def panel_context(case, level, user):
             "perpetrator": perpetrator, "history": history,
             "earlier_visible": earlier_visible, "earlier_hidden": earlier_hidden,
             "later_visible": later_visible, "later_hidden": later_hidden,
-            "employee_incidents": history["employee_incidents"] if is_security_officer else [],
+            "employee_incidents": visibility.employee_incidents(user, perpetrator) if sees_employee_incidents else [],
             "employee_count": len(history["employee_incidents"]),
         })
     may_link = level >= Access.HANDLER
     return {
-        "entries": entries, "may_link": may_link, "is_security_officer": is_security_officer,
-        "link_form": g.get("link_form") or (_prefilled_link_form(case) if may_link else None),
+        "entries": entries, "may_link": may_link, "sees_employee_incidents": sees_employee_incidents,
+        "link_form": sent_form("perpetrators", "link") or (_prefilled_link_form(case) if may_link else None),
         "class_labels": scheme.CLASS_LABELS, "BehaviourClass": scheme.BehaviourClass,
         "has_perpetrator_data": bool(case.perpetrator_name),
     }
@@ -65,7 +66,7 @@ def panel_context(case, level, user):
 
 @bp.route("/zaken/<reference>/veroorzaker", methods=["POST"])
 def link(reference):
-    case, _level = _case(reference, Access.HANDLER)
+    case, _level = case_or_404(reference, Access.HANDLER)
     form = LinkForm()
     if form.validate_on_submit():
         with write_transaction():
@@ -76,10 +77,7 @@ def link(reference):
                          ip=client_ip(), detail=f"perpetrator={perpetrator.id}")
         flash(_("De melding is gekoppeld aan het register van veroorzakers."), "success")
         return redirect(url_for("cases.case_page", reference=case.reference, _anchor="veroorzaker"))
-    from portal.cases import case_page
-
-    g.link_form = form  # the case page again, with each error next to its field
-    return case_page(reference), 422
+    return show_again(case, "perpetrators", "link", form)
 
 
 # --- the register: the security officer only -------------------------------------------------------
@@ -109,7 +107,7 @@ def register():
 def _render_entry(perpetrator: Perpetrator, incident_form=None, renew_form=None, status=200):
     linked = perpetrators.other_cases(perpetrator, exclude_case_id=0)
     visible, hidden = _split_by_access(current_user, linked)
-    incidents = list(perpetrator.employee_incidents.order_by(EmployeeIncident.occurred_on))
+    incidents = visibility.employee_incidents(current_user, perpetrator)
     return render_template("perpetrators/entry.html", perpetrator=perpetrator, cases=visible, hidden=hidden,
                            incidents=incidents, incident_form=incident_form or EmployeeIncidentForm(formdata=None),
                            renew_form=renew_form or RenewForm(formdata=None), class_labels=scheme.CLASS_LABELS,

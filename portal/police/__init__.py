@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, g, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +17,7 @@ from models.notices import Notice, NoticeKind
 from models.police import InvestigationStatus, PoliceReport
 from models.visibility import Access
 from portal import case_panels
+from portal.case_panels import case_or_404, sent_form, show_again
 from portal.police.forms import ActionForm, FileForm, NoticeForm, StatusForm
 from portal.security import client_ip
 
@@ -34,7 +35,6 @@ def panel_context(case: Case, level: Access, user):
         return None
     report = PoliceReport.get_or_none(PoliceReport.case == case.id)
     handler = level >= Access.HANDLER
-    submitted = g.get("police_invalid", {})
     now = clock.utcnow()
     feedback_due = None
     if report is not None:
@@ -47,7 +47,7 @@ def panel_context(case: Case, level: Access, user):
     for kind in notices.checklist(case):
         notice = done.get(kind.value)
         refused = kind == NoticeKind.OTHER_OFFICE_HOLDERS and not case.consent_inform_others
-        form = submitted.get(kind.value)
+        form = sent_form("police", kind.value)
         if form is None and handler and notice is None and not refused:
             form = NoticeForm(formdata=None, prefix=kind.value, done_on=_today())
         items.append({"kind": kind.value, "label": notices.NOTICE_LABELS[kind], "notice": notice, "form": form,
@@ -65,9 +65,9 @@ def panel_context(case: Case, level: Access, user):
         "feedback_due": feedback_due,
         "handler": handler,
         "action_form": ActionForm(formdata=None),
-        "file_form": (submitted.get("file") or FileForm(formdata=None, prefix="aangifte", filed_on=_today()))
+        "file_form": (sent_form("police", "file") or FileForm(formdata=None, prefix="aangifte", filed_on=_today()))
         if handler and report is None else None,
-        "status_form": (submitted.get("status") or StatusForm(formdata=None, prefix="stand", status=report.status))
+        "status_form": (sent_form("police", "status") or StatusForm(formdata=None, prefix="stand", status=report.status))
         if handler and report is not None else None,
         "checklist": items,
         "inspectorate": inspectorate,
@@ -77,25 +77,17 @@ def panel_context(case: Case, level: Access, user):
     }
 
 
-def _handler_case(reference: str) -> Case:
-    from portal.cases import _case
+def _is_report(_user, case: Case, _level) -> bool:
+    return case.kind == CaseKind.REPORT.value  # a consultation has no police report
 
-    case, _level = _case(reference, Access.HANDLER)
-    if case.kind != CaseKind.REPORT.value:
-        abort(404)
+
+def _handler_case(reference: str) -> Case:
+    case, _level = case_or_404(reference, Access.HANDLER, also=_is_report)
     return case
 
 
 def _back(case: Case, anchor: str = "aangifte"):
     return redirect(url_for("cases.case_page", reference=case.reference) + f"#{anchor}")
-
-
-def _show_errors(case: Case, key: str, form):
-    """Show the case page again with this form and its errors next to the fields."""
-    from portal.cases import case_page
-
-    g.police_invalid = {key: form}
-    return case_page(case.reference), 400
 
 
 def _audit(action: str, case: Case, detail: str = "") -> None:
@@ -132,7 +124,7 @@ def file_report(reference):
         else:
             flash(_("De aangifte is vastgelegd. De melder moet regelmatig horen hoe het ervoor staat."), "success")
             return _back(case)
-    return _show_errors(case, "file", form)
+    return show_again(case, "police", "file", form, status=400)
 
 
 def _report_of(case: Case) -> PoliceReport:
@@ -155,7 +147,7 @@ def update_status(reference):
             _audit("police_report_status_changed", case, detail=f"status={status.value}")
         flash(_("De stand van de aangifte is bijgewerkt."), "success")
         return _back(case)
-    return _show_errors(case, "status", form)
+    return show_again(case, "police", "status", form, status=400)
 
 
 @bp.route("/zaken/<reference>/aangifte/melder-geinformeerd", methods=["POST"])
@@ -209,7 +201,7 @@ def record_notice(reference, kind):
         else:
             flash(_("Vastgelegd: %(what)s.", what=_(notices.NOTICE_LABELS[notice_kind])), "success")
             return _back(case, "meldingen")
-    return _show_errors(case, notice_kind.value, form)
+    return show_again(case, "police", notice_kind.value, form, status=400)
 
 
 def init_app(app):

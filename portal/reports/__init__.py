@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, clock, registration, scheme
-from models.accounts import OFFICE_HOLDER_ROLES, Role, User
+from models import audit, cases, clock, registration, scheme
+from models.accounts import OFFICE_HOLDER_ROLES, User
 from models import evidence as evidence_store
 from models.cases import (REPORTER_VISIBLE_EVENTS, AlreadySubmitted, Case, CaseEvent, CaseKind, Draft, EventKind,
-                          Evidence, OnlineEntry, new_draft, save_draft_values)
+                          Evidence, NotAllowed, OnlineEntry, new_draft, save_draft_values)
 from models.db import write_transaction
-from models.visibility import Access, case_access, own_cases_condition
+from models.visibility import Access, own_cases_condition
 from portal import notify
+from portal.case_panels import case_or_404
 from portal.evidence_upload import store_files
 from portal.reports.forms import (STEPS, AddInformationForm, ConsultationForm, OnBehalfForm)
 from portal.security import client_ip
@@ -23,25 +23,20 @@ from portal.templating import role_label
 
 bp = Blueprint("reports", __name__)
 
-# Who may file a report for an office holder (§6.1: taken by phone, for example).
-ON_BEHALF_ROLES = {Role.CLERK.value, Role.DEPUTY_CLERK.value, Role.MUNICIPAL_SECRETARY.value, Role.SECURITY_OFFICER.value}
 STEP_NAMES = [name for name, _title, _form in STEPS]
-
-
-def _may_report() -> bool:
-    return current_user.is_office_holder or current_user.role in ON_BEHALF_ROLES
 
 
 @bp.before_request
 def _reporters_only():
-    if not _may_report():
+    # A case's own page answers 404 to whoever may not see it (see own_case), like every case page.
+    if request.endpoint != "reports.own_case" and not cases.may_report(current_user):
         abort(403)
 
 
 @bp.route("/melden", methods=["GET", "POST"])
 def start():
     on_behalf = None
-    if current_user.role in ON_BEHALF_ROLES:
+    if cases.may_file_on_behalf(current_user):
         on_behalf = OnBehalfForm()
         on_behalf.reporter.choices = [(u.id, f"{u.name} ({_role(u)})") for u in User.select().where(
             User.role.in_([r.value for r in OFFICE_HOLDER_ROLES]) & (User.is_active == True)).order_by(User.name)]  # noqa: E712
@@ -258,6 +253,8 @@ def _submit(draft: Draft):
             notify.new_case(case)
     except AlreadySubmitted as already:
         case = already.case
+    except NotAllowed:
+        abort(403)  # filed for someone else by a role that may not (changed since the draft was started)
     return redirect(url_for("reports.own_case", reference=case.reference, nieuw=1))
 
 
@@ -280,6 +277,8 @@ def consultation(token):
                 notify.new_case(case)
         except AlreadySubmitted as already:
             case = already.case
+        except NotAllowed:
+            abort(403)
         return redirect(url_for("reports.own_case", reference=case.reference, nieuw=1))
     return render_template("reports/consultation.html", form=form, draft=draft)
 
@@ -293,16 +292,9 @@ def own_cases():
     return render_template("reports/own_cases.html", cases=rows, drafts=_open_drafts())
 
 
-def _own_case(reference: str) -> Case:
-    case = Case.get_or_none(Case.reference == reference)
-    if case is None or case_access(current_user, case) < Access.REPORTER:
-        abort(404)
-    return case
-
-
 @bp.route("/mijn-meldingen/<reference>", methods=["GET", "POST"])
 def own_case(reference):
-    case = _own_case(reference)
+    case, _level = case_or_404(reference, Access.REPORTER)
     form = AddInformationForm()
     if form.validate_on_submit():
         with write_transaction():
@@ -349,3 +341,7 @@ def _case_advice(case: Case):
 
 def init_app(app):
     app.register_blueprint(bp)
+
+    @app.context_processor
+    def _reports_globals():
+        return {"may_report": cases.may_report}

@@ -4,7 +4,7 @@ and the security officer's inzageverzoek PDF for one perpetrator. The rules are 
 from __future__ import annotations
 
 import peewee
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,7 @@ from models.perpetrators import Perpetrator
 from models.retention import Kind, Tombstone
 from models.visibility import Access
 from portal import case_panels
-from portal.cases import _case
+from portal.case_panels import case_or_404, sent_form, show_again
 from portal.retention.forms import LiftHoldForm, PlaceHoldForm, RunForm
 from portal.security import client_ip, roles_required
 
@@ -33,26 +33,20 @@ def panel_context(case: Case, level: Access, user):
     return {
         "hold": hold,
         "handler": handler,
-        "place_form": (g.get("hold_form") or PlaceHoldForm(formdata=None)) if handler and hold is None else None,
-        "lift_form": (g.get("lift_form") or LiftHoldForm(formdata=None)) if handler and hold is not None else None,
+        "place_form": (sent_form("retention", "place") or PlaceHoldForm(formdata=None))
+        if handler and hold is None else None,
+        "lift_form": (sent_form("retention", "lift") or LiftHoldForm(formdata=None))
+        if handler and hold is not None else None,
         "closed_case_months": settings.get("retention_closed_case_months"),
     }
 
 
-def _again(reference: str, **forms):
-    from portal.cases import case_page
-
-    for name, form in forms.items():
-        setattr(g, name, form)  # the case page again, with the error next to its field
-    return case_page(reference), 422
-
-
 @bp.route("/zaken/<reference>/bewaren", methods=["POST"])
 def place_hold(reference):
-    case, _level = _case(reference, Access.HANDLER)
+    case, _level = case_or_404(reference, Access.HANDLER)
     form = PlaceHoldForm()
     if not form.validate_on_submit():
-        return _again(reference, hold_form=form)
+        return show_again(case, "retention", "place", form)
     try:
         with write_transaction():
             hold = retention.place_hold(case, form.reason.data, current_user)
@@ -67,10 +61,10 @@ def place_hold(reference):
 
 @bp.route("/zaken/<reference>/bewaren/opheffen", methods=["POST"])
 def lift_hold(reference):
-    case, _level = _case(reference, Access.HANDLER)
+    case, _level = case_or_404(reference, Access.HANDLER)
     form = LiftHoldForm()
     if not form.validate_on_submit():
-        return _again(reference, lift_form=form)
+        return show_again(case, "retention", "lift", form)
     try:
         with write_transaction():
             hold = retention.lift_hold(case, form.reason.data, current_user)
