@@ -216,6 +216,7 @@ def receipt(evidence_id):
 
 
 # --- the finance officer ----------------------------------------------------------------------
+# No access to case content (Access.NONE): a case's money pages open when damages.may_see_ledger says so.
 
 finance_only = roles_required(Role.FINANCE_OFFICER)
 
@@ -248,11 +249,6 @@ def finance_overview():
                            to_collect=to_collect, overpaid=overpaid, euros=euros, today=_today())
 
 
-def _finance_case(reference: str) -> Case:
-    case, _level = case_or_404(reference, Access.NONE, also=damages.may_see_ledger)  # money, never case content
-    return case
-
-
 def _finance_back(case, anchor=None):
     return redirect(url_for("damages.finance_case", reference=case.reference, _anchor=anchor))
 
@@ -260,7 +256,7 @@ def _finance_back(case, anchor=None):
 @bp.route("/financien/<reference>")
 @finance_only
 def finance_case(reference, forms=None):
-    case = _finance_case(reference)
+    case, _level = case_or_404(reference, Access.NONE, also=damages.may_see_ledger)
     linked = damages.liable_perpetrators(case)
     whole = balances(case=case)
     already = {r.perpetrator_id for r in Recovery.select().where(Recovery.case == case.id)}
@@ -306,7 +302,7 @@ def finance_case(reference, forms=None):
 @bp.route("/financien/<reference>/uitbetaling", methods=["POST"])
 @finance_only
 def reimburse(reference):
-    case = _finance_case(reference)
+    case, _level = case_or_404(reference, Access.NONE, also=damages.may_see_ledger)
     form = PaymentForm()
     if form.validate_on_submit():
         try:
@@ -324,7 +320,7 @@ def reimburse(reference):
 @bp.route("/financien/<reference>/verhalen", methods=["POST"])
 @finance_only
 def start_recovery(reference):
-    case = _finance_case(reference)
+    case, _level = case_or_404(reference, Access.NONE, also=damages.may_see_ledger)
     linked = damages.liable_perpetrators(case)
     form = recovery_form(linked, {})()
     if form.validate_on_submit():
@@ -340,7 +336,7 @@ def start_recovery(reference):
 
 
 def _recovery(reference: str, recovery_id: int) -> tuple[Case, Recovery]:
-    case = _finance_case(reference)
+    case, _level = case_or_404(reference, Access.NONE, also=damages.may_see_ledger)
     recovery = Recovery.get_or_none((Recovery.id == recovery_id) & (Recovery.case == case.id))
     if recovery is None:
         abort(404)
@@ -415,7 +411,7 @@ def _do_recovery_action(action: str, recovery: Recovery, form) -> str:
 @bp.route("/financien/<reference>/boeking/<int:entry_id>/corrigeren", methods=["POST"])
 @finance_only
 def reverse(reference, entry_id):
-    case = _finance_case(reference)
+    case, _level = case_or_404(reference, Access.NONE, also=damages.may_see_ledger)
     entry = LedgerEntry.get_or_none((LedgerEntry.id == entry_id) & (LedgerEntry.case == case.id))
     if entry is None or EntryKind(entry.kind) not in FINANCE_REVERSIBLE:
         abort(404)
