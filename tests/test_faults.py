@@ -1,6 +1,7 @@
 """When things break, nothing is lost and nothing happens twice: the web process killed while saving a
 report, the job consumer killed while sending reminders, the database gone for a moment, a full disk
-while storing evidence, and someone guessing passwords from one address."""
+while storing evidence, and someone guessing passwords from one address. A mail is sent again only when
+the consumer dies just as the mail server accepted it, and then as the same mail (one Message-ID)."""
 from __future__ import annotations
 
 import asyncio
@@ -23,7 +24,7 @@ import urllib.request
 import peewee
 import pytest
 
-from models import clock, deadlines
+from models import clock, deadlines, outbox
 from models.accounts import Role
 from models.aftercare import Conversation
 from models.audit import AuditEntry
@@ -425,3 +426,117 @@ def test_fifty_failed_logins_from_one_address_are_throttled_and_the_owners_still
         db.connect(reuse_if_open=True)
         assert AuditEntry.select().where(AuditEntry.action == "login_throttled").count() == 31
         db.close()
+
+
+# --- 6. the consumer killed just after the mail server accepted a mail ---------------------------
+
+def _message_id_header(raw: bytes) -> bytes:
+    """The Message-ID header exactly as it went over the wire (folded lines included)."""
+    return re.search(rb"^Message-ID:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*", raw, re.MULTILINE | re.IGNORECASE).group()
+
+
+def test_a_mail_sent_again_after_the_consumer_died_as_it_was_accepted_has_the_same_message_id(
+        app, db_session, mailbox, smtp_server, database_url, tmp_path, monkeypatch):
+    message = outbox.queue("burgemeester@gemeente-test.nl", "Nieuwe melding in Veilig Bestuur",
+                           "Log in om te zien wat er nodig is:\nhttp://portal.test/zaken/VB-2026-0001\n", "new_case")
+    accepted, consumers = [], []
+
+    async def accept_then_kill_the_first_consumer(server, session, envelope):
+        accepted.append(envelope.original_content)
+        if len(accepted) == 1:  # the mail server has the message; the consumer dies before it hears "250"
+            _kill(consumers[0])
+        return "250 OK"
+
+    monkeypatch.setattr(mailbox, "handle_DATA", accept_then_kill_the_first_consumer, raising=False)
+    env = _portal_env(database_url, tmp_path, smtp_server, PORTAL_HUEY_URL=f"sqlite:///{tmp_path / 'queue.db'}")
+    consumers.append(_consumer(env))  # its schedule's first round, at start, delivers what is pending
+    try:
+        _wait_until(lambda: consumers[0].poll() is not None, timeout=90, what="the consumer to be killed")
+    finally:
+        if consumers[0].poll() is None:
+            _kill(consumers[0])
+    row = OutboxMessage.get_by_id(message.id)
+    assert len(accepted) == 1 and row.sent_at is None and row.claimed_at is not None
+
+    # The claim runs out; the next consumer sends it again: the receiver can tell it is the same mail.
+    (OutboxMessage.update(claimed_at=clock.utcnow() - CLAIM_LEASE - dt.timedelta(seconds=1))
+     .where(OutboxMessage.id == message.id).execute())
+    consumers.append(_consumer(env))
+    try:
+        _wait_until(lambda: OutboxMessage.get_by_id(message.id).sent_at is not None, timeout=90,
+                    what="the mail sent again")
+    finally:
+        _kill(consumers[1])
+    assert len(accepted) == 2
+    first, again = accepted
+    assert _message_id_header(again) == _message_id_header(first)
+    assert again == first  # the same mail byte for byte: Message-ID, Date and all
+
+
+# --- 7. the database connection lost just as the mail server accepted a mail ---------------------
+
+CONSUMER_APPLICATION = "vb-consumer-under-test"
+
+
+def test_a_mail_is_marked_sent_once_when_the_database_connection_drops_as_it_is_accepted(
+        app, db_session, mailbox, smtp_server, database_url, tmp_path, monkeypatch):
+    """PostgreSQL: the consumer's connections are terminated (a database restart or a dropped line).
+    SQLite: another writer holds the database longer than the consumer waits ("database is locked").
+    Either way the consumer's next statement fails; it must still record that the mail went out, so it
+    goes once."""
+    message = outbox.queue("griffier@gemeente-test.nl", "Nieuw bericht in Veilig Bestuur",
+                           "Log in om het te lezen:\nhttp://portal.test/mijn-meldingen/VB-2026-0001\n", "new_message")
+    accepted, released = [], threading.Event()
+    on_postgres = not database_url.startswith("sqlite")
+
+    def hold_the_database_lock(path):
+        import sqlite3
+
+        blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        blocker.execute("BEGIN IMMEDIATE")
+        threading.Thread(target=_release_later, args=(blocker, released), daemon=True).start()
+
+    async def accept_and_cut_the_database(server, session, envelope):
+        accepted.append(envelope.original_content)
+        if len(accepted) == 1:
+            if on_postgres:
+                _terminate_backends(database_url, CONSUMER_APPLICATION)
+            else:
+                hold_the_database_lock(urllib.parse.urlparse(database_url).path[1:])
+        return "250 OK"
+
+    monkeypatch.setattr(mailbox, "handle_DATA", accept_and_cut_the_database, raising=False)
+    consumer_url = f"{database_url}?application_name={CONSUMER_APPLICATION}" if on_postgres else database_url
+    env = _portal_env(consumer_url, tmp_path, smtp_server, PORTAL_HUEY_URL=f"sqlite:///{tmp_path / 'queue.db'}")
+    consumer = _consumer(env)
+    try:
+        _wait_until(lambda: OutboxMessage.get_by_id(message.id).sent_at is not None, timeout=90,
+                    what="the mail to be marked sent")
+        assert consumer.poll() is None  # it survived the lost connection
+        time.sleep(1)  # anything sent twice would arrive now
+    finally:
+        released.set()
+        _kill(consumer)
+    assert len(accepted) == 1
+    assert OutboxMessage.get_by_id(message.id).attempts == 1
+
+
+def _release_later(blocker, released, hold=11.0):
+    """Longer than the consumer's busy timeout (10 s, models.db): its statement fails, a retry succeeds."""
+    released.wait(hold)
+    blocker.execute("ROLLBACK")
+    blocker.close()
+
+
+def _terminate_backends(database_url, application_name):
+    url = urllib.parse.urlparse(database_url)
+    admin = peewee.PostgresqlDatabase("postgres", user=url.username, password=url.password, host=url.hostname,
+                                      port=url.port)
+    with admin.connection_context():
+        pids = [row[0] for row in admin.execute_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+            (url.path.lstrip("/"), application_name)).fetchall()]
+        assert pids, "the consumer has no connection to cut"
+        admin.execute_sql("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (pids,))
+        _wait_until(lambda: not admin.execute_sql("SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s::int[])",
+                                                  (pids,)).fetchall(), what="the connections to be gone")
