@@ -7,7 +7,6 @@ import functools
 import pathlib
 
 import jinja2
-from babel.dates import format_datetime
 from babel.support import Translations
 
 from models import clock, outbox
@@ -43,9 +42,7 @@ def queue(recipient_email: str, locale: str | None, kind: str, *, base_url: str,
 
 def local_datetime(value, fmt: str = "d MMMM yyyy, HH:mm", *, locale: str) -> str:
     """A stored (UTC) moment in the municipality's time zone, as the pages show it (portal.templating)."""
-    if value is None:
-        return ""
-    return format_datetime(clock.to_local(value), fmt, locale=locale)
+    return clock.format_local(value, fmt, locale)
 
 
 @functools.cache

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 _timezone = ZoneInfo(DEFAULT_TIMEZONE)
 
@@ -27,6 +29,13 @@ def utcnow() -> dt.datetime:
 
 def to_local(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.timezone.utc).astimezone(_timezone)
+
+
+def format_local(moment: dt.datetime | None, fmt: str, locale) -> str:
+    """A stored moment as people read it: in the municipality's zone, in their language (pages and mails)."""
+    if moment is None:
+        return ""
+    return format_datetime(to_local(moment), fmt, locale=locale)
 
 
 def to_utc(local_moment: dt.datetime) -> dt.datetime:

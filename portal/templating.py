@@ -1,5 +1,4 @@
 """Template helpers: dates in the municipality's time zone, labels from models/ translated."""
-from babel.dates import format_datetime
 from flask_babel import get_locale, gettext
 
 from models import clock
@@ -7,11 +6,8 @@ from models.accounts import ROLE_LABELS, Role
 
 
 def local_datetime(value, fmt="d MMMM yyyy, HH:mm"):
-    if value is None:
-        return ""
-    # Already in the municipality's zone: Babel formats it directly (flask_babel's wrapper would look
-    # the zone up again for every cell of a list).
-    return format_datetime(clock.to_local(value), fmt, locale=get_locale())
+    # Babel directly, not flask_babel's wrapper, which would look the zone up again for every cell of a list.
+    return clock.format_local(value, fmt, get_locale())
 
 
 def role_label(role: str) -> str:

@@ -176,7 +176,7 @@ def test_stored_evidence_does_not_contain_the_original_bytes(app, create_user, l
     assert "sandbox" in download.headers["Content-Security-Policy"]
     with app.app_context():
         assert AuditEntry.select().where(AuditEntry.action == "evidence_downloaded").count() == 1
-    assert reference
+        assert item.case.reference == reference  # the file is kept with the case it was sent with
 
 
 def test_narrative_and_identity_are_encrypted_in_the_database(app, create_user, login, file_report):
