@@ -10,12 +10,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, perpetrators, scheme
+from models import audit, perpetrators, scheme, visibility
 from models.accounts import Role
 from models.cases import Case
 from models.db import write_transaction
 from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
-from models import visibility
 from models.visibility import Access, case_access
 from portal import case_panels
 from portal.case_panels import case_or_404, sent_form, show_again
