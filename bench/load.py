@@ -1,5 +1,6 @@
 """Benchmarks that run the portal's real processes: gunicorn under 20 concurrent reporters, the
 Huey consumer sending 10 000 reminders, the audit-chain check in its own process, and their memory."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,6 @@ import json
 import os
 import pathlib
 import re
-import resource
 import socket
 import subprocess
 import sys
@@ -43,8 +43,7 @@ def _free_port() -> int:
 
 
 def _env(url: str, work: pathlib.Path, **extra) -> dict:
-    env = dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_UPLOAD_PATH=str(work / "uploads"),
-               PYTHONPATH=str(REPO))
+    env = dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_UPLOAD_PATH=str(work / "uploads"), PYTHONPATH=str(REPO))
     env.update(extra)
     return env
 
@@ -74,12 +73,19 @@ print(json.dumps({"checked": report.checked, "intact": report.intact, "seconds":
 
 
 def verify_chain_in_child(url: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", VERIFY, url], cwd=REPO, env=_env(url, pathlib.Path("/tmp")),
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", VERIFY, url],
+        cwd=REPO,
+        env=_env(url, pathlib.Path("/tmp")),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # --- 2. submitting reports through gunicorn --------------------------------------------------------
+
 
 def _wait_for(url: str, timeout: float = 30) -> None:
     end = time.monotonic() + timeout
@@ -107,14 +113,21 @@ class Browser:
             parts = []
             for name, values in fields.items():
                 for value in values if isinstance(values, list) else [values]:
-                    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+                    parts.append(
+                        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                    )
             for name, (filename, content) in (files or {}).items():
-                parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                             f'Content-Type: image/png\r\n\r\n'.encode() + content + b"\r\n")
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                    f"Content-Type: image/png\r\n\r\n".encode()
+                    + content
+                    + b"\r\n"
+                )
             data = b"".join(parts) + f"--{boundary}--\r\n".encode()
             headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
-        request = urllib.request.Request(self.base + path, data=data, headers=headers,
-                                         method="POST" if data is not None else "GET")
+        request = urllib.request.Request(
+            self.base + path, data=data, headers=headers, method="POST" if data is not None else "GET"
+        )
         opener = urllib.request.build_opener(_NoRedirect)
         try:
             response = opener.open(request, timeout=60)
@@ -151,10 +164,28 @@ def _file_one(browser: Browser) -> str | None:
     base = urllib.parse.urlparse(location).path.rsplit("/", 1)[0]
     steps = [
         ("wat", {"behaviours": ["threatening"], "after_addressed": "persisted", "recurring": "no"}, None),
-        ("wanneer", {"occurred_date": "2026-03-02", "occurred_time": "21:30", "channel": "social_media",
-                     "target": "self", "narrative": "Hij schreef dat hij mij thuis weet te vinden."}, None),
-        ("bewijs", {"platform": "X", "sender_account": "@boos", "urls": "https://x.example/status/1",
-                    "message_date": "2026-03-02", "reported_to_platform": "yes"}, {"files": ("scherm.png", PNG)}),
+        (
+            "wanneer",
+            {
+                "occurred_date": "2026-03-02",
+                "occurred_time": "21:30",
+                "channel": "social_media",
+                "target": "self",
+                "narrative": "Hij schreef dat hij mij thuis weet te vinden.",
+            },
+            None,
+        ),
+        (
+            "bewijs",
+            {
+                "platform": "X",
+                "sender_account": "@boos",
+                "urls": "https://x.example/status/1",
+                "message_date": "2026-03-02",
+                "reported_to_platform": "yes",
+            },
+            {"files": ("scherm.png", PNG)},
+        ),
         ("wie", {"perpetrator_known": "yes", "perpetrator_name": "Piet Boos"}, None),
         ("gevolgen", {}, None),
         ("versturen", {"consent_police_report": "yes", "consent_inform_others": "no"}, None),
@@ -177,9 +208,13 @@ def submissions(label: str, url: str, work: pathlib.Path, seconds: int, footprin
         reporters = list(User.select().where(User.email.startswith("holder")).order_by(User.id).limit(20))
         before = Case.select().count()
     port = _free_port()
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                            "app:app"], cwd=REPO, env=_env(url, work), stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:app"],
+        cwd=REPO,
+        env=_env(url, work),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     acknowledged, errors, durations, lock = [], [0], [], threading.Lock()
     try:
         _wait_for(f"http://127.0.0.1:{port}/health")
@@ -216,8 +251,13 @@ def submissions(label: str, url: str, work: pathlib.Path, seconds: int, footprin
         elapsed = time.monotonic() - started
         workers = _children(web.pid)
         for n, pid in enumerate(workers):
-            footprint.append((f"{label}: gunicorn worker {n + 1} after {len(acknowledged) * 7 // max(len(workers), 1):,}"
-                              f"+ requests", f"{rss_mb(pid):.0f}"))
+            footprint.append(
+                (
+                    f"{label}: gunicorn worker {n + 1} after {len(acknowledged) * 7 // max(len(workers), 1):,}"
+                    f"+ requests",
+                    f"{rss_mb(pid):.0f}",
+                )
+            )
         footprint.append((f"{label}: gunicorn master", f"{rss_mb(web.pid):.0f}"))
     finally:
         web.terminate()
@@ -227,8 +267,15 @@ def submissions(label: str, url: str, work: pathlib.Path, seconds: int, footprin
         total = Case.select().count() - before
     durations.sort()
     p95 = durations[int(len(durations) * 0.95) - 1] if durations else 0
-    return (label, total, f"{len(acknowledged) / elapsed:.1f}", errors[0], len(acknowledged),
-            f"{present} of {len(acknowledged)}", f"{p95:.2f}")
+    return (
+        label,
+        total,
+        f"{len(acknowledged) / elapsed:.1f}",
+        errors[0],
+        len(acknowledged),
+        f"{present} of {len(acknowledged)}",
+        f"{p95:.2f}",
+    )
 
 
 def _children(pid: int) -> list[int]:
@@ -237,6 +284,7 @@ def _children(pid: int) -> list[int]:
 
 
 # --- 5. reminders ------------------------------------------------------------------------------
+
 
 def reminders(work: pathlib.Path, footprint: list, count: int = 10_000) -> tuple:
     """A municipality of 40 people; 2 500 cases with 4 deadlines each, all due now."""
@@ -247,10 +295,9 @@ def reminders(work: pathlib.Path, footprint: list, count: int = 10_000) -> tuple
     from models import clock, deadlines, migrations
     from models.accounts import Role, User
     from models.cases import Case
-    from models.db import db, init_database
+    from models.db import db
     from models.deadlines import Deadline, DeadlineKind
     from models.outbox import OutboxMessage
-
     from portal import create_app
 
     url = f"sqlite:///{work / 'reminders.db'}"
@@ -259,8 +306,9 @@ def reminders(work: pathlib.Path, footprint: list, count: int = 10_000) -> tuple
         migrations.apply_pending()
         people = seed.people()
         seeder = seed.CaseSeeder(people["reporters"][:34], clock.utcnow())
-        User.delete().where(User.email.startswith("holder") & ~User.id.in_(
-            [r.id for r in people["reporters"][:34]])).execute()
+        User.delete().where(
+            User.email.startswith("holder") & ~User.id.in_([r.id for r in people["reporters"][:34]])
+        ).execute()
         sink = seed.Sink(db.obj)
         seeder.add(count // 4, [sink])
         sink.close()
@@ -268,8 +316,14 @@ def reminders(work: pathlib.Path, footprint: list, count: int = 10_000) -> tuple
         Deadline.update(done_at=now).where(Deadline.done_at.is_null()).execute()
         for case in Case.select():
             for n in range(4):
-                deadlines.schedule(case, DeadlineKind.BAN_ENDING, now + dt.timedelta(days=1),
-                                   now - dt.timedelta(minutes=1), {Role.MAYOR}, object_id=n)  # one mail each
+                deadlines.schedule(
+                    case,
+                    DeadlineKind.BAN_ENDING,
+                    now + dt.timedelta(days=1),
+                    now - dt.timedelta(minutes=1),
+                    {Role.MAYOR},
+                    object_id=n,
+                )  # one mail each
         due = len(deadlines.due_reminders(clock.utcnow()))
 
     received = []
@@ -284,10 +338,13 @@ def reminders(work: pathlib.Path, footprint: list, count: int = 10_000) -> tuple
     smtp.start()
     huey_url = os.environ["PORTAL_HUEY_URL"]  # the queue jobs.huey of this process writes to
     jobs.huey.flush()  # tasks left by the submissions run (mails of the other databases) are not measured here
-    consumer = subprocess.Popen([sys.executable, "-m", "jobs"], cwd=REPO, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL,
-                                env=_env(url, work, PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(port),
-                                         PORTAL_HUEY_URL=huey_url))
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "jobs"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_env(url, work, PORTAL_SMTP_HOST="127.0.0.1", PORTAL_SMTP_PORT=str(port), PORTAL_HUEY_URL=huey_url),
+    )
     try:
         time.sleep(3)
         footprint.append(("Huey consumer, idle", f"{rss_mb(consumer.pid):.0f}"))
@@ -303,12 +360,19 @@ def reminders(work: pathlib.Path, footprint: list, count: int = 10_000) -> tuple
             with db.connection_context():
                 expected = OutboxMessage.select().where(OutboxMessage.kind == "deadline_reminder").count()
                 unsent = OutboxMessage.select().where(OutboxMessage.sent_at.is_null()).count()
-            if expected and unsent == 0 and len(received) >= expected and due and \
-                    Deadline.select().where(Deadline.reminded_at.is_null()).count() == 0:
+            if (
+                expected
+                and unsent == 0
+                and len(received) >= expected
+                and due
+                and Deadline.select().where(Deadline.reminded_at.is_null()).count() == 0
+            ):
                 break
             time.sleep(0.5)
         seconds = time.monotonic() - start
-        footprint.append(("Huey consumer, busy (peak while sending)", f"{max(peak, rss_mb(consumer.pid, 'VmHWM')):.0f}"))
+        footprint.append(
+            ("Huey consumer, busy (peak while sending)", f"{max(peak, rss_mb(consumer.pid, 'VmHWM')):.0f}")
+        )
     finally:
         consumer.terminate()
         consumer.wait(timeout=30)
@@ -317,8 +381,15 @@ def reminders(work: pathlib.Path, footprint: list, count: int = 10_000) -> tuple
     ids = [re.search(rb"Message-ID:\s*<[^>]*outbox-(\d+)[.@]", m, re.I).group(1) for m in received]
     once = len(set(ids))
     twice = len(ids) - once
-    return (f"{due:,}", f"{len(received):,}", f"{seconds:.0f}", f"{len(received) / seconds:.0f}", f"{once:,}", twice,
-            max((expected or 0) - once, 0))
+    return (
+        f"{due:,}",
+        f"{len(received):,}",
+        f"{seconds:.0f}",
+        f"{len(received) / seconds:.0f}",
+        f"{once:,}",
+        twice,
+        max((expected or 0) - once, 0),
+    )
 
 
 def footprint_verdict(rows) -> str:
@@ -328,5 +399,7 @@ def footprint_verdict(rows) -> str:
     if not (web and consumer):
         return ""
     whole = 2 * max(web) + max(masters or [0]) + max(consumer)
-    return (f"The portal as deployed (gunicorn master + 2 workers + the consumer): about {whole:.0f} MB, "
-            f"{'well within' if whole < 500 else 'NOT within'} a 1 GB server (PostgreSQL, nginx and the OS need the rest).\n")
+    return (
+        f"The portal as deployed (gunicorn master + 2 workers + the consumer): about {whole:.0f} MB, "
+        f"{'well within' if whole < 500 else 'NOT within'} a 1 GB server (PostgreSQL, nginx and the OS need the rest).\n"
+    )

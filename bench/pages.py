@@ -1,5 +1,6 @@
 """Server time and query count of the inbox and the case page, next to a floor: a bare Flask route
 that selects 50 cases with one indexed query and renders them with a minimal template."""
+
 from __future__ import annotations
 
 import statistics
@@ -39,13 +40,17 @@ def floor_app() -> Flask:
         # SQLite every time would be ~2 ms slower and flatter the ratio.
         db.connect(reuse_if_open=True)
         try:
-            rows = list(Case.select(Case.reference, Case.status, Case.created_at, Case.behaviour_class)
-                        .where(Case.status != Status.CLOSED.value)
-                        .order_by(Case.created_at.desc(), Case.id.desc()).limit(50))
+            rows = list(
+                Case.select(Case.reference, Case.status, Case.created_at, Case.behaviour_class)
+                .where(Case.status != Status.CLOSED.value)
+                .order_by(Case.created_at.desc(), Case.id.desc())
+                .limit(50)
+            )
             return render_template_string(FLOOR_TEMPLATE, cases=rows)
         finally:
             if not is_sqlite():
                 db.close()
+
     return bare
 
 
@@ -73,11 +78,18 @@ def timed(client, path: str, rounds: int, counter: QueryCounter | None = None) -
         assert response.status_code == 200, (path, response.status_code)
         queries.append((counter.count - before) if counter else 1)
     times.sort()
-    return {"median_ms": statistics.median(times) * 1000,
-            "p95_ms": times[max(int(round(0.95 * len(times))) - 1, 0)] * 1000,
-            "queries": max(queries)}
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": times[max(int(round(0.95 * len(times))) - 1, 0)] * 1000,
+        "queries": max(queries),
+    }
 
 
 def newest_open_reference() -> str:
-    return (Case.select(Case.reference).where(Case.status != Status.CLOSED.value)
-            .order_by(Case.created_at.desc()).first().reference)
+    return (
+        Case.select(Case.reference)
+        .where(Case.status != Status.CLOSED.value)
+        .order_by(Case.created_at.desc())
+        .first()
+        .reference
+    )

@@ -3,6 +3,7 @@
 Environment: BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/test; the benchmark makes
 and drops its own scratch database; set it empty to skip PostgreSQL), BENCH_SUBMIT_SECONDS (60),
 BENCH_AUDIT_ENTRIES (5 000 000), BENCH_ROUNDS (40 requests per page)."""
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,8 @@ def say(text: str = "") -> None:
 
 
 def table(headers, rows) -> None:
-    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
-    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows, strict=True)]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"  # noqa: E731
     say(line(headers))
     say("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
@@ -52,13 +53,15 @@ def table(headers, rows) -> None:
 
 # --- databases ------------------------------------------------------------------------------------
 
+
 def scratch_databases() -> dict[str, str]:
     urls = {"SQLite": f"sqlite:///{WORK / 'bench.db'}"}
     if PG_URL:
         admin = urlparse(PG_URL)
         name = f"vb_bench_{uuid.uuid4().hex[:8]}"
-        server = peewee.PostgresqlDatabase(admin.path.lstrip("/"), user=admin.username, password=admin.password,
-                                           host=admin.hostname, port=admin.port)
+        server = peewee.PostgresqlDatabase(
+            admin.path.lstrip("/"), user=admin.username, password=admin.password, host=admin.hostname, port=admin.port
+        )
         with server.connection_context():
             server.execute_sql(f'CREATE DATABASE "{name}"')
         urls["PostgreSQL"] = urlunparse(admin._replace(path=f"/{name}"))
@@ -68,8 +71,9 @@ def scratch_databases() -> dict[str, str]:
 def drop_scratch(url: str) -> None:
     if url.startswith("postgresql"):
         admin = urlparse(PG_URL)
-        server = peewee.PostgresqlDatabase(admin.path.lstrip("/"), user=admin.username, host=admin.hostname,
-                                           port=admin.port)
+        server = peewee.PostgresqlDatabase(
+            admin.path.lstrip("/"), user=admin.username, host=admin.hostname, port=admin.port
+        )
         with server.connection_context():
             server.execute_sql(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
 
@@ -81,6 +85,7 @@ def make_app(url: str):
 
 
 # --- 1. inbox and case page ----------------------------------------------------------------------
+
 
 class Target:
     """One database under test: its app, its peewee database object and its query counter. The
@@ -95,7 +100,7 @@ class Target:
         self.database = db.obj
         self.counter = pages.QueryCounter(self.database)
 
-    def use(self) -> "Target":
+    def use(self) -> Target:
         db.initialize(self.database)
         return self
 
@@ -118,10 +123,13 @@ def seed_and_measure_pages(targets: list[Target], results: list) -> None:
                     raise RuntimeError(f"{target.label}: the audit trail is not empty before seeding")
         with first.use().app.app_context(), db.connection_context():
             actor_ids = [u.id for u in User.select(User.id)]
-        seed.audit_entries(AUDIT_ENTRIES, actor_ids, list(range(1, min(STAGES[-1], 5000) + 1)),
-                           [t.url for t in targets])
-        say(f"  seeded {AUDIT_ENTRIES:,} audit entries (one hash chain) into {', '.join(t.label for t in targets)} "
-            f"in {time.monotonic() - start:.0f} s")
+        seed.audit_entries(
+            AUDIT_ENTRIES, actor_ids, list(range(1, min(STAGES[-1], 5000) + 1)), [t.url for t in targets]
+        )
+        say(
+            f"  seeded {AUDIT_ENTRIES:,} audit entries (one hash chain) into {', '.join(t.label for t in targets)} "
+            f"in {time.monotonic() - start:.0f} s"
+        )
     floor = pages.floor_app().test_client()
     clients = {t.label: pages.logged_in_client(t.use().app, people[t.label][Role.MAYOR]) for t in targets}
     done = 0
@@ -139,8 +147,10 @@ def seed_and_measure_pages(targets: list[Target], results: list) -> None:
         for target in targets:  # what the nightly job does (jobs.tasks.refresh_statistics): the night after the load
             with target.use().app.app_context(), db.connection_context():
                 refresh_statistics()
-        say(f"  seeded {stage:,} cases{extra} into {', '.join(t.label for t in targets)} "
-            f"in {time.monotonic() - start:.0f} s")
+        say(
+            f"  seeded {stage:,} cases{extra} into {', '.join(t.label for t in targets)} "
+            f"in {time.monotonic() - start:.0f} s"
+        )
         for target in targets:
             with target.use().app.app_context(), db.connection_context():
                 reference = pages.newest_open_reference()
@@ -149,16 +159,26 @@ def seed_and_measure_pages(targets: list[Target], results: list) -> None:
                 "floor (bare route, 50 rows)": pages.timed(floor, "/floor", ROUNDS),
                 "inbox, first page": pages.timed(client, "/zaken", ROUNDS, counter),
                 "inbox, filtered (threats, oldest first, page 2)": pages.timed(
-                    client, "/zaken?status=all&behaviour_class=threat&sort=oldest&pagina=2", ROUNDS, counter),
+                    client, "/zaken?status=all&behaviour_class=threat&sort=oldest&pagina=2", ROUNDS, counter
+                ),
                 "case page": pages.timed(client, f"/zaken/{reference}", ROUNDS, counter),
             }
             for page, figure in figures.items():
-                results.append((target.label, f"{stage:,}", page, f"{figure['median_ms']:.1f}",
-                                f"{figure['p95_ms']:.1f}", figure["queries"]))
+                results.append(
+                    (
+                        target.label,
+                        f"{stage:,}",
+                        page,
+                        f"{figure['median_ms']:.1f}",
+                        f"{figure['p95_ms']:.1f}",
+                        figure["queries"],
+                    )
+                )
             say(f"  measured {target.label} at {stage:,} cases ({time.monotonic() - STARTED:.0f} s since start)")
 
 
 # --- 3. yearly report ------------------------------------------------------------------------------
+
 
 def yearly_report(target: Target, rows: list) -> None:
     label, app = target.label, target.use().app
@@ -180,6 +200,7 @@ def yearly_report(target: Target, rows: list) -> None:
 
 # --- 4. audit chain --------------------------------------------------------------------------------
 
+
 def audit_chains(targets: list[Target], rows: list) -> None:
     """Each database's chain checked in a process of its own, both at once (two cores): time and
     memory are per process."""
@@ -187,16 +208,26 @@ def audit_chains(targets: list[Target], rows: list) -> None:
 
     with ThreadPoolExecutor(len(targets)) as pool:
         results = list(pool.map(lambda target: load.verify_chain_in_child(target.url), targets))
-    for target, result in zip(targets, results):
-        rows.append((target.label, f"{result['checked']:,}", "intact" if result["intact"] else "BROKEN",
-                     f"{result['seconds']:.1f}", f"{result['baseline_mb']:.0f}", f"{result['peak_mb']:.0f}",
-                     f"{result['peak_mb'] - result['baseline_mb']:.0f}"))
+    for target, result in zip(targets, results, strict=True):
+        rows.append(
+            (
+                target.label,
+                f"{result['checked']:,}",
+                "intact" if result["intact"] else "BROKEN",
+                f"{result['seconds']:.1f}",
+                f"{result['baseline_mb']:.0f}",
+                f"{result['peak_mb']:.0f}",
+                f"{result['peak_mb'] - result['baseline_mb']:.0f}",
+            )
+        )
 
 
 def main() -> int:
     seed.TOTAL_CASES = STAGES[-1]
-    say(f"Veilig Bestuur benchmarks — {platform.node()}: {os.cpu_count()} cores, "
-        f"{load.total_memory_mb():,.0f} MB RAM, Python {platform.python_version()}, {platform.platform()}")
+    say(
+        f"Veilig Bestuur benchmarks — {platform.node()}: {os.cpu_count()} cores, "
+        f"{load.total_memory_mb():,.0f} MB RAM, Python {platform.python_version()}, {platform.platform()}"
+    )
     say(f"scratch folder {WORK}")
     urls = scratch_databases()
     page_rows, yearly_rows, chain_rows, submit_rows, footprint_rows, reminder_rows = [], [], [], [], [], []
@@ -209,7 +240,7 @@ def main() -> int:
             say(f"  yearly report on {target.label} done ({time.monotonic() - STARTED:.0f} s since start)")
         audit_chains(targets, chain_rows)
         say(f"  audit chains checked ({time.monotonic() - STARTED:.0f} s since start)")
-        say("\n## 1. Inbox and case page (server time in ms over %d requests each; queries per page)" % ROUNDS)
+        say(f"\n## 1. Inbox and case page (server time in ms over {ROUNDS} requests each; queries per page)")
         table(("database", "cases", "page", "median ms", "p95 ms", "queries"), page_rows)
         say(pages_verdict(page_rows))
 
@@ -222,8 +253,10 @@ def main() -> int:
         for label, url in urls.items():
             say(f"## 2. Submitting reports: {label} ({SUBMIT_SECONDS} s, 20 clients, gunicorn 2 workers)")
             submit_rows.append(load.submissions(label, url, WORK, SUBMIT_SECONDS, footprint_rows))
-        table(("database", "reports", "reports/s", "errors", "acknowledged", "present afterwards", "p95 s/report"),
-              submit_rows)
+        table(
+            ("database", "reports", "reports/s", "errors", "acknowledged", "present afterwards", "p95 s/report"),
+            submit_rows,
+        )
 
         say("## 5. Reminders: 10 000 deadlines due at once (SQLite, consumer `python -m jobs`, local SMTP)")
         reminder_rows.append(load.reminders(WORK, footprint_rows))
@@ -253,11 +286,14 @@ def pages_verdict(rows) -> str:
             small = float(next(r[4] for r in mine if r[1] == f"{STAGES[0]:,}" and r[2] == page))
             large = float(next(r[4] for r in mine if r[1] == f"{last:,}" and r[2] == page))
             ratio_floor, growth = large / floor, large / small
-            verdict = "no target, shown for comparison" if page == "case page" else \
-                "met" if ratio_floor <= 3 else "MISSED"
-            lines.append(f"{label} {page}: p95 at {last:,} = {ratio_floor:.1f}x floor (target <= 3x for the inbox: "
-                         f"{verdict}); {STAGES[0]:,} -> {last:,} growth {growth:.2f}x (target <= 1.5x: "
-                         f"{'met' if growth <= 1.5 else 'MISSED'})")
+            verdict = (
+                "no target, shown for comparison" if page == "case page" else "met" if ratio_floor <= 3 else "MISSED"
+            )
+            lines.append(
+                f"{label} {page}: p95 at {last:,} = {ratio_floor:.1f}x floor (target <= 3x for the inbox: "
+                f"{verdict}); {STAGES[0]:,} -> {last:,} growth {growth:.2f}x (target <= 1.5x: "
+                f"{'met' if growth <= 1.5 else 'MISSED'})"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -9,6 +9,7 @@ of the small template set are encrypted once and reused), then the rows are writ
 directly — `executemany` on SQLite inside one transaction, `COPY … FROM STDIN` on PostgreSQL. Ids are
 given in Python (no read-back), and PostgreSQL's sequences are moved past them afterwards.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,10 @@ from models.deadlines import Deadline, DeadlineKind
 TOTAL_CASES = 100_000
 SPAN = dt.timedelta(days=3 * 365)  # 100 000 cases over three years: a national deployment
 BATCH = 5000
-NARRATIVE = ("Na de raadsvergadering stond hij bij de uitgang te wachten. Hij zei dat hij wist waar ik woon "
-             "en dat ik 'wel zou zien wat er gebeurt' als ik zo zou blijven stemmen.")
+NARRATIVE = (
+    "Na de raadsvergadering stond hij bij de uitgang te wachten. Hij zei dat hij wist waar ik woon "
+    "en dat ik 'wel zou zien wat er gebeurt' als ik zo zou blijven stemmen."
+)
 OPEN_STATUSES = [Status.NEW, Status.IN_PROGRESS, Status.MEASURES, Status.AFTERCARE]
 
 
@@ -40,23 +43,47 @@ def people(password: str = "bench-wachtwoord-lang-genoeg") -> dict:
     password_hash = hash_password(password)  # one bcrypt hash for all: the cost is not what is measured
     made = {}
     with db.atomic():
-        for role in (Role.MAYOR, Role.MUNICIPAL_SECRETARY, Role.CLERK, Role.DEPUTY_CLERK, Role.SECURITY_OFFICER,
-                     Role.FINANCE_OFFICER):
-            made[role] = User.create(email=f"{role.value}@bench.example", name=f"{role.value.title()} Bench",
-                                     role=role.value, password_hash=password_hash, totp_secret=new_totp_secret(),
-                                     is_active=True, activated_at=clock.utcnow())
+        for role in (
+            Role.MAYOR,
+            Role.MUNICIPAL_SECRETARY,
+            Role.CLERK,
+            Role.DEPUTY_CLERK,
+            Role.SECURITY_OFFICER,
+            Role.FINANCE_OFFICER,
+        ):
+            made[role] = User.create(
+                email=f"{role.value}@bench.example",
+                name=f"{role.value.title()} Bench",
+                role=role.value,
+                password_hash=password_hash,
+                totp_secret=new_totp_secret(),
+                is_active=True,
+                activated_at=clock.utcnow(),
+            )
         reporters = []
         for n in range(200):
-            role = (Role.COUNCIL_MEMBER, Role.ALDERMAN, Role.PARTY_STAFF)[n % 3] if hasattr(Role, "PARTY_STAFF") \
+            role = (
+                (Role.COUNCIL_MEMBER, Role.ALDERMAN, Role.PARTY_STAFF)[n % 3]
+                if hasattr(Role, "PARTY_STAFF")
                 else (Role.COUNCIL_MEMBER, Role.ALDERMAN)[n % 2]
-            reporters.append(User.create(email=f"holder{n}@bench.example", name=f"Raadslid {n}", role=role.value,
-                                         password_hash=password_hash, totp_secret=new_totp_secret(),
-                                         is_active=True, activated_at=clock.utcnow()))
+            )
+            reporters.append(
+                User.create(
+                    email=f"holder{n}@bench.example",
+                    name=f"Raadslid {n}",
+                    role=role.value,
+                    password_hash=password_hash,
+                    totp_secret=new_totp_secret(),
+                    is_active=True,
+                    activated_at=clock.utcnow(),
+                )
+            )
     made["reporters"] = reporters
     return made
 
 
 # --- bulk writing -----------------------------------------------------------------------------------
+
 
 class BulkWriter:
     """Writes rows for one model with the driver: values converted by the model's own fields
@@ -86,6 +113,7 @@ class BulkWriter:
             if key not in cache:
                 cache[key] = field.db_value(value)
             return cache[key]
+
         return convert
 
     def take_id(self) -> int:
@@ -192,8 +220,10 @@ def move_sequences(database, models) -> None:
         return
     for model in models:
         table = model._meta.table_name
-        database.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                       f'COALESCE((SELECT MAX("id") FROM "{table}"), 1))')
+        database.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f'COALESCE((SELECT MAX("id") FROM "{table}"), 1))'
+        )
 
 
 class CaseSeeder:
@@ -206,8 +236,9 @@ class CaseSeeder:
         self.reporters = reporters
         self.routes = {r.id: routing.route_for(r) for r in reporters}
         start = now - SPAN
-        moments = sorted(start + dt.timedelta(seconds=self.rng.uniform(0, SPAN.total_seconds()))
-                         for _ in range(TOTAL_CASES))
+        moments = sorted(
+            start + dt.timedelta(seconds=self.rng.uniform(0, SPAN.total_seconds())) for _ in range(TOTAL_CASES)
+        )
         numbers, self.slots = {}, []
         for moment in moments:  # numbered in time order, per local year, as the portal does
             year = clock.to_local(moment).year
@@ -221,15 +252,17 @@ class CaseSeeder:
         from models import settings
         from models.aftercare import Conversation
 
-        chosen, self.added = self.slots[self.added:self.added + count], self.added + count
+        chosen, self.added = self.slots[self.added : self.added + count], self.added + count
         read, cache = settings.get, {}
-        settings.get = lambda key: cache[key] if key in cache else cache.setdefault(key, read(key))  # one read per setting
+        settings.get = lambda key: (
+            cache[key] if key in cache else cache.setdefault(key, read(key))
+        )  # one read per setting
         models = (Case, CaseAccess, CaseEvent, OnlineEntry, Evidence, Conversation, Deadline)
         self.sinks = sinks
         try:
             self.writers = {model: BulkWriter(model) for model in models}
             for first in range(0, len(chosen), BATCH):
-                self._write(chosen[first:first + BATCH])
+                self._write(chosen[first : first + BATCH])
         finally:
             settings.get = read
 
@@ -238,8 +271,19 @@ class CaseSeeder:
         rows, meta = [], []
         for created_at, year, number in slots:
             reporter = rng.choice(self.reporters)
-            codes = rng.sample(["complaining", "threatening", "insulting", "swearing", "intimidating",
-                                "hitting", "stalking", "doxing"], k=rng.randint(1, 2))
+            codes = rng.sample(
+                [
+                    "complaining",
+                    "threatening",
+                    "insulting",
+                    "swearing",
+                    "intimidating",
+                    "hitting",
+                    "stalking",
+                    "doxing",
+                ],
+                k=rng.randint(1, 2),
+            )
             codes = [c for c in codes if c in scheme.BEHAVIOUR_BY_CODE] or [scheme.BEHAVIOURS[0].code]
             behaviour_class = scheme.classify(codes)
             after = rng.choice(list(scheme.AfterAddressed))
@@ -247,53 +291,121 @@ class CaseSeeder:
             age = self.now - created_at
             status = Status.CLOSED if age > dt.timedelta(days=90) else rng.choice(OPEN_STATUSES)
             channel = rng.choice(list(Channel))
-            rows.append(dict(
-                reference=format_reference(year, number), year=year, number=number, kind="report",
-                status=status.value, reporter=reporter.id, filed_by=reporter.id, reporter_role=reporter.role,
-                behaviour_class=behaviour_class.value, behaviours=",".join(codes), after_addressed=after.value,
-                recurring=recurring, advice=scheme.reporting_advice(behaviour_class, after, recurring).value,
-                target="self", occurred_at=created_at - dt.timedelta(hours=rng.randint(1, 72)),
-                occurred_time_known=True, channel=channel.value, location="Stadhuis, ingang Markt",
-                narrative=NARRATIVE, platform="X" if channel == Channel.SOCIAL_MEDIA else None,
-                perpetrator_known=rng.random() < 0.5, perpetrator_name="Piet de Boer",
-                consent_police_report=rng.random() < 0.4, created_at=created_at,
-                closed_at=created_at + dt.timedelta(days=60) if status == Status.CLOSED else None))
+            rows.append(
+                dict(
+                    reference=format_reference(year, number),
+                    year=year,
+                    number=number,
+                    kind="report",
+                    status=status.value,
+                    reporter=reporter.id,
+                    filed_by=reporter.id,
+                    reporter_role=reporter.role,
+                    behaviour_class=behaviour_class.value,
+                    behaviours=",".join(codes),
+                    after_addressed=after.value,
+                    recurring=recurring,
+                    advice=scheme.reporting_advice(behaviour_class, after, recurring).value,
+                    target="self",
+                    occurred_at=created_at - dt.timedelta(hours=rng.randint(1, 72)),
+                    occurred_time_known=True,
+                    channel=channel.value,
+                    location="Stadhuis, ingang Markt",
+                    narrative=NARRATIVE,
+                    platform="X" if channel == Channel.SOCIAL_MEDIA else None,
+                    perpetrator_known=rng.random() < 0.5,
+                    perpetrator_name="Piet de Boer",
+                    consent_police_report=rng.random() < 0.4,
+                    created_at=created_at,
+                    closed_at=created_at + dt.timedelta(days=60) if status == Status.CLOSED else None,
+                )
+            )
             meta.append((reporter, created_at, channel))
         self.writers[Case].write(rows, self.sinks)  # gives each row its id
         access, events, entries, evidence, conversations, due = [], [], [], [], [], []
-        for row, (reporter, created_at, channel) in zip(rows, meta):
+        for row, (reporter, created_at, channel) in zip(rows, meta, strict=True):
             case_id = row["id"]
             route = self.routes[reporter.id]
-            access += [dict(case=case_id, role=role.value, kind=routing.HANDLES, created_at=created_at)
-                       for role in route.handles]
-            access += [dict(case=case_id, role=role.value, kind=routing.INFORMED, created_at=created_at)
-                       for role in route.informed]
+            access += [
+                dict(case=case_id, role=role.value, kind=routing.HANDLES, created_at=created_at)
+                for role in route.handles
+            ]
+            access += [
+                dict(case=case_id, role=role.value, kind=routing.INFORMED, created_at=created_at)
+                for role in route.informed
+            ]
             events.append(dict(case=case_id, at=created_at, actor=reporter.id, kind="submitted", detail=""))
-            events.append(dict(case=case_id, at=created_at + dt.timedelta(hours=2), actor=reporter.id, kind="note",
-                               detail="", body="Gebeld met de melder; politie is ingelicht."))
-            evidence.append(dict(case=case_id, filename="schermafbeelding.png", content_type="image/png",
-                                 size=48_213, sha256="0" * 64, storage_name=f"bench{case_id:010d}",
-                                 uploaded_by=reporter.id, uploaded_at=created_at))
+            events.append(
+                dict(
+                    case=case_id,
+                    at=created_at + dt.timedelta(hours=2),
+                    actor=reporter.id,
+                    kind="note",
+                    detail="",
+                    body="Gebeld met de melder; politie is ingelicht.",
+                )
+            )
+            evidence.append(
+                dict(
+                    case=case_id,
+                    filename="schermafbeelding.png",
+                    content_type="image/png",
+                    size=48_213,
+                    sha256="0" * 64,
+                    storage_name=f"bench{case_id:010d}",
+                    uploaded_by=reporter.id,
+                    uploaded_at=created_at,
+                )
+            )
             if channel in (Channel.SOCIAL_MEDIA, Channel.EMAIL):
-                entries.append(dict(case=case_id, platform="X", sender_account="@boze_burger",
-                                    urls="https://x.example/status/1", message_at=created_at,
-                                    added_by=reporter.id, added_at=created_at))
+                entries.append(
+                    dict(
+                        case=case_id,
+                        platform="X",
+                        sender_account="@boze_burger",
+                        urls="https://x.example/status/1",
+                        message_at=created_at,
+                        added_by=reporter.id,
+                        added_at=created_at,
+                    )
+                )
             holders = ",".join(sorted(r.value for r in aftercare.aftercare_holders(reporter.role)))
             for conversation in aftercare.aftercare_due_dates(created_at):
                 held = row["status"] == Status.CLOSED.value
-                conversations.append(dict(case=case_id, number=conversation.number, due_from=conversation.due_from,
-                                          due_at=conversation.due_at, holder_roles=holders,
-                                          outcome="held" if held else "planned",
-                                          held_at=conversation.due_at if held else None))
-                due.append(dict(case=case_id, kind=DeadlineKind(f"aftercare_{conversation.number}").value,
-                                due_at=conversation.due_at, remind_at=conversation.due_at - dt.timedelta(hours=24),
-                                escalate_at=conversation.due_at, remind_roles=holders,
-                                escalate_roles="mayor,municipal_secretary", reminded_at=conversation.due_at,
-                                done_at=conversation.due_at if held else None))
+                conversations.append(
+                    dict(
+                        case=case_id,
+                        number=conversation.number,
+                        due_from=conversation.due_from,
+                        due_at=conversation.due_at,
+                        holder_roles=holders,
+                        outcome="held" if held else "planned",
+                        held_at=conversation.due_at if held else None,
+                    )
+                )
+                due.append(
+                    dict(
+                        case=case_id,
+                        kind=DeadlineKind(f"aftercare_{conversation.number}").value,
+                        due_at=conversation.due_at,
+                        remind_at=conversation.due_at - dt.timedelta(hours=24),
+                        escalate_at=conversation.due_at,
+                        remind_roles=holders,
+                        escalate_roles="mayor,municipal_secretary",
+                        reminded_at=conversation.due_at,
+                        done_at=conversation.due_at if held else None,
+                    )
+                )
         from models.aftercare import Conversation
 
-        for model, batch in ((CaseAccess, access), (CaseEvent, events), (OnlineEntry, entries),
-                             (Evidence, evidence), (Conversation, conversations), (Deadline, due)):
+        for model, batch in (
+            (CaseAccess, access),
+            (CaseEvent, events),
+            (OnlineEntry, entries),
+            (Evidence, evidence),
+            (Conversation, conversations),
+            (Deadline, due),
+        ):
             self.writers[model].write(batch, self.sinks)
 
 
@@ -308,11 +420,13 @@ def audit_entries(count: int, actor_ids: list[int], case_ids: list[int], urls: l
 
     context = multiprocessing.get_context("fork")  # the children inherit the imported portal
     start = clock.utcnow() - dt.timedelta(days=3 * 365)
-    children = [context.Process(target=_load_audit, args=(url, count, actor_ids, case_ids, start, batch), daemon=True)
-                for url in urls]
+    children = [
+        context.Process(target=_load_audit, args=(url, count, actor_ids, case_ids, start, batch), daemon=True)
+        for url in urls
+    ]
     for child in children:
         child.start()
-    for child, url in zip(children, urls):
+    for child, url in zip(children, urls, strict=True):
         child.join()
         if child.exitcode != 0:
             raise RuntimeError(f"loading audit entries into {url} failed (exit code {child.exitcode})")
@@ -320,15 +434,19 @@ def audit_entries(count: int, actor_ids: list[int], case_ids: list[int], urls: l
     for url in urls:
         database = database_from_url(url)
         with database.connection_context():
-            newest.add(database.execute_sql(f'SELECT "hash" FROM "{AuditEntry._meta.table_name}" '
-                                            'ORDER BY "id" DESC LIMIT 1').fetchone()[0])
+            newest.add(
+                database.execute_sql(
+                    f'SELECT "hash" FROM "{AuditEntry._meta.table_name}" ORDER BY "id" DESC LIMIT 1'
+                ).fetchone()[0]
+            )
     if len(newest) != 1:
         raise RuntimeError("the databases' audit chains differ after loading")
     return newest.pop()
 
 
-def _load_audit(url: str, count: int, actor_ids: list[int], case_ids: list[int], start: dt.datetime,
-                batch: int) -> None:
+def _load_audit(
+    url: str, count: int, actor_ids: list[int], case_ids: list[int], start: dt.datetime, batch: int
+) -> None:
     database = database_from_url(url)  # a connection of this process's own, never the parent's
     table = AuditEntry._meta.table_name
     postgres = isinstance(database, peewee.PostgresqlDatabase)
@@ -337,16 +455,30 @@ def _load_audit(url: str, count: int, actor_ids: list[int], case_ids: list[int],
         if postgres:
             indexes = database.execute_sql(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE '%%pkey'",
-                (table,)).fetchall()
+                (table,),
+            ).fetchall()
         else:
             database.execute_sql("PRAGMA cache_size=-400000")
             database.execute_sql("PRAGMA synchronous=OFF")
-            indexes = database.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                                           "AND sql IS NOT NULL", (table,)).fetchall()
+            indexes = database.execute_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                (table,),
+            ).fetchall()
         with database.atomic():
             for name, _definition in indexes:
                 database.execute_sql(f'DROP INDEX "{name}"')
-            columns = ["id", "at", "actor_id", "action", "object_type", "object_id", "ip", "detail", "prev_hash", "hash"]
+            columns = [
+                "id",
+                "at",
+                "actor_id",
+                "action",
+                "object_type",
+                "object_id",
+                "ip",
+                "detail",
+                "prev_hash",
+                "hash",
+            ]
             for rows in _audit_chain(count, actor_ids, case_ids, start, batch):
                 write_tuples(database, AuditEntry, columns, rows)
             for _name, definition in indexes:

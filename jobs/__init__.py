@@ -4,6 +4,7 @@ reads) — a SQLite file by default (never the app's database), Redis (redis://)
 (postgresql://). The consumer (`python -m jobs`) calls it itself; the web app through init_app.
 
 The tasks are in jobs.tasks: whoever runs or enqueues them imports that module."""
+
 from __future__ import annotations
 
 import pathlib

@@ -1,6 +1,7 @@
 """Notification e-mails without a web app: rendered from the portal's templates/mail/<kind>.txt (first line:
 the subject) with Jinja2 and Babel in the recipient's language, and stored in the outbox. Jobs call queue()
 here; the web layer calls it through portal.mail. Never case content: only a link, base URL + path."""
+
 from __future__ import annotations
 
 import functools
@@ -49,8 +50,12 @@ def local_datetime(value, fmt: str = "d MMMM yyyy, HH:mm", *, locale: str) -> st
 def _environment(locale: str) -> jinja2.Environment:
     """One environment per language (a worker thread renders while another does): its gettext and filters."""
     translations = Translations.load(str(TRANSLATIONS), [locale])  # no catalogue for Dutch: the texts as written
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), extensions=["jinja2.ext.i18n"],
-                                     autoescape=False)  # plain text, as Flask renders .txt
+    # Plain-text mail, not HTML: nothing to escape (Flask renders .txt templates the same way).
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=False,  # noqa: S701
+    )
     environment.install_gettext_translations(translations, newstyle=True)
     # Labels declared in models/ with N_() are translated where they are shown (as the pages' `t`).
     environment.filters["t"] = lambda text: translations.gettext(text) if text else ""

@@ -1,5 +1,6 @@
 """Huey tasks. They take ids, not objects, call functions in models/ and need no web app: settings come from
 jobs.settings(), mails are rendered and stored by jobs.notifications and delivered after their commit."""
+
 from __future__ import annotations
 
 import functools
@@ -36,8 +37,13 @@ def with_connection(task_function):
 def smtp_settings() -> outbox.SmtpSettings:
     config = settings()
     return outbox.SmtpSettings(
-        host=config["SMTP_HOST"], port=config["SMTP_PORT"], username=config["SMTP_USERNAME"],
-        password=config["SMTP_PASSWORD"], starttls=config["SMTP_STARTTLS"], sender=config["MAIL_FROM"])
+        host=config["SMTP_HOST"],
+        port=config["SMTP_PORT"],
+        username=config["SMTP_USERNAME"],
+        password=config["SMTP_PASSWORD"],
+        starttls=config["SMTP_STARTTLS"],
+        sender=config["MAIL_FROM"],
+    )
 
 
 @huey.task()
@@ -73,10 +79,18 @@ def verify_audit_chain() -> bool:
         log.info("audit chain intact: %d entries; anchored %s", report.checked, audit.read_anchor(audit_anchor_path()))
         return True
     log.error("audit chain broken at entry %s (%s)", report.first_broken_id, report.reason)
-    admins = User.select().where((User.role == Role.ADMIN.value) & (User.is_active == True))  # noqa: E712
+    admins = User.select().where((User.role == Role.ADMIN.value) & (User.is_active == True))
     with write_transaction():
-        message_ids = [notifications.queue(admin.email, admin.locale, "audit_broken", base_url=settings()["BASE_URL"],
-                                           entry_id=report.first_broken_id) for admin in admins]
+        message_ids = [
+            notifications.queue(
+                admin.email,
+                admin.locale,
+                "audit_broken",
+                base_url=settings()["BASE_URL"],
+                entry_id=report.first_broken_id,
+            )
+            for admin in admins
+        ]
     outbox.deliver_all(message_ids, smtp_settings())
     return False
 
@@ -87,14 +101,25 @@ def _queue_deadline_mail(person: User, deadline: deadlines.Deadline, escalation:
     if kind in LEDGER_KINDS:  # about money: the recipient may not see the case
         page = "damages.finance_overview" if person.role == Role.FINANCE_OFFICER.value else "damages.assess_list"
         # A late payment has its own text: that a payment is late and a link, no more.
-        return notifications.queue(person.email, person.locale,
-                                   "payment_overdue_escalation" if escalation else "payment_overdue",
-                                   base_url=base_url, name=person.name, path=notifications.PAGES[page],
-                                   demand=kind == DeadlineKind.RECOVERY_DEMAND)
-    return notifications.queue(person.email, person.locale,
-                               "deadline_escalation" if escalation else "deadline_reminder",
-                               base_url=base_url, name=person.name, path=notifications.PAGES["deadlines.my_deadlines"],
-                               what=DEADLINE_LABELS[kind], due_at=deadline.due_at)
+        return notifications.queue(
+            person.email,
+            person.locale,
+            "payment_overdue_escalation" if escalation else "payment_overdue",
+            base_url=base_url,
+            name=person.name,
+            path=notifications.PAGES[page],
+            demand=kind == DeadlineKind.RECOVERY_DEMAND,
+        )
+    return notifications.queue(
+        person.email,
+        person.locale,
+        "deadline_escalation" if escalation else "deadline_reminder",
+        base_url=base_url,
+        name=person.name,
+        path=notifications.PAGES["deadlines.my_deadlines"],
+        what=DEADLINE_LABELS[kind],
+        due_at=deadline.due_at,
+    )
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -118,10 +143,18 @@ def send_monthly_damages_overview() -> int:
     with write_transaction():
         if not damages.claim_monthly_overview(month, now):
             return 0
-        for person in User.select().where((User.role == Role.FINANCE_OFFICER.value) & (User.is_active == True)):  # noqa: E712
-            message_ids.append(notifications.queue(person.email, person.locale, "damages_monthly",
-                                                   base_url=settings()["BASE_URL"], name=person.name,
-                                                   path=notifications.PAGES["damages.finance_overview"], month=month))
+        for person in User.select().where((User.role == Role.FINANCE_OFFICER.value) & (User.is_active == True)):
+            message_ids.append(
+                notifications.queue(
+                    person.email,
+                    person.locale,
+                    "damages_monthly",
+                    base_url=settings()["BASE_URL"],
+                    name=person.name,
+                    path=notifications.PAGES["damages.finance_overview"],
+                    month=month,
+                )
+            )
     outbox.deliver_all(message_ids, smtp_settings())  # one connection to the mail server for all of them
     return len(message_ids)
 

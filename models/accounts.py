@@ -1,4 +1,5 @@
 """Accounts, roles, passwords, two-factor codes, sessions the server can revoke, and login throttling."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -121,8 +122,11 @@ def _is_common(password: str) -> bool:
     stripped = lowered.rstrip("0123456789!?.")
     half = len(lowered) // 2
     repeated = len(lowered) % 2 == 0 and lowered[:half] == lowered[half:]
-    return lowered in _common_passwords or stripped in _common_passwords or (
-        repeated and lowered[:half] in _common_passwords)
+    return (
+        lowered in _common_passwords
+        or stripped in _common_passwords
+        or (repeated and lowered[:half] in _common_passwords)
+    )
 
 
 def password_problem(password: str, email: str = "") -> PasswordProblem | None:
@@ -175,7 +179,7 @@ def totp_counter_for(secret: str, code: str, at: dt.datetime | None = None) -> i
     if not (code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
-    moment = (at or clock.utcnow()).replace(tzinfo=dt.timezone.utc)
+    moment = (at or clock.utcnow()).replace(tzinfo=dt.UTC)
     now_counter = totp.timecode(moment)
     for counter in (now_counter, now_counter - 1, now_counter + 1):
         if secrets.compare_digest(totp.generate_otp(counter), code):
@@ -189,14 +193,18 @@ def consume_totp(user: User, code: str) -> bool:
     counter = totp_counter_for(user.totp_secret, code) if user.totp_secret else None
     if counter is None:
         return False
-    updated = (User.update(totp_last_counter=counter)
-               .where((User.id == user.id) & (User.totp_last_counter < counter)).execute())
+    updated = (
+        User.update(totp_last_counter=counter)
+        .where((User.id == user.id) & (User.totp_last_counter < counter))
+        .execute()
+    )
     if updated:
         user.totp_last_counter = counter
     return bool(updated)
 
 
 # --- sessions the server can revoke ------------------------------------------------------------
+
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
@@ -226,8 +234,9 @@ def session_is_expired(session: LoginSession, now: dt.datetime) -> bool:
 def load_session(token: str) -> LoginSession | None:
     """The live session for a token, or None when it is unknown, expired or its account is off.
     Refreshes the idle clock at most once a minute (fewer writes)."""
-    session = (LoginSession.select(LoginSession, User).join(User)
-               .where(LoginSession.token_hash == _token_hash(token)).first())
+    session = (
+        LoginSession.select(LoginSession, User).join(User).where(LoginSession.token_hash == _token_hash(token)).first()
+    )
     if session is None:
         return None
     now = clock.utcnow()
@@ -250,6 +259,7 @@ def end_all_sessions(user_id: int) -> int:
 
 # --- login throttling (in the database: holds across worker processes) -------------------------
 
+
 class LoginFailure(BaseModel):
     at = peewee.DateTimeField(index=True)
     email = peewee.CharField(max_length=254, index=True)
@@ -261,8 +271,9 @@ def is_throttled(email: str, ip: str) -> bool:
     recent = LoginFailure.select().where(LoginFailure.at > since)
     per_account = recent.where(LoginFailure.email == normalise_email(email)).count()
     per_address = recent.where(LoginFailure.ip == ip).count()
-    return (per_account >= settings.get("login_max_failures_account")
-            or per_address >= settings.get("login_max_failures_address"))
+    return per_account >= settings.get("login_max_failures_account") or per_address >= settings.get(
+        "login_max_failures_address"
+    )
 
 
 def record_login_failure(email: str, ip: str) -> None:
@@ -276,20 +287,27 @@ def clear_login_failures(email: str) -> None:
 def purge_expired_logins() -> tuple[int, int]:
     """Forget old login failures and ended sessions (periodic job)."""
     now = clock.utcnow()
-    failures = LoginFailure.delete().where(
-        LoginFailure.at < now - dt.timedelta(minutes=settings.get("login_lockout_minutes"))).execute()
+    failures = (
+        LoginFailure.delete()
+        .where(LoginFailure.at < now - dt.timedelta(minutes=settings.get("login_lockout_minutes")))
+        .execute()
+    )
     idle_cutoff = now - dt.timedelta(minutes=settings.get("session_idle_minutes"))
     life_cutoff = now - dt.timedelta(hours=settings.get("session_max_hours"))
-    sessions = LoginSession.delete().where(
-        (LoginSession.last_seen_at < idle_cutoff) | (LoginSession.created_at < life_cutoff)).execute()
+    sessions = (
+        LoginSession.delete()
+        .where((LoginSession.last_seen_at < idle_cutoff) | (LoginSession.created_at < life_cutoff))
+        .execute()
+    )
     return failures, sessions
 
 
 # --- one-time links: activation, password reset, two-factor reset -------------------------------
 
+
 class TokenPurpose(str, Enum):
     ACTIVATE = "activate"
-    RESET_PASSWORD = "reset_password"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - the name of a token's purpose, not a password
     RESET_TWO_FACTOR = "reset_two_factor"
 
 
@@ -309,11 +327,18 @@ def issue_token(user: User, purpose: TokenPurpose) -> str:
     token = secrets.token_urlsafe(32)
     now = clock.utcnow()
     with write_transaction():
-        (AccountToken.update(used_at=now)
-         .where((AccountToken.user == user) & (AccountToken.purpose == purpose.value)
-                & AccountToken.used_at.is_null()).execute())
+        (
+            AccountToken.update(used_at=now)
+            .where(
+                (AccountToken.user == user) & (AccountToken.purpose == purpose.value) & AccountToken.used_at.is_null()
+            )
+            .execute()
+        )
         AccountToken.create(
-            token_hash=_token_hash(token), user=user, purpose=purpose.value, created_at=now,
+            token_hash=_token_hash(token),
+            user=user,
+            purpose=purpose.value,
+            created_at=now,
             expires_at=now + dt.timedelta(hours=settings.get("activation_link_hours")),
             pending_totp_secret=None if purpose == TokenPurpose.RESET_PASSWORD else new_totp_secret(),
         )
@@ -322,8 +347,9 @@ def issue_token(user: User, purpose: TokenPurpose) -> str:
 
 def find_token(token: str) -> AccountToken | None:
     """A usable token: known, not used, not expired, its account active."""
-    row = (AccountToken.select(AccountToken, User).join(User)
-           .where(AccountToken.token_hash == _token_hash(token)).first())
+    row = (
+        AccountToken.select(AccountToken, User).join(User).where(AccountToken.token_hash == _token_hash(token)).first()
+    )
     if row is None or row.used_at is not None or row.expires_at < clock.utcnow() or not row.user.is_active:
         return None
     return row
@@ -349,8 +375,11 @@ def complete_token(row: AccountToken, *, password: str | None, totp_code: str | 
         if user.activated_at is None:
             user.activated_at = clock.utcnow()
         user.save()
-        used = (AccountToken.update(used_at=clock.utcnow())
-                .where((AccountToken.id == row.id) & AccountToken.used_at.is_null()).execute())
+        used = (
+            AccountToken.update(used_at=clock.utcnow())
+            .where((AccountToken.id == row.id) & AccountToken.used_at.is_null())
+            .execute()
+        )
         if not used:  # the same link used twice at once: the second one loses, nothing changes
             raise TokenAlreadyUsed()
         end_all_sessions(user.id)
@@ -358,6 +387,7 @@ def complete_token(row: AccountToken, *, password: str | None, totp_code: str | 
 
 
 # --- account management by the admin ----------------------------------------------------------
+
 
 class EmailTaken(Exception):
     pass

@@ -1,6 +1,7 @@
 """Aftercare (§6.3): always offered. Three internal conversations — within 24 hours, within three
 days, after four to six weeks — held by the mayor with the municipal secretary (aldermen and the
 mayor) or with the clerk (council and group members); referrals to outside help."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,7 @@ from models.i18n import N_
 class ConversationDue:
     number: int
     due_from: dt.datetime  # UTC
-    due_at: dt.datetime    # UTC
+    due_at: dt.datetime  # UTC
 
 
 def aftercare_due_dates(registered_at: dt.datetime) -> list[ConversationDue]:
@@ -34,15 +35,18 @@ def aftercare_due_dates(registered_at: dt.datetime) -> list[ConversationDue]:
     local = clock.to_local(registered_at)
 
     def days_later(days: int) -> dt.datetime:
-        wall = (local.replace(tzinfo=None) + dt.timedelta(days=days))
+        wall = local.replace(tzinfo=None) + dt.timedelta(days=days)
         return clock.to_utc(wall)
 
     first = registered_at + dt.timedelta(hours=settings.get("aftercare_first_hours"))
     second = days_later(settings.get("aftercare_second_days"))
     third_from = days_later(7 * settings.get("aftercare_third_from_weeks"))
     third_until = days_later(7 * settings.get("aftercare_third_until_weeks"))
-    return [ConversationDue(1, registered_at, first), ConversationDue(2, registered_at, second),
-            ConversationDue(3, third_from, third_until)]
+    return [
+        ConversationDue(1, registered_at, first),
+        ConversationDue(2, registered_at, second),
+        ConversationDue(3, third_from, third_until),
+    ]
 
 
 def aftercare_holders(reporter_role: str) -> frozenset[Role]:
@@ -93,8 +97,10 @@ class Conversation(BaseModel):
     updated_at = peewee.DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("case", "number"), True),
-                   (("case", "outcome", "held_at", "due_at"), False))  # the yearly report, index only (0007)
+        indexes = (
+            (("case", "number"), True),
+            (("case", "outcome", "held_at", "due_at"), False),
+        )  # the yearly report, index only (0007)
 
     @property
     def holders(self) -> set[str]:
@@ -126,12 +132,23 @@ def schedule_conversations(case: Case) -> list[Conversation]:
     planned = []
     with write_transaction():
         for due in aftercare_due_dates(case.created_at):
-            conversation = Conversation.create(case=case, number=due.number, due_from=due.due_from, due_at=due.due_at,
-                                               holder_roles=",".join(sorted(r.value for r in holders)))
-            deadlines.schedule(case, deadlines.DeadlineKind(f"aftercare_{due.number}"), due.due_at,
-                               max(due.due_at - remind_before, due.due_from), holders,
-                               escalate_at=due.due_at, escalate_roles={Role.MUNICIPAL_SECRETARY, Role.MAYOR},
-                               object_id=conversation.id)
+            conversation = Conversation.create(
+                case=case,
+                number=due.number,
+                due_from=due.due_from,
+                due_at=due.due_at,
+                holder_roles=",".join(sorted(r.value for r in holders)),
+            )
+            deadlines.schedule(
+                case,
+                deadlines.DeadlineKind(f"aftercare_{due.number}"),
+                due.due_at,
+                max(due.due_at - remind_before, due.due_from),
+                holders,
+                escalate_at=due.due_at,
+                escalate_roles={Role.MUNICIPAL_SECRETARY, Role.MAYOR},
+                object_id=conversation.id,
+            )
             planned.append(conversation)
     return planned
 
@@ -153,13 +170,21 @@ def may_record(user: User, case: Case, access_level) -> bool:
     return access_level >= Access.INFORMED and user.role in {r.value for r in aftercare_holders(case.reporter_role)}
 
 
-def record_outcome(conversation: Conversation, outcome: Outcome, actor: User, held_at: dt.datetime | None,
-                   notes: str | None, planned_at: dt.datetime | None = None) -> None:
+def record_outcome(
+    conversation: Conversation,
+    outcome: Outcome,
+    actor: User,
+    held_at: dt.datetime | None,
+    notes: str | None,
+    planned_at: dt.datetime | None = None,
+) -> None:
     if outcome == Outcome.HELD and held_at is None:
         raise NotAllowed("held_without_time", N_("Vul in wanneer het gesprek is gevoerd."))
     if outcome == Outcome.HELD and held_at > clock.utcnow():  # a held conversation lies in the past
-        raise NotAllowed("held_in_future", N_("Een gevoerd gesprek ligt niet in de toekomst. Kies 'Gepland' of vul "
-                                              "een eerdere tijd in."))
+        raise NotAllowed(
+            "held_in_future",
+            N_("Een gevoerd gesprek ligt niet in de toekomst. Kies 'Gepland' of vul een eerdere tijd in."),
+        )
     with write_transaction():
         conversation.outcome = outcome.value
         conversation.held_at = held_at if outcome == Outcome.HELD else None
@@ -169,14 +194,20 @@ def record_outcome(conversation: Conversation, outcome: Outcome, actor: User, he
         conversation.updated_by = actor
         conversation.updated_at = clock.utcnow()
         conversation.save()
-        CaseEvent.create(case=conversation.case_id, actor=actor, kind=EventKind.AFTERCARE.value,
-                         detail=f"conversation:{conversation.number}:{outcome.value}")
+        CaseEvent.create(
+            case=conversation.case_id,
+            actor=actor,
+            kind=EventKind.AFTERCARE.value,
+            detail=f"conversation:{conversation.number}:{outcome.value}",
+        )
         if outcome in (Outcome.HELD, Outcome.DECLINED):
-            deadlines.complete(deadlines.DeadlineKind(f"aftercare_{conversation.number}"), conversation.case_id,
-                               conversation.id)
+            deadlines.complete(
+                deadlines.DeadlineKind(f"aftercare_{conversation.number}"), conversation.case_id, conversation.id
+            )
 
 
 # --- referrals ----------------------------------------------------------------------------------
+
 
 class ReferralKind(str, Enum):
     SLACHTOFFERHULP = "slachtofferhulp"
@@ -234,7 +265,8 @@ def set_referral_contact(kind: ReferralKind, contact: str) -> bool:
         return False
     with write_transaction():
         ReferralContact.insert(kind=kind.value, contact=contact).on_conflict(
-            conflict_target=[ReferralContact.kind], update={ReferralContact.contact: contact}).execute()
+            conflict_target=[ReferralContact.kind], update={ReferralContact.contact: contact}
+        ).execute()
     return True
 
 
@@ -274,18 +306,33 @@ def _check_costs(kind: ReferralKind, costs_covered: bool) -> None:
         raise ReferralRefused(N_("Alleen bij professionele hulp betaalt de gemeente de kosten."))
 
 
-def add_referral(case: Case, kind: ReferralKind, actor: User, *, status: ReferralStatus = ReferralStatus.OFFERED,
-                 costs_covered: bool = False, note: str | None = None) -> Referral:
+def add_referral(
+    case: Case,
+    kind: ReferralKind,
+    actor: User,
+    *,
+    status: ReferralStatus = ReferralStatus.OFFERED,
+    costs_covered: bool = False,
+    note: str | None = None,
+) -> Referral:
     _check_costs(kind, costs_covered)
     with write_transaction():
-        referral = Referral.create(case=case, kind=kind.value, status=status.value, costs_covered=costs_covered,
-                                   note=(note or "").strip() or None, recorded_by=actor, recorded_at=clock.utcnow())
+        referral = Referral.create(
+            case=case,
+            kind=kind.value,
+            status=status.value,
+            costs_covered=costs_covered,
+            note=(note or "").strip() or None,
+            recorded_by=actor,
+            recorded_at=clock.utcnow(),
+        )
         CaseEvent.create(case=case, actor=actor, kind=EventKind.AFTERCARE.value, detail=f"referral:{kind.value}")
     return referral
 
 
-def update_referral(referral: Referral, actor: User, *, status: ReferralStatus, costs_covered: bool,
-                    note: str | None = None) -> None:
+def update_referral(
+    referral: Referral, actor: User, *, status: ReferralStatus, costs_covered: bool, note: str | None = None
+) -> None:
     """A referral moves on (requested, done, …). A note, when given, replaces the old one."""
     _check_costs(ReferralKind(referral.kind), costs_covered)
     with write_transaction():
@@ -294,5 +341,9 @@ def update_referral(referral: Referral, actor: User, *, status: ReferralStatus, 
         if note and note.strip():
             referral.note = note.strip()
         referral.save()
-        CaseEvent.create(case=referral.case_id, actor=actor, kind=EventKind.AFTERCARE.value,
-                         detail=f"referral:{referral.kind}:{status.value}")
+        CaseEvent.create(
+            case=referral.case_id,
+            actor=actor,
+            kind=EventKind.AFTERCARE.value,
+            detail=f"referral:{referral.kind}:{status.value}",
+        )

@@ -16,9 +16,9 @@ What counts where:
   behaviour_class, target, channel; measure type/state; police report status; aftercare outcome,
   due and held times; perpetrator links; ledger entries), never encrypted content.
 """
+
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -28,7 +28,7 @@ import peewee
 from models import clock, damages, perpetrators, settings
 from models.accounts import Role, User
 from models.aftercare import Conversation, Outcome, held_late
-from models.cases import Case, CaseKind, Channel, ONLINE_CHANNELS, Target
+from models.cases import ONLINE_CHANNELS, Case, CaseKind, Channel, Target
 from models.damages import LedgerEntry
 from models.i18n import N_
 from models.measures import MEASURE_LABELS, Measure, MeasureState, MeasureType
@@ -52,18 +52,20 @@ def may_produce(user: User) -> bool:
 
 # --- periods ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Period:
     """Whole months: from the first of `first` up to and including the month of `last`."""
+
     first: dt.date
     last: dt.date
 
     @classmethod
-    def year(cls, year: int) -> "Period":
+    def year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 1))
 
     @classmethod
-    def months_between(cls, first: str, last: str) -> "Period":
+    def months_between(cls, first: str, last: str) -> Period:
         """From "2026-01" to "2026-06" (inclusive). Raises ValueError when it is not a period."""
         start = dt.datetime.strptime(first, "%Y-%m").date()
         end = dt.datetime.strptime(last, "%Y-%m").date()
@@ -84,7 +86,7 @@ class Period:
         """Stable text for files and the CSV: "2026-01/2026-12"."""
         return f"{self.first:%Y-%m}/{self.last:%Y-%m}"
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length just before (for a calendar year: the year before)."""
         length = len(self.months)
         return Period(clock.add_months(self.first, -length), clock.add_months(self.first, -1))
@@ -114,13 +116,14 @@ def quarter_code(month: dt.date) -> str:
 
 # --- small-cell suppression -------------------------------------------------------------------
 
-SMALL = "small"            # 1 .. threshold-1: shown as "< 5"
+SMALL = "small"  # 1 .. threshold-1: shown as "< 5"
 COMPLEMENT = "complement"  # not shown, any number (also 0 or small): shown as "×"
 
 
 @dataclass(frozen=True)
 class Figure:
     """One published number: `value` is None when it is not shown (then `suppressed` says why)."""
+
     value: int | None
     suppressed: str | None = None
 
@@ -164,8 +167,9 @@ def _bounds(counts, groups, hidden, threshold):
     low, high = {}, {}
     for cell, value in counts.items():
         kind = hidden.get(cell)
-        low[cell], high[cell] = ((1, threshold - 1) if kind == SMALL else (0, math.inf) if kind == COMPLEMENT
-                                 else (value, value))
+        low[cell], high[cell] = (
+            (1, threshold - 1) if kind == SMALL else (0, math.inf) if kind == COMPLEMENT else (value, value)
+        )
     touching: dict = {}
     for index, (total, parts) in enumerate(groups):
         for cell in (total, *parts):
@@ -309,25 +313,66 @@ class SectionSpec:
     code: str
     title: str
     explanation: str
-    chart: str = "bar"   # "bar" or "line"
+    chart: str = "bar"  # "bar" or "line"
     unit: str = "count"  # "count" or "cents"
 
 
 SECTIONS = [
-    SectionSpec("total", N_("Aantal incidenten"), N_("Alle meldingen van incidenten in deze periode. Vragen om overleg tellen niet mee.")),
-    SectionSpec("by_month", N_("Incidenten per maand"), N_("De maand waarin de melding is binnengekomen."), chart="line"),
+    SectionSpec(
+        "total",
+        N_("Aantal incidenten"),
+        N_("Alle meldingen van incidenten in deze periode. Vragen om overleg tellen niet mee."),
+    ),
+    SectionSpec(
+        "by_month", N_("Incidenten per maand"), N_("De maand waarin de melding is binnengekomen."), chart="line"
+    ),
     SectionSpec("by_quarter", N_("Incidenten per kwartaal"), N_("De maanden van de periode, per kwartaal opgeteld.")),
-    SectionSpec("by_class", N_("Soort gedrag"), N_("Ingedeeld volgens het schema van het protocol: het ernstigste gedrag in de melding telt.")),
+    SectionSpec(
+        "by_class",
+        N_("Soort gedrag"),
+        N_("Ingedeeld volgens het schema van het protocol: het ernstigste gedrag in de melding telt."),
+    ),
     SectionSpec("online", N_("Online of niet online"), N_("Online: via e-mail, sociale media of een app.")),
     SectionSpec("by_channel", N_("Hoe het gebeurde"), N_("Het kanaal of de plek van het incident.")),
-    SectionSpec("by_reporter_group", N_("Wie het overkwam"), N_("De groep van de ambtsdrager op het moment van melden.")),
-    SectionSpec("by_target", N_("Gericht op de persoon of op de omgeving"), N_("Gedrag tegen familie, vrienden, huisdieren of spullen telt net zo zwaar.")),
-    SectionSpec("repeat", N_("Eerste keer of herhaling"), N_("Was de veroorzaker al eerder bekend, bij ambtsdragers of bij medewerkers van de gemeente?")),
-    SectionSpec("measures", N_("Maatregelen tegen veroorzakers"), N_("Maatregelen waartoe is besloten, bij de incidenten van deze periode. Eén incident kan meer maatregelen hebben.")),
-    SectionSpec("police", N_("Aangifte"), N_("Incidenten waarvoor de gemeente aangifte deed, met toestemming van de ambtsdrager.")),
+    SectionSpec(
+        "by_reporter_group", N_("Wie het overkwam"), N_("De groep van de ambtsdrager op het moment van melden.")
+    ),
+    SectionSpec(
+        "by_target",
+        N_("Gericht op de persoon of op de omgeving"),
+        N_("Gedrag tegen familie, vrienden, huisdieren of spullen telt net zo zwaar."),
+    ),
+    SectionSpec(
+        "repeat",
+        N_("Eerste keer of herhaling"),
+        N_("Was de veroorzaker al eerder bekend, bij ambtsdragers of bij medewerkers van de gemeente?"),
+    ),
+    SectionSpec(
+        "measures",
+        N_("Maatregelen tegen veroorzakers"),
+        N_(
+            "Maatregelen waartoe is besloten, bij de incidenten van deze periode. Eén incident kan meer maatregelen hebben."
+        ),
+    ),
+    SectionSpec(
+        "police",
+        N_("Aangifte"),
+        N_("Incidenten waarvoor de gemeente aangifte deed, met toestemming van de ambtsdrager."),
+    ),
     SectionSpec("police_status", N_("Stand van de aangiftes"), N_("Hoe ver de aangiftes bij deze incidenten nu zijn.")),
-    SectionSpec("aftercare", N_("Opvang en nazorg"), N_("Per incident: of de gesprekken zijn gevoerd, afgeslagen of nog open staan, en of ze op tijd waren.")),
-    SectionSpec("damages", N_("Schade"), N_("Bedragen in euro die in deze periode zijn geboekt. De gemeente vergoedt eerst en verhaalt daarna op de veroorzaker."), unit="cents"),
+    SectionSpec(
+        "aftercare",
+        N_("Opvang en nazorg"),
+        N_("Per incident: of de gesprekken zijn gevoerd, afgeslagen of nog open staan, en of ze op tijd waren."),
+    ),
+    SectionSpec(
+        "damages",
+        N_("Schade"),
+        N_(
+            "Bedragen in euro die in deze periode zijn geboekt. De gemeente vergoedt eerst en verhaalt daarna op de veroorzaker."
+        ),
+        unit="cents",
+    ),
 ]
 SECTION_BY_CODE = {spec.code: spec for spec in SECTIONS}
 
@@ -369,6 +414,7 @@ def reporter_group(role: str, is_former: bool) -> str:
 
 # --- counting -------------------------------------------------------------------------------
 
+
 def incident_condition(period: Period) -> peewee.Expression:
     start, end = period.utc_bounds()
     return (Case.kind == CaseKind.REPORT.value) & (Case.created_at >= start) & (Case.created_at < end)
@@ -383,11 +429,15 @@ def _repeated_cases(in_period: peewee.Expression) -> tuple[set[int], set[int]]:
     linked = link.select(link.perpetrator).join(Case).where(in_period)
     history: dict[int, list] = {}
     for perpetrator_id, case_id, created_at in (
-            link.select(link.perpetrator, Case.id, Case.created_at)
-            .join(Case).where(link.perpetrator.in_(linked)).tuples()):
+        link.select(link.perpetrator, Case.id, Case.created_at).join(Case).where(link.perpetrator.in_(linked)).tuples()
+    ):
         history.setdefault(perpetrator_id, []).append((case_id, created_at))
-    with_employee_incidents = {p for (p,) in perpetrators.EmployeeIncident.select(
-        perpetrators.EmployeeIncident.perpetrator).where(perpetrators.EmployeeIncident.perpetrator.in_(linked)).tuples()}
+    with_employee_incidents = {
+        p
+        for (p,) in perpetrators.EmployeeIncident.select(perpetrators.EmployeeIncident.perpetrator)
+        .where(perpetrators.EmployeeIncident.perpetrator.in_(linked))
+        .tuples()
+    }
     known, repeated = set(), set()
     for perpetrator_id, cases in history.items():
         for case_id, created_at in cases:
@@ -395,7 +445,8 @@ def _repeated_cases(in_period: peewee.Expression) -> tuple[set[int], set[int]]:
                 continue  # an earlier (or later) case of the same perpetrator, outside the period
             known.add(case_id)
             if perpetrator_id in with_employee_incidents or any(
-                    other != case_id and other_created <= created_at for other, other_created in cases):
+                other != case_id and other_created <= created_at for other, other_created in cases
+            ):
                 repeated.add(case_id)
     return known, repeated
 
@@ -405,18 +456,32 @@ def _aftercare_counts(incidents) -> tuple[int, int, int, int]:
     after its due time: models.aftercare.held_late), declined (none held, one declined). Summed per
     incident by the database, then over incidents."""
     held = Conversation.outcome == Outcome.HELD.value
-    per_case = (Conversation.select(
-        peewee.fn.SUM(peewee.Case(None, [(held, 1)], 0)).alias("held"),
-        peewee.fn.SUM(peewee.Case(None, [(Conversation.outcome == Outcome.DECLINED.value, 1)], 0)).alias("declined"),
-        peewee.fn.SUM(peewee.Case(None, [(held & held_late(Conversation.held_at, Conversation.due_at), 1)], 0))
-        .alias("late"))
-        .join(Case).where(incidents).group_by(Conversation.case)).alias("per_case")
+    per_case = (
+        Conversation.select(
+            peewee.fn.SUM(peewee.Case(None, [(held, 1)], 0)).alias("held"),
+            peewee.fn.SUM(peewee.Case(None, [(Conversation.outcome == Outcome.DECLINED.value, 1)], 0)).alias(
+                "declined"
+            ),
+            peewee.fn.SUM(
+                peewee.Case(None, [(held & held_late(Conversation.held_at, Conversation.due_at), 1)], 0)
+            ).alias("late"),
+        )
+        .join(Case)
+        .where(incidents)
+        .group_by(Conversation.case)
+    ).alias("per_case")
     was_held = per_case.c.held > 0
-    offered, held_any, late, declined = Conversation.select(
-        peewee.fn.COUNT(peewee.SQL("*")),
-        peewee.fn.SUM(peewee.Case(None, [(was_held, 1)], 0)),
-        peewee.fn.SUM(peewee.Case(None, [(was_held & (per_case.c.late > 0), 1)], 0)),
-        peewee.fn.SUM(peewee.Case(None, [(~was_held & (per_case.c.declined > 0), 1)], 0))).from_(per_case).tuples().get()
+    offered, held_any, late, declined = (
+        Conversation.select(
+            peewee.fn.COUNT(peewee.SQL("*")),
+            peewee.fn.SUM(peewee.Case(None, [(was_held, 1)], 0)),
+            peewee.fn.SUM(peewee.Case(None, [(was_held & (per_case.c.late > 0), 1)], 0)),
+            peewee.fn.SUM(peewee.Case(None, [(~was_held & (per_case.c.declined > 0), 1)], 0)),
+        )
+        .from_(per_case)
+        .tuples()
+        .get()
+    )
     return offered, held_any or 0, late or 0, declined or 0
 
 
@@ -432,14 +497,29 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
     quarter_codes = [quarter_code(m) for m in period.months]
     # Counted by the database in one pass, grouped by every breakdown at once (a loop over 100 000
     # rows in Python took seconds). The month of an incident: the last month boundary at or before it.
-    month_of = peewee.Case(None, [(Case.created_at < boundary, index) for index, boundary
-                                  in enumerate(boundaries[1:])], len(boundaries) - 1)
+    month_of = peewee.Case(
+        None,
+        [(Case.created_at < boundary, index) for index, boundary in enumerate(boundaries[1:])],
+        len(boundaries) - 1,
+    )
 
     for index, behaviour_class, channel, role, is_former, target, number in (
-            Case.select(month_of, Case.behaviour_class, Case.channel, Case.reporter_role, Case.reporter_is_former,
-                        Case.target, peewee.fn.COUNT(Case.id)).where(in_period)
-            .group_by(month_of, Case.behaviour_class, Case.channel, Case.reporter_role, Case.reporter_is_former,
-                      Case.target).order_by().tuples()):
+        Case.select(
+            month_of,
+            Case.behaviour_class,
+            Case.channel,
+            Case.reporter_role,
+            Case.reporter_is_former,
+            Case.target,
+            peewee.fn.COUNT(Case.id),
+        )
+        .where(in_period)
+        .group_by(
+            month_of, Case.behaviour_class, Case.channel, Case.reporter_role, Case.reporter_is_former, Case.target
+        )
+        .order_by()
+        .tuples()
+    ):
         counts["total", "incidents"] += number
         counts["by_month", month_codes[index]] += number
         counts["by_quarter", quarter_codes[index]] += number
@@ -457,14 +537,23 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
     counts["repeat", "unknown"] = counts["total", "incidents"] - len(known)
     # Measures, police reports and conversations joined to the period's incidents (driven by these
     # smaller tables, not by an IN over every incident).
-    for measure_type, number in (Measure.select(Measure.type, peewee.fn.COUNT(Measure.id)).join(Case)
-                                 .where(in_period & Measure.state.in_(TAKEN_STATES))
-                                 .group_by(Measure.type).tuples()):
+    for measure_type, number in (
+        Measure.select(Measure.type, peewee.fn.COUNT(Measure.id))
+        .join(Case)
+        .where(in_period & Measure.state.in_(TAKEN_STATES))
+        .group_by(Measure.type)
+        .tuples()
+    ):
         if ("measures", measure_type) in counts:
             counts["measures", measure_type] += number
             counts["measures", "total"] += number
-    for status, number in (PoliceReport.select(PoliceReport.status, peewee.fn.COUNT(PoliceReport.id)).join(Case)
-                           .where(in_period).group_by(PoliceReport.status).tuples()):
+    for status, number in (
+        PoliceReport.select(PoliceReport.status, peewee.fn.COUNT(PoliceReport.id))
+        .join(Case)
+        .where(in_period)
+        .group_by(PoliceReport.status)
+        .tuples()
+    ):
         counts["police", "filed"] += number
         counts["police_status", status] += number
     offered, held, late, declined = _aftercare_counts(in_period)
@@ -509,11 +598,17 @@ def damages_figures(period: Period, threshold: int) -> dict[str, Figure]:
     is still to be recovered at the end of it. An amount made up of fewer incidents than the
     threshold could be one person's claim: it is not shown ("×"), nor is a small number of incidents."""
     start, end = period.first, clock.add_months(period.last, 1)
-    in_period = LedgerEntry.select(LedgerEntry.id).where((LedgerEntry.booked_on >= start) & (LedgerEntry.booked_on < end))
+    in_period = LedgerEntry.select(LedgerEntry.id).where(
+        (LedgerEntry.booked_on >= start) & (LedgerEntry.booked_on < end)
+    )
     until_end = LedgerEntry.select(LedgerEntry.id).where(LedgerEntry.booked_on < end)
     flows = damages.balances(entries=in_period)
-    amounts = {"reimbursed": flows.reimbursed, "recovered": flows.recovered, "written_off": flows.written_off,
-               "outstanding": damages.balances(entries=until_end).outstanding}
+    amounts = {
+        "reimbursed": flows.reimbursed,
+        "recovered": flows.recovered,
+        "written_off": flows.written_off,
+        "outstanding": damages.balances(entries=until_end).outstanding,
+    }
 
     def incidents(entries, kind=None):
         query = LedgerEntry.select(LedgerEntry.case).where(LedgerEntry.id.in_(entries))
@@ -521,10 +616,12 @@ def damages_figures(period: Period, threshold: int) -> dict[str, Figure]:
             query = query.where(LedgerEntry.kind == kind.value)
         return query.distinct().count()
 
-    behind = {"reimbursed": incidents(in_period, damages.EntryKind.REIMBURSED),
-              "recovered": incidents(in_period, damages.EntryKind.RECOVERED),
-              "written_off": incidents(in_period, damages.EntryKind.WRITTEN_OFF),
-              "outstanding": incidents(until_end, damages.EntryKind.TO_RECOVER)}
+    behind = {
+        "reimbursed": incidents(in_period, damages.EntryKind.REIMBURSED),
+        "recovered": incidents(in_period, damages.EntryKind.RECOVERED),
+        "written_off": incidents(in_period, damages.EntryKind.WRITTEN_OFF),
+        "outstanding": incidents(until_end, damages.EntryKind.TO_RECOVER),
+    }
     total = incidents(in_period)
     figures = {"incidents": Figure(None, SMALL) if 0 < total < threshold else Figure(total)}
     for kind, amount in amounts.items():
@@ -534,10 +631,11 @@ def damages_figures(period: Period, threshold: int) -> dict[str, Figure]:
 
 # --- the report -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Row:
     code: str
-    label: str          # msgid, translated where it is shown
+    label: str  # msgid, translated where it is shown
     current: Figure
     previous: Figure
     previous_code: str  # the same category in the previous period (months and quarters differ)

@@ -5,6 +5,7 @@ older than their retention are pruned (`prune_before`); an `AuditCheckpoint` kee
 last pruned entry, so the chain is verified from there on, and the pruning is itself an entry in
 the chain that names the checkpoint (a forged checkpoint is detected).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,12 +38,23 @@ class AuditEntry(BaseModel):
         indexes = ((("object_type", "object_id"), False),)
 
 
-_VERIFY_FIELDS = (AuditEntry.id, AuditEntry.at, AuditEntry.actor_id, AuditEntry.action, AuditEntry.object_type,
-                  AuditEntry.object_id, AuditEntry.ip, AuditEntry.detail, AuditEntry.prev_hash, AuditEntry.hash)
+_VERIFY_FIELDS = (
+    AuditEntry.id,
+    AuditEntry.at,
+    AuditEntry.actor_id,
+    AuditEntry.action,
+    AuditEntry.object_type,
+    AuditEntry.object_id,
+    AuditEntry.ip,
+    AuditEntry.detail,
+    AuditEntry.prev_hash,
+    AuditEntry.hash,
+)
 
 
 class AuditCheckpoint(BaseModel):
     """Where the chain starts after pruning: the last pruned entry's id and hash."""
+
     through_id = peewee.IntegerField(unique=True)
     through_hash = peewee.CharField(max_length=64)
     through_at = peewee.DateTimeField()
@@ -54,13 +66,28 @@ PRUNED_ACTION = "audit_pruned"
 
 
 def _digest(prev_hash: str, at, actor_id, action, object_type, object_id, ip, detail) -> str:
-    fields = [prev_hash, at.isoformat(timespec="microseconds"), "" if actor_id is None else str(actor_id),
-              action, object_type or "", object_id or "", ip or "", detail or ""]
+    fields = [
+        prev_hash,
+        at.isoformat(timespec="microseconds"),
+        "" if actor_id is None else str(actor_id),
+        action,
+        object_type or "",
+        object_id or "",
+        ip or "",
+        detail or "",
+    ]
     return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
 
 
-def record(action: str, *, actor_id: int | None = None, object_type: str | None = None,
-           object_id=None, ip: str | None = None, detail: str = "") -> AuditEntry:
+def record(
+    action: str,
+    *,
+    actor_id: int | None = None,
+    object_type: str | None = None,
+    object_id=None,
+    ip: str | None = None,
+    detail: str = "",
+) -> AuditEntry:
     """Append one entry. Call it in the same transaction as the change it records."""
     object_id = None if object_id is None else str(object_id)
     with write_transaction(), serialised(AUDIT_CHAIN_LOCK):
@@ -68,8 +95,14 @@ def record(action: str, *, actor_id: int | None = None, object_type: str | None 
         prev_hash = last.hash if last else GENESIS
         at = clock.utcnow()
         return AuditEntry.create(
-            at=at, actor_id=actor_id, action=action, object_type=object_type, object_id=object_id,
-            ip=ip, detail=detail[:255], prev_hash=prev_hash,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            ip=ip,
+            detail=detail[:255],
+            prev_hash=prev_hash,
             hash=_digest(prev_hash, at, actor_id, action, object_type, object_id, ip, detail[:255]),
         )
 
@@ -97,8 +130,12 @@ def _entries_after(last_id: int, batch_size: int) -> list[tuple]:
     """The next entries in id order as plain tuples: over millions of entries, building model rows
     took most of the walk's time."""
     columns = ", ".join(f'"{f.column_name}"' for f in _VERIFY_FIELDS)
-    rows = db.execute_sql(f'SELECT {columns} FROM "{AuditEntry._meta.table_name}" WHERE "id" > {db.param} '
-                          f'ORDER BY "id" LIMIT {db.param}', (last_id, batch_size)).fetchall()
+    # Names from the model, values bound as parameters.
+    rows = db.execute_sql(
+        f'SELECT {columns} FROM "{AuditEntry._meta.table_name}" WHERE "id" > {db.param} '  # noqa: S608
+        f'ORDER BY "id" LIMIT {db.param}',
+        (last_id, batch_size),
+    ).fetchall()
     if rows and isinstance(rows[0][1], str):  # SQLite gives the timestamp as text
         rows = [(row[0], _timestamp(row[1]), *row[2:]) for row in rows]
     return rows
@@ -134,8 +171,13 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
             expected = _digest(prev_hash, at, actor_id, action, object_type, object_id, ip, detail)
             if expected != entry_hash:
                 return ChainReport(checked, entry_id, "content")
-            if (not confirmed and action == PRUNED_ACTION and object_type == "audit_checkpoint"
-                    and object_id == str(checkpoint.id) and detail == _checkpoint_detail(checkpoint)):
+            if (
+                not confirmed
+                and action == PRUNED_ACTION
+                and object_type == "audit_checkpoint"
+                and object_id == str(checkpoint.id)
+                and detail == _checkpoint_detail(checkpoint)
+            ):
                 confirmed = True
             prev_hash = entry_hash
             checked += 1
@@ -150,11 +192,17 @@ def prune_plan(cutoff) -> tuple[int | None, int]:
     newest = AuditEntry.select(peewee.fn.MAX(AuditEntry.id)).scalar()
     if newest is None:
         return None, 0
-    first_kept = AuditEntry.select(peewee.fn.MIN(AuditEntry.id)).where(
-        (AuditEntry.id > start) & (AuditEntry.at >= cutoff)).scalar()
+    first_kept = (
+        AuditEntry.select(peewee.fn.MIN(AuditEntry.id))
+        .where((AuditEntry.id > start) & (AuditEntry.at >= cutoff))
+        .scalar()
+    )
     limit = min(first_kept if first_kept is not None else newest, newest)
-    through = AuditEntry.select(peewee.fn.MAX(AuditEntry.id)).where(
-        (AuditEntry.id > start) & (AuditEntry.id < limit)).scalar()
+    through = (
+        AuditEntry.select(peewee.fn.MAX(AuditEntry.id))
+        .where((AuditEntry.id > start) & (AuditEntry.id < limit))
+        .scalar()
+    )
     if through is None:
         return None, 0
     count = AuditEntry.select().where((AuditEntry.id > start) & (AuditEntry.id <= through)).count()
@@ -169,11 +217,17 @@ def prune_before(cutoff, actor_id: int | None = None) -> int:
         if through is None:
             return 0
         last = AuditEntry.get_by_id(through)
-        checkpoint = AuditCheckpoint.create(through_id=last.id, through_hash=last.hash, through_at=last.at,
-                                            pruned=count)
+        checkpoint = AuditCheckpoint.create(
+            through_id=last.id, through_hash=last.hash, through_at=last.at, pruned=count
+        )
         AuditEntry.delete().where(AuditEntry.id <= through).execute()
-        record(PRUNED_ACTION, actor_id=actor_id, object_type="audit_checkpoint", object_id=checkpoint.id,
-               detail=_checkpoint_detail(checkpoint))
+        record(
+            PRUNED_ACTION,
+            actor_id=actor_id,
+            object_type="audit_checkpoint",
+            object_id=checkpoint.id,
+            detail=_checkpoint_detail(checkpoint),
+        )
     return count
 
 
@@ -183,6 +237,7 @@ def prune_before(cutoff, actor_id: int | None = None) -> int:
 # newest entry's id and hash to a file outside the database (the instance folder); the next check
 # requires the trail still to hold that entry with that hash. What can go unnoticed is at most what
 # was written since the last check.
+
 
 def read_anchor(path: pathlib.Path) -> tuple[int, str] | None:
     try:

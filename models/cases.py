@@ -3,6 +3,7 @@
 Narratives, identities, locations, notes and messages are stored encrypted; structured facts
 (dates, class, status, roles) stay queryable for inboxes and the yearly report.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -163,10 +164,15 @@ class Case(BaseModel):
     closed_at = peewee.DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("year", "number"), True), (("status", "created_at"), False),
-                   # the yearly report's count reads this index only (migration 0007)
-                   (("kind", "created_at", "behaviour_class", "channel", "reporter_role", "reporter_is_former",
-                     "target"), False))
+        indexes = (
+            (("year", "number"), True),
+            (("status", "created_at"), False),
+            # the yearly report's count reads this index only (migration 0007)
+            (
+                ("kind", "created_at", "behaviour_class", "channel", "reporter_role", "reporter_is_former", "target"),
+                False,
+            ),
+        )
 
     @property
     def behaviour_codes(self) -> list[str]:
@@ -180,6 +186,7 @@ class Case(BaseModel):
 class CaseAccess(BaseModel):
     """Who may see a case besides its reporter: roles fixed from the routing at filing, and single
     people a handler granted access to. Revoking keeps the row (history) with revoked_at set."""
+
     case = peewee.ForeignKeyField(Case, backref="access", on_delete="CASCADE")
     role = peewee.CharField(max_length=32, null=True, index=True)
     user = peewee.ForeignKeyField(User, null=True, backref="granted_cases", on_delete="CASCADE")
@@ -193,7 +200,7 @@ class EventKind(str, Enum):
     SUBMITTED = "submitted"
     STATUS = "status"
     ASSIGNED = "assigned"
-    NOTE = "note"                # internal, handlers only
+    NOTE = "note"  # internal, handlers only
     MESSAGE_TO_REPORTER = "message_to_reporter"
     MESSAGE_FROM_REPORTER = "message_from_reporter"
     EVIDENCE = "evidence"
@@ -203,19 +210,26 @@ class EventKind(str, Enum):
     CONVERTED = "converted"
     MEASURE = "measure"
     POLICE = "police"
-    NOTIFICATION = "notification"       # inspectorate, OM, NCTV, King's Commissioner, other office holders
+    NOTIFICATION = "notification"  # inspectorate, OM, NCTV, King's Commissioner, other office holders
     AFTERCARE = "aftercare"
     PERPETRATOR = "perpetrator"
 
 
 # Events the reporter sees on their own case; everything else is for handlers only.
-REPORTER_VISIBLE_EVENTS = {EventKind.SUBMITTED, EventKind.STATUS, EventKind.MESSAGE_TO_REPORTER,
-                           EventKind.MESSAGE_FROM_REPORTER, EventKind.EVIDENCE, EventKind.ONLINE_ENTRY,
-                           EventKind.CONVERTED}
+REPORTER_VISIBLE_EVENTS = {
+    EventKind.SUBMITTED,
+    EventKind.STATUS,
+    EventKind.MESSAGE_TO_REPORTER,
+    EventKind.MESSAGE_FROM_REPORTER,
+    EventKind.EVIDENCE,
+    EventKind.ONLINE_ENTRY,
+    EventKind.CONVERTED,
+}
 
 
 class CaseEvent(BaseModel):
     """The case's timeline: only ever added to."""
+
     case = peewee.ForeignKeyField(Case, backref="events", on_delete="CASCADE")
     at = peewee.DateTimeField(default=clock.utcnow)
     actor = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
@@ -231,6 +245,7 @@ class CaseEvent(BaseModel):
 class OnlineEntry(BaseModel):
     """One online message (§6.1): platform, sender's account, URLs, date and time. A recurring
     incident gets more entries in the same case: a log."""
+
     case = peewee.ForeignKeyField(Case, backref="online_entries", on_delete="CASCADE")
     platform = peewee.CharField(max_length=64)
     sender_account = EncryptedTextField(null=True)
@@ -245,6 +260,7 @@ class OnlineEntry(BaseModel):
 class Draft(BaseModel):
     """A report being written, kept on the server so nothing is lost when a phone locks. Submitting
     turns it into a case once: a second submit finds `case` set and shows that case."""
+
     owner = peewee.ForeignKeyField(User, backref="drafts", on_delete="CASCADE")
     token = peewee.CharField(max_length=32, unique=True)
     kind = peewee.CharField(max_length=16, default=CaseKind.REPORT.value)
@@ -304,8 +320,7 @@ def _check_filer(owner: User, reporter: User) -> None:
 
 def new_draft(owner: User, kind: CaseKind, reporter: User | None = None) -> Draft:
     _check_filer(owner, reporter or owner)
-    return Draft.create(owner=owner, token=secrets.token_hex(12), kind=kind.value,
-                        reporter=reporter or owner)
+    return Draft.create(owner=owner, token=secrets.token_hex(12), kind=kind.value, reporter=reporter or owner)
 
 
 def save_draft_values(draft: Draft, values: dict) -> None:
@@ -317,6 +332,7 @@ def save_draft_values(draft: Draft, values: dict) -> None:
 
 
 # --- filing -----------------------------------------------------------------------------------
+
 
 def _next_number(year: int) -> int:
     last = Case.select(peewee.fn.MAX(Case.number)).where(Case.year == year).scalar()
@@ -352,16 +368,27 @@ def submit_draft(draft_id: int, values: dict) -> Case:
         after_enum = scheme.AfterAddressed(after) if after else None
         recurring = bool(values.get("recurring"))
         case = Case.create(
-            reference=format_reference(local_year, number), year=local_year, number=number,
-            kind=draft.kind, status=Status.NEW.value, reporter=reporter, filed_by=draft.owner,
-            reporter_role=reporter.role, reporter_is_former=reporter.is_former,
+            reference=format_reference(local_year, number),
+            year=local_year,
+            number=number,
+            kind=draft.kind,
+            status=Status.NEW.value,
+            reporter=reporter,
+            filed_by=draft.owner,
+            reporter_role=reporter.role,
+            reporter_is_former=reporter.is_former,
             behaviour_class=behaviour_class.value if behaviour_class else None,
-            behaviours=",".join(codes), after_addressed=after, recurring=recurring,
+            behaviours=",".join(codes),
+            after_addressed=after,
+            recurring=recurring,
             advice=scheme.reporting_advice(behaviour_class, after_enum, recurring).value if behaviour_class else None,
-            target=values.get("target"), occurred_at=values.get("occurred_at"),
+            target=values.get("target"),
+            occurred_at=values.get("occurred_at"),
             occurred_time_known=bool(values.get("occurred_time_known")),
-            channel=values.get("channel"), location=values.get("location") or None,
-            narrative=values.get("narrative") or None, platform=values.get("platform") or None,
+            channel=values.get("channel"),
+            location=values.get("location") or None,
+            narrative=values.get("narrative") or None,
+            platform=values.get("platform") or None,
             perpetrator_known=bool(values.get("perpetrator_known")),
             perpetrator_name=values.get("perpetrator_name") or None,
             perpetrator_birth_date=values.get("perpetrator_birth_date") or None,
@@ -372,9 +399,11 @@ def submit_draft(draft_id: int, values: dict) -> Case:
             meeting_disrupted=bool(values.get("meeting_disrupted")),
             meeting_orders_out=int(values.get("meeting_orders_out") or 0),
             livestream_stopped=bool(values.get("livestream_stopped")),
-            injury_physical=bool(values.get("injury_physical")), injury_mental=bool(values.get("injury_mental")),
+            injury_physical=bool(values.get("injury_physical")),
+            injury_mental=bool(values.get("injury_mental")),
             hospital_admission=bool(values.get("hospital_admission")),
-            property_damage=bool(values.get("property_damage")), extra_costs=bool(values.get("extra_costs")),
+            property_damage=bool(values.get("property_damage")),
+            extra_costs=bool(values.get("extra_costs")),
             consent_police_report=bool(values.get("consent_police_report")),
             consent_inform_others=bool(values.get("consent_inform_others")),
             created_at=now,
@@ -384,16 +413,26 @@ def submit_draft(draft_id: int, values: dict) -> Case:
             CaseAccess.create(case=case, role=role.value, kind=routing.HANDLES, created_at=now)
         for role in route.informed:
             CaseAccess.create(case=case, role=role.value, kind=routing.INFORMED, created_at=now)
-        CaseEvent.create(case=case, at=now, actor=draft.owner, kind=EventKind.SUBMITTED.value,
-                         detail="" if draft.owner_id == reporter.id else "on_behalf")
+        CaseEvent.create(
+            case=case,
+            at=now,
+            actor=draft.owner,
+            kind=EventKind.SUBMITTED.value,
+            detail="" if draft.owner_id == reporter.id else "on_behalf",
+        )
         entry = None
         if values.get("platform") or values.get("sender_account") or values.get("urls"):
             entry = OnlineEntry.create(
-                case=case, platform=values.get("platform") or "", sender_account=values.get("sender_account") or None,
-                urls=values.get("urls") or None, message_at=values.get("message_at"),
-                reported_to_platform=bool(values.get("reported_to_platform")), added_by=draft.owner, added_at=now)
-        (Evidence.update(case=case, online_entry=entry, draft=None)
-         .where(Evidence.draft == draft).execute())
+                case=case,
+                platform=values.get("platform") or "",
+                sender_account=values.get("sender_account") or None,
+                urls=values.get("urls") or None,
+                message_at=values.get("message_at"),
+                reported_to_platform=bool(values.get("reported_to_platform")),
+                added_by=draft.owner,
+                added_at=now,
+            )
+        (Evidence.update(case=case, online_entry=entry, draft=None).where(Evidence.draft == draft).execute())
         draft.case = case
         draft.data = "{}"  # the content now lives in the case only
         draft.save(only=[Draft.case, Draft.data])
@@ -401,6 +440,7 @@ def submit_draft(draft_id: int, values: dict) -> Case:
 
 
 # --- handling ---------------------------------------------------------------------------------
+
 
 def pickup_overdue_condition() -> peewee.Expression:
     """New cases nobody picked up in time (setting `case_pickup_hours`), as a query condition."""
@@ -416,15 +456,18 @@ def change_status(case: Case, new_status: Status, actor: User) -> None:
         case.status = new_status.value
         case.closed_at = clock.utcnow() if new_status == Status.CLOSED else None
         case.save(only=[Case.status, Case.closed_at])
-        CaseEvent.create(case=case, actor=actor, kind=EventKind.STATUS.value, detail=f"{current.value}->{new_status.value}")
+        CaseEvent.create(
+            case=case, actor=actor, kind=EventKind.STATUS.value, detail=f"{current.value}->{new_status.value}"
+        )
 
 
 def assign(case: Case, handler: User | None, actor: User) -> None:
     with write_transaction():
         case.assigned_to = handler
         case.save(only=[Case.assigned_to])
-        CaseEvent.create(case=case, actor=actor, kind=EventKind.ASSIGNED.value,
-                         detail=str(handler.id) if handler else "")
+        CaseEvent.create(
+            case=case, actor=actor, kind=EventKind.ASSIGNED.value, detail=str(handler.id) if handler else ""
+        )
         if case.status == Status.NEW.value and handler is not None:
             case.status = Status.IN_PROGRESS.value
             case.save(only=[Case.status])

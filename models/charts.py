@@ -6,6 +6,7 @@ Every chart carries its text alternative: a title and a description listing the 
 page shows in a table. A hidden figure (a suppressed cell) gets no bar or point, only its text
 ("< 5"), so the drawing can never tell more than the table.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,8 +14,15 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 PALETTE = {
-    "bar": "#1f4e79", "bar-previous": "#9db8d2", "line": "#1f4e79", "line-previous": "#9db8d2",
-    "axis": "#555555", "grid": "#dddddd", "label": "#222222", "value": "#222222", "hidden": "#6b6b6b",
+    "bar": "#1f4e79",
+    "bar-previous": "#9db8d2",
+    "line": "#1f4e79",
+    "line-previous": "#9db8d2",
+    "axis": "#555555",
+    "grid": "#dddddd",
+    "label": "#222222",
+    "value": "#222222",
+    "hidden": "#6b6b6b",
 }
 FONT_SIZE = 12
 LABEL_CHARS = 34
@@ -39,8 +47,8 @@ class Shape:
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: list          # int, or None when the figure is hidden or not there
-    texts: list           # how each figure reads: "12", "< 5", "×"
+    values: list  # int, or None when the figure is hidden or not there
+    texts: list  # how each figure reads: "12", "< 5", "×"
     previous: bool = False
 
 
@@ -65,7 +73,7 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
     lines.append(line)
     lines = [ln for ln in lines if ln]
     if len(lines) > 2:
-        lines = [lines[0], (lines[1][:width - 1] + "…")]
+        lines = [lines[0], (lines[1][: width - 1] + "…")]
     return lines or [""]
 
 
@@ -112,12 +120,16 @@ def bar_chart(title: str, labels: list[str], series: list[Series], width: int = 
             value = s.values[index]
             role = "bar-previous" if s.previous else "bar"
             if value is None:
-                shapes.append(Shape("text", "hidden", x=label_width + 4, y=y + bar_height - 2, text=s.texts[index], size=10))
+                shapes.append(
+                    Shape("text", "hidden", x=label_width + 4, y=y + bar_height - 2, text=s.texts[index], size=10)
+                )
                 continue
             length = plot_width * value / top if top else 0
             if length:
                 shapes.append(Shape("rect", role, x=label_width, y=y + 1, width=length, height=bar_height - 2))
-            shapes.append(Shape("text", "value", x=label_width + length + 4, y=y + bar_height - 2, text=s.texts[index], size=10))
+            shapes.append(
+                Shape("text", "value", x=label_width + length + 4, y=y + bar_height - 2, text=s.texts[index], size=10)
+            )
     shapes.append(Shape("line", "axis", x=label_width, y=16, x2=label_width, y2=height - 8))
     return chart
 
@@ -144,8 +156,10 @@ def line_chart(title: str, labels: list[str], series: list[Series], width: int =
         return top_margin + plot_height - plot_height * value / top
 
     for index, label in enumerate(labels):
-        shapes.append(Shape("text", "label", x=x_of(index), y=height - bottom + 16, text=label, anchor="middle", size=10))
-    for s_index, s in enumerate(series):
+        shapes.append(
+            Shape("text", "label", x=x_of(index), y=height - bottom + 16, text=label, anchor="middle", size=10)
+        )
+    for s in series:
         role = "line-previous" if s.previous else "line"
         run: list = []
         for index, value in enumerate(s.values + [None]):
@@ -154,40 +168,60 @@ def line_chart(title: str, labels: list[str], series: list[Series], width: int =
                     shapes.append(Shape("polyline", role, points=tuple(run)))
                 run = []
                 if index < len(s.values) and not s.previous:
-                    shapes.append(Shape("text", "hidden", x=x_of(index), y=height - bottom + 30,
-                                        text=s.texts[index], anchor="middle", size=10))
+                    shapes.append(
+                        Shape(
+                            "text",
+                            "hidden",
+                            x=x_of(index),
+                            y=height - bottom + 30,
+                            text=s.texts[index],
+                            anchor="middle",
+                            size=10,
+                        )
+                    )
                 continue
             point = (x_of(index), y_of(value))
             run.append(point)
             shapes.append(Shape("circle", role, x=point[0], y=point[1], width=3))
-    shapes.append(Shape("line", "axis", x=left, y=top_margin + plot_height, x2=width - right, y2=top_margin + plot_height))
+    shapes.append(
+        Shape("line", "axis", x=left, y=top_margin + plot_height, x2=width - right, y2=top_margin + plot_height)
+    )
     return chart
 
 
 def to_svg(chart: Chart, element_id: str) -> str:
     """The chart as an inline SVG element with its title and description (a text alternative)."""
     title_id, desc_id = f"{element_id}-title", f"{element_id}-desc"
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id={quoteattr(element_id)} role="img" '
-           f'viewBox="0 0 {chart.width} {chart.height}" width="{chart.width}" height="{chart.height}" '
-           f'aria-labelledby="{title_id} {desc_id}">',
-           f'<title id="{title_id}">{escape(chart.title)}</title>', f'<desc id="{desc_id}">{escape(chart.description)}</desc>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id={quoteattr(element_id)} role="img" '
+        f'viewBox="0 0 {chart.width} {chart.height}" width="{chart.width}" height="{chart.height}" '
+        f'aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(chart.title)}</title>',
+        f'<desc id="{desc_id}">{escape(chart.description)}</desc>',
+    ]
     for shape in chart.shapes:
         colour = PALETTE[shape.role]
         css = f'class="chart-{shape.role}"'
         if shape.kind == "rect":
-            out.append(f'<rect {css} x="{shape.x:.1f}" y="{shape.y:.1f}" width="{shape.width:.1f}" '
-                       f'height="{shape.height:.1f}" fill="{colour}"/>')
+            out.append(
+                f'<rect {css} x="{shape.x:.1f}" y="{shape.y:.1f}" width="{shape.width:.1f}" '
+                f'height="{shape.height:.1f}" fill="{colour}"/>'
+            )
         elif shape.kind == "line":
-            out.append(f'<line {css} x1="{shape.x:.1f}" y1="{shape.y:.1f}" x2="{shape.x2:.1f}" y2="{shape.y2:.1f}" '
-                       f'stroke="{colour}" stroke-width="1"/>')
+            out.append(
+                f'<line {css} x1="{shape.x:.1f}" y1="{shape.y:.1f}" x2="{shape.x2:.1f}" y2="{shape.y2:.1f}" '
+                f'stroke="{colour}" stroke-width="1"/>'
+            )
         elif shape.kind == "polyline":
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in shape.points)
             out.append(f'<polyline {css} points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
         elif shape.kind == "circle":
             out.append(f'<circle {css} cx="{shape.x:.1f}" cy="{shape.y:.1f}" r="{shape.width:.1f}" fill="{colour}"/>')
         elif shape.kind == "text":
-            out.append(f'<text {css} x="{shape.x:.1f}" y="{shape.y:.1f}" text-anchor="{shape.anchor}" '
-                       f'font-size="{shape.size}" font-family="sans-serif" fill="{colour}" aria-hidden="true">'
-                       f'{escape(shape.text)}</text>')
+            out.append(
+                f'<text {css} x="{shape.x:.1f}" y="{shape.y:.1f}" text-anchor="{shape.anchor}" '
+                f'font-size="{shape.size}" font-family="sans-serif" fill="{colour}" aria-hidden="true">'
+                f"{escape(shape.text)}</text>"
+            )
     out.append("</svg>")
     return "".join(out)

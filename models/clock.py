@@ -1,4 +1,5 @@
 """Time: stored in UTC (naive datetimes), shown in the municipality's time zone."""
+
 from __future__ import annotations
 
 import calendar
@@ -24,11 +25,11 @@ def timezone() -> ZoneInfo:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def to_local(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(_timezone)
+    return moment.replace(tzinfo=dt.UTC).astimezone(_timezone)
 
 
 def format_local(moment: dt.datetime | None, fmt: str, locale) -> str:
@@ -42,7 +43,7 @@ def to_utc(local_moment: dt.datetime) -> dt.datetime:
     """A wall-clock time in the municipality's zone (naive or aware) as naive UTC."""
     if local_moment.tzinfo is None:
         local_moment = local_moment.replace(tzinfo=_timezone)
-    return local_moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return local_moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def add_months(moment: _Moment, months: int) -> _Moment:

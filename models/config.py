@@ -4,6 +4,7 @@ One loader for both processes: the web app (portal.create_app) and the Huey cons
 read the same settings. Plain Python, so the consumer needs no web framework. (What the admin changes in
 the portal itself is models.settings.)
 """
+
 from __future__ import annotations
 
 import os
@@ -33,7 +34,11 @@ def load_config(environ: os._Environ | dict | None = None) -> dict:
     base_url = env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
     if env.get("PORTAL_SECRET_KEY"):
-        secret_key = bytes.fromhex(env["PORTAL_SECRET_KEY"]) if _is_hex(env["PORTAL_SECRET_KEY"]) else env["PORTAL_SECRET_KEY"].encode()
+        secret_key = (
+            bytes.fromhex(env["PORTAL_SECRET_KEY"])
+            if _is_hex(env["PORTAL_SECRET_KEY"])
+            else env["PORTAL_SECRET_KEY"].encode()
+        )
     else:
         secret_key = _key_from_file(pathlib.Path(env.get("PORTAL_SECRET_KEY_FILE", instance / "secret.key")), 32)
     if env.get("PORTAL_CONTENT_KEY"):

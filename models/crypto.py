@@ -4,6 +4,7 @@ One content-encryption key (32 random bytes, kept outside the database) protects
 identities, notes, TOTP secrets and evidence files. Subkeys for separate purposes are derived
 with HKDF so that one purpose never reuses another's key.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,7 +54,7 @@ def encrypt_text(plain: str) -> str:
 def decrypt_text(stored: str) -> str:
     if not stored.startswith(_PREFIX):
         raise ValueError("Not an encrypted value.")
-    return decrypt_bytes(base64.b64decode(stored[len(_PREFIX):])).decode("utf-8")
+    return decrypt_bytes(base64.b64decode(stored[len(_PREFIX) :])).decode("utf-8")
 
 
 def blind_index(*parts: str, purpose: str = "blind-index") -> str:

@@ -2,6 +2,7 @@
 last twelve months — always over the cases this person may see (models.visibility.inbox_condition),
 never more. These are working figures for handlers, not anonymised statistics (that is the yearly
 report, models.annual_report)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,10 @@ from models.visibility import inbox_condition
 
 # What is overdue, in the groups the issue names.
 OVERDUE_GROUPS = {
-    "aftercare": (N_("Nazorggesprekken"), {DeadlineKind.AFTERCARE_1, DeadlineKind.AFTERCARE_2, DeadlineKind.AFTERCARE_3}),
+    "aftercare": (
+        N_("Nazorggesprekken"),
+        {DeadlineKind.AFTERCARE_1, DeadlineKind.AFTERCARE_2, DeadlineKind.AFTERCARE_3},
+    ),
     "inspectorate": (N_("Arbeidsinspectie waarschuwen"), {DeadlineKind.INSPECTORATE}),
     "ban_ending": (N_("Gebiedsverboden die aflopen"), {DeadlineKind.BAN_ENDING}),
     "payments": (N_("Betalingen van veroorzakers"), {DeadlineKind.RECOVERY_REMINDER, DeadlineKind.RECOVERY_DEMAND}),
@@ -31,8 +35,10 @@ def visible_cases(user: User):
 
 def open_cases_by_status(user: User) -> dict[Status, int]:
     """Cases (reports and consultations) not closed, per status; every status is listed."""
-    counts = Counter(status for (status,) in visible_cases(user).select(Case.status)
-                     .where(Case.status != Status.CLOSED.value).tuples())
+    counts = Counter(
+        status
+        for (status,) in visible_cases(user).select(Case.status).where(Case.status != Status.CLOSED.value).tuples()
+    )
     return {status: counts.get(status.value, 0) for status in Status if status != Status.CLOSED}
 
 
@@ -53,8 +59,11 @@ def overdue_by_group(rows: list[Deadline]) -> dict[str, list[Deadline]]:
 
 def my_assignments(user: User) -> list[Case]:
     """Open cases assigned to this person (that they may still see)."""
-    return list(visible_cases(user).where((Case.assigned_to == user.id) & (Case.status != Status.CLOSED.value))
-                .order_by(Case.created_at.desc()))
+    return list(
+        visible_cases(user)
+        .where((Case.assigned_to == user.id) & (Case.status != Status.CLOSED.value))
+        .order_by(Case.created_at.desc())
+    )
 
 
 def monthly_trend(user: User, now: dt.datetime | None = None, months: int = 12) -> list[tuple[dt.date, int]]:
@@ -62,8 +71,13 @@ def monthly_trend(user: User, now: dt.datetime | None = None, months: int = 12) 
     this_month = local_month(now or clock.utcnow())
     period = Period(_months_back(this_month, months - 1), this_month)
     start, end = period.utc_bounds()
-    counts = Counter(local_month(created) for (created,) in visible_cases(user).select(Case.created_at).where(
-        (Case.kind == CaseKind.REPORT.value) & (Case.created_at >= start) & (Case.created_at < end)).tuples())
+    counts = Counter(
+        local_month(created)
+        for (created,) in visible_cases(user)
+        .select(Case.created_at)
+        .where((Case.kind == CaseKind.REPORT.value) & (Case.created_at >= start) & (Case.created_at < end))
+        .tuples()
+    )
     return [(month, counts.get(month, 0)) for month in period.months]
 
 

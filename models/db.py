@@ -1,4 +1,5 @@
 """One database for the whole portal, initialised from a URL (sqlite:///… or postgresql://…)."""
+
 from __future__ import annotations
 
 import contextlib

@@ -2,6 +2,7 @@
 sends what is due, and marks it sent in the same transaction as the mail it stores — so each
 reminder (and each escalation) is sent exactly once, also when the job runs twice at once or dies
 half way. Mails carry no case content."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +25,7 @@ class DeadlineKind(str, Enum):
     BAN_ENDING = "ban_ending"
     POLICE_FEEDBACK = "police_feedback"
     RECOVERY_REMINDER = "recovery_reminder"  # herinnering to the perpetrator; escalates to the assessor
-    RECOVERY_DEMAND = "recovery_demand"      # aanmaning to the perpetrator
+    RECOVERY_DEMAND = "recovery_demand"  # aanmaning to the perpetrator
 
 
 DEADLINE_LABELS = {
@@ -66,16 +67,32 @@ class Deadline(BaseModel):
         return self.done_at is None and (now or clock.utcnow()) > self.due_at
 
 
-def schedule(case: Case, kind: DeadlineKind, due_at: dt.datetime, remind_at: dt.datetime, remind_roles,
-             escalate_at: dt.datetime | None = None, escalate_roles=(), object_id: int | None = None) -> Deadline:
-    return Deadline.create(case=case, kind=kind.value, object_id=object_id, due_at=due_at, remind_at=remind_at,
-                           escalate_at=escalate_at, remind_roles=",".join(sorted(r.value for r in remind_roles)),
-                           escalate_roles=",".join(sorted(r.value for r in escalate_roles)))
+def schedule(
+    case: Case,
+    kind: DeadlineKind,
+    due_at: dt.datetime,
+    remind_at: dt.datetime,
+    remind_roles,
+    escalate_at: dt.datetime | None = None,
+    escalate_roles=(),
+    object_id: int | None = None,
+) -> Deadline:
+    return Deadline.create(
+        case=case,
+        kind=kind.value,
+        object_id=object_id,
+        due_at=due_at,
+        remind_at=remind_at,
+        escalate_at=escalate_at,
+        remind_roles=",".join(sorted(r.value for r in remind_roles)),
+        escalate_roles=",".join(sorted(r.value for r in escalate_roles)),
+    )
 
 
 def complete(kind: DeadlineKind, case_id: int, object_id: int | None = None) -> int:
     query = Deadline.update(done_at=clock.utcnow()).where(
-        (Deadline.case == case_id) & (Deadline.kind == kind.value) & Deadline.done_at.is_null())
+        (Deadline.case == case_id) & (Deadline.kind == kind.value) & Deadline.done_at.is_null()
+    )
     if object_id is not None:
         query = query.where(Deadline.object_id == object_id)
     return query.execute()
@@ -83,28 +100,47 @@ def complete(kind: DeadlineKind, case_id: int, object_id: int | None = None) -> 
 
 def cancel_open(case_id: int) -> int:
     """A closed case needs no reminders (except about money still owed: LEDGER_KINDS)."""
-    return Deadline.update(done_at=clock.utcnow()).where(
-        (Deadline.case == case_id) & Deadline.done_at.is_null()
-        & Deadline.kind.not_in([kind.value for kind in LEDGER_KINDS])).execute()
+    return (
+        Deadline.update(done_at=clock.utcnow())
+        .where(
+            (Deadline.case == case_id)
+            & Deadline.done_at.is_null()
+            & Deadline.kind.not_in([kind.value for kind in LEDGER_KINDS])
+        )
+        .execute()
+    )
 
 
 def due_reminders(now: dt.datetime) -> list[int]:
-    return [d.id for d in Deadline.select(Deadline.id).where(
-        Deadline.done_at.is_null() & Deadline.reminded_at.is_null() & (Deadline.remind_at <= now))]
+    return [
+        d.id
+        for d in Deadline.select(Deadline.id).where(
+            Deadline.done_at.is_null() & Deadline.reminded_at.is_null() & (Deadline.remind_at <= now)
+        )
+    ]
 
 
 def due_escalations(now: dt.datetime) -> list[int]:
-    return [d.id for d in Deadline.select(Deadline.id).where(
-        Deadline.done_at.is_null() & Deadline.escalated_at.is_null() & Deadline.escalate_at.is_null(False)
-        & (Deadline.escalate_at <= now))]
+    return [
+        d.id
+        for d in Deadline.select(Deadline.id).where(
+            Deadline.done_at.is_null()
+            & Deadline.escalated_at.is_null()
+            & Deadline.escalate_at.is_null(False)
+            & (Deadline.escalate_at <= now)
+        )
+    ]
 
 
 def claim(deadline_id: int, field: str, now: dt.datetime) -> Deadline | None:
     """Mark one reminder (field 'reminded_at') or escalation ('escalated_at') as sent, unless another
     run did already. Call inside the transaction that also stores its mails."""
     column = getattr(Deadline, field)
-    claimed = (Deadline.update({column: now})
-               .where((Deadline.id == deadline_id) & column.is_null() & Deadline.done_at.is_null()).execute())
+    claimed = (
+        Deadline.update({column: now})
+        .where((Deadline.id == deadline_id) & column.is_null() & Deadline.done_at.is_null())
+        .execute()
+    )
     return Deadline.get_by_id(deadline_id) if claimed else None
 
 
@@ -132,10 +168,16 @@ def recipients(deadline: Deadline, roles: set[str]) -> list:
     from models.visibility import Access, people_with_access
 
     if DeadlineKind(deadline.kind) in LEDGER_KINDS:
-        return list(User.select().where((User.is_active == True) & User.role.in_(sorted(roles))  # noqa: E712
-                                        & (User.id != deadline.case.reporter_id)).order_by(User.id))
-    return [person for person, level in people_with_access(deadline.case)
-            if person.role in roles and level >= Access.INFORMED]
+        return list(
+            User.select()
+            .where((User.is_active == True) & User.role.in_(sorted(roles)) & (User.id != deadline.case.reporter_id))
+            .order_by(User.id)
+        )
+    return [
+        person
+        for person, level in people_with_access(deadline.case)
+        if person.role in roles and level >= Access.INFORMED
+    ]
 
 
 def open_for(case_ids) -> peewee.ModelSelect:

@@ -1,4 +1,5 @@
 """A demo municipality to try the portal: one account per role, with known password and TOTP."""
+
 from __future__ import annotations
 
 import contextlib
@@ -62,17 +63,33 @@ def create_demo_case() -> str | None:
         return None
     draft = new_draft(member, CaseKind.REPORT)
     occurred = clock.utcnow() - dt.timedelta(hours=3)
-    case = registration.file_case(draft.id, {
-        "behaviours": ["threatening_violence", "insulting"], "after_addressed": "not_addressed", "recurring": False,
-        "target": "self", "occurred_at": occurred, "occurred_time_known": True, "channel": "social_media",
-        "narrative": "(Demo) Na de raadsvergadering over het azc stuurde een account op X mij berichten dat ik "
-                     "'moet oppassen als ik vanavond naar huis fiets' en dat 'ze weten waar ik woon'.",
-        "platform": "X", "sender_account": "@demo_boze_burger", "urls": "https://x.example/demo_boze_burger/status/1",
-        "message_at": occurred, "reported_to_platform": True, "perpetrator_known": True,
-        "perpetrator_name": "Demo Veroorzaker", "perpetrator_birth_date": "1980-01-01",
-        "perpetrator_address": "Dorpsstraat 1, Demodorp", "injury_mental": True, "property_damage": True,
-        "consent_police_report": True, "consent_inform_others": False,
-    })
+    case = registration.file_case(
+        draft.id,
+        {
+            "behaviours": ["threatening_violence", "insulting"],
+            "after_addressed": "not_addressed",
+            "recurring": False,
+            "target": "self",
+            "occurred_at": occurred,
+            "occurred_time_known": True,
+            "channel": "social_media",
+            "narrative": "(Demo) Na de raadsvergadering over het azc stuurde een account op X mij berichten dat ik "
+            "'moet oppassen als ik vanavond naar huis fiets' en dat 'ze weten waar ik woon'.",
+            "platform": "X",
+            "sender_account": "@demo_boze_burger",
+            "urls": "https://x.example/demo_boze_burger/status/1",
+            "message_at": occurred,
+            "reported_to_platform": True,
+            "perpetrator_known": True,
+            "perpetrator_name": "Demo Veroorzaker",
+            "perpetrator_birth_date": "1980-01-01",
+            "perpetrator_address": "Dorpsstraat 1, Demodorp",
+            "injury_mental": True,
+            "property_damage": True,
+            "consent_police_report": True,
+            "consent_inform_others": False,
+        },
+    )
     audit.record("demo_case_created", object_type="case", object_id=case.id)
     return case.reference
 
@@ -80,8 +97,14 @@ def create_demo_case() -> str | None:
 # --- a year of demo incidents (for trying the yearly report and the dashboard) -------------------
 
 DEMO_FORMER = ("oud-raadslid", "Karel Oudshoorn")  # a former council member: reports, never logs in
-DEMO_PERPETRATORS = ["Demo Veroorzaker A", "Demo Veroorzaker B", "Demo Veroorzaker C", "Demo Veroorzaker D",
-                     "Demo Veroorzaker E", "Demo Veroorzaker F"]
+DEMO_PERPETRATORS = [
+    "Demo Veroorzaker A",
+    "Demo Veroorzaker B",
+    "Demo Veroorzaker C",
+    "Demo Veroorzaker D",
+    "Demo Veroorzaker E",
+    "Demo Veroorzaker F",
+]
 DEMO_BEHAVIOURS = {  # per class, the behaviours a demo incident ticks
     "emotion_policy": ["accusing", "holding_to_account"],
     "verbal_aggression": ["swearing", "insulting"],
@@ -102,8 +125,16 @@ def clock_fixed(moment: dt.datetime):
         clock.utcnow = original
 
 
-def file_demo_incident(reporter: User, when: dt.datetime, *, behaviours: list[str], channel: str = "email",
-                       target: str = "self", perpetrator: str | None = None, **values):
+def file_demo_incident(
+    reporter: User,
+    when: dt.datetime,
+    *,
+    behaviours: list[str],
+    channel: str = "email",
+    target: str = "self",
+    perpetrator: str | None = None,
+    **values,
+):
     """File one incident as the reporter would, with the clock at `when` (UTC), through the same
     functions as the report form (registration.file_case): access, aftercare and deadlines included."""
     from models import perpetrators, registration
@@ -111,10 +142,21 @@ def file_demo_incident(reporter: User, when: dt.datetime, *, behaviours: list[st
 
     with clock_fixed(when):
         draft = new_draft(reporter, CaseKind.REPORT)
-        case = registration.file_case(draft.id, {
-            "behaviours": behaviours, "after_addressed": "persisted", "target": target, "occurred_at": when,
-            "occurred_time_known": True, "channel": channel, "narrative": "(Demo) Verzonnen incident.",
-            "perpetrator_known": bool(perpetrator), "perpetrator_name": perpetrator, **values})
+        case = registration.file_case(
+            draft.id,
+            {
+                "behaviours": behaviours,
+                "after_addressed": "persisted",
+                "target": target,
+                "occurred_at": when,
+                "occurred_time_known": True,
+                "channel": channel,
+                "narrative": "(Demo) Verzonnen incident.",
+                "perpetrator_known": bool(perpetrator),
+                "perpetrator_name": perpetrator,
+                **values,
+            },
+        )
         if perpetrator:
             perpetrators.link_case(case, name=perpetrator)
     return case
@@ -160,17 +202,37 @@ def seed_demo_year(year: int) -> int:
     from models.cases import Status
 
     people = {role: User.get_or_none(User.email == f"{local}@{DEMO_DOMAIN}") for role, local, _n in DEMO_PEOPLE}
-    if any(people[role] is None for role in (Role.MAYOR, Role.ALDERMAN, Role.COUNCIL_MEMBER, Role.GROUP_MEMBER,
-                                             Role.MUNICIPAL_SECRETARY, Role.CLERK)):
+    if any(
+        people[role] is None
+        for role in (
+            Role.MAYOR,
+            Role.ALDERMAN,
+            Role.COUNCIL_MEMBER,
+            Role.GROUP_MEMBER,
+            Role.MUNICIPAL_SECRETARY,
+            Role.CLERK,
+        )
+    ):
         create_demo_accounts()
         people = {role: User.get(User.email == f"{local}@{DEMO_DOMAIN}") for role, local, _n in DEMO_PEOPLE}
-    reporters = ([people[Role.COUNCIL_MEMBER]] * 10 + [people[Role.GROUP_MEMBER]] * 3 + [people[Role.ALDERMAN]] * 4
-                 + [people[Role.MAYOR]] * 2 + [_demo_former_member()] * 1)
+    reporters = (
+        [people[Role.COUNCIL_MEMBER]] * 10
+        + [people[Role.GROUP_MEMBER]] * 3
+        + [people[Role.ALDERMAN]] * 4
+        + [people[Role.MAYOR]] * 2
+        + [_demo_former_member()] * 1
+    )
     classes = ["emotion_policy"] * 2 + ["verbal_aggression"] * 8 + ["threat"] * 6 + ["physical_violence"] * 1
-    channels = (["social_media"] * 7 + ["email"] * 4 + ["face_to_face"] * 3 + ["phone"] * 2 + ["meeting"] * 2
-                + ["letter", "at_home"])
+    channels = (
+        ["social_media"] * 7
+        + ["email"] * 4
+        + ["face_to_face"] * 3
+        + ["phone"] * 2
+        + ["meeting"] * 2
+        + ["letter", "at_home"]
+    )
     targets = ["self"] * 8 + ["environment"] * 1 + ["both"] * 1
-    rng = random.Random(year)
+    rng = random.Random(year)  # noqa: S311 - a repeatable demo year, not a secret
     secretary, mayor = people[Role.MUNICIPAL_SECRETARY], people[Role.MAYOR]
     filed = 0
     now = clock.utcnow()
@@ -183,10 +245,14 @@ def seed_demo_year(year: int) -> int:
             behaviour_class = rng.choice(classes)
             reporter = rng.choice(reporters)
             case = file_demo_incident(
-                reporter, when, behaviours=DEMO_BEHAVIOURS[behaviour_class], channel=rng.choice(channels),
+                reporter,
+                when,
+                behaviours=DEMO_BEHAVIOURS[behaviour_class],
+                channel=rng.choice(channels),
                 target=rng.choice(targets),
                 perpetrator=(perpetrator_name := rng.choice(DEMO_PERPETRATORS) if rng.random() < 0.6 else None),
-                consent_police_report=behaviour_class in ("threat", "physical_violence") and rng.random() < 0.7)
+                consent_police_report=behaviour_class in ("threat", "physical_violence") and rng.random() < 0.7,
+            )
             filed += 1
             for conversation in aftercare.Conversation.select().where(aftercare.Conversation.case == case.id):
                 roll = rng.random()
@@ -194,7 +260,11 @@ def seed_demo_year(year: int) -> int:
                     outcome, held = aftercare.Outcome.DECLINED, None
                 elif roll < 0.85:
                     late = rng.random() < 0.15
-                    held = conversation.due_at + dt.timedelta(hours=6) if late else conversation.due_at - dt.timedelta(hours=2)
+                    held = (
+                        conversation.due_at + dt.timedelta(hours=6)
+                        if late
+                        else conversation.due_at - dt.timedelta(hours=2)
+                    )
                     outcome = aftercare.Outcome.HELD
                 else:
                     continue
@@ -206,23 +276,45 @@ def seed_demo_year(year: int) -> int:
             later = when + dt.timedelta(days=2)
             if behaviour_class in ("threat", "physical_violence") and later < now:
                 with clock_fixed(later):
-                    measure_type = rng.choice([measures.MeasureType.WARNING_WRITTEN, measures.MeasureType.STOP_CONVERSATION,
-                                               measures.MeasureType.BUILDING_BAN])
+                    measure_type = rng.choice(
+                        [
+                            measures.MeasureType.WARNING_WRITTEN,
+                            measures.MeasureType.STOP_CONVERSATION,
+                            measures.MeasureType.BUILDING_BAN,
+                        ]
+                    )
                     if measure_type == measures.MeasureType.BUILDING_BAN and reporter.id != mayor.id:
                         start = clock.to_local(later).date()
-                        measure = measures.propose(case, measure_type, decider, reasons="(Demo) Ernstige bedreiging.",
-                                                   starts_on=start, ends_on=start + dt.timedelta(days=90))
+                        measure = measures.propose(
+                            case,
+                            measure_type,
+                            decider,
+                            reasons="(Demo) Ernstige bedreiging.",
+                            starts_on=start,
+                            ends_on=start + dt.timedelta(days=90),
+                        )
                         measures.decide(measure, mayor)
                     else:
-                        measure_type = (measures.MeasureType.WARNING_WRITTEN
-                                        if measure_type == measures.MeasureType.BUILDING_BAN else measure_type)
+                        measure_type = (
+                            measures.MeasureType.WARNING_WRITTEN
+                            if measure_type == measures.MeasureType.BUILDING_BAN
+                            else measure_type
+                        )
                         measure = measures.propose(case, measure_type, decider, reasons="(Demo) Grens gesteld.")
                         measures.decide(measure, decider)
                     if case.consent_police_report:
-                        report = police.file(case, decider, filed_on=clock.to_local(later).date(),
-                                             registration_number=f"DEMO-{year}-{case.number:04d}")
+                        report = police.file(
+                            case,
+                            decider,
+                            filed_on=clock.to_local(later).date(),
+                            registration_number=f"DEMO-{year}-{case.number:04d}",
+                        )
                         police.update_status(report, rng.choice(list(police.InvestigationStatus)), decider)
-            if perpetrator_name and behaviour_class in ("threat", "physical_violence") and when + dt.timedelta(days=40) < now:
+            if (
+                perpetrator_name
+                and behaviour_class in ("threat", "physical_violence")
+                and when + dt.timedelta(days=40) < now
+            ):
                 _demo_damages(case, reporter, secretary, when, rng)
             closing = when + dt.timedelta(days=60)
             if closing < now:

@@ -1,5 +1,6 @@
 """Evidence files: checked by their content (not their name), encrypted at rest outside any
 web-served folder, with a SHA-256 of the original recorded at upload (to back a police report)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,21 @@ ALLOWED_TYPES = {
     "text/plain": N_("tekstbestand"),
 }
 
-_EMAIL_HEADERS = (b"received:", b"return-path:", b"from:", b"to:", b"subject:", b"date:", b"mime-version:",
-                  b"message-id:", b"delivered-to:", b"x-", b"dkim-signature:", b"arc-", b"authentication-results:")
+_EMAIL_HEADERS = (
+    b"received:",
+    b"return-path:",
+    b"from:",
+    b"to:",
+    b"subject:",
+    b"date:",
+    b"mime-version:",
+    b"message-id:",
+    b"delivered-to:",
+    b"x-",
+    b"dkim-signature:",
+    b"arc-",
+    b"authentication-results:",
+)
 
 
 def sniff_type(data: bytes) -> str | None:
@@ -52,7 +66,10 @@ def sniff_type(data: bytes) -> str | None:
             return None
     lowered = text.lstrip().lower()
     # Markup is never accepted as "text": a browser might render it.
-    if lowered.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script", "<body", "<head")) or "<script" in lowered[:4096]:
+    if (
+        lowered.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script", "<body", "<head"))
+        or "<script" in lowered[:4096]
+    ):
         return None
     first_line = lowered.split("\n", 1)[0].encode()
     if any(first_line.startswith(h) for h in _EMAIL_HEADERS) and "\n\n" in text.replace("\r\n", "\n"):
@@ -82,7 +99,12 @@ def check(data: bytes, max_bytes: int) -> str:
         raise EvidenceRejected("too_large", N_("Het bestand is te groot. Het mag hoogstens %(mb)s MB zijn."))
     content_type = sniff_type(data)
     if content_type is None:
-        raise EvidenceRejected("type", N_("Dit soort bestand kan niet worden toegevoegd. Voeg een foto, schermafbeelding, PDF, e-mail of tekstbestand toe."))
+        raise EvidenceRejected(
+            "type",
+            N_(
+                "Dit soort bestand kan niet worden toegevoegd. Voeg een foto, schermafbeelding, PDF, e-mail of tekstbestand toe."
+            ),
+        )
     return content_type
 
 
@@ -104,7 +126,12 @@ def store(data: bytes, upload_dir: str, max_bytes: int) -> StoredFile:
         os.replace(temporary, folder / name)
     except OSError:
         temporary.unlink(missing_ok=True)
-        raise EvidenceRejected("storage", N_("Het bestand kon niet worden opgeslagen. Probeer het later opnieuw; wat u verder heeft ingevuld is bewaard.")) from None
+        raise EvidenceRejected(
+            "storage",
+            N_(
+                "Het bestand kon niet worden opgeslagen. Probeer het later opnieuw; wat u verder heeft ingevuld is bewaard."
+            ),
+        ) from None
     return StoredFile(name, len(data), hashlib.sha256(data).hexdigest(), content_type)
 
 

@@ -1,6 +1,7 @@
 """Legal hold: a case that must be kept, for example while a prosecution runs. Retention skips a
 held case entirely (models.retention), and the register keeps the entries linked to it
 (models.perpetrators.due_for_expiry)."""
+
 from __future__ import annotations
 
 import peewee
@@ -16,6 +17,7 @@ from models.i18n import N_
 
 class LegalHold(BaseModel):
     """A case that must be kept, for example while a prosecution runs. Lifting keeps the row."""
+
     case = peewee.ForeignKeyField(Case, backref="legal_holds", on_delete="CASCADE")
     reason = EncryptedTextField(null=True)  # cleared when the case is anonymised
     placed_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")

@@ -1,6 +1,7 @@
 """Measures against the perpetrator (§6.2): decisions about a citizen, so each records who proposed
 it, who decided, when and why, with the security officer's advice. A written building ban is a
 decision of the mayor only, for a period; the portal prints the letter and reminds before it ends."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -94,20 +95,39 @@ def may_decide(user: User, measure_type: MeasureType) -> bool:
     return user.role_enum in DECIDERS.get(measure_type, DEFAULT_DECIDERS)
 
 
-def propose(case: Case, measure_type: MeasureType, actor: User, *, reasons: str, description: str = "",
-            perpetrator: Perpetrator | None = None, starts_on: dt.date | None = None,
-            ends_on: dt.date | None = None, not_for_press: bool = True) -> Measure:
+def propose(
+    case: Case,
+    measure_type: MeasureType,
+    actor: User,
+    *,
+    reasons: str,
+    description: str = "",
+    perpetrator: Perpetrator | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    not_for_press: bool = True,
+) -> Measure:
     if measure_type in PERIOD_MEASURES:
         if not (starts_on and ends_on):
-            raise MeasureRefused(N_("Vul de begindatum en de einddatum in. Deze maatregel geldt voor een bepaalde tijd."))
+            raise MeasureRefused(
+                N_("Vul de begindatum en de einddatum in. Deze maatregel geldt voor een bepaalde tijd.")
+            )
         if ends_on <= starts_on:
             raise MeasureRefused(N_("De einddatum moet na de begindatum liggen."))
     if not reasons.strip():
         raise MeasureRefused(N_("Schrijf op waarom deze maatregel nodig is. Het is een besluit over een burger."))
     with write_transaction():
-        measure = Measure.create(case=case, perpetrator=perpetrator, type=measure_type.value, reasons=reasons,
-                                 description=description or None, proposed_by=actor, starts_on=starts_on,
-                                 ends_on=ends_on, not_for_press=not_for_press)
+        measure = Measure.create(
+            case=case,
+            perpetrator=perpetrator,
+            type=measure_type.value,
+            reasons=reasons,
+            description=description or None,
+            proposed_by=actor,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            not_for_press=not_for_press,
+        )
         CaseEvent.create(case=case, actor=actor, kind=EventKind.MEASURE.value, detail=f"{measure.id}:proposed")
     return measure
 
@@ -126,7 +146,9 @@ def decide(measure: Measure, actor: User) -> None:
     measure_type = MeasureType(measure.type)
     if not may_decide(actor, measure_type):
         if measure_type == MeasureType.BUILDING_BAN:
-            raise MeasureRefused(N_("Alleen de burgemeester kan besluiten tot een ontzegging van de toegang tot gemeentelijke gebouwen."))
+            raise MeasureRefused(
+                N_("Alleen de burgemeester kan besluiten tot een ontzegging van de toegang tot gemeentelijke gebouwen.")
+            )
         raise MeasureRefused(N_("U kunt niet besluiten over deze maatregel."))
     if measure.state != MeasureState.PROPOSED.value:
         raise MeasureRefused(N_("Over deze maatregel is al besloten."))
@@ -140,8 +162,14 @@ def decide(measure: Measure, actor: User) -> None:
         if measure_type in PERIOD_MEASURES and measure.ends_on:
             ends_at = clock.to_utc(dt.datetime.combine(measure.ends_on, dt.time(0, 0)))
             remind_at = ends_at - dt.timedelta(days=settings.get("ban_remind_days"))
-            deadlines.schedule(measure.case, deadlines.DeadlineKind.BAN_ENDING, ends_at, max(remind_at, now),
-                               {Role.MAYOR, Role.SECURITY_OFFICER}, object_id=measure.id)
+            deadlines.schedule(
+                measure.case,
+                deadlines.DeadlineKind.BAN_ENDING,
+                ends_at,
+                max(remind_at, now),
+                {Role.MAYOR, Role.SECURITY_OFFICER},
+                object_id=measure.id,
+            )
 
 
 def carry_out(measure: Measure, actor: User) -> None:
@@ -151,7 +179,9 @@ def carry_out(measure: Measure, actor: User) -> None:
         measure.state = MeasureState.CARRIED_OUT.value
         measure.carried_out_at = clock.utcnow()
         measure.save(only=[Measure.state, Measure.carried_out_at])
-        CaseEvent.create(case=measure.case, actor=actor, kind=EventKind.MEASURE.value, detail=f"{measure.id}:carried_out")
+        CaseEvent.create(
+            case=measure.case, actor=actor, kind=EventKind.MEASURE.value, detail=f"{measure.id}:carried_out"
+        )
 
 
 def end(measure: Measure, actor: User) -> None:
@@ -181,7 +211,12 @@ def extend(measure: Measure, new_end: dt.date, actor: User) -> None:
         measure.ends_on = new_end
         measure.save(only=[Measure.ends_on])
         ends_at = clock.to_utc(dt.datetime.combine(new_end, dt.time(0, 0)))
-        deadlines.schedule(measure.case, deadlines.DeadlineKind.BAN_ENDING, ends_at,
-                           max(ends_at - dt.timedelta(days=settings.get("ban_remind_days")), clock.utcnow()),
-                           {Role.MAYOR, Role.SECURITY_OFFICER}, object_id=measure.id)
+        deadlines.schedule(
+            measure.case,
+            deadlines.DeadlineKind.BAN_ENDING,
+            ends_at,
+            max(ends_at - dt.timedelta(days=settings.get("ban_remind_days")), clock.utcnow()),
+            {Role.MAYOR, Role.SECURITY_OFFICER},
+            object_id=measure.id,
+        )
         CaseEvent.create(case=measure.case, actor=actor, kind=EventKind.MEASURE.value, detail=f"{measure.id}:extended")

@@ -1,6 +1,7 @@
 """Notifications the protocol requires (§6.4, §7): the labour inspectorate within 24 hours of a
 serious incident; the public prosecutor; when the mayor is the target, the Chief Public Prosecutor,
 the NCTV and the King's Commissioner; other office holders only with the victim's consent."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -89,14 +90,18 @@ def schedule_inspectorate(case: Case, since: dt.datetime | None = None) -> None:
     if not is_serious(case) or inspectorate_deadline_row(case) is not None:
         return
     from models.routing import HANDLES
+
     since = since or case.created_at
     handler_roles = {Role(a.role) for a in case.access if a.kind == HANDLES and a.role}
-    deadlines.schedule(case, deadlines.DeadlineKind.INSPECTORATE,
-                       since + dt.timedelta(hours=settings.get("inspectorate_hours")),
-                       since + dt.timedelta(hours=settings.get("inspectorate_remind_hours")),
-                       handler_roles | {Role.SECURITY_OFFICER},
-                       escalate_at=since + dt.timedelta(hours=settings.get("inspectorate_escalate_hours")),
-                       escalate_roles={Role.MAYOR, Role.MUNICIPAL_SECRETARY})
+    deadlines.schedule(
+        case,
+        deadlines.DeadlineKind.INSPECTORATE,
+        since + dt.timedelta(hours=settings.get("inspectorate_hours")),
+        since + dt.timedelta(hours=settings.get("inspectorate_remind_hours")),
+        handler_roles | {Role.SECURITY_OFFICER},
+        escalate_at=since + dt.timedelta(hours=settings.get("inspectorate_escalate_hours")),
+        escalate_roles={Role.MAYOR, Role.MUNICIPAL_SECRETARY},
+    )
 
 
 def record(case: Case, kind: NoticeKind, actor: User, done_on: dt.date) -> Notice:
@@ -105,8 +110,9 @@ def record(case: Case, kind: NoticeKind, actor: User, done_on: dt.date) -> Notic
     if kind not in checklist(case):
         raise NoticeRefused(N_("Deze melding hoort niet bij deze zaak."))
     with write_transaction():
-        notice, _created = Notice.get_or_create(case=case, kind=kind.value,
-                                                defaults={"done_on": done_on, "done_by": actor})
+        notice, _created = Notice.get_or_create(
+            case=case, kind=kind.value, defaults={"done_on": done_on, "done_by": actor}
+        )
         CaseEvent.create(case=case, actor=actor, kind=EventKind.NOTIFICATION.value, detail=kind.value)
         if kind == NoticeKind.INSPECTORATE:
             deadlines.complete(deadlines.DeadlineKind.INSPECTORATE, case.id)

@@ -8,6 +8,7 @@ sent is retried over a fresh connection, so a lost connection alone does not cau
 
 Messages never carry case content: only that there is something to look at, and a link.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,7 +62,7 @@ def _build(message: OutboxMessage, smtp: SmtpSettings) -> EmailMessage:
     mail["From"] = smtp.sender
     mail["To"] = message.recipient
     mail["Subject"] = message.subject
-    mail["Date"] = format_datetime(message.created_at.replace(tzinfo=dt.timezone.utc))
+    mail["Date"] = format_datetime(message.created_at.replace(tzinfo=dt.UTC))
     mail["Message-ID"] = message_id_header(message, smtp.sender)
     mail.set_content(message.body)
     return mail
@@ -118,7 +119,7 @@ class SmtpSession:
             except (OSError, smtplib.SMTPException):
                 client.close()
 
-    def __enter__(self) -> "SmtpSession":
+    def __enter__(self) -> SmtpSession:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -138,10 +139,15 @@ def deliver(message_id: int, smtp: SmtpSettings, session: SmtpSession | None = N
     sending leaves a claim that another takes over once the lease ends. No database lock is held during SMTP."""
     now = clock.utcnow()
     with write_transaction():
-        claimed = (OutboxMessage.update(claimed_at=now, attempts=OutboxMessage.attempts + 1)
-                   .where((OutboxMessage.id == message_id) & OutboxMessage.sent_at.is_null()
-                          & (OutboxMessage.claimed_at.is_null() | (OutboxMessage.claimed_at < now - CLAIM_LEASE)))
-                   .execute())
+        claimed = (
+            OutboxMessage.update(claimed_at=now, attempts=OutboxMessage.attempts + 1)
+            .where(
+                (OutboxMessage.id == message_id)
+                & OutboxMessage.sent_at.is_null()
+                & (OutboxMessage.claimed_at.is_null() | (OutboxMessage.claimed_at < now - CLAIM_LEASE))
+            )
+            .execute()
+        )
     if not claimed:
         return False
     mail = _build(OutboxMessage.get_by_id(message_id), smtp)
@@ -155,8 +161,7 @@ def _send_and_mark_sent(message_id: int, mail: EmailMessage, session: SmtpSessio
     try:
         session.send(mail)
     except (OSError, smtplib.SMTPException) as error:
-        (OutboxMessage.update(last_error=type(error).__name__[:255])
-         .where(OutboxMessage.id == message_id).execute())
+        (OutboxMessage.update(last_error=type(error).__name__[:255]).where(OutboxMessage.id == message_id).execute())
         return False
     _mark_sent(message_id, clock.utcnow())
     return True
@@ -175,11 +180,19 @@ def _mark_sent(message_id: int, sent_at: dt.datetime) -> None:
             return
         except (peewee.OperationalError, peewee.InterfaceError) as error:
             if pause is None or db.in_transaction():  # a transaction of the caller's cannot be taken over
-                log.error("outbox message %d was sent but is not marked sent (%s): it goes again, with the same "
-                          "Message-ID, when its claim runs out", message_id, type(error).__name__)
+                log.error(
+                    "outbox message %d was sent but is not marked sent (%s): it goes again, with the same "
+                    "Message-ID, when its claim runs out",
+                    message_id,
+                    type(error).__name__,
+                )
                 raise
-            log.warning("outbox message %d was sent; marking it failed (%s), again in %.1f s over a new "
-                        "connection", message_id, type(error).__name__, pause)
+            log.warning(
+                "outbox message %d was sent; marking it failed (%s), again in %.1f s over a new connection",
+                message_id,
+                type(error).__name__,
+                pause,
+            )
             _close_connection()
             time.sleep(pause)
 
@@ -207,8 +220,13 @@ def retry_delay(attempts: int) -> dt.timedelta:
 def pending_ids(limit: int = 500) -> list[int]:
     """Messages not sent yet whose next attempt is due."""
     now = clock.utcnow()
-    rows = (OutboxMessage.select(OutboxMessage.id, OutboxMessage.claimed_at, OutboxMessage.attempts)
-            .where(OutboxMessage.sent_at.is_null()
-                   & (OutboxMessage.claimed_at.is_null() | (OutboxMessage.claimed_at < now - CLAIM_LEASE)))
-            .order_by(OutboxMessage.id).limit(limit))
+    rows = (
+        OutboxMessage.select(OutboxMessage.id, OutboxMessage.claimed_at, OutboxMessage.attempts)
+        .where(
+            OutboxMessage.sent_at.is_null()
+            & (OutboxMessage.claimed_at.is_null() | (OutboxMessage.claimed_at < now - CLAIM_LEASE))
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
     return [m.id for m in rows if m.claimed_at is None or m.claimed_at < now - retry_delay(m.attempts)]

@@ -3,6 +3,7 @@ this is a first or a repeated incident — also against municipal employees.
 
 Identities are stored encrypted; matching uses a keyed blind index (HMAC of the normalised name
 and date of birth), never plaintext. Entries expire after a retention period unless renewed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,6 +64,7 @@ class CasePerpetrator(BaseModel):
 
 class EmployeeIncident(BaseModel):
     """An incident against a municipal employee by the same person: only what is needed."""
+
     perpetrator = peewee.ForeignKeyField(Perpetrator, backref="employee_incidents", on_delete="CASCADE")
     occurred_on = peewee.DateField()
     behaviour_class = peewee.CharField(max_length=24)
@@ -83,8 +85,15 @@ def find_matches(name: str, birth_date: str | None) -> list[Perpetrator]:
     return list(live.where(Perpetrator.name_index == name_index(name)))
 
 
-def link_case(case: Case, *, name: str, birth_date: str | None = None, address: str | None = None,
-              description: str | None = None, actor: User | None = None) -> Perpetrator:
+def link_case(
+    case: Case,
+    *,
+    name: str,
+    birth_date: str | None = None,
+    address: str | None = None,
+    description: str | None = None,
+    actor: User | None = None,
+) -> Perpetrator:
     """Link a case to the perpetrator with this identity, creating the entry when it is new."""
     with write_transaction():
         matches = find_matches(name, birth_date)
@@ -94,14 +103,19 @@ def link_case(case: Case, *, name: str, birth_date: str | None = None, address: 
                 if value and not getattr(perpetrator, field):
                     setattr(perpetrator, field, value)
         else:
-            perpetrator = Perpetrator(name=name.strip(), birth_date=birth_date or None, address=address or None,
-                                      description=description or None)
+            perpetrator = Perpetrator(
+                name=name.strip(),
+                birth_date=birth_date or None,
+                address=address or None,
+                description=description or None,
+            )
         perpetrator.identity_index = identity_index(perpetrator.name, perpetrator.birth_date)
         perpetrator.name_index = name_index(perpetrator.name)
         perpetrator.retain_until = max(perpetrator.retain_until or clock.utcnow(), _retention_from(clock.utcnow()))
         perpetrator.save()
-        already = CasePerpetrator.get_or_none((CasePerpetrator.case == case.id)
-                                              & (CasePerpetrator.perpetrator == perpetrator.id))
+        already = CasePerpetrator.get_or_none(
+            (CasePerpetrator.case == case.id) & (CasePerpetrator.perpetrator == perpetrator.id)
+        )
         if already is None:
             CasePerpetrator.create(case=case, perpetrator=perpetrator, linked_by=actor)
             CaseEvent.create(case=case, actor=actor, kind=EventKind.PERPETRATOR.value, detail=str(perpetrator.id))
@@ -109,13 +123,18 @@ def link_case(case: Case, *, name: str, birth_date: str | None = None, address: 
 
 
 def linked_perpetrators(case: Case) -> list[Perpetrator]:
-    return list(Perpetrator.select().join(CasePerpetrator).where(CasePerpetrator.case == case.id)
-                .order_by(CasePerpetrator.id))
+    return list(
+        Perpetrator.select().join(CasePerpetrator).where(CasePerpetrator.case == case.id).order_by(CasePerpetrator.id)
+    )
 
 
 def other_cases(perpetrator: Perpetrator, exclude_case_id: int) -> list[Case]:
-    return list(Case.select().join(CasePerpetrator).where(
-        (CasePerpetrator.perpetrator == perpetrator.id) & (Case.id != exclude_case_id)).order_by(Case.created_at))
+    return list(
+        Case.select()
+        .join(CasePerpetrator)
+        .where((CasePerpetrator.perpetrator == perpetrator.id) & (Case.id != exclude_case_id))
+        .order_by(Case.created_at)
+    )
 
 
 def incident_history(perpetrator: Perpetrator, case: Case) -> dict:
@@ -127,11 +146,17 @@ def incident_history(perpetrator: Perpetrator, case: Case) -> dict:
     return {"repeated": total > 0, "earlier_cases": earlier_cases, "employee_incidents": employee, "total": total}
 
 
-def record_employee_incident(perpetrator: Perpetrator, occurred_on: dt.date, behaviour_class: str, summary: str,
-                             actor: User) -> EmployeeIncident:
+def record_employee_incident(
+    perpetrator: Perpetrator, occurred_on: dt.date, behaviour_class: str, summary: str, actor: User
+) -> EmployeeIncident:
     with write_transaction():
-        incident = EmployeeIncident.create(perpetrator=perpetrator, occurred_on=occurred_on,
-                                           behaviour_class=behaviour_class, summary=summary, recorded_by=actor)
+        incident = EmployeeIncident.create(
+            perpetrator=perpetrator,
+            occurred_on=occurred_on,
+            behaviour_class=behaviour_class,
+            summary=summary,
+            recorded_by=actor,
+        )
         perpetrator.retain_until = max(perpetrator.retain_until, _retention_from(clock.utcnow()))
         perpetrator.save(only=[Perpetrator.retain_until])
     return incident
@@ -146,8 +171,11 @@ def renew(perpetrator: Perpetrator, reason: str) -> None:
 def due_for_expiry(now: dt.datetime) -> peewee.ModelSelect:
     """Live entries past their retention — except those linked to a case under legal hold."""
     held = CasePerpetrator.select(CasePerpetrator.perpetrator).where(CasePerpetrator.case.in_(held_case_ids()))
-    return (Perpetrator.select().where(Perpetrator.expired_at.is_null() & (Perpetrator.retain_until < now)
-                                       & Perpetrator.id.not_in(held)).order_by(Perpetrator.id))
+    return (
+        Perpetrator.select()
+        .where(Perpetrator.expired_at.is_null() & (Perpetrator.retain_until < now) & Perpetrator.id.not_in(held))
+        .order_by(Perpetrator.id)
+    )
 
 
 def expire_due(now: dt.datetime, actor_id: int | None = None, ip: str | None = None) -> list[int]:
@@ -161,12 +189,25 @@ def expire_due(now: dt.datetime, actor_id: int | None = None, ip: str | None = N
             # Checked again inside the transaction: it may have been renewed, or a linked case held.
             if not due_for_expiry(now).where(Perpetrator.id == perpetrator_id).exists():
                 continue
-            Perpetrator.update(name=None, birth_date=None, address=None, description=None, identity_index=None,
-                               name_index=None, renewed_reason=None, expired_at=now).where(
-                Perpetrator.id == perpetrator_id).execute()
+            Perpetrator.update(
+                name=None,
+                birth_date=None,
+                address=None,
+                description=None,
+                identity_index=None,
+                name_index=None,
+                renewed_reason=None,
+                expired_at=now,
+            ).where(Perpetrator.id == perpetrator_id).execute()
             EmployeeIncident.update(summary="").where(EmployeeIncident.perpetrator == perpetrator_id).execute()
             tombstones.record(tombstones.Kind.REGISTER, "perpetrator", perpetrator_id, register_rule, now)
-            audit.record("perpetrator_expired", actor_id=actor_id, object_type="perpetrator", object_id=perpetrator_id,
-                         ip=ip, detail=register_rule)
+            audit.record(
+                "perpetrator_expired",
+                actor_id=actor_id,
+                object_type="perpetrator",
+                object_id=perpetrator_id,
+                ip=ip,
+                detail=register_rule,
+            )
         expired.append(perpetrator_id)
     return expired

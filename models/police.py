@@ -1,5 +1,6 @@
 """The police report (§6.4): filed by the municipality, only with the victim's consent; its progress
 is fed back to the victim at a set interval until the case is closed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,7 +66,9 @@ def record_consent(case: Case, actor: User) -> None:
 
 def file(case: Case, actor: User, *, filed_on: dt.date, registration_number: str) -> PoliceReport:
     if not case.consent_police_report:
-        raise PoliceReportRefused(N_("Zonder toestemming van de ambtsdrager doet de gemeente geen aangifte. Leg eerst de toestemming vast."))
+        raise PoliceReportRefused(
+            N_("Zonder toestemming van de ambtsdrager doet de gemeente geen aangifte. Leg eerst de toestemming vast.")
+        )
     if PoliceReport.select().where(PoliceReport.case == case.id).exists():
         raise PoliceReportRefused(N_("Voor deze melding is al aangifte gedaan."))
     if not registration_number.strip():
@@ -73,8 +76,14 @@ def file(case: Case, actor: User, *, filed_on: dt.date, registration_number: str
     now = clock.utcnow()
     consent_at, consent_by = _consent_given(case)
     with write_transaction():
-        report = PoliceReport.create(case=case, consent_recorded_at=consent_at, consent_recorded_by=consent_by, filed_on=filed_on,
-                                     registration_number=registration_number.strip(), filed_by=actor)
+        report = PoliceReport.create(
+            case=case,
+            consent_recorded_at=consent_at,
+            consent_recorded_by=consent_by,
+            filed_on=filed_on,
+            registration_number=registration_number.strip(),
+            filed_by=actor,
+        )
         CaseEvent.create(case=case, actor=actor, kind=EventKind.POLICE.value, detail="filed")
         _schedule_feedback(case, report, now)
     return report
@@ -82,8 +91,14 @@ def file(case: Case, actor: User, *, filed_on: dt.date, registration_number: str
 
 def _consent_given(case: Case) -> tuple[dt.datetime, int]:
     """When and by whom consent was recorded: later on the case, or by the reporter in the report."""
-    later = (CaseEvent.select().where((CaseEvent.case == case.id) & (CaseEvent.kind == EventKind.POLICE.value)
-                                      & (CaseEvent.detail == "consent")).order_by(CaseEvent.at.desc()).first())
+    later = (
+        CaseEvent.select()
+        .where(
+            (CaseEvent.case == case.id) & (CaseEvent.kind == EventKind.POLICE.value) & (CaseEvent.detail == "consent")
+        )
+        .order_by(CaseEvent.at.desc())
+        .first()
+    )
     if later is not None and later.actor_id:
         return later.at, later.actor_id
     return case.created_at, case.reporter_id
@@ -91,12 +106,24 @@ def _consent_given(case: Case) -> tuple[dt.datetime, int]:
 
 def _schedule_feedback(case: Case, report: PoliceReport, since: dt.datetime) -> None:
     due = since + dt.timedelta(days=settings.get("police_feedback_days"))
-    deadlines.schedule(case, deadlines.DeadlineKind.POLICE_FEEDBACK, due, due - dt.timedelta(days=2), FEEDBACK_ROLES,
-                       object_id=report.id)
+    deadlines.schedule(
+        case,
+        deadlines.DeadlineKind.POLICE_FEEDBACK,
+        due,
+        due - dt.timedelta(days=2),
+        FEEDBACK_ROLES,
+        object_id=report.id,
+    )
 
 
-def update_status(report: PoliceReport, status: InvestigationStatus, actor: User, *, decision: str | None = None,
-                  outcome: str | None = None) -> None:
+def update_status(
+    report: PoliceReport,
+    status: InvestigationStatus,
+    actor: User,
+    *,
+    decision: str | None = None,
+    outcome: str | None = None,
+) -> None:
     with write_transaction():
         report.status = status.value
         if decision:

@@ -1,5 +1,6 @@
 """What happens when a case is registered, converted or closed — in one transaction each, so a case
 never exists without its planned aftercare and inspectorate deadline."""
+
 from __future__ import annotations
 
 from models import aftercare, cases, deadlines, notices

@@ -21,6 +21,7 @@ needs stay, so past years' reports still add up:
 A case with a legal hold is skipped entirely. `plan()` changes nothing; `apply()` does each object
 in its own transaction with its tombstone, so a failure half way leaves no object half done; files
 are shredded after the commit that forgets them (as when a reporter removes a file)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,6 +38,7 @@ from models.aftercare import Conversation, Referral
 from models.cases import Case, CaseEvent, Draft, Evidence, OnlineEntry, Status
 from models.damages import DamageItem, DamageReceipt, LedgerEntry, Recovery, RecoveryStep
 from models.db import write_transaction
+
 # Also reached through this module by the case page's hold panel, the admin's page and models.schema.
 from models.holds import HoldRefused, LegalHold, active_hold, held_case_ids, lift_hold, place_hold  # noqa: F401
 from models.measures import Measure
@@ -55,32 +57,49 @@ STORAGE_NAME = re.compile(r"[0-9a-f]{32}")  # models.evidence.store: secrets.tok
 
 # --- what would go ----------------------------------------------------------------------------
 
+
 def _months_ago(now: dt.datetime, key: str) -> dt.datetime:
     # Counted back from now, so at a clamped month end an object is kept a day longer, never shorter.
     return clock.add_months(now, -settings.get(key))
 
 
 def _anonymised_case_ids() -> set[int]:
-    return {int(row.object_id) for row in Tombstone.select(Tombstone.object_id).where(
-        (Tombstone.object_type == "case") & (Tombstone.kind == Kind.CLOSED_CASE.value))}
+    return {
+        int(row.object_id)
+        for row in Tombstone.select(Tombstone.object_id).where(
+            (Tombstone.object_type == "case") & (Tombstone.kind == Kind.CLOSED_CASE.value)
+        )
+    }
 
 
 def _closed_case_condition(now: dt.datetime):
-    return ((Case.status == Status.CLOSED.value) & Case.closed_at.is_null(False)
-            & (Case.closed_at < _months_ago(now, "retention_closed_case_months"))
-            & Case.id.not_in(held_case_ids()))
+    return (
+        (Case.status == Status.CLOSED.value)
+        & Case.closed_at.is_null(False)
+        & (Case.closed_at < _months_ago(now, "retention_closed_case_months"))
+        & Case.id.not_in(held_case_ids())
+    )
 
 
 def _due_closed_cases(now: dt.datetime) -> list[int]:
     done = _anonymised_case_ids()
-    return [row.id for row in Case.select(Case.id).where(_closed_case_condition(now)).order_by(Case.id)
-            if row.id not in done]
+    return [
+        row.id
+        for row in Case.select(Case.id).where(_closed_case_condition(now)).order_by(Case.id)
+        if row.id not in done
+    ]
 
 
 def _due_evidence(now: dt.datetime, skip_cases: set[int]) -> list[int]:
-    rows = Evidence.select(Evidence.id, Evidence.case).where(
-        Evidence.case.is_null(False) & (Evidence.uploaded_at < _months_ago(now, "retention_evidence_months"))
-        & Evidence.case.not_in(held_case_ids())).order_by(Evidence.id)
+    rows = (
+        Evidence.select(Evidence.id, Evidence.case)
+        .where(
+            Evidence.case.is_null(False)
+            & (Evidence.uploaded_at < _months_ago(now, "retention_evidence_months"))
+            & Evidence.case.not_in(held_case_ids())
+        )
+        .order_by(Evidence.id)
+    )
     return [row.id for row in rows if row.case_id not in skip_cases]
 
 
@@ -89,14 +108,22 @@ def _draft_cutoff(now: dt.datetime) -> dt.datetime:
 
 
 def _due_drafts(now: dt.datetime) -> list[int]:
-    return [row.id for row in Draft.select(Draft.id).where(
-        Draft.case.is_null() & (Draft.updated_at < _draft_cutoff(now))).order_by(Draft.id)]
+    return [
+        row.id
+        for row in Draft.select(Draft.id)
+        .where(Draft.case.is_null() & (Draft.updated_at < _draft_cutoff(now)))
+        .order_by(Draft.id)
+    ]
 
 
 def _stray_evidence(now: dt.datetime) -> list[int]:
     """Files of no case and no draft (their draft went): they go with the drafts."""
-    return [row.id for row in Evidence.select(Evidence.id).where(
-        Evidence.case.is_null() & Evidence.draft.is_null() & (Evidence.uploaded_at < _draft_cutoff(now)))]
+    return [
+        row.id
+        for row in Evidence.select(Evidence.id).where(
+            Evidence.case.is_null() & Evidence.draft.is_null() & (Evidence.uploaded_at < _draft_cutoff(now))
+        )
+    ]
 
 
 def _due_register(now: dt.datetime) -> list[int]:
@@ -107,7 +134,7 @@ def _due_register(now: dt.datetime) -> list[int]:
 class Plan:
     now: dt.datetime
     closed_cases: list[int] = field(default_factory=list)
-    evidence: list[int] = field(default_factory=list)      # of cases not anonymised in this run
+    evidence: list[int] = field(default_factory=list)  # of cases not anonymised in this run
     drafts: list[int] = field(default_factory=list)
     stray_evidence: list[int] = field(default_factory=list)
     register: list[int] = field(default_factory=list)
@@ -116,8 +143,13 @@ class Plan:
     held_cases: int = 0
 
     def counts(self) -> dict[Kind, int]:
-        return {Kind.CLOSED_CASE: len(self.closed_cases), Kind.EVIDENCE: len(self.evidence) + len(self.stray_evidence),
-                Kind.DRAFT: len(self.drafts), Kind.AUDIT: self.audit_count, Kind.REGISTER: len(self.register)}
+        return {
+            Kind.CLOSED_CASE: len(self.closed_cases),
+            Kind.EVIDENCE: len(self.evidence) + len(self.stray_evidence),
+            Kind.DRAFT: len(self.drafts),
+            Kind.AUDIT: self.audit_count,
+            Kind.REGISTER: len(self.register),
+        }
 
     @property
     def empty(self) -> bool:
@@ -129,15 +161,31 @@ def plan(now: dt.datetime | None = None) -> Plan:
     now = now or clock.utcnow()
     closed = _due_closed_cases(now)
     through, count = audit.prune_plan(_months_ago(now, "retention_audit_months"))
-    held = Case.select().where((Case.status == Status.CLOSED.value) & Case.closed_at.is_null(False)
-                               & (Case.closed_at < _months_ago(now, "retention_closed_case_months"))
-                               & Case.id.in_(held_case_ids())).count()
-    return Plan(now=now, closed_cases=closed, evidence=_due_evidence(now, set(closed)), drafts=_due_drafts(now),
-                stray_evidence=_stray_evidence(now), register=_due_register(now), audit_through_id=through,
-                audit_count=count, held_cases=held)
+    held = (
+        Case.select()
+        .where(
+            (Case.status == Status.CLOSED.value)
+            & Case.closed_at.is_null(False)
+            & (Case.closed_at < _months_ago(now, "retention_closed_case_months"))
+            & Case.id.in_(held_case_ids())
+        )
+        .count()
+    )
+    return Plan(
+        now=now,
+        closed_cases=closed,
+        evidence=_due_evidence(now, set(closed)),
+        drafts=_due_drafts(now),
+        stray_evidence=_stray_evidence(now),
+        register=_due_register(now),
+        audit_through_id=through,
+        audit_count=count,
+        held_cases=held,
+    )
 
 
 # --- doing it ---------------------------------------------------------------------------------
+
 
 def is_placeholder(user: User) -> bool:
     """The anonymised cases' stand-in is not a person: not listed, not activated, not changed."""
@@ -148,8 +196,14 @@ def placeholder_user() -> User:
     """The one inactive account anonymised cases point to instead of the victim."""
     user = User.get_or_none(User.email == PLACEHOLDER_EMAIL)
     if user is None:
-        user = User.create(email=PLACEHOLDER_EMAIL, name=PLACEHOLDER_NAME, role=Role.COUNCIL_MEMBER.value,
-                           is_active=False, password_hash=None, totp_secret=None)
+        user = User.create(
+            email=PLACEHOLDER_EMAIL,
+            name=PLACEHOLDER_NAME,
+            role=Role.COUNCIL_MEMBER.value,
+            is_active=False,
+            password_hash=None,
+            totp_secret=None,
+        )
     return user
 
 
@@ -169,29 +223,44 @@ def anonymise_case(case_id: int, placeholder: User, rule_text: str, now: dt.date
     """Remove the personal data of one closed case (call inside a transaction); keep its facts."""
     case = Case.get_by_id(case_id)
     victim = {case.reporter_id, case.filed_by_id}
-    Case.update(narrative=None, location=None, perpetrator_name=None, perpetrator_birth_date=None,
-                perpetrator_address=None, perpetrator_description=None, perpetrator_organisation=None,
-                reporter=placeholder.id, filed_by=placeholder.id, assigned_to=None).where(Case.id == case_id).execute()
+    Case.update(
+        narrative=None,
+        location=None,
+        perpetrator_name=None,
+        perpetrator_birth_date=None,
+        perpetrator_address=None,
+        perpetrator_description=None,
+        perpetrator_organisation=None,
+        reporter=placeholder.id,
+        filed_by=placeholder.id,
+        assigned_to=None,
+    ).where(Case.id == case_id).execute()
     CaseEvent.update(body=None).where(CaseEvent.case == case_id).execute()
     CaseEvent.update(actor=placeholder.id).where((CaseEvent.case == case_id) & CaseEvent.actor.in_(victim)).execute()
     OnlineEntry.update(sender_account=None, urls=None, note=None).where(OnlineEntry.case == case_id).execute()
-    OnlineEntry.update(added_by=placeholder.id).where((OnlineEntry.case == case_id)
-                                                      & OnlineEntry.added_by.in_(victim)).execute()
-    files = _forget_evidence([row.id for row in Evidence.select(Evidence.id).where(Evidence.case == case_id)],
-                             Kind.EVIDENCE, rule_text, now)
+    OnlineEntry.update(added_by=placeholder.id).where(
+        (OnlineEntry.case == case_id) & OnlineEntry.added_by.in_(victim)
+    ).execute()
+    files = _forget_evidence(
+        [row.id for row in Evidence.select(Evidence.id).where(Evidence.case == case_id)], Kind.EVIDENCE, rule_text, now
+    )
     Draft.delete().where(Draft.case == case_id).execute()  # ties the victim's account to the case
     Conversation.update(notes=None).where(Conversation.case == case_id).execute()
     Referral.update(note=None).where(Referral.case == case_id).execute()
     Measure.update(description=None, reasons=None, security_advice=None).where(Measure.case == case_id).execute()
     PoliceReport.update(prosecutor_decision=None, outcome=None, registration_number="").where(
-        PoliceReport.case == case_id).execute()
+        PoliceReport.case == case_id
+    ).execute()
     PoliceReport.update(consent_recorded_by=placeholder.id).where(
-        (PoliceReport.case == case_id) & PoliceReport.consent_recorded_by.in_(victim)).execute()
+        (PoliceReport.case == case_id) & PoliceReport.consent_recorded_by.in_(victim)
+    ).execute()
     DamageItem.update(description="").where(DamageItem.case == case_id).execute()
-    DamageItem.update(submitted_by=placeholder.id).where((DamageItem.case == case_id)
-                                                         & DamageItem.submitted_by.in_(victim)).execute()
-    RecoveryStep.update(note=None).where(RecoveryStep.recovery.in_(
-        Recovery.select(Recovery.id).where(Recovery.case == case_id))).execute()
+    DamageItem.update(submitted_by=placeholder.id).where(
+        (DamageItem.case == case_id) & DamageItem.submitted_by.in_(victim)
+    ).execute()
+    RecoveryStep.update(note=None).where(
+        RecoveryStep.recovery.in_(Recovery.select(Recovery.id).where(Recovery.case == case_id))
+    ).execute()
     LedgerEntry.update(reason=None).where(LedgerEntry.case == case_id).execute()
     LegalHold.update(reason=None, lift_reason=None).where(LegalHold.case == case_id).execute()
     tombstones.record(Kind.CLOSED_CASE, "case", case_id, rule_text, now)
@@ -217,7 +286,7 @@ def shred_orphans(upload_dir: str | None, now: dt.datetime) -> int:
     for path in pathlib.Path(upload_dir).iterdir():
         if not path.is_file() or not STORAGE_NAME.fullmatch(path.name) or path.name in known:
             continue
-        modified = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.timezone.utc).replace(tzinfo=None)
+        modified = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.UTC).replace(tzinfo=None)
         if now - modified > ORPHAN_FILE_AGE:
             _shred(upload_dir, [path.name])
             shredded += 1
@@ -230,8 +299,9 @@ class Result:
     skipped_held: int = 0
 
 
-def apply(now: dt.datetime | None = None, actor: User | None = None, upload_dir: str | None = None,
-          ip: str | None = None) -> Result:
+def apply(
+    now: dt.datetime | None = None, actor: User | None = None, upload_dir: str | None = None, ip: str | None = None
+) -> Result:
     """Do what `plan(now)` lists: each object in its own transaction with its tombstone; held cases
     are skipped (also when a hold was placed since the plan). Audited."""
     now = now or clock.utcnow()
@@ -248,8 +318,9 @@ def apply(now: dt.datetime | None = None, actor: User | None = None, upload_dir:
                 skipped += 1
                 continue
             files = anonymise_case(case_id, placeholder_user(), case_rule, now)
-            audit.record("case_anonymised", actor_id=actor_id, object_type="case", object_id=case_id, ip=ip,
-                         detail=case_rule)
+            audit.record(
+                "case_anonymised", actor_id=actor_id, object_type="case", object_id=case_id, ip=ip, detail=case_rule
+            )
         _shred(upload_dir, files)
         counts[Kind.CLOSED_CASE] += 1
 
@@ -260,28 +331,54 @@ def apply(now: dt.datetime | None = None, actor: User | None = None, upload_dir:
             if row is None or row.case_id is None or active_hold(row.case_id) is not None:
                 continue
             files = _forget_evidence([evidence_id], Kind.EVIDENCE, evidence_rule, now)
-            audit.record("evidence_removed", actor_id=actor_id, object_type="case", object_id=row.case_id, ip=ip,
-                         detail=f"evidence={evidence_id} {evidence_rule}")
+            audit.record(
+                "evidence_removed",
+                actor_id=actor_id,
+                object_type="case",
+                object_id=row.case_id,
+                ip=ip,
+                detail=f"evidence={evidence_id} {evidence_rule}",
+            )
         _shred(upload_dir, files)
         counts[Kind.EVIDENCE] += 1
 
     draft_rule = rule(Kind.DRAFT)
     for draft_id in todo.drafts:
         with write_transaction():
-            if not Draft.select().where((Draft.id == draft_id) & Draft.case.is_null()
-                                        & (Draft.updated_at < _draft_cutoff(now))).exists():
+            if (
+                not Draft.select()
+                .where((Draft.id == draft_id) & Draft.case.is_null() & (Draft.updated_at < _draft_cutoff(now)))
+                .exists()
+            ):
                 continue
-            files = _forget_evidence([row.id for row in Evidence.select(Evidence.id).where(
-                (Evidence.draft == draft_id) & Evidence.case.is_null())], Kind.DRAFT, draft_rule, now)
+            files = _forget_evidence(
+                [
+                    row.id
+                    for row in Evidence.select(Evidence.id).where(
+                        (Evidence.draft == draft_id) & Evidence.case.is_null()
+                    )
+                ],
+                Kind.DRAFT,
+                draft_rule,
+                now,
+            )
             Draft.delete().where(Draft.id == draft_id).execute()
             tombstones.record(Kind.DRAFT, "draft", draft_id, draft_rule, now)
         _shred(upload_dir, files)
         counts[Kind.DRAFT] += 1
     for evidence_id in todo.stray_evidence:
         with write_transaction():
-            files = _forget_evidence([row.id for row in Evidence.select(Evidence.id).where(
-                (Evidence.id == evidence_id) & Evidence.case.is_null() & Evidence.draft.is_null())],
-                Kind.DRAFT, draft_rule, now)
+            files = _forget_evidence(
+                [
+                    row.id
+                    for row in Evidence.select(Evidence.id).where(
+                        (Evidence.id == evidence_id) & Evidence.case.is_null() & Evidence.draft.is_null()
+                    )
+                ],
+                Kind.DRAFT,
+                draft_rule,
+                now,
+            )
         _shred(upload_dir, files)
         counts[Kind.EVIDENCE] += len(files)
 
@@ -298,12 +395,18 @@ def apply(now: dt.datetime | None = None, actor: User | None = None, upload_dir:
             counts[Kind.AUDIT] += pruned
 
     shred_orphans(upload_dir, now)
-    audit.record("retention_applied", actor_id=actor_id, object_type="retention", ip=ip,
-                 detail=" ".join(f"{kind.value}={counts[kind]}" for kind in Kind) + f" held={todo.held_cases}")
+    audit.record(
+        "retention_applied",
+        actor_id=actor_id,
+        object_type="retention",
+        ip=ip,
+        detail=" ".join(f"{kind.value}={counts[kind]}" for kind in Kind) + f" held={todo.held_cases}",
+    )
     return Result(counts=counts, skipped_held=skipped)
 
 
 # --- inzageverzoek (AVG art. 15) ------------------------------------------------------------------
+
 
 def subject_access(perpetrator_id: int) -> dict:
     """Everything the portal holds about one perpetrator, as their own personal data only.
@@ -317,42 +420,91 @@ def subject_access(perpetrator_id: int) -> dict:
     the narrative, location, notes, messages, aftercare, evidence files, the security officer's
     advice on measures, and names of employees."""
     person = Perpetrator.get_by_id(perpetrator_id)
-    links = list(CasePerpetrator.select().where(CasePerpetrator.perpetrator == perpetrator_id)
-                 .order_by(CasePerpetrator.linked_at))
+    links = list(
+        CasePerpetrator.select()
+        .where(CasePerpetrator.perpetrator == perpetrator_id)
+        .order_by(CasePerpetrator.linked_at)
+    )
     cases = []
     for link in links:
         case = Case.get_by_id(link.case_id)
         police = PoliceReport.get_or_none(PoliceReport.case == case.id)
-        cases.append({
-            "reference": case.reference, "occurred_at": case.occurred_at, "created_at": case.created_at,
-            "behaviour_class": case.behaviour_class, "channel": case.channel, "platform": case.platform,
-            "perpetrator_name": case.perpetrator_name, "perpetrator_birth_date": case.perpetrator_birth_date,
-            "perpetrator_address": case.perpetrator_address, "perpetrator_description": case.perpetrator_description,
-            "perpetrator_organisation": case.perpetrator_organisation, "perpetrator_acts_for": case.perpetrator_acts_for,
-            "online": [{"platform": entry.platform, "sender_account": entry.sender_account, "urls": entry.urls,
-                        "message_at": entry.message_at} for entry in case.online_entries.order_by(OnlineEntry.id)],
-            "police": {"filed_on": police.filed_on, "status": police.status} if police else None,
-            "linked_at": link.linked_at,
-        })
-    measures = [{"type": m.type, "state": m.state, "proposed_at": m.proposed_at, "decided_at": m.decided_at,
-                 "starts_on": m.starts_on, "ends_on": m.ends_on, "description": m.description, "reasons": m.reasons}
-                for m in Measure.select().where(Measure.perpetrator == perpetrator_id).order_by(Measure.proposed_at)]
-    incidents = [{"occurred_on": i.occurred_on, "behaviour_class": i.behaviour_class, "summary": i.summary}
-                 for i in EmployeeIncident.select().where(EmployeeIncident.perpetrator == perpetrator_id)
-                 .order_by(EmployeeIncident.occurred_on)]
+        cases.append(
+            {
+                "reference": case.reference,
+                "occurred_at": case.occurred_at,
+                "created_at": case.created_at,
+                "behaviour_class": case.behaviour_class,
+                "channel": case.channel,
+                "platform": case.platform,
+                "perpetrator_name": case.perpetrator_name,
+                "perpetrator_birth_date": case.perpetrator_birth_date,
+                "perpetrator_address": case.perpetrator_address,
+                "perpetrator_description": case.perpetrator_description,
+                "perpetrator_organisation": case.perpetrator_organisation,
+                "perpetrator_acts_for": case.perpetrator_acts_for,
+                "online": [
+                    {
+                        "platform": entry.platform,
+                        "sender_account": entry.sender_account,
+                        "urls": entry.urls,
+                        "message_at": entry.message_at,
+                    }
+                    for entry in case.online_entries.order_by(OnlineEntry.id)
+                ],
+                "police": {"filed_on": police.filed_on, "status": police.status} if police else None,
+                "linked_at": link.linked_at,
+            }
+        )
+    measures = [
+        {
+            "type": m.type,
+            "state": m.state,
+            "proposed_at": m.proposed_at,
+            "decided_at": m.decided_at,
+            "starts_on": m.starts_on,
+            "ends_on": m.ends_on,
+            "description": m.description,
+            "reasons": m.reasons,
+        }
+        for m in Measure.select().where(Measure.perpetrator == perpetrator_id).order_by(Measure.proposed_at)
+    ]
+    incidents = [
+        {"occurred_on": i.occurred_on, "behaviour_class": i.behaviour_class, "summary": i.summary}
+        for i in EmployeeIncident.select()
+        .where(EmployeeIncident.perpetrator == perpetrator_id)
+        .order_by(EmployeeIncident.occurred_on)
+    ]
     recoveries = []
     for recovery in Recovery.select().where(Recovery.perpetrator == perpetrator_id).order_by(Recovery.id):
         balance = damages.balances(recovery=recovery)
-        recoveries.append({
-            "payment_reference": recovery.payment_reference, "created_at": recovery.created_at,
-            "to_recover": balance.to_recover, "recovered": balance.recovered, "written_off": balance.written_off,
-            "outstanding": balance.outstanding, "overpaid_open": balance.overpayment_open,
-            "instalments": [{"due_on": i.due_on, "amount_cents": i.amount_cents}
-                            for i in damages.current_instalments(recovery)],
-            "payments": [{"booked_on": e.booked_on, "kind": e.kind, "cents": e.signed_cents}
-                         for e in recovery.ledger.order_by(LedgerEntry.booked_on, LedgerEntry.id)],
-            "steps": [{"kind": s.kind, "done_on": s.done_on, "note": s.note}
-                      for s in recovery.steps.order_by(RecoveryStep.done_on, RecoveryStep.id)],
-        })
-    return {"perpetrator": person, "cases": cases, "measures": measures, "employee_incidents": incidents,
-            "recoveries": recoveries, "owed_cents": damages.owed_by(perpetrator_id)}
+        recoveries.append(
+            {
+                "payment_reference": recovery.payment_reference,
+                "created_at": recovery.created_at,
+                "to_recover": balance.to_recover,
+                "recovered": balance.recovered,
+                "written_off": balance.written_off,
+                "outstanding": balance.outstanding,
+                "overpaid_open": balance.overpayment_open,
+                "instalments": [
+                    {"due_on": i.due_on, "amount_cents": i.amount_cents} for i in damages.current_instalments(recovery)
+                ],
+                "payments": [
+                    {"booked_on": e.booked_on, "kind": e.kind, "cents": e.signed_cents}
+                    for e in recovery.ledger.order_by(LedgerEntry.booked_on, LedgerEntry.id)
+                ],
+                "steps": [
+                    {"kind": s.kind, "done_on": s.done_on, "note": s.note}
+                    for s in recovery.steps.order_by(RecoveryStep.done_on, RecoveryStep.id)
+                ],
+            }
+        )
+    return {
+        "perpetrator": person,
+        "cases": cases,
+        "measures": measures,
+        "employee_incidents": incidents,
+        "recoveries": recoveries,
+        "owed_cents": damages.owed_by(perpetrator_id),
+    }

@@ -2,6 +2,7 @@
 defaults. The roles a case is routed to are fixed on the case when it is filed, so a later change
 of the routing never widens (or narrows) access to existing cases.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,8 +51,12 @@ HANDLER_ROLES = [Role.CLERK, Role.DEPUTY_CLERK, Role.MAYOR, Role.MUNICIPAL_SECRE
 
 
 def default_rows() -> list[dict]:
-    return [{"reporter_role": reporter.value, "role": role.value, "kind": kind}
-            for reporter, kinds in DEFAULT_ROUTING.items() for kind, roles in kinds.items() for role in sorted(roles)]
+    return [
+        {"reporter_role": reporter.value, "role": role.value, "kind": kind}
+        for reporter, kinds in DEFAULT_ROUTING.items()
+        for kind, roles in kinds.items()
+        for role in sorted(roles)
+    ]
 
 
 def current_table() -> dict[Role, dict[str, set[Role]]]:
@@ -76,8 +81,12 @@ def replace_rules(reporter_role: Role, handles: set[Role], informed: set[Role]) 
 
 
 def _describe(kinds: dict[str, set[Role]]) -> str:
-    return "handles=" + ",".join(sorted(r.value for r in kinds[HANDLES])) + \
-        " informed=" + ",".join(sorted(r.value for r in kinds[INFORMED]))
+    return (
+        "handles="
+        + ",".join(sorted(r.value for r in kinds[HANDLES]))
+        + " informed="
+        + ",".join(sorted(r.value for r in kinds[INFORMED]))
+    )
 
 
 @dataclass(frozen=True)
@@ -87,8 +96,7 @@ class Route:
 
 
 def _someone_else_holds(role: Role, reporter: User) -> bool:
-    return User.select().where((User.role == role.value) & (User.is_active == True)  # noqa: E712
-                               & (User.id != reporter.id)).exists()
+    return User.select().where((User.role == role.value) & (User.is_active == True) & (User.id != reporter.id)).exists()
 
 
 def route_for(reporter: User) -> Route:

@@ -1,5 +1,6 @@
 """Every table of the portal, in creation order. Migrations are generated from and checked
 against this list (tests/test_migrations.py proves the migrated schema equals the models)."""
+
 from models.accounts import AccountToken, LoginFailure, LoginSession, User
 from models.aftercare import Conversation, Referral, ReferralContact
 from models.audit import AuditCheckpoint, AuditEntry
@@ -8,17 +9,48 @@ from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, M
 from models.deadlines import Deadline
 from models.measures import Measure
 from models.notices import Notice
+from models.outbox import OutboxMessage
 from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
 from models.police import PoliceReport
 from models.retention import LegalHold, Tombstone
-from models.outbox import OutboxMessage
 from models.routing import RoutingRule
 from models.settings import Setting
 from models.texts import EditableText
 
-MODELS = [User, LoginSession, LoginFailure, AccountToken, Setting, AuditEntry, OutboxMessage,
-          RoutingRule, Case, CaseAccess, CaseEvent, OnlineEntry, Draft, Evidence,
-          Perpetrator, CasePerpetrator, EmployeeIncident, Measure, PoliceReport, Notice, Deadline,
-          Conversation, Referral, ReferralContact, EditableText,
-          DamageItem, DamageReceipt, Recovery, Instalment, RecoveryStep, LedgerEntry, MonthlyOverview,
-          LegalHold, Tombstone, AuditCheckpoint]
+MODELS = [
+    User,
+    LoginSession,
+    LoginFailure,
+    AccountToken,
+    Setting,
+    AuditEntry,
+    OutboxMessage,
+    RoutingRule,
+    Case,
+    CaseAccess,
+    CaseEvent,
+    OnlineEntry,
+    Draft,
+    Evidence,
+    Perpetrator,
+    CasePerpetrator,
+    EmployeeIncident,
+    Measure,
+    PoliceReport,
+    Notice,
+    Deadline,
+    Conversation,
+    Referral,
+    ReferralContact,
+    EditableText,
+    DamageItem,
+    DamageReceipt,
+    Recovery,
+    Instalment,
+    RecoveryStep,
+    LedgerEntry,
+    MonthlyOverview,
+    LegalHold,
+    Tombstone,
+    AuditCheckpoint,
+]

@@ -5,6 +5,7 @@ What makes behaviour norm-violating is its direction (aimed at the person), not 
 persistent emotion or behaviour that does not change after the citizen is addressed can be
 norm-violating too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,8 +23,13 @@ class BehaviourClass(str, Enum):
 
 
 # From least to most serious: a report takes the most serious class among its behaviours.
-SEVERITY = [BehaviourClass.EMOTION_SELF, BehaviourClass.EMOTION_POLICY, BehaviourClass.VERBAL_AGGRESSION,
-            BehaviourClass.THREAT, BehaviourClass.PHYSICAL_VIOLENCE]
+SEVERITY = [
+    BehaviourClass.EMOTION_SELF,
+    BehaviourClass.EMOTION_POLICY,
+    BehaviourClass.VERBAL_AGGRESSION,
+    BehaviourClass.THREAT,
+    BehaviourClass.PHYSICAL_VIOLENCE,
+]
 
 CLASS_LABELS = {
     BehaviourClass.EMOTION_SELF: N_("Emotie over de eigen situatie"),
@@ -35,9 +41,13 @@ CLASS_LABELS = {
 
 CLASS_HINTS = {
     BehaviourClass.EMOTION_SELF: N_("Gaat over de persoon zelf. Vaak te herkennen aan het woord ‘ik’."),
-    BehaviourClass.EMOTION_POLICY: N_("Kritiek op regels, beleid of het bestuur. Vaak te herkennen aan het woord ‘jullie’."),
+    BehaviourClass.EMOTION_POLICY: N_(
+        "Kritiek op regels, beleid of het bestuur. Vaak te herkennen aan het woord ‘jullie’."
+    ),
     BehaviourClass.VERBAL_AGGRESSION: N_("Persoonlijk gericht op u. Vaak te herkennen aan het woord ‘jij’."),
-    BehaviourClass.THREAT: N_("Gaat verder dan woorden: een dreiging of een suggestie van geweld, gericht op u persoonlijk."),
+    BehaviourClass.THREAT: N_(
+        "Gaat verder dan woorden: een dreiging of een suggestie van geweld, gericht op u persoonlijk."
+    ),
     BehaviourClass.PHYSICAL_VIOLENCE: N_("Gaat verder dan dreigen: geweld tegen mensen, dieren of spullen."),
 }
 
@@ -66,12 +76,18 @@ BEHAVIOURS: list[Behaviour] = [
     Behaviour("swearing", BehaviourClass.VERBAL_AGGRESSION, N_("Schelden")),
     Behaviour("ridicule", BehaviourClass.VERBAL_AGGRESSION, N_("Belachelijk maken")),
     Behaviour("insulting", BehaviourClass.VERBAL_AGGRESSION, N_("Beledigen")),
-    Behaviour("defamation", BehaviourClass.VERBAL_AGGRESSION, N_("Smaad of laster (iets onwaars over u rondvertellen)")),
+    Behaviour(
+        "defamation", BehaviourClass.VERBAL_AGGRESSION, N_("Smaad of laster (iets onwaars over u rondvertellen)")
+    ),
     Behaviour("threatening", BehaviourClass.THREAT, N_("Dreigen, met woorden of zonder woorden")),
     Behaviour("threatening_violence", BehaviourClass.THREAT, N_("Dreigen met geweld")),
     Behaviour("intimidation", BehaviourClass.THREAT, N_("Intimideren")),
     Behaviour("sexual_intimidation", BehaviourClass.THREAT, N_("Seksuele intimidatie")),
-    Behaviour("stalking", BehaviourClass.THREAT, N_("Belagen of stalken: steeds appen, mailen of bellen, ongewenste cadeaus sturen, achtervolgen")),
+    Behaviour(
+        "stalking",
+        BehaviourClass.THREAT,
+        N_("Belagen of stalken: steeds appen, mailen of bellen, ongewenste cadeaus sturen, achtervolgen"),
+    ),
     Behaviour("kicking", BehaviourClass.PHYSICAL_VIOLENCE, N_("Schoppen")),
     Behaviour("hitting", BehaviourClass.PHYSICAL_VIOLENCE, N_("Slaan")),
     Behaviour("spitting", BehaviourClass.PHYSICAL_VIOLENCE, N_("Spugen")),
@@ -85,6 +101,7 @@ BEHAVIOUR_BY_CODE = {b.code: b for b in BEHAVIOURS}
 
 class AfterAddressed(str, Enum):
     """Did the behaviour change after the citizen was addressed about it (§3)?"""
+
     CORRECTED = "corrected"
     PERSISTED = "persisted"
     NOT_ADDRESSED = "not_addressed"
@@ -120,8 +137,9 @@ def classify(behaviour_codes) -> BehaviourClass | None:
     return max(classes, key=SEVERITY.index)
 
 
-def reporting_advice(behaviour_class: BehaviourClass, after_addressed: AfterAddressed | None,
-                     recurring: bool) -> Advice:
+def reporting_advice(
+    behaviour_class: BehaviourClass, after_addressed: AfterAddressed | None, recurring: bool
+) -> Advice:
     """What the protocol's scheme (§3) says about reporting this behaviour."""
     if behaviour_class in (BehaviourClass.THREAT, BehaviourClass.PHYSICAL_VIOLENCE):
         return Advice.REQUIRED
@@ -140,18 +158,34 @@ def reporting_advice(behaviour_class: BehaviourClass, after_addressed: AfterAddr
 def advice_explanation(behaviour_class: BehaviourClass, advice: Advice) -> str:
     """Plain Dutch: what the protocol says about this behaviour, and why this advice."""
     if behaviour_class == BehaviourClass.PHYSICAL_VIOLENCE:
-        return N_("Bij fysiek geweld meldt u altijd. Uw veiligheid gaat boven alles. De gemeente neemt maatregelen tegen de persoon en biedt u opvang en nazorg.")
+        return N_(
+            "Bij fysiek geweld meldt u altijd. Uw veiligheid gaat boven alles. De gemeente neemt maatregelen tegen de persoon en biedt u opvang en nazorg."
+        )
     if behaviour_class == BehaviourClass.THREAT:
-        return N_("Bij bedreiging of intimidatie meldt u altijd, ook als het online gebeurde of als u er zelf weinig last van heeft. De gemeente neemt maatregelen tegen de persoon en biedt u opvang en nazorg.")
+        return N_(
+            "Bij bedreiging of intimidatie meldt u altijd, ook als het online gebeurde of als u er zelf weinig last van heeft. De gemeente neemt maatregelen tegen de persoon en biedt u opvang en nazorg."
+        )
     if behaviour_class == BehaviourClass.VERBAL_AGGRESSION:
         if advice == Advice.NOT_NEEDED:
-            return N_("De persoon werd persoonlijk, maar stopte nadat hij of zij erop werd aangesproken. Dan hoeft u volgens het protocol niet te melden. U mag het wel doen.")
+            return N_(
+                "De persoon werd persoonlijk, maar stopte nadat hij of zij erop werd aangesproken. Dan hoeft u volgens het protocol niet te melden. U mag het wel doen."
+            )
         if advice == Advice.REQUIRED:
-            return N_("De persoon werd persoonlijk en ging door, ook na aanspreken, of het gebeurt vaker. Dan meldt u dit altijd.")
-        return N_("De persoon werd persoonlijk tegen u. Spreek de persoon erop aan als dat veilig kan. Gaat het door, dan meldt u het. Twijfelt u? Meld het dan.")
+            return N_(
+                "De persoon werd persoonlijk en ging door, ook na aanspreken, of het gebeurt vaker. Dan meldt u dit altijd."
+            )
+        return N_(
+            "De persoon werd persoonlijk tegen u. Spreek de persoon erop aan als dat veilig kan. Gaat het door, dan meldt u het. Twijfelt u? Meld het dan."
+        )
     if advice == Advice.ADVISED:
-        return N_("Emotie mag, maar dit gedrag houdt aan of komt vaker voor. Dan raadt het protocol aan om het te melden.")
-    return N_("Boosheid en kritiek zijn toegestaan en vallen niet onder agressie. U mag het melden, maar het hoeft niet. Houdt het aan of wordt het een patroon, meld het dan wel.")
+        return N_(
+            "Emotie mag, maar dit gedrag houdt aan of komt vaker voor. Dan raadt het protocol aan om het te melden."
+        )
+    return N_(
+        "Boosheid en kritiek zijn toegestaan en vallen niet onder agressie. U mag het melden, maar het hoeft niet. Houdt het aan of wordt het een patroon, meld het dan wel."
+    )
 
 
-WHAT_HAPPENS_NEXT = N_("Uw melding gaat alleen naar de mensen die het protocol noemt. Zij nemen snel contact met u op, bespreken met u welke maatregelen de gemeente neemt en bieden u opvang en nazorg aan.")
+WHAT_HAPPENS_NEXT = N_(
+    "Uw melding gaat alleen naar de mensen die het protocol noemt. Zij nemen snel contact met u op, bespreken met u welke maatregelen de gemeente neemt en bieden u opvang en nazorg aan."
+)

@@ -3,6 +3,7 @@
 A setting is declared once here with its default; the admin changes it in the portal; every
 reader calls `get()` so views, jobs and reports use the same value.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,43 +31,203 @@ class SettingSpec:
 SPECS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in [
-        SettingSpec("session_idle_minutes", 30, N_("Uitloggen na zoveel minuten zonder activiteit"), N_("minuten"), 5, 240),
+        SettingSpec(
+            "session_idle_minutes", 30, N_("Uitloggen na zoveel minuten zonder activiteit"), N_("minuten"), 5, 240
+        ),
         SettingSpec("session_max_hours", 12, N_("Maximale duur van een sessie"), N_("uren"), 1, 24),
-        SettingSpec("login_max_failures_account", 5, N_("Mislukte inlogpogingen per account voordat inloggen tijdelijk wordt geblokkeerd"), N_("pogingen"), 3, 100),
-        SettingSpec("login_max_failures_address", 20, N_("Mislukte inlogpogingen per internetadres voordat inloggen tijdelijk wordt geblokkeerd"), N_("pogingen"), 5, 1000),
+        SettingSpec(
+            "login_max_failures_account",
+            5,
+            N_("Mislukte inlogpogingen per account voordat inloggen tijdelijk wordt geblokkeerd"),
+            N_("pogingen"),
+            3,
+            100,
+        ),
+        SettingSpec(
+            "login_max_failures_address",
+            20,
+            N_("Mislukte inlogpogingen per internetadres voordat inloggen tijdelijk wordt geblokkeerd"),
+            N_("pogingen"),
+            5,
+            1000,
+        ),
         SettingSpec("login_lockout_minutes", 15, N_("Duur van de tijdelijke blokkade"), N_("minuten"), 1, 1440),
-        SettingSpec("case_pickup_hours", 24, N_("Een nieuwe melding geldt als te laat opgepakt na"), N_("uren"), 1, 336),
+        SettingSpec(
+            "case_pickup_hours", 24, N_("Een nieuwe melding geldt als te laat opgepakt na"), N_("uren"), 1, 336
+        ),
         SettingSpec("aftercare_first_hours", 24, N_("Eerste nazorggesprek binnen"), N_("uren"), 1, 168),
         SettingSpec("aftercare_second_days", 3, N_("Tweede nazorggesprek binnen"), N_("dagen"), 1, 30),
         SettingSpec("aftercare_third_from_weeks", 4, N_("Derde nazorggesprek op zijn vroegst na"), N_("weken"), 1, 26),
         SettingSpec("aftercare_third_until_weeks", 6, N_("Derde nazorggesprek op zijn laatst na"), N_("weken"), 1, 52),
-        SettingSpec("aftercare_remind_hours", 12, N_("Herinnering voor een nazorggesprek, zoveel uren van tevoren"), N_("uren"), 1, 336),
+        SettingSpec(
+            "aftercare_remind_hours",
+            12,
+            N_("Herinnering voor een nazorggesprek, zoveel uren van tevoren"),
+            N_("uren"),
+            1,
+            336,
+        ),
         SettingSpec("inspectorate_hours", 24, N_("De Arbeidsinspectie waarschuwen binnen"), N_("uren"), 1, 168),
-        SettingSpec("inspectorate_remind_hours", 6, N_("Herinnering voor de Arbeidsinspectie, zoveel uren na registratie"), N_("uren"), 1, 168),
-        SettingSpec("inspectorate_escalate_hours", 18, N_("Escalatie naar burgemeester en gemeentesecretaris, zoveel uren na registratie"), N_("uren"), 1, 168),
-        SettingSpec("ban_remind_days", 14, N_("Herinnering voor het einde van een gebiedsverbod, zoveel dagen van tevoren"), N_("dagen"), 1, 180),
+        SettingSpec(
+            "inspectorate_remind_hours",
+            6,
+            N_("Herinnering voor de Arbeidsinspectie, zoveel uren na registratie"),
+            N_("uren"),
+            1,
+            168,
+        ),
+        SettingSpec(
+            "inspectorate_escalate_hours",
+            18,
+            N_("Escalatie naar burgemeester en gemeentesecretaris, zoveel uren na registratie"),
+            N_("uren"),
+            1,
+            168,
+        ),
+        SettingSpec(
+            "ban_remind_days",
+            14,
+            N_("Herinnering voor het einde van een gebiedsverbod, zoveel dagen van tevoren"),
+            N_("dagen"),
+            1,
+            180,
+        ),
         SettingSpec("police_feedback_days", 28, N_("De melder informeren over de aangifte, elke"), N_("dagen"), 1, 180),
-        SettingSpec("register_retention_months", 24, N_("Bewaartermijn van het register van veroorzakers"), N_("maanden"), 1, 120),
+        SettingSpec(
+            "register_retention_months",
+            24,
+            N_("Bewaartermijn van het register van veroorzakers"),
+            N_("maanden"),
+            1,
+            120,
+        ),
         # Retention (AVG): what goes when is decided in models.retention; README "Retention (AVG)".
-        SettingSpec("retention_closed_case_months", 24, N_("Persoonsgegevens uit een afgesloten melding verwijderen, zoveel maanden na het afsluiten"), N_("maanden"), 1, 120),
-        SettingSpec("retention_evidence_months", 36, N_("Bewijsbestanden verwijderen, zoveel maanden na het toevoegen (ook als de melding nog open is)"), N_("maanden"), 1, 120),
-        SettingSpec("retention_audit_months", 36, N_("Bewaartermijn van het logboek (wie wat deed in het portaal)"), N_("maanden"), 6, 240),
-        SettingSpec("retention_draft_days", 30, N_("Een melding die nooit is verstuurd verwijderen, zoveel dagen na de laatste wijziging"), N_("dagen"), 1, 365),
+        SettingSpec(
+            "retention_closed_case_months",
+            24,
+            N_("Persoonsgegevens uit een afgesloten melding verwijderen, zoveel maanden na het afsluiten"),
+            N_("maanden"),
+            1,
+            120,
+        ),
+        SettingSpec(
+            "retention_evidence_months",
+            36,
+            N_("Bewijsbestanden verwijderen, zoveel maanden na het toevoegen (ook als de melding nog open is)"),
+            N_("maanden"),
+            1,
+            120,
+        ),
+        SettingSpec(
+            "retention_audit_months",
+            36,
+            N_("Bewaartermijn van het logboek (wie wat deed in het portaal)"),
+            N_("maanden"),
+            6,
+            240,
+        ),
+        SettingSpec(
+            "retention_draft_days",
+            30,
+            N_("Een melding die nooit is verstuurd verwijderen, zoveel dagen na de laatste wijziging"),
+            N_("dagen"),
+            1,
+            365,
+        ),
         SettingSpec("activation_link_hours", 72, N_("Geldigheid van een activatielink"), N_("uren"), 1, 336),
         # Damages (§6.4): who assesses claims (1 gemeentesecretaris, 2 burgemeester, 3 griffier: models.damages.ASSESSOR_ROLES), the recovery schedule and a sanity limit.
-        SettingSpec("damages_assessor_role", 1, N_("Wie beoordeelt schadeclaims: 1 = gemeentesecretaris, 2 = burgemeester, 3 = griffier"), N_("keuze"), 1, 3),
-        SettingSpec("damages_payment_days", 30, N_("Betaaltermijn voor de veroorzaker na de brief met de vordering"), N_("dagen"), 1, 180),
-        SettingSpec("damages_reminder_days", 14, N_("Herinnering aan de veroorzaker, zoveel dagen na de vervaldatum"), N_("dagen"), 1, 180),
-        SettingSpec("damages_demand_days", 28, N_("Aanmaning aan de veroorzaker, zoveel dagen na de vervaldatum"), N_("dagen"), 1, 365),
-        SettingSpec("damages_escalate_days", 42, N_("Escalatie naar wie schadeclaims beoordeelt, zoveel dagen na de vervaldatum"), N_("dagen"), 1, 365),
-        SettingSpec("damages_sanity_limit_euros", 50_000, N_("Hoogste bedrag dat in één keer kan worden ingevuld"), N_("euro"), 100, 10_000_000),
+        SettingSpec(
+            "damages_assessor_role",
+            1,
+            N_("Wie beoordeelt schadeclaims: 1 = gemeentesecretaris, 2 = burgemeester, 3 = griffier"),
+            N_("keuze"),
+            1,
+            3,
+        ),
+        SettingSpec(
+            "damages_payment_days",
+            30,
+            N_("Betaaltermijn voor de veroorzaker na de brief met de vordering"),
+            N_("dagen"),
+            1,
+            180,
+        ),
+        SettingSpec(
+            "damages_reminder_days",
+            14,
+            N_("Herinnering aan de veroorzaker, zoveel dagen na de vervaldatum"),
+            N_("dagen"),
+            1,
+            180,
+        ),
+        SettingSpec(
+            "damages_demand_days",
+            28,
+            N_("Aanmaning aan de veroorzaker, zoveel dagen na de vervaldatum"),
+            N_("dagen"),
+            1,
+            365,
+        ),
+        SettingSpec(
+            "damages_escalate_days",
+            42,
+            N_("Escalatie naar wie schadeclaims beoordeelt, zoveel dagen na de vervaldatum"),
+            N_("dagen"),
+            1,
+            365,
+        ),
+        SettingSpec(
+            "damages_sanity_limit_euros",
+            50_000,
+            N_("Hoogste bedrag dat in één keer kan worden ingevuld"),
+            N_("euro"),
+            100,
+            10_000_000,
+        ),
         # The yearly report (§4.1): small counts hidden (models.annual_report.suppress_small_cells); who may produce it.
-        SettingSpec("report_min_cell", 5, N_("Jaarverslag: aantallen kleiner dan dit getal worden niet getoond"), N_("meldingen"), 3, 100),
-        SettingSpec("annual_report_mayor", 1, N_("De burgemeester mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
-        SettingSpec("annual_report_municipal_secretary", 1, N_("De gemeentesecretaris mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
-        SettingSpec("annual_report_clerk", 1, N_("De griffier mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
-        SettingSpec("annual_report_deputy_clerk", 0, N_("De plaatsvervangend griffier mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
-        SettingSpec("annual_report_security_officer", 1, N_("De ambtenaar Veiligheid mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1),
+        SettingSpec(
+            "report_min_cell",
+            5,
+            N_("Jaarverslag: aantallen kleiner dan dit getal worden niet getoond"),
+            N_("meldingen"),
+            3,
+            100,
+        ),
+        SettingSpec(
+            "annual_report_mayor",
+            1,
+            N_("De burgemeester mag het jaarverslag maken: 1 = ja, 0 = nee"),
+            N_("keuze"),
+            0,
+            1,
+        ),
+        SettingSpec(
+            "annual_report_municipal_secretary",
+            1,
+            N_("De gemeentesecretaris mag het jaarverslag maken: 1 = ja, 0 = nee"),
+            N_("keuze"),
+            0,
+            1,
+        ),
+        SettingSpec(
+            "annual_report_clerk", 1, N_("De griffier mag het jaarverslag maken: 1 = ja, 0 = nee"), N_("keuze"), 0, 1
+        ),
+        SettingSpec(
+            "annual_report_deputy_clerk",
+            0,
+            N_("De plaatsvervangend griffier mag het jaarverslag maken: 1 = ja, 0 = nee"),
+            N_("keuze"),
+            0,
+            1,
+        ),
+        SettingSpec(
+            "annual_report_security_officer",
+            1,
+            N_("De ambtenaar Veiligheid mag het jaarverslag maken: 1 = ja, 0 = nee"),
+            N_("keuze"),
+            0,
+            1,
+        ),
     ]
 }
 
@@ -112,10 +273,13 @@ def change(key: str, value: int, changed_by: int | None) -> None:
     if not spec.minimum <= value <= spec.maximum:
         raise ValueError(key)
     with write_transaction():
-        (Setting.insert(key=key, value=value, changed_at=clock.utcnow(), changed_by=changed_by)
-         .on_conflict(conflict_target=[Setting.key],
-                      update={Setting.value: value, Setting.changed_at: clock.utcnow(),
-                              Setting.changed_by: changed_by})
-         .execute())
+        (
+            Setting.insert(key=key, value=value, changed_at=clock.utcnow(), changed_by=changed_by)
+            .on_conflict(
+                conflict_target=[Setting.key],
+                update={Setting.value: value, Setting.changed_at: clock.utcnow(), Setting.changed_by: changed_by},
+            )
+            .execute()
+        )
     if (scope := _scope.get()) is not None:
         scope.clear()  # read again, with the new value

@@ -1,6 +1,7 @@
 """Texts the municipality edits: its name and the letters the portal prints (Dutch templates).
 
 Letters are rendered in a sandbox (the admin writes them), with only the fields they need."""
+
 from __future__ import annotations
 
 import peewee
@@ -112,20 +113,38 @@ namens {{ gemeente }}
 
 # The fields each damages letter may use, with sample values to try an edited text before it is saved.
 DAMAGES_LETTER_SAMPLE = {
-    "gemeente": "Gemeente Voorbeeld", "naam": "J. Jansen", "adres": "Dorpsstraat 1, 1234 AB Voorbeeld",
-    "plaats_datum": "Voorbeeld, 1 maart 2026", "datum_incident": "14 februari 2026", "kenmerk": "VB-2026-0001-3F2A1C",
-    "bedrag": "€ 1.549,95", "openstaand": "€ 1.033,30", "vervaldatum": "1 april 2026",
-    "termijnen": "- 1 april 2026: € 516,65\n- 1 mei 2026: € 516,65\n- 31 mei 2026: € 516,65", "ondertekenaar": "I. Meijer",
+    "gemeente": "Gemeente Voorbeeld",
+    "naam": "J. Jansen",
+    "adres": "Dorpsstraat 1, 1234 AB Voorbeeld",
+    "plaats_datum": "Voorbeeld, 1 maart 2026",
+    "datum_incident": "14 februari 2026",
+    "kenmerk": "VB-2026-0001-3F2A1C",
+    "bedrag": "€ 1.549,95",
+    "openstaand": "€ 1.033,30",
+    "vervaldatum": "1 april 2026",
+    "termijnen": "- 1 april 2026: € 516,65\n- 1 mei 2026: € 516,65\n- 31 mei 2026: € 516,65",
+    "ondertekenaar": "I. Meijer",
 }
 BAN_LETTER_SAMPLE = {
-    "gemeente": "Gemeente Voorbeeld", "naam": "J. Jansen", "adres": "Dorpsstraat 1, 1234 AB Voorbeeld",
-    "plaats_datum": "Voorbeeld, 1 maart 2026", "datum_incident": "14 februari 2026",
-    "begindatum": "1 maart 2026", "einddatum": "31 mei 2026", "redenen": "Bedreiging van een raadslid.",
+    "gemeente": "Gemeente Voorbeeld",
+    "naam": "J. Jansen",
+    "adres": "Dorpsstraat 1, 1234 AB Voorbeeld",
+    "plaats_datum": "Voorbeeld, 1 maart 2026",
+    "datum_incident": "14 februari 2026",
+    "begindatum": "1 maart 2026",
+    "einddatum": "31 mei 2026",
+    "redenen": "Bedreiging van een raadslid.",
     "burgemeester": "A. de Burgemeester",
 }
 # The fields each editable text may use, with sample values to check an edited text before saving.
-LETTER_SAMPLES = {"municipality_name": {}, "ban_letter": BAN_LETTER_SAMPLE,
-                  **{key: DAMAGES_LETTER_SAMPLE for key in ("damages_claim_letter", "damages_reminder_letter", "damages_demand_letter")}}
+LETTER_SAMPLES = {
+    "municipality_name": {},
+    "ban_letter": BAN_LETTER_SAMPLE,
+    **{
+        key: DAMAGES_LETTER_SAMPLE
+        for key in ("damages_claim_letter", "damages_reminder_letter", "damages_demand_letter")
+    },
+}
 
 DEFAULTS = {
     "municipality_name": ("Gemeente Demodorp", N_("Naam van de gemeente")),
@@ -151,10 +170,18 @@ def get(key: str) -> str:
 def change(key: str, body: str, actor_id: int) -> None:
     if key not in DEFAULTS:
         raise KeyError(key)
-    (EditableText.insert(key=key, body=body, updated_at=clock.utcnow(), updated_by=actor_id)
-     .on_conflict(conflict_target=[EditableText.key],
-                  update={EditableText.body: body, EditableText.updated_at: clock.utcnow(),
-                          EditableText.updated_by: actor_id}).execute())
+    (
+        EditableText.insert(key=key, body=body, updated_at=clock.utcnow(), updated_by=actor_id)
+        .on_conflict(
+            conflict_target=[EditableText.key],
+            update={
+                EditableText.body: body,
+                EditableText.updated_at: clock.utcnow(),
+                EditableText.updated_by: actor_id,
+            },
+        )
+        .execute()
+    )
 
 
 _sandbox = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)

@@ -1,6 +1,7 @@
 """What went, by retention (AVG): per object a Tombstone — which kind, which object, when and under
 which setting and value — never what it held. Every module that removes data past its retention
 writes here; it imports nothing of them (models.retention applies them all)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,10 +42,11 @@ KIND_SETTINGS = {
 
 class Tombstone(BaseModel):
     """What went: which kind of object, when, under which rule. Never what it held."""
+
     kind = peewee.CharField(max_length=16, index=True)
     object_type = peewee.CharField(max_length=32)
     object_id = peewee.CharField(max_length=64)  # an id; for the audit trail the range "first-last"
-    rule = peewee.CharField(max_length=64)       # e.g. "retention_closed_case_months=24"
+    rule = peewee.CharField(max_length=64)  # e.g. "retention_closed_case_months=24"
     done_at = peewee.DateTimeField(index=True)
 
     class Meta:

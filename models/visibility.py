@@ -1,5 +1,6 @@
 """Who may see which case: decided here, in one place, for every list, page, download, export and
 job. A case someone may not see is treated exactly like a case that does not exist."""
+
 from __future__ import annotations
 
 from enum import IntEnum
@@ -9,7 +10,7 @@ import peewee
 from models.accounts import Role, User, listed
 from models.cases import Case, CaseAccess, NotAllowed
 from models.perpetrators import EmployeeIncident, Perpetrator
-from models.routing import HANDLES, HANDLER_ROLES
+from models.routing import HANDLER_ROLES, HANDLES
 
 # Roles that never see case content, whatever the routing says.
 NO_CASE_CONTENT = {Role.ADMIN.value, Role.FINANCE_OFFICER.value}
@@ -17,9 +18,9 @@ NO_CASE_CONTENT = {Role.ADMIN.value, Role.FINANCE_OFFICER.value}
 
 class Access(IntEnum):
     NONE = 0
-    REPORTER = 1   # the office holder concerned, or who filed it: the report, messages, status
-    INFORMED = 2   # informed by the routing or granted by a handler: everything, incl. internal notes
-    HANDLER = 3    # handles it: also status, assignment and access of others
+    REPORTER = 1  # the office holder concerned, or who filed it: the report, messages, status
+    INFORMED = 2  # informed by the routing or granted by a handler: everything, incl. internal notes
+    HANDLER = 3  # handles it: also status, assignment and access of others
 
 
 def _live(query):
@@ -37,9 +38,11 @@ def case_access(user: User | None, case: Case, case_rows: list | None = None) ->
     if case.reporter_id == user.id:
         return level  # nobody handles (or is informed of) a case about themselves
     if case_rows is None:
-        case_rows = _live(CaseAccess.select(CaseAccess.kind, CaseAccess.role, CaseAccess.user).where(
-            (CaseAccess.case == case.id)
-            & ((CaseAccess.role == user.role) | (CaseAccess.user == user.id)))).tuples()
+        case_rows = _live(
+            CaseAccess.select(CaseAccess.kind, CaseAccess.role, CaseAccess.user).where(
+                (CaseAccess.case == case.id) & ((CaseAccess.role == user.role) | (CaseAccess.user == user.id))
+            )
+        ).tuples()
     for kind, role, user_id in case_rows:
         if role == user.role or user_id == user.id:
             level = max(level, Access.HANDLER if kind == HANDLES else Access.INFORMED)
@@ -53,8 +56,11 @@ def inbox_condition(user: User) -> peewee.Expression:
         return Case.id.is_null()  # never true
     # A correlated EXISTS, not `id IN (all routed case ids)`: a page of 50 probes the access rows of
     # the cases it walks (index case_access_case_id) instead of reading every access row of the role.
-    routed = _live(CaseAccess.select(peewee.SQL("1")).where(
-        (CaseAccess.case == Case.id) & ((CaseAccess.role == user.role) | (CaseAccess.user == user.id))))
+    routed = _live(
+        CaseAccess.select(peewee.SQL("1")).where(
+            (CaseAccess.case == Case.id) & ((CaseAccess.role == user.role) | (CaseAccess.user == user.id))
+        )
+    )
     return (Case.reporter != user.id) & peewee.fn.EXISTS(routed)
 
 
@@ -67,19 +73,27 @@ def own_cases_condition(user: User) -> peewee.Expression:
 
 def handled_by_condition(case_id: int):
     """People who handle a case (for notifications and assignment)."""
-    roles = _live(CaseAccess.select(CaseAccess.role).where(
-        (CaseAccess.case == case_id) & (CaseAccess.kind == HANDLES) & CaseAccess.role.is_null(False)))
+    roles = _live(
+        CaseAccess.select(CaseAccess.role).where(
+            (CaseAccess.case == case_id) & (CaseAccess.kind == HANDLES) & CaseAccess.role.is_null(False)
+        )
+    )
     return User.role.in_(roles)
 
 
 def people_with_access(case: Case) -> list[tuple[User, Access]]:
     """Everyone who may see the case beyond its reporter, with their level (notifications)."""
-    candidates = listed().where((User.is_active == True) & (User.id != case.reporter_id)  # noqa: E712
-                                & User.role.not_in(NO_CASE_CONTENT))
-    case_rows = list(_live(CaseAccess.select(CaseAccess.kind, CaseAccess.role, CaseAccess.user)
-                           .where(CaseAccess.case == case.id)).tuples())  # one query, not one per person
-    return [(person, level) for person in candidates
-            if (level := case_access(person, case, case_rows)) >= Access.INFORMED]
+    candidates = listed().where(
+        (User.is_active == True) & (User.id != case.reporter_id) & User.role.not_in(NO_CASE_CONTENT)
+    )
+    case_rows = list(
+        _live(
+            CaseAccess.select(CaseAccess.kind, CaseAccess.role, CaseAccess.user).where(CaseAccess.case == case.id)
+        ).tuples()
+    )  # one query, not one per person
+    return [
+        (person, level) for person in candidates if (level := case_access(person, case, case_rows)) >= Access.INFORMED
+    ]
 
 
 def may_be_granted(person: User) -> bool:
@@ -96,5 +110,8 @@ def employee_incidents(user: User | None, perpetrator: Perpetrator) -> list[Empl
     """The incidents against employees by this perpetrator, oldest first; refused for anyone else."""
     if not may_see_employee_incidents(user):
         raise NotAllowed("employee_incidents")
-    return list(EmployeeIncident.select().where(EmployeeIncident.perpetrator == perpetrator.id)
-                .order_by(EmployeeIncident.occurred_on, EmployeeIncident.id))
+    return list(
+        EmployeeIncident.select()
+        .where(EmployeeIncident.perpetrator == perpetrator.id)
+        .order_by(EmployeeIncident.occurred_on, EmployeeIncident.id)
+    )

@@ -1,4 +1,5 @@
 """Veilig Bestuur: the web layer. `create_app()` builds the Flask app; every subsystem has init_app."""
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,23 @@ def create_app(config: dict | None = None) -> Flask:
     clock.configure(app.config["TIMEZONE"])
     crypto.configure(app.config["CONTENT_KEY"])
 
-    from portal import admin, aftercare, auth, cases, cli, database, deadlines, errors, home, i18n, mail, police, reports, security, templating
+    from portal import (
+        admin,
+        aftercare,
+        auth,
+        cases,
+        cli,
+        database,
+        deadlines,
+        errors,
+        home,
+        i18n,
+        mail,
+        police,
+        reports,
+        security,
+        templating,
+    )
 
     database.init_app(app)
     i18n.init_app(app)
@@ -35,14 +52,18 @@ def create_app(config: dict | None = None) -> Flask:
     aftercare.init_app(app)
     police.init_app(app)
     from portal import measures, perpetrators  # case panels: perpetrator (10), measures (20)
+
     measures.init_app(app)
     perpetrators.init_app(app)
     from portal import damages  # case panel: damages (40)
+
     damages.init_app(app)
     from portal import retention  # case panel: legal hold (5); admin's retention page; inzage PDF
+
     retention.init_app(app)
     deadlines.init_app(app)
     from portal import annual_report, dashboard  # the yearly report (§4.1) and the handlers' dashboard
+
     annual_report.init_app(app)
     dashboard.init_app(app)
     cli.init_app(app)

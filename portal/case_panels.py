@@ -7,10 +7,11 @@ One mechanism for every area that works on a case: `case_or_404` gets the case a
 a page needs (a case someone may not see answers 404, like one that does not exist), and
 `show_again` shows the case page again with a panel's form as it was sent, each error next to its
 field; the panel finds that form with `sent_form`."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import abort, current_app, g
 from flask_login import current_user
@@ -46,8 +47,7 @@ def render_context(case, level, user) -> list[tuple[Panel, dict]]:
     return shown
 
 
-def case_or_404(reference: str, minimum: Access = Access.INFORMED,
-                also: Callable | None = None) -> tuple[Case, Access]:
+def case_or_404(reference: str, minimum: Access = Access.INFORMED, also: Callable | None = None) -> tuple[Case, Access]:
     """The case and the signed-in person's access level (models.visibility.case_access), or 404 when
     the level is below `minimum` or `also(user, case, level)` — a further rule of the area, such as
     models.aftercare.may_record — says no. Viewing is audited by the page that shows the case."""

@@ -1,4 +1,5 @@
 """Command line: `flask --app app <command>`."""
+
 from __future__ import annotations
 
 import json
@@ -68,12 +69,18 @@ def verify_audit_command():
     if report.intact:
         click.echo(f"Audit trail intact: {report.checked} entries checked.")
     elif report.reason == "anchor":
-        click.echo(f"Audit trail BROKEN: entry {report.first_broken_id}, anchored by the nightly check, is gone or "
-                   f"changed (newest entries removed or the trail rewritten).", err=True)
+        click.echo(
+            f"Audit trail BROKEN: entry {report.first_broken_id}, anchored by the nightly check, is gone or "
+            f"changed (newest entries removed or the trail rewritten).",
+            err=True,
+        )
         sys.exit(2)
     else:
-        click.echo(f"Audit trail BROKEN at entry {report.first_broken_id} ({report.reason}); "
-                   f"{report.checked} entries before it are intact.", err=True)
+        click.echo(
+            f"Audit trail BROKEN at entry {report.first_broken_id} ({report.reason}); "
+            f"{report.checked} entries before it are intact.",
+            err=True,
+        )
         sys.exit(2)
 
 
@@ -101,7 +108,9 @@ def demo_command(as_json, if_empty, seed_year):
         click.echo(json.dumps(created, indent=2))
         return
     click.echo("DEMO municipality 'Demodorp' — these accounts are for trying the portal only.")
-    click.echo("Add the TOTP secret to an authenticator app (or: python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\").")
+    click.echo(
+        "Add the TOTP secret to an authenticator app (or: python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\")."
+    )
     for row in created:
         click.echo(f"  {row['role']:<20} {row['email']:<36} {row['password']:<24} {row['totp_secret']}")
     if demo_case:
@@ -126,6 +135,12 @@ def retention_command(dry_run):
 
 
 def init_app(app):
-    for command in (migrate_command, make_migration_command, create_admin_command, verify_audit_command, demo_command,
-                    retention_command):
+    for command in (
+        migrate_command,
+        make_migration_command,
+        create_admin_command,
+        verify_audit_command,
+        demo_command,
+        retention_command,
+    ):
         app.cli.add_command(command)

@@ -3,6 +3,7 @@ request. SQLite: the worker keeps its connection open between requests (opening 
 pragmas, and closing it — which checkpoints the WAL — cost ~2 ms of a ~12 ms page); it is closed
 when a request ends inside a transaction or with an error, so no request ever inherits one.
 Settings are read once per request (models.settings.read_once)."""
+
 from flask import g
 
 from models import settings

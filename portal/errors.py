@@ -1,4 +1,5 @@
 """Error pages in the reader's language, without stack traces or internals."""
+
 import traceback
 
 import peewee
@@ -9,25 +10,58 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
-    400: (_l("Er ging iets mis met uw verzoek"), _l("De pagina kon uw verzoek niet verwerken. Ga terug en probeer het opnieuw.")),
-    403: (_l("U heeft geen toegang tot deze pagina"), _l("Deze pagina is niet bedoeld voor uw rol. Denkt u dat dit niet klopt? Neem contact op met de functioneel beheerder.")),
-    404: (_l("Deze pagina bestaat niet"), _l("Misschien is het adres niet goed, of heeft u geen toegang tot wat u zoekt.")),
-    405: (_l("Dit kan zo niet"), _l("Deze pagina kan niet op deze manier worden gebruikt. Ga terug en gebruik de knoppen op de pagina.")),
-    413: (_l("Het bestand is te groot"), _l("Wat u wilde versturen is te groot. Maak het bestand kleiner of verstuur minder bestanden tegelijk.")),
-    429: (_l("Te veel pogingen"), _l("Er zijn te veel pogingen gedaan. Wacht een kwartier en probeer het dan opnieuw.")),
-    503: (_l("Het portaal is even niet bereikbaar"), _l("De gegevens konden op dit moment niet worden bereikt. Er is niets opgeslagen van deze laatste stap. Probeer het over een minuut opnieuw.")),
-    500: (_l("Er ging iets mis bij ons"), _l("Er is niets opgeslagen van deze laatste stap. Probeer het over een paar minuten opnieuw. Blijft het misgaan? Neem contact op met de functioneel beheerder.")),
+    400: (
+        _l("Er ging iets mis met uw verzoek"),
+        _l("De pagina kon uw verzoek niet verwerken. Ga terug en probeer het opnieuw."),
+    ),
+    403: (
+        _l("U heeft geen toegang tot deze pagina"),
+        _l(
+            "Deze pagina is niet bedoeld voor uw rol. Denkt u dat dit niet klopt? Neem contact op met de functioneel beheerder."
+        ),
+    ),
+    404: (
+        _l("Deze pagina bestaat niet"),
+        _l("Misschien is het adres niet goed, of heeft u geen toegang tot wat u zoekt."),
+    ),
+    405: (
+        _l("Dit kan zo niet"),
+        _l("Deze pagina kan niet op deze manier worden gebruikt. Ga terug en gebruik de knoppen op de pagina."),
+    ),
+    413: (
+        _l("Het bestand is te groot"),
+        _l("Wat u wilde versturen is te groot. Maak het bestand kleiner of verstuur minder bestanden tegelijk."),
+    ),
+    429: (
+        _l("Te veel pogingen"),
+        _l("Er zijn te veel pogingen gedaan. Wacht een kwartier en probeer het dan opnieuw."),
+    ),
+    503: (
+        _l("Het portaal is even niet bereikbaar"),
+        _l(
+            "De gegevens konden op dit moment niet worden bereikt. Er is niets opgeslagen van deze laatste stap. Probeer het over een minuut opnieuw."
+        ),
+    ),
+    500: (
+        _l("Er ging iets mis bij ons"),
+        _l(
+            "Er is niets opgeslagen van deze laatste stap. Probeer het over een paar minuten opnieuw. Blijft het misgaan? Neem contact op met de functioneel beheerder."
+        ),
+    ),
 }
 
-CSRF_MESSAGE = (_l("Het formulier is verlopen"),
-                _l("Voor uw veiligheid werkt een formulier maar een beperkte tijd, en alleen vanaf deze website. "
-                   "Ga terug, laad de pagina opnieuw en verstuur het nog een keer."))
+CSRF_MESSAGE = (
+    _l("Het formulier is verlopen"),
+    _l(
+        "Voor uw veiligheid werkt een formulier maar een beperkte tijd, en alleen vanaf deze website. "
+        "Ga terug, laad de pagina opnieuw en verstuur het nog een keer."
+    ),
+)
 
 
 def render_error(code: int, title=None, text=None):
     default_title, default_text = MESSAGES.get(code, MESSAGES[500])
-    return render_template("error.html", code=code, title=title or default_title,
-                           text=text or default_text), code
+    return render_template("error.html", code=code, title=title or default_title, text=text or default_text), code
 
 
 def init_app(app):
@@ -57,6 +91,11 @@ def init_app(app):
     @app.errorhandler(Exception)
     def _crash(error):
         # Type and code location only: an exception's message can hold what a user typed.
-        app.logger.error("Unhandled %s on %s %s\n%s", type(error).__name__, request.method, request.path,
-                         "".join(traceback.format_tb(error.__traceback__)))
+        app.logger.error(
+            "Unhandled %s on %s %s\n%s",
+            type(error).__name__,
+            request.method,
+            request.path,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
         return render_error(500)

@@ -1,5 +1,6 @@
 """Languages: Dutch first, English complete. Each person chooses; the choice is stored."""
-from flask import request, session
+
+from flask import session
 from flask_babel import Babel
 from flask_login import current_user
 

@@ -1,4 +1,5 @@
 """Who hears about what happens on a case, by e-mail — never with case content, only a link."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -23,15 +24,17 @@ def case_updated(case: Case) -> None:
     """The reporter added information: the handlers hear that there is something new."""
     for person, level in people_with_access(case):
         if level == Access.HANDLER:
-            mail.queue(person.email, person.locale, "case_updated", name=person.name,
-                       path=_link("cases.case_page", case))
+            mail.queue(
+                person.email, person.locale, "case_updated", name=person.name, path=_link("cases.case_page", case)
+            )
 
 
 def message_to_reporter(case: Case) -> None:
     reporter = case.reporter
     if reporter.is_active:
-        mail.queue(reporter.email, reporter.locale, "new_message", name=reporter.name,
-                   path=_link("reports.own_case", case))
+        mail.queue(
+            reporter.email, reporter.locale, "new_message", name=reporter.name, path=_link("reports.own_case", case)
+        )
 
 
 def access_granted(case: Case, person: User) -> None:

@@ -1,4 +1,5 @@
 """Deny by default, sessions the server can revoke, CSRF, and strict headers on every response."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -14,18 +15,20 @@ from models import accounts
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self'",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "object-src 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
 
 
 def public(view):
@@ -44,7 +47,9 @@ def roles_required(*roles: accounts.Role):
             if current_user.role not in allowed:
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapper
+
     return decorator
 
 

@@ -1,4 +1,5 @@
 """Template helpers: dates in the municipality's time zone, labels from models/ translated."""
+
 from flask_babel import get_locale, gettext
 
 from models import clock
@@ -31,5 +32,12 @@ def init_app(app):
         from models import cases, scheme
         from models.routing import HANDLER_ROLES
 
-        return {"demo": app.config["DEMO"], "role_label": role_label, "labels": labels, "ROLE_LABELS": ROLE_LABELS, "scheme": scheme, "cases_model": cases,
-                "is_handler": lambda user: user.role in {r.value for r in HANDLER_ROLES}}
+        return {
+            "demo": app.config["DEMO"],
+            "role_label": role_label,
+            "labels": labels,
+            "ROLE_LABELS": ROLE_LABELS,
+            "scheme": scheme,
+            "cases_model": cases,
+            "is_handler": lambda user: user.role in {r.value for r in HANDLER_ROLES},
+        }

@@ -1,4 +1,5 @@
 """A real headless Chromium (Debian's package, driven by Playwright) against a live portal."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,15 @@ from werkzeug.serving import make_server
 
 ARTIFACTS = pathlib.Path(os.environ.get("PORTAL_TEST_ARTIFACTS", "test-artifacts"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class LiveServer:
@@ -55,8 +63,14 @@ def page(browser):
     page = context.new_page()
     problems = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("request", lambda request: problems.append(f"other host: {request.url}")
-            if not request.url.startswith(("http://127.0.0.1", "data:", "about:")) else None)
+    page.on(
+        "request",
+        lambda request: (
+            problems.append(f"other host: {request.url}")
+            if not request.url.startswith(("http://127.0.0.1", "data:", "about:"))
+            else None
+        ),
+    )
     page.problems = problems
     yield page
     context.close()

@@ -1,6 +1,7 @@
 """Test fixtures: a real SQLite file per test, and a real PostgreSQL database when
 PORTAL_TEST_DATABASE_URL is set (every database test then runs on both); a real SMTP server
 (aiosmtpd); factory fixtures in the Indico style (`create_user` returns a callable)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,6 +40,7 @@ DEFAULT_PASSWORD = "lange-veilige-zin-voor-tests"
 
 # --- a real SMTP server ---------------------------------------------------------------------
 
+
 class Mailbox:
     def __init__(self):
         self.messages = []
@@ -75,6 +77,7 @@ def mailbox(smtp_server):
 
 # --- databases --------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def sqlite_template():
     """Migrate once into a template file; each test gets a fresh copy."""
@@ -93,8 +96,9 @@ def postgres_database():
         pytest.skip("PORTAL_TEST_DATABASE_URL is not set")
     admin = urlparse(PG_URL)
     name = f"vb_test_{uuid.uuid4().hex[:10]}"
-    server = peewee.PostgresqlDatabase(admin.path.lstrip("/"), user=admin.username, password=admin.password,
-                                       host=admin.hostname, port=admin.port)
+    server = peewee.PostgresqlDatabase(
+        admin.path.lstrip("/"), user=admin.username, password=admin.password, host=admin.hostname, port=admin.port
+    )
     server.connect()
     server.execute_sql(f'CREATE DATABASE "{name}"')
     url = urlunparse(admin._replace(path=f"/{name}"))
@@ -132,6 +136,7 @@ def database_url(request, tmp_path):
 
 
 # --- the app ----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def make_app(database_url, smtp_server, tmp_path):
@@ -186,23 +191,37 @@ def db_session(app):
 
 # --- factories --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def create_user(app):
     counter = {"n": 0}
 
-    def _create(role: Role = Role.COUNCIL_MEMBER, *, email=None, name=None, password=DEFAULT_PASSWORD,
-                is_former=False, locale="nl", active=True):
+    def _create(
+        role: Role = Role.COUNCIL_MEMBER,
+        *,
+        email=None,
+        name=None,
+        password=DEFAULT_PASSWORD,
+        is_former=False,
+        locale="nl",
+        active=True,
+    ):
         counter["n"] += 1
         with app.app_context():
             user = User.create(
                 email=email or f"{role.value}{counter['n']}@gemeente-test.nl",
                 name=name or f"{role.value.replace('_', ' ').title()} {counter['n']}",
-                role=role.value, is_former=is_former, locale=locale,
-                password_hash=hash_password(password), totp_secret=new_totp_secret(),
-                is_active=active, activated_at=clock.utcnow(),
+                role=role.value,
+                is_former=is_former,
+                locale=locale,
+                password_hash=hash_password(password),
+                totp_secret=new_totp_secret(),
+                is_active=active,
+                activated_at=clock.utcnow(),
             )
             user.test_password = password
             return user
+
     return _create
 
 
@@ -212,7 +231,7 @@ def fresh_code(user) -> str:
 
     stored = U.get_by_id(user.id)
     totp = pyotp.TOTP(stored.totp_secret)
-    step = totp.timecode(clock.utcnow().replace(tzinfo=dt.timezone.utc))
+    step = totp.timecode(clock.utcnow().replace(tzinfo=dt.UTC))
     # The current step, else the next (the previous one could fall out of the window mid-request).
     for candidate in (step, step + 1):
         if candidate > stored.totp_last_counter:
@@ -223,10 +242,12 @@ def fresh_code(user) -> str:
 @pytest.fixture
 def clock_at(monkeypatch):
     """Move the portal's clock: `clock_at(minutes=31)` puts it that far ahead of real time."""
+
     def _move(**delta):
-        target = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(**delta)
+        target = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(**delta)
         monkeypatch.setattr(clock, "utcnow", lambda: target)
         return target
+
     return _move
 
 
@@ -236,8 +257,12 @@ def login(app):
         with app.app_context():
             db.connect(reuse_if_open=True)
             code = code or fresh_code(user)
-        return client.post("/login", data={"email": user.email, "password": password or user.test_password,
-                                           "code": code}, follow_redirects=False)
+        return client.post(
+            "/login",
+            data={"email": user.email, "password": password or user.test_password, "code": code},
+            follow_redirects=False,
+        )
+
     return _login
 
 
@@ -252,12 +277,28 @@ def file_report():
     import io
     import re
 
-    def _file(client, *, behaviours=("threatening",), after_addressed="persisted", recurring="no",
-              occurred_date="2026-11-20", occurred_time="21:30", channel="social_media", target="self",
-              narrative="Hij schreef dat hij mij thuis weet te vinden.", platform="X", sender_account="@boos",
-              urls="https://x.example/status/1", files=(("screenshot.png", PNG_SCREENSHOT),),
-              perpetrator_known="yes", perpetrator_name="Piet Boos", consequences=None,
-              consent_police_report="yes", consent_inform_others="no", on_behalf_of=None):
+    def _file(
+        client,
+        *,
+        behaviours=("threatening",),
+        after_addressed="persisted",
+        recurring="no",
+        occurred_date="2026-11-20",
+        occurred_time="21:30",
+        channel="social_media",
+        target="self",
+        narrative="Hij schreef dat hij mij thuis weet te vinden.",
+        platform="X",
+        sender_account="@boos",
+        urls="https://x.example/status/1",
+        files=(("screenshot.png", PNG_SCREENSHOT),),
+        perpetrator_known="yes",
+        perpetrator_name="Piet Boos",
+        consequences=None,
+        consent_police_report="yes",
+        consent_inform_others="no",
+        on_behalf_of=None,
+    ):
         start = {"kind": "report"}
         if on_behalf_of is not None:
             start["reporter"] = on_behalf_of.id
@@ -266,14 +307,33 @@ def file_report():
         base = response.headers["Location"].rsplit("/", 1)[0]
         steps = [
             ("wat", {"behaviours": list(behaviours), "after_addressed": after_addressed, "recurring": recurring}),
-            ("wanneer", {"occurred_date": occurred_date, "occurred_time": occurred_time, "channel": channel,
-                         "target": target, "narrative": narrative}),
-            ("bewijs", {"platform": platform, "sender_account": sender_account, "urls": urls,
-                        "message_date": occurred_date, "reported_to_platform": "yes",
-                        "files": [(io.BytesIO(data), name) for name, data in files]}),
+            (
+                "wanneer",
+                {
+                    "occurred_date": occurred_date,
+                    "occurred_time": occurred_time,
+                    "channel": channel,
+                    "target": target,
+                    "narrative": narrative,
+                },
+            ),
+            (
+                "bewijs",
+                {
+                    "platform": platform,
+                    "sender_account": sender_account,
+                    "urls": urls,
+                    "message_date": occurred_date,
+                    "reported_to_platform": "yes",
+                    "files": [(io.BytesIO(data), name) for name, data in files],
+                },
+            ),
             ("wie", {"perpetrator_known": perpetrator_known, "perpetrator_name": perpetrator_name}),
             ("gevolgen", consequences or {}),
-            ("versturen", {"consent_police_report": consent_police_report, "consent_inform_others": consent_inform_others}),
+            (
+                "versturen",
+                {"consent_police_report": consent_police_report, "consent_inform_others": consent_inform_others},
+            ),
         ]
         for name, data in steps:
             response = client.post(f"{base}/{name}", data=data, content_type="multipart/form-data")
@@ -281,6 +341,7 @@ def file_report():
         match = re.search(r"/mijn-meldingen/(VB-\d{4}-\d{4})", response.headers["Location"])
         assert match, response.headers["Location"]
         return match.group(1)
+
     return _file
 
 
@@ -297,4 +358,5 @@ def signed_in(app, login):
             clients[person.id] = app.test_client()
             assert login(clients[person.id], person).status_code == 302
         return clients[person.id]
+
     return _client

@@ -2,6 +2,7 @@
 over every page each role can reach — found by following the links on the pages themselves, from the
 start page — plus the report form's steps with an error, a consultation, a damages claim with an
 error, the login page with an error, the public statements and the 403 and 404 pages. Zero violations."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,8 @@ class Axe:
         page = self.page
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-            WCAG_TAGS)
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+        )
         where = f"{label} ({urlparse(page.url).path})"
         self.checked.append(where)
         h1s = page.locator("h1").count()
@@ -82,8 +83,10 @@ class Axe:
                     queue.append(href)
 
     def report(self) -> str:
-        return (f"{len(self.violations)} accessibility problem(s) on {len(self.checked)} pages checked:\n\n"
-                + "\n\n".join(self.violations))
+        return (
+            f"{len(self.violations)} accessibility problem(s) on {len(self.checked)} pages checked:\n\n"
+            + "\n\n".join(self.violations)
+        )
 
 
 def log_out(page):
@@ -103,8 +106,9 @@ def _demo_municipality(app):
         reference = create_demo_case()
         seed_demo_year(dt.date.today().year - 1)
         member = User.get(User.email == f"raadslid@{DEMO_DOMAIN}")
-        damages.submit_item(Case.get(Case.reference == reference), damages.Category.PROPERTY,
-                            "Kapotte fietsband", 2450, member)
+        damages.submit_item(
+            Case.get(Case.reference == reference), damages.Category.PROPERTY, "Kapotte fietsband", 2450, member
+        )
         db.close()
     return accounts, reference
 

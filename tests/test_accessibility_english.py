@@ -2,6 +2,7 @@
 to English with the header's language button (as a person does): the login page (also with
 errors), home, the report form's first steps (with an error), the inbox, a case page and the yearly
 report. On each, the page says it is English (<html lang="en">) and shows English text."""
+
 from __future__ import annotations
 
 import pyotp

@@ -6,6 +6,7 @@ an invalid e-mail address), settings (out of range) and letter texts (an unknown
 one-time link (activation with the authenticator step, a two-factor reset, an unknown link); the
 damages assessment and the finance officer's payout; proposing a measure and the security
 officer's advice."""
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,11 @@ def _errors_shown(page, axe, label: str, *messages: str, field: str | None = Non
         summary.locator(f"a[href='#{field}']").click()
         target = page.locator(f"#{field}")
         if target.evaluate("e => e.tagName") == "FIELDSET":  # a group of options: its first option
-            assert page.evaluate("f => document.activeElement.tagName === 'INPUT' && "
-                                 "document.getElementById(f).contains(document.activeElement)", field), label
+            assert page.evaluate(
+                "f => document.activeElement.tagName === 'INPUT' && "
+                "document.getElementById(f).contains(document.activeElement)",
+                field,
+            ), label
         else:
             expect(target).to_be_focused()
         # No #field in the address: sent again, the page must come back with focus on the summary.
@@ -73,8 +77,9 @@ def test_form_errors_have_no_wcag_21_aa_violations(make_app, live_server, axe_pa
     page.goto(base + "/beheer/instellingen")
     page.locator("#session_idle_minutes").fill("1")
     page.get_by_role("button", name="Opslaan").click()
-    _errors_shown(page, axe, "admin setting out of range", "Kies een getal van 5 tot en met 240",
-                  field="session_idle_minutes")
+    _errors_shown(
+        page, axe, "admin setting out of range", "Kies een getal van 5 tot en met 240", field="session_idle_minutes"
+    )
 
     page.goto(base + "/beheer/teksten")
     page.locator("#ban_letter").fill("Geachte {{ onbekend_veld }},")
@@ -127,8 +132,13 @@ def test_form_errors_have_no_wcag_21_aa_violations(make_app, live_server, axe_pa
     page.goto(f"{base}/zaken/{reference}")
     page.get_by_text("Een maatregel voorstellen").click()
     page.get_by_role("button", name="Voorstellen").click()
-    _errors_shown(page, axe, "measure proposed without reasons", "Schrijf op waarom deze maatregel nodig is.",
-                  field="maatregel-reasons")
+    _errors_shown(
+        page,
+        axe,
+        "measure proposed without reasons",
+        "Schrijf op waarom deze maatregel nodig is.",
+        field="maatregel-reasons",
+    )
     page.locator("#maatregel-reasons").fill("Hij dreigde de raadsleden bij de ingang op te wachten.")
     page.get_by_role("button", name="Voorstellen").click()
     expect(page.get_by_role("status")).to_have_text("De maatregel is voorgesteld.")
@@ -147,8 +157,9 @@ def test_form_errors_have_no_wcag_21_aa_violations(make_app, live_server, axe_pa
     _errors_shown(page, axe, "damages assessment sent empty", "Kies een besluit.", field="decision")
     page.get_by_label("Voor een deel toegekend").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
-    _errors_shown(page, axe, "damages assessment partly, without an amount", "Vul het bedrag in dat u toekent.",
-                  field="amount")
+    _errors_shown(
+        page, axe, "damages assessment partly, without an amount", "Vul het bedrag in dat u toekent.", field="amount"
+    )
     page.get_by_label("Helemaal toegekend").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
     expect(page.get_by_role("status")).to_contain_text("Uw besluit is vastgelegd.")
@@ -158,8 +169,9 @@ def test_form_errors_have_no_wcag_21_aa_violations(make_app, live_server, axe_pa
     page.goto(f"{base}/financien/{reference}")
     page.get_by_label("Bedrag", exact=True).fill("")
     page.get_by_role("button", name="Uitbetaling boeken").click()
-    _errors_shown(page, axe, "finance payout without amount or payment reference", "Vul het betalingskenmerk in.",
-                  field="amount")
+    _errors_shown(
+        page, axe, "finance payout without amount or payment reference", "Vul het betalingskenmerk in.", field="amount"
+    )
 
     print(f"axe checked {len(axe.checked)} pages:\n" + "\n".join(axe.checked))
     assert not axe.violations, axe.report()

@@ -3,6 +3,7 @@ needed), so the header is one line; opened, every item is reachable by Tab, with
 lies on the screen. On a 1280 px screen the menu is shown as before, without the button, and a
 screen reader finds every item. Select fields show an arrow (a file from the portal: the CSP allows
 no data: images)."""
+
 from __future__ import annotations
 
 import io
@@ -48,8 +49,9 @@ def _ax_names(page, role: str) -> set[str]:
     cdp = page.context.new_cdp_session(page)
     nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
     cdp.detach()
-    return {n.get("name", {}).get("value") for n in nodes
-            if not n.get("ignored") and n.get("role", {}).get("value") == role}
+    return {
+        n.get("name", {}).get("value") for n in nodes if not n.get("ignored") and n.get("role", {}).get("value") == role
+    }
 
 
 def test_on_a_phone_the_menu_folds_away_and_every_item_is_reachable(make_app, live_server, browser):
@@ -88,8 +90,10 @@ def test_on_a_phone_the_menu_folds_away_and_every_item_is_reachable(make_app, li
         for name in names:
             focus = _tab_until(page, "document.activeElement.closest('.nav') !== null", limit=1)
             assert focus["text"] == name
-            box = page.evaluate("() => { const r = document.activeElement.getBoundingClientRect();"
-                                " return {left: r.left, right: r.right, height: r.height}; }")
+            box = page.evaluate(
+                "() => { const r = document.activeElement.getBoundingClientRect();"
+                " return {left: r.left, right: r.right, height: r.height}; }"
+            )
             assert box["left"] >= 0 and box["right"] <= PHONE["width"] and box["height"] >= 44, (role, name, box)
         # The menu lies over the page, not beside it: still nothing wider than the screen.
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -1,6 +1,7 @@
 """Keyboard only, in Chromium: a council member logs in and completes a report from the first step
 to the receipt with Tab, the arrow keys, Space, Enter and typing — no mouse. Wherever focus goes,
 it is visible (an outline is drawn on the focused element)."""
+
 import pyotp
 import pytest
 from playwright.sync_api import expect
@@ -64,8 +65,10 @@ class Keyboard:
     def press_button(self, name: str):
         """Tab to the submit button with this text and press Enter."""
         # CSS cannot select by text: the buttons get their text as an attribute to aim the Tab at.
-        self.page.evaluate("() => document.querySelectorAll('button[type=submit]').forEach("
-                           "b => b.setAttribute('data-kb', b.innerText.trim()))")
+        self.page.evaluate(
+            "() => document.querySelectorAll('button[type=submit]').forEach("
+            "b => b.setAttribute('data-kb', b.innerText.trim()))"
+        )
         self.tab_to(f"button[type=submit][data-kb='{name}']")
         with self.page.expect_navigation():
             self.page.keyboard.press("Enter")
@@ -117,8 +120,9 @@ def test_a_council_member_reports_with_only_the_keyboard(live_server, browser, c
     assert page.input_value("#" + date_id) == "2026-11-20"
     keys.choose(_id_for(page, "Sociale media, app of ander online kanaal"))
     keys.choose(_id_for(page, "Op mij zelf"))
-    keys.type_into("#" + _id_for(page, "Vertel wat er gebeurde", exact=False),
-                   "Iemand schreef op X dat hij weet waar ik woon.")
+    keys.type_into(
+        "#" + _id_for(page, "Vertel wat er gebeurde", exact=False), "Iemand schreef op X dat hij weet waar ik woon."
+    )
     keys.press_button("Volgende stap")
     assert page.get_by_text("Stap 3 van 6").is_visible(), page.locator("#foutmeldingen").all_inner_texts()
 

@@ -1,5 +1,6 @@
 """The accessibility and privacy statements: public, linked from every page, and the privacy
 statement says the retention periods and the routing as they are set now."""
+
 from models import routing, settings
 from models.accounts import Role
 
@@ -23,5 +24,5 @@ def test_the_privacy_statement_shows_the_periods_and_routing_as_set(app, client,
     assert "18 maanden na het afsluiten" in text
     assert "10 dagen na de laatste wijziging" in text
     assert f"{settings.get('retention_evidence_months')} maanden na het toevoegen" in text
-    row = text.split("<th scope=\"row\">Wethouder</th>")[1].split("</tr>")[0]
+    row = text.split('<th scope="row">Wethouder</th>')[1].split("</tr>")[0]
     assert "<td>Burgemeester</td>" in row and "Griffier" in row and "Gemeentesecretaris" not in row

@@ -1,4 +1,5 @@
 """The admin invites people, resets passwords and two-factor, changes roles; each action audited."""
+
 import re
 
 import pyotp
@@ -23,8 +24,10 @@ def _code(secret: str) -> str:
 def test_invited_person_activates_the_account_and_logs_in(app, client, create_user, login, mailbox):
     admin = create_user(Role.ADMIN)
     login(client, admin)
-    response = client.post("/beheer/accounts", data={"name": "Kees Raad", "email": "Kees@Gemeente-Test.nl",
-                                                      "role": "council_member", "locale": "nl"})
+    response = client.post(
+        "/beheer/accounts",
+        data={"name": "Kees Raad", "email": "Kees@Gemeente-Test.nl", "role": "council_member", "locale": "nl"},
+    )
     assert response.status_code == 302
     [mail] = mailbox.to("kees@gemeente-test.nl")
     assert mail["Subject"] == "Uw account voor Veilig Bestuur"
@@ -34,8 +37,14 @@ def test_invited_person_activates_the_account_and_logs_in(app, client, create_us
     page = person.get(link).get_data(as_text=True)
     assert "Uw account activeren" in page and "<svg" in page
     secret = _secret_from(page)
-    done = person.post(link, data={"password": "mijn eigen lange zin 2026", "password_repeat": "mijn eigen lange zin 2026",
-                                   "code": _code(secret)})
+    done = person.post(
+        link,
+        data={
+            "password": "mijn eigen lange zin 2026",
+            "password_repeat": "mijn eigen lange zin 2026",
+            "code": _code(secret),
+        },
+    )
     assert done.status_code == 302
     assert person.get(link).status_code == 404  # the link works once
 
@@ -44,8 +53,9 @@ def test_invited_person_activates_the_account_and_logs_in(app, client, create_us
         assert kees.activated_at is not None and kees.totp_secret == secret
         kees.test_password = "mijn eigen lange zin 2026"
     clock_next = pyotp.TOTP(secret).at(clock.utcnow().timestamp() + 30)  # the first code is used up
-    response = person.post("/login", data={"email": "kees@gemeente-test.nl", "password": "mijn eigen lange zin 2026",
-                                           "code": clock_next})
+    response = person.post(
+        "/login", data={"email": "kees@gemeente-test.nl", "password": "mijn eigen lange zin 2026", "code": clock_next}
+    )
     assert response.status_code == 302
     with app.app_context():
         actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
@@ -54,11 +64,15 @@ def test_invited_person_activates_the_account_and_logs_in(app, client, create_us
 
 def test_a_common_or_short_password_is_refused_with_a_reason(app, client, create_user, login, mailbox):
     login(client, create_user(Role.ADMIN))
-    client.post("/beheer/accounts", data={"name": "P", "email": "p@gemeente-test.nl", "role": "alderman", "locale": "nl"})
+    client.post(
+        "/beheer/accounts", data={"name": "P", "email": "p@gemeente-test.nl", "role": "alderman", "locale": "nl"}
+    )
     link = _link_from(mailbox.to("p@gemeente-test.nl")[0])
     person = app.test_client()
     secret = _secret_from(person.get(link).get_data(as_text=True))
-    common = person.post(link, data={"password": "password1234", "password_repeat": "password1234", "code": _code(secret)})
+    common = person.post(
+        link, data={"password": "password1234", "password_repeat": "password1234", "code": _code(secret)}
+    )
     assert "wordt veel gebruikt" in common.get_data(as_text=True)
     short = person.post(link, data={"password": "kort", "password_repeat": "kort", "code": _code(secret)})
     assert "minstens 12 tekens" in short.get_data(as_text=True)
@@ -70,14 +84,18 @@ def test_a_common_or_short_password_is_refused_with_a_reason(app, client, create
 
 def test_an_expired_link_does_not_work(app, client, create_user, login, mailbox, clock_at):
     login(client, create_user(Role.ADMIN))
-    client.post("/beheer/accounts", data={"name": "Q", "email": "q@gemeente-test.nl", "role": "alderman", "locale": "nl"})
+    client.post(
+        "/beheer/accounts", data={"name": "Q", "email": "q@gemeente-test.nl", "role": "alderman", "locale": "nl"}
+    )
     link = _link_from(mailbox.to("q@gemeente-test.nl")[0])
     clock_at(hours=73)
     response = app.test_client().get(link)
     assert response.status_code == 404 and "werkt niet meer" in response.get_data(as_text=True)
 
 
-def test_new_two_factor_secret_is_stored_only_after_the_person_confirms_a_code(app, client, create_user, login, mailbox):
+def test_new_two_factor_secret_is_stored_only_after_the_person_confirms_a_code(
+    app, client, create_user, login, mailbox
+):
     admin, person = create_user(Role.ADMIN), create_user(Role.ALDERMAN)
     login(client, admin)
     client.post(f"/beheer/accounts/{person.id}/reset_two_factor")
@@ -106,7 +124,9 @@ def test_password_reset_link_sets_a_new_password(app, client, create_user, login
     link = _link_from(mail)
     visitor = app.test_client()
     assert "Code die de app nu laat zien" not in visitor.get(link).get_data(as_text=True)
-    response = visitor.post(link, data={"password": "nieuwe zin voor de griffie", "password_repeat": "nieuwe zin voor de griffie"})
+    response = visitor.post(
+        link, data={"password": "nieuwe zin voor de griffie", "password_repeat": "nieuwe zin voor de griffie"}
+    )
     assert response.status_code == 302
     with app.app_context():
         assert AccountToken.select().where(AccountToken.used_at.is_null()).count() == 0
@@ -121,10 +141,22 @@ def test_every_admin_action_is_audited(app, client, create_user, login, mailbox)
     client.post(f"/beheer/accounts/{person.id}/reset_password")
     client.post(f"/beheer/accounts/{person.id}/reset_two_factor")
     with app.app_context():
-        entries = list(AuditEntry.select().where((AuditEntry.object_type == "user") & (AuditEntry.object_id == str(person.id))
-                                                 & (AuditEntry.actor_id == admin.id)).order_by(AuditEntry.id))
-        assert [e.action for e in entries] == ["account_role_changed", "account_deactivate", "account_reactivate",
-                                               "account_reset_password", "account_reset_two_factor"]
+        entries = list(
+            AuditEntry.select()
+            .where(
+                (AuditEntry.object_type == "user")
+                & (AuditEntry.object_id == str(person.id))
+                & (AuditEntry.actor_id == admin.id)
+            )
+            .order_by(AuditEntry.id)
+        )
+        assert [e.action for e in entries] == [
+            "account_role_changed",
+            "account_deactivate",
+            "account_reactivate",
+            "account_reset_password",
+            "account_reset_two_factor",
+        ]
         assert entries[0].detail == "council_member->alderman former=1"
         person_now = User.get_by_id(person.id)
         assert person_now.role == "alderman" and person_now.is_former
@@ -140,7 +172,9 @@ def test_the_admin_cannot_deactivate_themselves(client, create_user, login):
 def test_inviting_an_existing_email_says_so(client, create_user, login):
     login(client, create_user(Role.ADMIN))
     existing = create_user(Role.MAYOR)
-    response = client.post("/beheer/accounts", data={"name": "X", "email": existing.email.upper(), "role": "mayor", "locale": "nl"})
+    response = client.post(
+        "/beheer/accounts", data={"name": "X", "email": existing.email.upper(), "role": "mayor", "locale": "nl"}
+    )
     assert "Er is al een account met dit e-mailadres" in response.get_data(as_text=True)
 
 

@@ -1,6 +1,7 @@
 """Aftercare (§6.3): three conversations — within 24 hours, within three days, after four to six
 weeks — held by the mayor with the municipal secretary or the clerk; confidential notes only for
 those who hold them; referrals to outside help with the numbers the admin keeps."""
+
 import datetime as dt
 
 import pytest
@@ -14,12 +15,22 @@ from models.db import db
 from models.deadlines import Deadline, DeadlineKind
 
 
-
 @pytest.fixture
 def people(create_user):
-    return {role: create_user(role) for role in (Role.COUNCIL_MEMBER, Role.GROUP_MEMBER, Role.ALDERMAN, Role.MAYOR,
-                                                 Role.CLERK, Role.DEPUTY_CLERK, Role.MUNICIPAL_SECRETARY,
-                                                 Role.SECURITY_OFFICER, Role.ADMIN)}
+    return {
+        role: create_user(role)
+        for role in (
+            Role.COUNCIL_MEMBER,
+            Role.GROUP_MEMBER,
+            Role.ALDERMAN,
+            Role.MAYOR,
+            Role.CLERK,
+            Role.DEPUTY_CLERK,
+            Role.MUNICIPAL_SECRETARY,
+            Role.SECURITY_OFFICER,
+            Role.ADMIN,
+        )
+    }
 
 
 @pytest.fixture
@@ -46,6 +57,7 @@ def _local_input(moment_utc: dt.datetime) -> str:
 
 # --- the three dates across the clock change ----------------------------------------------------
 
+
 def _file_at(monkeypatch, moment_utc, client_for, person, file_report, occurred_date):
     monkeypatch.setattr(clock, "utcnow", lambda: moment_utc)
     client = client_for(person)
@@ -57,15 +69,22 @@ def _file_at(monkeypatch, moment_utc, client_for, person, file_report, occurred_
 
 
 def test_three_conversations_for_an_incident_at_2330_on_the_last_sunday_of_october(
-        app, people, signed_in, file_report, monkeypatch):
+    app, people, signed_in, file_report, monkeypatch
+):
     # Sunday 25 October 2026, 23:30 in Amsterdam: winter time since 03:00 that night (UTC+1).
-    case, _ = _file_at(monkeypatch, dt.datetime(2026, 10, 25, 22, 30), signed_in, people[Role.COUNCIL_MEMBER],
-                       file_report, "2026-10-25")
+    case, _ = _file_at(
+        monkeypatch,
+        dt.datetime(2026, 10, 25, 22, 30),
+        signed_in,
+        people[Role.COUNCIL_MEMBER],
+        file_report,
+        "2026-10-25",
+    )
     first, second, third = (_conversations(case)[n] for n in (1, 2, 3))
-    assert first.due_at == dt.datetime(2026, 10, 26, 22, 30)    # Monday 26 Oct, 23:30 local
-    assert second.due_at == dt.datetime(2026, 10, 28, 22, 30)   # Wednesday 28 Oct, 23:30 local
+    assert first.due_at == dt.datetime(2026, 10, 26, 22, 30)  # Monday 26 Oct, 23:30 local
+    assert second.due_at == dt.datetime(2026, 10, 28, 22, 30)  # Wednesday 28 Oct, 23:30 local
     assert third.due_from == dt.datetime(2026, 11, 22, 22, 30)  # four weeks: 22 Nov, 23:30 local
-    assert third.due_at == dt.datetime(2026, 12, 6, 22, 30)     # six weeks: 6 Dec, 23:30 local
+    assert third.due_at == dt.datetime(2026, 12, 6, 22, 30)  # six weeks: 6 Dec, 23:30 local
     reminders = {d.kind: d for d in Deadline.select().where(Deadline.case == case.id)}
     assert reminders[DeadlineKind.AFTERCARE_1.value].due_at == first.due_at
     assert reminders[DeadlineKind.AFTERCARE_3.value].due_at == third.due_at
@@ -76,13 +95,20 @@ def test_three_conversations_for_an_incident_at_2330_on_the_last_sunday_of_octob
 
 
 def test_the_first_conversation_is_24_real_hours_later_when_the_clocks_go_back_in_between(
-        app, people, signed_in, file_report, monkeypatch):
+    app, people, signed_in, file_report, monkeypatch
+):
     # Saturday 24 October 2026, 23:30 summer time (UTC+2); that night the clocks go back one hour.
-    case, _ = _file_at(monkeypatch, dt.datetime(2026, 10, 24, 21, 30), signed_in, people[Role.COUNCIL_MEMBER],
-                       file_report, "2026-10-24")
+    case, _ = _file_at(
+        monkeypatch,
+        dt.datetime(2026, 10, 24, 21, 30),
+        signed_in,
+        people[Role.COUNCIL_MEMBER],
+        file_report,
+        "2026-10-24",
+    )
     first, second, third = (_conversations(case)[n] for n in (1, 2, 3))
-    assert first.due_at == dt.datetime(2026, 10, 25, 21, 30)    # 24 real hours: 25 Oct, 22:30 local
-    assert second.due_at == dt.datetime(2026, 10, 27, 22, 30)   # three calendar days: 27 Oct, 23:30 local
+    assert first.due_at == dt.datetime(2026, 10, 25, 21, 30)  # 24 real hours: 25 Oct, 22:30 local
+    assert second.due_at == dt.datetime(2026, 10, 27, 22, 30)  # three calendar days: 27 Oct, 23:30 local
     assert third.due_from == dt.datetime(2026, 11, 21, 22, 30)
     page = _page(signed_in(people[Role.CLERK]), case)
     assert "Uiterlijk 25 oktober 2026, 22:30" in page
@@ -91,13 +117,19 @@ def test_the_first_conversation_is_24_real_hours_later_when_the_clocks_go_back_i
 
 # --- who holds them -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("reporter_role, viewer_role, holders", [
-    (Role.COUNCIL_MEMBER, Role.CLERK, "Burgemeester en Griffier"),
-    (Role.GROUP_MEMBER, Role.CLERK, "Burgemeester en Griffier"),
-    (Role.ALDERMAN, Role.MUNICIPAL_SECRETARY, "Burgemeester en Gemeentesecretaris"),
-    (Role.MAYOR, Role.MUNICIPAL_SECRETARY, "Burgemeester en Gemeentesecretaris"),
-])
-def test_the_holders_follow_the_reporters_role(app, people, signed_in, file_report, reporter_role, viewer_role, holders):
+
+@pytest.mark.parametrize(
+    "reporter_role, viewer_role, holders",
+    [
+        (Role.COUNCIL_MEMBER, Role.CLERK, "Burgemeester en Griffier"),
+        (Role.GROUP_MEMBER, Role.CLERK, "Burgemeester en Griffier"),
+        (Role.ALDERMAN, Role.MUNICIPAL_SECRETARY, "Burgemeester en Gemeentesecretaris"),
+        (Role.MAYOR, Role.MUNICIPAL_SECRETARY, "Burgemeester en Gemeentesecretaris"),
+    ],
+)
+def test_the_holders_follow_the_reporters_role(
+    app, people, signed_in, file_report, reporter_role, viewer_role, holders
+):
     reference = file_report(signed_in(people[reporter_role]))
     page = signed_in(people[viewer_role]).get(f"/zaken/{reference}").get_data(as_text=True)
     assert "Opvang en nazorg" in page
@@ -106,12 +138,18 @@ def test_the_holders_follow_the_reporters_role(app, people, signed_in, file_repo
 
 # --- recording a conversation ---------------------------------------------------------------------
 
+
 def test_recording_held_marks_the_deadline_done_and_shows_on_time(app, people, signed_in, council_case):
     clerk = signed_in(people[Role.CLERK])
     held = clock.utcnow() - dt.timedelta(hours=1)
-    response = clerk.post(f"/zaken/{council_case.reference}/nazorg/gesprek/1",
-                          data={"gesprek1-outcome": "held", "gesprek1-moment": _local_input(held),
-                                "gesprek1-notes": "Slaapt slecht sinds het incident."})
+    response = clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/gesprek/1",
+        data={
+            "gesprek1-outcome": "held",
+            "gesprek1-moment": _local_input(held),
+            "gesprek1-notes": "Slaapt slecht sinds het incident.",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         conversation = _conversations(council_case)[1]
@@ -131,8 +169,10 @@ def test_a_conversation_held_too_late_shows_te_laat(app, people, signed_in, coun
     clock_at(hours=30)
     mayor = signed_in(people[Role.MAYOR])
     held = clock.utcnow() - dt.timedelta(minutes=30)
-    mayor.post(f"/zaken/{council_case.reference}/nazorg/gesprek/1",
-               data={"gesprek1-outcome": "held", "gesprek1-moment": _local_input(held)})
+    mayor.post(
+        f"/zaken/{council_case.reference}/nazorg/gesprek/1",
+        data={"gesprek1-outcome": "held", "gesprek1-moment": _local_input(held)},
+    )
     page = _page(mayor, council_case)
     assert "te laat" in page
 
@@ -143,8 +183,10 @@ def test_held_needs_a_moment_in_the_past(app, people, signed_in, council_case):
     assert response.status_code == 400
     assert "Vul in wanneer het gesprek is gevoerd." in response.get_data(as_text=True)
     future = clock.utcnow() + dt.timedelta(days=1)
-    response = clerk.post(f"/zaken/{council_case.reference}/nazorg/gesprek/2",
-                          data={"gesprek2-outcome": "held", "gesprek2-moment": _local_input(future)})
+    response = clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/gesprek/2",
+        data={"gesprek2-outcome": "held", "gesprek2-moment": _local_input(future)},
+    )
     assert response.status_code == 400
     assert "Een gevoerd gesprek ligt niet in de toekomst" in response.get_data(as_text=True)
     with app.app_context():
@@ -154,8 +196,10 @@ def test_held_needs_a_moment_in_the_past(app, people, signed_in, council_case):
 def test_planning_and_declining(app, people, signed_in, council_case):
     clerk = signed_in(people[Role.CLERK])
     planned = clock.utcnow() + dt.timedelta(days=2)
-    clerk.post(f"/zaken/{council_case.reference}/nazorg/gesprek/2",
-               data={"gesprek2-outcome": "planned", "gesprek2-moment": _local_input(planned)})
+    clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/gesprek/2",
+        data={"gesprek2-outcome": "planned", "gesprek2-moment": _local_input(planned)},
+    )
     clerk.post(f"/zaken/{council_case.reference}/nazorg/gesprek/3", data={"gesprek3-outcome": "declined"})
     with app.app_context():
         conversations = _conversations(council_case)
@@ -168,22 +212,30 @@ def test_planning_and_declining(app, people, signed_in, council_case):
 
 # --- confidential notes ---------------------------------------------------------------------------
 
+
 def test_notes_are_for_the_holders_only(app, people, signed_in, council_case, db_session):
     secret = "Vertelt over angst om de kinderen naar school te brengen."
-    mayor = signed_in(people[Role.MAYOR])   # informed of the council member's case, and holds the conversation
-    response = mayor.post(f"/zaken/{council_case.reference}/nazorg/gesprek/1",
-                          data={"gesprek1-outcome": "held",
-                                "gesprek1-moment": _local_input(clock.utcnow() - dt.timedelta(hours=2)),
-                                "gesprek1-notes": secret})
+    mayor = signed_in(people[Role.MAYOR])  # informed of the council member's case, and holds the conversation
+    response = mayor.post(
+        f"/zaken/{council_case.reference}/nazorg/gesprek/1",
+        data={
+            "gesprek1-outcome": "held",
+            "gesprek1-moment": _local_input(clock.utcnow() - dt.timedelta(hours=2)),
+            "gesprek1-notes": secret,
+        },
+    )
     assert response.status_code == 302
-    raw = db.execute_sql("SELECT notes FROM conversation WHERE case_id = %s AND number = 1" % council_case.id).fetchone()[0]
+    raw = db.execute_sql(
+        f"SELECT notes FROM conversation WHERE case_id = {db.param} AND number = 1",  # noqa: S608
+        (council_case.id,),
+    ).fetchone()[0]
     assert secret not in raw  # stored encrypted
     assert secret in _page(mayor, council_case)
-    assert secret in _page(signed_in(people[Role.CLERK]), council_case)          # handler and holder
+    assert secret in _page(signed_in(people[Role.CLERK]), council_case)  # handler and holder
     officer_page = _page(signed_in(people[Role.SECURITY_OFFICER]), council_case)  # informed, does not hold it
     assert "Opvang en nazorg" in officer_page and secret not in officer_page
     assert "Vertrouwelijke aantekeningen" not in officer_page
-    deputy_page = _page(signed_in(people[Role.DEPUTY_CLERK]), council_case)      # handles, does not hold it
+    deputy_page = _page(signed_in(people[Role.DEPUTY_CLERK]), council_case)  # handles, does not hold it
     assert secret not in deputy_page and "Gesprek 1 bijwerken" in deputy_page
     reporter = signed_in(people[Role.COUNCIL_MEMBER])
     own = reporter.get(f"/mijn-meldingen/{council_case.reference}", follow_redirects=True).get_data(as_text=True)
@@ -192,11 +244,15 @@ def test_notes_are_for_the_holders_only(app, people, signed_in, council_case, db
 
 def test_someone_who_may_not_read_the_notes_cannot_overwrite_them(app, people, signed_in, council_case, db_session):
     mayor = signed_in(people[Role.MAYOR])
-    mayor.post(f"/zaken/{council_case.reference}/nazorg/gesprek/1",
-               data={"gesprek1-outcome": "postponed", "gesprek1-notes": "Wil volgende week praten."})
+    mayor.post(
+        f"/zaken/{council_case.reference}/nazorg/gesprek/1",
+        data={"gesprek1-outcome": "postponed", "gesprek1-notes": "Wil volgende week praten."},
+    )
     deputy = signed_in(people[Role.DEPUTY_CLERK])
-    response = deputy.post(f"/zaken/{council_case.reference}/nazorg/gesprek/1",
-                           data={"gesprek1-outcome": "planned", "gesprek1-notes": "overschreven"})
+    response = deputy.post(
+        f"/zaken/{council_case.reference}/nazorg/gesprek/1",
+        data={"gesprek1-outcome": "planned", "gesprek1-notes": "overschreven"},
+    )
     assert response.status_code == 302
     conversation = _conversations(council_case)[1]
     assert conversation.outcome == "planned" and conversation.notes == "Wil volgende week praten."
@@ -204,25 +260,36 @@ def test_someone_who_may_not_read_the_notes_cannot_overwrite_them(app, people, s
 
 # --- referrals ------------------------------------------------------------------------------------
 
+
 def test_referrals_with_the_protocols_numbers_and_costs_for_professional_help(app, people, signed_in, council_case):
     clerk = signed_in(people[Role.CLERK])
     page = _page(clerk, council_case)
     assert "Slachtofferhulp Nederland — 0900 0101" in page
     assert "0800 2800 200" in page
-    response = clerk.post(f"/zaken/{council_case.reference}/nazorg/verwijzing",
-                          data={"verwijzing-kind": "professional_help", "verwijzing-status": "requested",
-                                "verwijzing-costs_covered": "y", "verwijzing-note": "Psycholoog via de huisarts."})
+    response = clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/verwijzing",
+        data={
+            "verwijzing-kind": "professional_help",
+            "verwijzing-status": "requested",
+            "verwijzing-costs_covered": "y",
+            "verwijzing-note": "Psycholoog via de huisarts.",
+        },
+    )
     assert response.status_code == 302
-    clerk.post(f"/zaken/{council_case.reference}/nazorg/verwijzing",
-               data={"verwijzing-kind": "home_screening", "verwijzing-status": "requested"})
+    clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/verwijzing",
+        data={"verwijzing-kind": "home_screening", "verwijzing-status": "requested"},
+    )
     with app.app_context():
         db.connect(reuse_if_open=True)
         referrals = {r.kind: r for r in Referral.select().where(Referral.case == council_case.id)}
         assert referrals["professional_help"].costs_covered and referrals["professional_help"].status == "requested"
         screening = referrals["home_screening"]
         assert screening.status == "requested" and not screening.costs_covered
-    response = clerk.post(f"/zaken/{council_case.reference}/nazorg/verwijzing/{screening.id}",
-                          data={f"verwijzing{screening.id}-status": "done"})
+    response = clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/verwijzing/{screening.id}",
+        data={f"verwijzing{screening.id}-status": "done"},
+    )
     assert response.status_code == 302
     page = _page(clerk, council_case)
     assert "Veiligheidsscreening van huis en thuisomgeving" in page and "Gedaan" in page
@@ -233,9 +300,10 @@ def test_referrals_with_the_protocols_numbers_and_costs_for_professional_help(ap
 
 def test_the_municipality_pays_only_for_professional_help(app, people, signed_in, council_case):
     clerk = signed_in(people[Role.CLERK])
-    response = clerk.post(f"/zaken/{council_case.reference}/nazorg/verwijzing",
-                          data={"verwijzing-kind": "slachtofferhulp", "verwijzing-status": "offered",
-                                "verwijzing-costs_covered": "y"})
+    response = clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/verwijzing",
+        data={"verwijzing-kind": "slachtofferhulp", "verwijzing-status": "offered", "verwijzing-costs_covered": "y"},
+    )
     assert response.status_code == 400
     assert "Alleen bij professionele hulp betaalt de gemeente de kosten." in response.get_data(as_text=True)
     with app.app_context():
@@ -247,8 +315,10 @@ def test_the_admin_edits_the_referral_numbers(app, people, signed_in, council_ca
     admin = signed_in(people[Role.ADMIN])
     page = admin.get("/beheer/hulpverlening").get_data(as_text=True)
     assert "0900 0101" in page and "Hulpverlening" in page
-    response = admin.post("/beheer/hulpverlening", data={"slachtofferhulp": "0900 0101 (24/7)",
-                                                         "nvr_ambassadors": "raadsleden.nl/ambassadeurs"})
+    response = admin.post(
+        "/beheer/hulpverlening",
+        data={"slachtofferhulp": "0900 0101 (24/7)", "nvr_ambassadors": "raadsleden.nl/ambassadeurs"},
+    )
     assert response.status_code == 302
     with app.app_context():
         db.connect(reuse_if_open=True)
@@ -261,24 +331,43 @@ def test_the_admin_edits_the_referral_numbers(app, people, signed_in, council_ca
 
 # --- nobody else ----------------------------------------------------------------------------------
 
+
 def test_outsiders_get_404_on_every_aftercare_url(app, people, signed_in, council_case, create_user):
     clerk = signed_in(people[Role.CLERK])
-    clerk.post(f"/zaken/{council_case.reference}/nazorg/verwijzing",
-               data={"verwijzing-kind": "slachtofferhulp", "verwijzing-status": "offered"})
+    clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/verwijzing",
+        data={"verwijzing-kind": "slachtofferhulp", "verwijzing-status": "offered"},
+    )
     with app.app_context():
         db.connect(reuse_if_open=True)
         referral = Referral.get(Referral.case == council_case.id)
-    urls = [f"/zaken/{council_case.reference}/nazorg/gesprek/1", f"/zaken/{council_case.reference}/nazorg/verwijzing",
-            f"/zaken/{council_case.reference}/nazorg/verwijzing/{referral.id}"]
-    outsiders = [create_user(Role.COUNCIL_MEMBER), people[Role.ALDERMAN], people[Role.MUNICIPAL_SECRETARY],
-                 people[Role.SECURITY_OFFICER],  # informed, but neither handles the case nor holds the conversations
-                 people[Role.COUNCIL_MEMBER]]    # the reporter
+    urls = [
+        f"/zaken/{council_case.reference}/nazorg/gesprek/1",
+        f"/zaken/{council_case.reference}/nazorg/verwijzing",
+        f"/zaken/{council_case.reference}/nazorg/verwijzing/{referral.id}",
+    ]
+    outsiders = [
+        create_user(Role.COUNCIL_MEMBER),
+        people[Role.ALDERMAN],
+        people[Role.MUNICIPAL_SECRETARY],
+        people[Role.SECURITY_OFFICER],  # informed, but neither handles the case nor holds the conversations
+        people[Role.COUNCIL_MEMBER],
+    ]  # the reporter
     for person in outsiders:
         client = signed_in(person)
         for url in urls:
-            assert client.post(url, data={"gesprek1-outcome": "held", "verwijzing-kind": "slachtofferhulp",
-                                          "verwijzing-status": "done"}).status_code == 404, (person.role, url)
-    assert signed_in(people[Role.CLERK]).post(f"/zaken/VB-2099-0001/nazorg/gesprek/1").status_code == 404
+            assert (
+                client.post(
+                    url,
+                    data={
+                        "gesprek1-outcome": "held",
+                        "verwijzing-kind": "slachtofferhulp",
+                        "verwijzing-status": "done",
+                    },
+                ).status_code
+                == 404
+            ), (person.role, url)
+    assert signed_in(people[Role.CLERK]).post("/zaken/VB-2099-0001/nazorg/gesprek/1").status_code == 404
     with app.app_context():
         db.connect(reuse_if_open=True)
         assert _conversations(council_case)[1].outcome == "planned"
@@ -287,15 +376,20 @@ def test_outsiders_get_404_on_every_aftercare_url(app, people, signed_in, counci
 
 # --- the rules themselves, whichever path asks (models.aftercare) -----------------------------------
 
+
 def test_a_held_conversation_lies_in_the_past_whichever_path_records_it(app, people, council_case, db_session):
     from models import aftercare
     from models.aftercare import Outcome
     from models.cases import NotAllowed
 
     conversation, clerk = _conversations(council_case)[2], people[Role.CLERK]
-    for held_at, message in ((clock.utcnow() + dt.timedelta(minutes=5),
-                              "Een gevoerd gesprek ligt niet in de toekomst. Kies 'Gepland' of vul een eerdere tijd in."),
-                             (None, "Vul in wanneer het gesprek is gevoerd.")):
+    for held_at, message in (
+        (
+            clock.utcnow() + dt.timedelta(minutes=5),
+            "Een gevoerd gesprek ligt niet in de toekomst. Kies 'Gepland' of vul een eerdere tijd in.",
+        ),
+        (None, "Vul in wanneer het gesprek is gevoerd."),
+    ):
         with pytest.raises(NotAllowed) as refused:
             aftercare.record_outcome(conversation, Outcome.HELD, clerk, held_at=held_at, notes=None)
         assert refused.value.message == message
@@ -303,12 +397,19 @@ def test_a_held_conversation_lies_in_the_past_whichever_path_records_it(app, peo
     held = clock.utcnow() - dt.timedelta(minutes=5)
     aftercare.record_outcome(conversation, Outcome.HELD, clerk, held_at=held, notes=None)
     assert _conversations(council_case)[2].held_at == held
-    aftercare.record_outcome(_conversations(council_case)[3], Outcome.PLANNED, clerk, held_at=None, notes=None,
-                             planned_at=clock.utcnow() + dt.timedelta(weeks=5))  # planning ahead is fine
+    aftercare.record_outcome(
+        _conversations(council_case)[3],
+        Outcome.PLANNED,
+        clerk,
+        held_at=None,
+        notes=None,
+        planned_at=clock.utcnow() + dt.timedelta(weeks=5),
+    )  # planning ahead is fine
 
 
-def test_on_time_means_held_by_the_due_time_on_the_case_page_and_in_the_yearly_report(app, people, council_case,
-                                                                                        db_session):
+def test_on_time_means_held_by_the_due_time_on_the_case_page_and_in_the_yearly_report(
+    app, people, council_case, db_session
+):
     """One rule (models.aftercare.timeliness, held_late): held by its due time is on time; held after
     it, or still open after it, is late; the yearly report counts held late by the same rule."""
     from models import aftercare
@@ -326,6 +427,7 @@ def test_on_time_means_held_by_the_due_time_on_the_case_page_and_in_the_yearly_r
     assert aftercare.timeliness(third, third.due_at + dt.timedelta(days=1)) is None
     for conversation in (first, second, third):
         conversation.save()
-    late = Conversation.select().where((Conversation.case == council_case.id)
-                                       & aftercare.held_late(Conversation.held_at, Conversation.due_at))
+    late = Conversation.select().where(
+        (Conversation.case == council_case.id) & aftercare.held_late(Conversation.held_at, Conversation.due_at)
+    )
     assert [c.number for c in late] == [2]

@@ -2,6 +2,7 @@
 incidenten." Figures that match a hand count, small counts that cannot be recovered (not even by
 subtraction), nothing that points to a person, the same figures on the page, in the CSV and the PDF,
 and only the people the setting names may produce it — audited."""
+
 import base64
 import csv
 import datetime as dt
@@ -31,6 +32,7 @@ def at(month, day, hour=12):
 
 # --- suppression, on its own -----------------------------------------------------------------
 
+
 def feasible_values(counts, groups, figures, threshold, cell, limit=30):
     """Brute force, independent of the implementation: every value the hidden `cell` can have given
     what the report shows ("< T" = 1..T-1, "×" = anything, a number = itself) and every sum."""
@@ -38,7 +40,7 @@ def feasible_values(counts, groups, figures, threshold, cell, limit=30):
     ranges = [range(1, threshold) if figures[c].suppressed == SMALL else range(0, limit) for c in hidden]
     possible = set()
     for values in itertools.product(*ranges):
-        guess = {c: f.value for c, f in figures.items()} | dict(zip(hidden, values))
+        guess = {c: f.value for c, f in figures.items()} | dict(zip(hidden, values, strict=True))
         if all(guess[total] == sum(guess[p] for p in parts) for total, parts in groups):
             possible.add(guess[cell])
     return possible
@@ -60,8 +62,13 @@ def test_months_quarters_and_the_year_are_reasoned_about_together(app, db_sessio
     # year minus the other quarters gives it away.
     months = {"jan": 2, "feb": 2, "mar": 2, "apr": 3, "may": 3, "jun": 3, "jul": 1}
     counts = {"year": 16, "q1": 6, "q2": 9, "q3": 1, **months}
-    groups = [("year", list(months)), ("year", ["q1", "q2", "q3"]), ("q1", ["jan", "feb", "mar"]),
-              ("q2", ["apr", "may", "jun"]), ("q3", ["jul"])]
+    groups = [
+        ("year", list(months)),
+        ("year", ["q1", "q2", "q3"]),
+        ("q1", ["jan", "feb", "mar"]),
+        ("q2", ["apr", "may", "jun"]),
+        ("q3", ["jul"]),
+    ]
     figures = suppress_small_cells(counts, groups, 3)
     for cell in ("jan", "feb", "mar", "jul", "q3"):
         assert len(feasible_values(counts, groups, figures, 3, cell, limit=17)) > 1, cell
@@ -75,10 +82,19 @@ def test_zero_is_shown_and_big_cells_are_left_alone(app, db_session):
 
 # --- a seeded year, counted by hand -----------------------------------------------------------
 
+
 @pytest.fixture
 def people(create_user):
-    roles = [Role.CLERK, Role.DEPUTY_CLERK, Role.MUNICIPAL_SECRETARY, Role.SECURITY_OFFICER, Role.MAYOR,
-             Role.ALDERMAN, Role.COUNCIL_MEMBER, Role.GROUP_MEMBER]
+    roles = [
+        Role.CLERK,
+        Role.DEPUTY_CLERK,
+        Role.MUNICIPAL_SECRETARY,
+        Role.SECURITY_OFFICER,
+        Role.MAYOR,
+        Role.ALDERMAN,
+        Role.COUNCIL_MEMBER,
+        Role.GROUP_MEMBER,
+    ]
     people = {role: create_user(role, name=f"Persoon {role.value}") for role in roles}
     people["council_b"] = create_user(Role.COUNCIL_MEMBER, name="Bea Raadslid")
     people["former"] = create_user(Role.COUNCIL_MEMBER, name="Olga Oudraadslid", is_former=True)
@@ -110,28 +126,47 @@ def seeded_year(app, db_session, people):
     """16 incidents in 2025, one the year before, one after, and a consultation (not an incident)."""
     cases = []
     for month, day, who, behaviours, channel, target, perpetrator in SEED:
-        cases.append(file_demo_incident(people[who], at(month, day), behaviours=behaviours, channel=channel,
-                                        target=target, perpetrator=perpetrator,
-                                        consent_police_report=month in (1, 7)))
+        cases.append(
+            file_demo_incident(
+                people[who],
+                at(month, day),
+                behaviours=behaviours,
+                channel=channel,
+                target=target,
+                perpetrator=perpetrator,
+                consent_police_report=month in (1, 7),
+            )
+        )
     file_demo_incident(people[Role.ALDERMAN], clock.to_utc(dt.datetime(2024, 11, 5, 12)), behaviours=["insulting"])
     file_demo_incident(people[Role.ALDERMAN], clock.to_utc(dt.datetime(2026, 1, 5, 12)), behaviours=["insulting"])
     with clock_fixed(at(1, 15)):
         from models import registration
-        registration.file_case(new_draft(people[Role.MAYOR], CaseKind.CONSULTATION).id,
-                               {"behaviours": [], "channel": "phone", "narrative": "Twijfel"})
+
+        registration.file_case(
+            new_draft(people[Role.MAYOR], CaseKind.CONSULTATION).id,
+            {"behaviours": [], "channel": "phone", "narrative": "Twijfel"},
+        )
     secretary, mayor = people[Role.MUNICIPAL_SECRETARY], people[Role.MAYOR]
     jan10, jan20, apr3, jul1, mar4 = cases[0], cases[1], cases[8], cases[15], cases[5]
     with clock_fixed(at(1, 12)):
         for case in (jan10, jan20):
-            measures.decide(measures.propose(case, measures.MeasureType.WARNING_WRITTEN, secretary, reasons="r"), secretary)
+            measures.decide(
+                measures.propose(case, measures.MeasureType.WARNING_WRITTEN, secretary, reasons="r"), secretary
+            )
         report = police.file(jan10, secretary, filed_on=dt.date(YEAR, 1, 12), registration_number="PL-1")
         police.update_status(report, police.InvestigationStatus.INVESTIGATING, secretary)
     with clock_fixed(at(4, 5)):
         measures.decide(measures.propose(apr3, measures.MeasureType.WARNING_WRITTEN, secretary, reasons="r"), secretary)
         measures.propose(mar4, measures.MeasureType.STOP_CONVERSATION, secretary, reasons="r")  # proposed only
     with clock_fixed(at(7, 2)):
-        ban = measures.propose(jul1, measures.MeasureType.BUILDING_BAN, secretary, reasons="r",
-                               starts_on=dt.date(YEAR, 7, 2), ends_on=dt.date(YEAR, 10, 2))
+        ban = measures.propose(
+            jul1,
+            measures.MeasureType.BUILDING_BAN,
+            secretary,
+            reasons="r",
+            starts_on=dt.date(YEAR, 7, 2),
+            ends_on=dt.date(YEAR, 10, 2),
+        )
         measures.decide(ban, mayor)
         police.file(jul1, secretary, filed_on=dt.date(YEAR, 7, 2), registration_number="PL-2")
     # Aftercare: Jan 10 all three held on time; Jan 20 first one held late; Feb 5 declined.
@@ -148,32 +183,62 @@ def test_the_figures_of_a_seeded_year_match_a_hand_count(seeded_year):
     counts, _groups = annual_report.raw_counts(Period.year(YEAR))
     expected = {
         ("total", "incidents"): 16,
-        **{("by_month", f"{YEAR}-{m:02d}"): n for m, n in
-           {1: 2, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 1, 8: 0, 9: 0, 10: 0, 11: 0, 12: 0}.items()},
-        ("by_quarter", f"{YEAR}-Q1"): 6, ("by_quarter", f"{YEAR}-Q2"): 9, ("by_quarter", f"{YEAR}-Q3"): 1,
+        **{
+            ("by_month", f"{YEAR}-{m:02d}"): n
+            for m, n in {1: 2, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 1, 8: 0, 9: 0, 10: 0, 11: 0, 12: 0}.items()
+        },
+        ("by_quarter", f"{YEAR}-Q1"): 6,
+        ("by_quarter", f"{YEAR}-Q2"): 9,
+        ("by_quarter", f"{YEAR}-Q3"): 1,
         ("by_quarter", f"{YEAR}-Q4"): 0,
-        ("by_class", "threat"): 5, ("by_class", "verbal_aggression"): 9, ("by_class", "emotion_policy"): 1,
-        ("by_class", "physical_violence"): 1, ("by_class", "emotion_self"): 0, ("by_class", "unknown"): 0,
-        ("online", "online"): 11, ("online", "offline"): 5, ("online", "unknown"): 0,
-        ("by_channel", "social_media"): 6, ("by_channel", "email"): 5, ("by_channel", "face_to_face"): 2,
-        ("by_channel", "phone"): 1, ("by_channel", "meeting"): 1, ("by_channel", "letter"): 1,
-        ("by_channel", "at_home"): 0, ("by_channel", "other"): 0,
-        ("by_reporter_group", "council_and_groups"): 7, ("by_reporter_group", "college"): 3,
-        ("by_reporter_group", "mayor"): 3, ("by_reporter_group", "former"): 3,
-        ("by_target", "self"): 14, ("by_target", "environment"): 1, ("by_target", "both"): 1,
+        ("by_class", "threat"): 5,
+        ("by_class", "verbal_aggression"): 9,
+        ("by_class", "emotion_policy"): 1,
+        ("by_class", "physical_violence"): 1,
+        ("by_class", "emotion_self"): 0,
+        ("by_class", "unknown"): 0,
+        ("online", "online"): 11,
+        ("online", "offline"): 5,
+        ("online", "unknown"): 0,
+        ("by_channel", "social_media"): 6,
+        ("by_channel", "email"): 5,
+        ("by_channel", "face_to_face"): 2,
+        ("by_channel", "phone"): 1,
+        ("by_channel", "meeting"): 1,
+        ("by_channel", "letter"): 1,
+        ("by_channel", "at_home"): 0,
+        ("by_channel", "other"): 0,
+        ("by_reporter_group", "council_and_groups"): 7,
+        ("by_reporter_group", "college"): 3,
+        ("by_reporter_group", "mayor"): 3,
+        ("by_reporter_group", "former"): 3,
+        ("by_target", "self"): 14,
+        ("by_target", "environment"): 1,
+        ("by_target", "both"): 1,
         ("by_target", "unknown"): 0,
-        ("repeat", "first"): 3, ("repeat", "repeated"): 1, ("repeat", "unknown"): 12,
-        ("measures", "total"): 4, ("measures", "warning_written"): 3, ("measures", "building_ban"): 1,
+        ("repeat", "first"): 3,
+        ("repeat", "repeated"): 1,
+        ("repeat", "unknown"): 12,
+        ("measures", "total"): 4,
+        ("measures", "warning_written"): 3,
+        ("measures", "building_ban"): 1,
         ("measures", "stop_conversation"): 0,
-        ("police", "filed"): 2, ("police", "not_filed"): 14,
-        ("police_status", "investigating"): 1, ("police_status", "filed"): 1,
-        ("aftercare", "offered"): 16, ("aftercare", "held"): 2, ("aftercare", "held_on_time"): 1,
-        ("aftercare", "held_late"): 1, ("aftercare", "declined"): 1, ("aftercare", "open"): 13,
+        ("police", "filed"): 2,
+        ("police", "not_filed"): 14,
+        ("police_status", "investigating"): 1,
+        ("police_status", "filed"): 1,
+        ("aftercare", "offered"): 16,
+        ("aftercare", "held"): 2,
+        ("aftercare", "held_on_time"): 1,
+        ("aftercare", "held_late"): 1,
+        ("aftercare", "declined"): 1,
+        ("aftercare", "open"): 13,
     }
     for cell, number in expected.items():
         assert counts[cell] == number, cell
     # First or repeated follows the register's own rule, case by case.
     from models import perpetrators
+
     for case in seeded_year:
         linked = perpetrators.linked_perpetrators(case)
         if linked:
@@ -187,15 +252,26 @@ def test_the_published_figures_hide_small_counts_and_what_would_give_them_away(s
     text = {(s.code, r.code): annual_report.figure_text(r.current, 3) for s in report.sections for r in s.rows}
     assert text["total", "incidents"] == "16"
     # Classes: 1 emotion and 1 physical; 16 - 5 - 9 would leave 2, so the threats are hidden too.
-    assert [text["by_class", c] for c in ("threat", "verbal_aggression", "emotion_policy", "physical_violence",
-                                          "emotion_self")] == ["×", "9", "< 3", "< 3", "0"]
-    assert [text["by_reporter_group", g] for g in ("council_and_groups", "college", "mayor", "former")] == \
-        ["7", "3", "3", "3"]
+    assert [
+        text["by_class", c]
+        for c in ("threat", "verbal_aggression", "emotion_policy", "physical_violence", "emotion_self")
+    ] == ["×", "9", "< 3", "< 3", "0"]
+    assert [text["by_reporter_group", g] for g in ("council_and_groups", "college", "mayor", "former")] == [
+        "7",
+        "3",
+        "3",
+        "3",
+    ]
     assert text["by_month", f"{YEAR}-04"] == "3" and text["by_month", f"{YEAR}-07"] == "< 3"
     assert text["by_channel", "phone"] == "< 3" and text["online", "offline"] == "5"
     counts, groups = annual_report.raw_counts(Period.year(YEAR))
-    figures = {cell: (row.current) for s in report.sections if s.code != "damages" for row in s.rows
-               for cell in [(s.code, row.code)]}
+    figures = {
+        cell: (row.current)
+        for s in report.sections
+        if s.code != "damages"
+        for row in s.rows
+        for cell in [(s.code, row.code)]
+    }
     low, high = annual_report._bounds(counts, groups, {c: f.suppressed for c, f in figures.items() if f.suppressed}, 3)
     pinned = [cell for cell, n in counts.items() if 0 < n < 3 and low[cell] == high[cell]]
     assert pinned == []
@@ -208,21 +284,47 @@ def test_the_mayors_only_physical_assault_cannot_be_traced(app, people, login, d
     for day in range(1, 13):  # an ordinary year around it: verbal aggression against council members
         file_demo_incident(people[Role.COUNCIL_MEMBER], at(day, 10), behaviours=["insulting"], channel="email")
     distinctive = file_demo_incident(
-        people[Role.MAYOR], at(3, 14, hour=17), behaviours=["hitting", "spitting"], channel="at_home",
-        target="both", perpetrator="Geert Uniekenaam", narrative="Hij sloeg de burgemeester op de Markt bij de kerk.",
-        location="Markt 1", perpetrator_address="Kerkstraat 99")
+        people[Role.MAYOR],
+        at(3, 14, hour=17),
+        behaviours=["hitting", "spitting"],
+        channel="at_home",
+        target="both",
+        perpetrator="Geert Uniekenaam",
+        narrative="Hij sloeg de burgemeester op de Markt bij de kerk.",
+        location="Markt 1",
+        perpetrator_address="Kerkstraat 99",
+    )
     client = app.test_client()
     login(client, people[Role.CLERK])
     html = client.get(f"/jaarverslag?jaar={YEAR}").get_data(as_text=True)
     csv_text = client.get(f"/jaarverslag.csv?jaar={YEAR}").get_data(as_text=True)
     pdf_text = pdf_strings(client.get(f"/jaarverslag.pdf?jaar={YEAR}").data)
     for document in (html, csv_text, pdf_text):
-        for secret in ("Persoon mayor", "Geert", "Uniekenaam", "sloeg", "Markt", "Kerkstraat", distinctive.reference,
-                       "VB-2025", "14 maart", "14-03", "2025-03-14", "17:00", "18:00"):
+        for secret in (
+            "Persoon mayor",
+            "Geert",
+            "Uniekenaam",
+            "sloeg",
+            "Markt",
+            "Kerkstraat",
+            distinctive.reference,
+            "VB-2025",
+            "14 maart",
+            "14-03",
+            "2025-03-14",
+            "17:00",
+            "18:00",
+        ):
             assert secret not in document, secret
-        assert not re.search(r"\b\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
-                             r"november|december) \d{4}", document)
-    rows = {(r["section"], r["category"], r["period"]): r["value"] for r in csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))}
+        assert not re.search(
+            r"\b\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+            r"november|december) \d{4}",
+            document,
+        )
+    rows = {
+        (r["section"], r["category"], r["period"]): r["value"]
+        for r in csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    }
     period = f"{YEAR}-01/{YEAR}-12"
     assert rows["by_class", "physical_violence", period] == "< 5"
     assert rows["by_reporter_group", "mayor", period] == "< 5"
@@ -250,6 +352,7 @@ def pdf_strings(data: bytes) -> str:
 
 # --- the same figures everywhere --------------------------------------------------------------
 
+
 def test_page_csv_and_pdf_give_the_same_figures(app, seeded_year, people, login):
     client = app.test_client()
     login(client, people[Role.CLERK])
@@ -265,12 +368,20 @@ def test_page_csv_and_pdf_give_the_same_figures(app, seeded_year, people, login)
         assert on_page[f"{section}/{category}/current"] == value, (section, category)
     previous = [r for r in reader[1:] if r[2] == f"{YEAR - 1}-01/{YEAR - 1}-12"]
     assert ["by_month", f"{YEAR - 1}-11", f"{YEAR - 1}-01/{YEAR - 1}-12", "< 5"] == previous[
-        [r[1] for r in previous].index(f"{YEAR - 1}-11")][:4]
+        [r[1] for r in previous].index(f"{YEAR - 1}-11")
+    ][:4]
     pdf = client.get(f"/jaarverslag.pdf?jaar={YEAR}")
     assert pdf.headers["Content-Type"] == "application/pdf"
     text = pdf_strings(pdf.data)
-    for heading in ("Jaarverslag normoverschrijdend gedrag", "Incidenten per maand", "Soort gedrag",
-                    "Wie het overkwam", "Maatregelen tegen veroorzakers", "Opvang en nazorg", "Schade"):
+    for heading in (
+        "Jaarverslag normoverschrijdend gedrag",
+        "Incidenten per maand",
+        "Soort gedrag",
+        "Wie het overkwam",
+        "Maatregelen tegen veroorzakers",
+        "Opvang en nazorg",
+        "Schade",
+    ):
         assert heading in text, heading
     assert "<svg" in html and "<title" in html and "<desc" in html and "style=" not in html.split("<main", 1)[1]
 
@@ -288,6 +399,7 @@ def test_a_period_of_months_is_compared_with_the_months_before(app, seeded_year,
 
 # --- who may produce it -------------------------------------------------------------------------
 
+
 def test_only_the_roles_the_setting_names_may_produce_the_report_and_it_is_audited(app, people, login, db_session):
     member, clerk = app.test_client(), app.test_client()
     login(member, people[Role.COUNCIL_MEMBER])
@@ -295,11 +407,16 @@ def test_only_the_roles_the_setting_names_may_produce_the_report_and_it_is_audit
     for url in ("/jaarverslag?jaar=2025", "/jaarverslag.csv?jaar=2025", "/jaarverslag.pdf?jaar=2025"):
         assert member.get(url).status_code == 403
         assert clerk.get(url).status_code == 200
-    actions = [(e.action, e.detail) for e in AuditEntry.select().where(AuditEntry.actor_id == people[Role.CLERK].id)
-               .order_by(AuditEntry.id) if e.action.startswith("annual_report")]
-    assert actions == [("annual_report_viewed", "period=2025-01/2025-12"),
-                       ("annual_report_downloaded", "format=csv period=2025-01/2025-12"),
-                       ("annual_report_downloaded", "format=pdf period=2025-01/2025-12")]
+    actions = [
+        (e.action, e.detail)
+        for e in AuditEntry.select().where(AuditEntry.actor_id == people[Role.CLERK].id).order_by(AuditEntry.id)
+        if e.action.startswith("annual_report")
+    ]
+    assert actions == [
+        ("annual_report_viewed", "period=2025-01/2025-12"),
+        ("annual_report_downloaded", "format=csv period=2025-01/2025-12"),
+        ("annual_report_downloaded", "format=pdf period=2025-01/2025-12"),
+    ]
     assert "Jaarverslag" in clerk.get("/").get_data(as_text=True)
     assert "/jaarverslag" not in member.get("/").get_data(as_text=True)
     settings.change("annual_report_clerk", 0, None)
@@ -323,16 +440,21 @@ def test_damages_come_from_the_ledger_and_one_persons_amount_is_not_shown(app, s
             item = damages.submit_item(case, damages.Category.PROPERTY, "Ruit bij Piet", 10000, case.reporter)
             damages.assess(item, damages.Decision.FULL, secretary)
             damages.record_reimbursement(case, 10000, dt.date(YEAR, 8, 1), f"R-{case.id}", secretary)
-            recovery = damages.start_recovery(case, {perpetrators.linked_perpetrators(case)[0].id: 10000},
-                                              dt.date(YEAR, 9, 1), secretary)[0]
+            recovery = damages.start_recovery(
+                case, {perpetrators.linked_perpetrators(case)[0].id: 10000}, dt.date(YEAR, 9, 1), secretary
+            )[0]
             paid = 5000 if case in (jan10, jan20) else 10000
             damages.record_payment(recovery, paid, dt.date(YEAR, 8, 15), f"B-{case.id}", secretary)
             if case == jan10:
                 damages.write_off(recovery, 5000, "Kan niet betalen", secretary)
     figures = annual_report.damages_figures(Period.year(YEAR), 3)
-    assert figures == {"incidents": Figure(4), "reimbursed": Figure(40000), "recovered": Figure(30000),
-                       "written_off": Figure(None, COMPLEMENT),  # one write-off: one person's amount
-                       "outstanding": Figure(5000)}
+    assert figures == {
+        "incidents": Figure(4),
+        "reimbursed": Figure(40000),
+        "recovered": Figure(30000),
+        "written_off": Figure(None, COMPLEMENT),  # one write-off: one person's amount
+        "outstanding": Figure(5000),
+    }
     rows = {(r[0], r[1], r[2]): r[3] for r in annual_report.build(Period.year(YEAR)).cells()}
     assert rows["damages", "reimbursed", f"{YEAR}-01/{YEAR}-12"] == Figure(40000)
     assert annual_report.figure_text(Figure(40000), 3, "cents") == "400.00"
@@ -340,11 +462,14 @@ def test_damages_come_from_the_ledger_and_one_persons_amount_is_not_shown(app, s
 
 # --- periods of calendar months ---------------------------------------------------------------
 
+
 def test_a_period_is_whole_calendar_months_and_the_one_before_rolls_over_the_year():
     quarter = Period.months_between("2026-01", "2026-03")
     assert quarter.months == [dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)]
     assert quarter.previous() == Period(dt.date(2025, 10, 1), dt.date(2025, 12, 1))
     assert Period.year(2024).previous() == Period.year(2023)
-    assert Period.months_between("2024-02", "2024-02").utc_bounds() == (clock.to_utc(dt.datetime(2024, 2, 1)),
-                                                                       clock.to_utc(dt.datetime(2024, 3, 1)))
+    assert Period.months_between("2024-02", "2024-02").utc_bounds() == (
+        clock.to_utc(dt.datetime(2024, 2, 1)),
+        clock.to_utc(dt.datetime(2024, 3, 1)),
+    )
     assert Period.year(2025).utc_bounds()[1] == clock.to_utc(dt.datetime(2026, 1, 1))

@@ -1,4 +1,5 @@
 """The audit trail: every login, failure, logout and account change; tamper-evident."""
+
 from models import audit
 from models.audit import AuditEntry
 from models.db import db
@@ -44,8 +45,9 @@ def test_a_deleted_row_is_detected(app, db_session):
 
 def test_the_command_names_the_first_broken_entry(app, db_session):
     entries = [audit.record("logout", actor_id=n) for n in range(1, 4)]
-    db.execute_sql('UPDATE "audit_entry" SET "detail" = %s WHERE "id" = %s'.replace("%s", db.param),
-                   ("vervalst", entries[1].id))
+    db.execute_sql(
+        'UPDATE "audit_entry" SET "detail" = %s WHERE "id" = %s'.replace("%s", db.param), ("vervalst", entries[1].id)
+    )
     db.close()
     result = app.test_cli_runner().invoke(args=["verify-audit"])
     assert result.exit_code == 2
@@ -101,8 +103,9 @@ def test_a_forged_checkpoint_is_detected(app, db_session):
     """Deleting entries and writing a checkpoint by hand: no entry in the chain confirms it."""
     entries = [audit.record("login", actor_id=n) for n in range(1, 6)]
     AuditEntry.delete().where(AuditEntry.id <= entries[1].id).execute()
-    audit.AuditCheckpoint.create(through_id=entries[1].id, through_hash=entries[1].hash, through_at=entries[1].at,
-                                 pruned=2)
+    audit.AuditCheckpoint.create(
+        through_id=entries[1].id, through_hash=entries[1].hash, through_at=entries[1].at, pruned=2
+    )
     report = audit.verify_chain()
     assert not report.intact and report.reason == "checkpoint"
 

@@ -1,5 +1,6 @@
 """The report form keeps what is typed on the server while it is typed — also when the phone locks
 or the tab is closed before the step is sent."""
+
 import pytest
 
 from models.accounts import Role

@@ -2,6 +2,7 @@
 report on a phone; the tab is killed before the report is sent (the browser context is closed); on a
 new visit, after logging in again, "Melden" offers to continue the draft, what was typed is there,
 and the report can be sent. Screenshots in test-artifacts/draft-*.png."""
+
 import time
 
 import pyotp
@@ -49,7 +50,8 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
     phone, page = open_as(browser, base, member, problems, phone=True, code=code)
     menu_link(page, "Melden").click()
     resume = page.locator("section").filter(
-        has=page.get_by_role("heading", name="Verder met een melding die u nog niet heeft verstuurd"))
+        has=page.get_by_role("heading", name="Verder met een melding die u nog niet heeft verstuurd")
+    )
     assert resume.get_by_role("link").count() == 1
     screenshot(page, "draft-02-continue-the-draft-360")
     resume.get_by_role("link").click()

@@ -1,4 +1,5 @@
 """In a real browser: the demo mayor logs in with password and authenticator code, and logs out."""
+
 import pyotp
 import pytest
 

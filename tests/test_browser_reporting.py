@@ -1,5 +1,6 @@
 """In a real browser, phone-sized: a council member reports a threat received on social media with a
 screenshot; the clerk sees it in the inbox; the alderman does not see it at all."""
+
 import pytest
 from playwright.sync_api import expect
 

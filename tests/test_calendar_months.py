@@ -1,30 +1,35 @@
-""""N months" is N calendar months everywhere (retention, the register, the yearly report): the same
+""" "N months" is N calendar months everywhere (retention, the register, the yearly report): the same
 day of the month N months on, or that month's last day when it is shorter — 31 January plus one
 month is the end of February, never 30 days or 2 or 3 March."""
+
 import calendar
 import datetime as dt
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from models import clock
 
 
-@pytest.mark.parametrize("start, months, expected", [
-    (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),     # a leap year's February
-    (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),
-    (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),    # a leap day a year on
-    (dt.date(2024, 2, 29), 48, dt.date(2028, 2, 29)),    # ... and four years on
-    (dt.date(2024, 3, 31), -1, dt.date(2024, 2, 29)),
-    (dt.date(2025, 3, 31), -1, dt.date(2025, 2, 28)),
-    (dt.date(2024, 5, 31), 1, dt.date(2024, 6, 30)),
-    (dt.date(2024, 12, 15), 1, dt.date(2025, 1, 15)),    # December to January: the year rolls over
-    (dt.date(2025, 1, 15), -1, dt.date(2024, 12, 15)),
-    (dt.date(2024, 12, 31), 2, dt.date(2025, 2, 28)),
-    (dt.date(2024, 8, 31), 24, dt.date(2026, 8, 31)),
-    (dt.date(2026, 3, 1), -120, dt.date(2016, 3, 1)),
-    (dt.date(2026, 3, 1), 0, dt.date(2026, 3, 1)),
-])
+@pytest.mark.parametrize(
+    "start, months, expected",
+    [
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),  # a leap year's February
+        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),
+        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),  # a leap day a year on
+        (dt.date(2024, 2, 29), 48, dt.date(2028, 2, 29)),  # ... and four years on
+        (dt.date(2024, 3, 31), -1, dt.date(2024, 2, 29)),
+        (dt.date(2025, 3, 31), -1, dt.date(2025, 2, 28)),
+        (dt.date(2024, 5, 31), 1, dt.date(2024, 6, 30)),
+        (dt.date(2024, 12, 15), 1, dt.date(2025, 1, 15)),  # December to January: the year rolls over
+        (dt.date(2025, 1, 15), -1, dt.date(2024, 12, 15)),
+        (dt.date(2024, 12, 31), 2, dt.date(2025, 2, 28)),
+        (dt.date(2024, 8, 31), 24, dt.date(2026, 8, 31)),
+        (dt.date(2026, 3, 1), -120, dt.date(2016, 3, 1)),
+        (dt.date(2026, 3, 1), 0, dt.date(2026, 3, 1)),
+    ],
+)
 def test_months_are_counted_on_the_calendar_and_a_short_month_ends_on_its_last_day(start, months, expected):
     assert clock.add_months(start, months) == expected
 

@@ -1,6 +1,7 @@
 """Damages (§6.4): the municipality reimburses the victim first and recovers from the perpetrator.
 A ledger in integer cents, append-only, with its invariants enforced; the recovery schedule runs by
 itself, each step once; the finance officer sees money, never the case."""
+
 import csv
 import datetime as dt
 import io
@@ -12,8 +13,18 @@ import pytest
 from models import clock, damages, perpetrators, settings
 from models.accounts import Role
 from models.cases import Case
-from models.damages import (AmountProblem, Category, Decision, EntryKind, LedgerEntry, LedgerRefused, StepKind,
-                            balances, owed_by, parse_amount)
+from models.damages import (
+    AmountProblem,
+    Category,
+    Decision,
+    EntryKind,
+    LedgerEntry,
+    LedgerRefused,
+    StepKind,
+    balances,
+    owed_by,
+    parse_amount,
+)
 from models.db import db
 from models.deadlines import Deadline, DeadlineKind
 from tests.conftest import PNG_SCREENSHOT
@@ -23,32 +34,50 @@ TODAY = dt.date(2026, 3, 2)
 
 # --- amounts as people write them ------------------------------------------------------------
 
-@pytest.mark.parametrize("text, cents", [
-    ("349,95", 34995), ("1.234,56", 123456), ("1,234.56", 123456), ("1200", 120000), ("1.200", 120000),
-    ("€ 1.200", 120000), ("€1.549,95", 154995), ("12,5", 1250), ("0,99", 99), ("1 234,56", 123456),
-    ("12.345", 1234500), ("1,50", 150), ("1.50", 150), (" 75 ", 7500),
-])
+
+@pytest.mark.parametrize(
+    "text, cents",
+    [
+        ("349,95", 34995),
+        ("1.234,56", 123456),
+        ("1,234.56", 123456),
+        ("1200", 120000),
+        ("1.200", 120000),
+        ("€ 1.200", 120000),
+        ("€1.549,95", 154995),
+        ("12,5", 1250),
+        ("0,99", 99),
+        ("1 234,56", 123456),
+        ("12.345", 1234500),
+        ("1,50", 150),
+        ("1.50", 150),
+        (" 75 ", 7500),
+    ],
+)
 def test_dutch_and_english_notations_are_read_to_the_cent(app, db_session, text, cents):
     assert parse_amount(text) == cents
 
 
-@pytest.mark.parametrize("text, message", [
-    ("12,345", "Bedoelt u duizendtallen?"),  # three decimals or English thousands: ask
-    ("1,234,567", None),  # English thousands, unambiguous
-    ("1,2345", "hoogstens twee cijfers achter de komma"),
-    ("1.234,567", "hoogstens twee cijfers achter de komma"),
-    ("0,125", "hoogstens twee cijfers achter de komma"),
-    ("-50", "niet negatief"),
-    ("−50", "niet negatief"),
-    ("vijftig euro", "met cijfers"),
-    ("12a", "met cijfers"),
-    ("", "Vul een bedrag in."),
-    ("0", "hoger is dan nul"),
-    ("1.2.3", "niet duidelijk"),
-    ("1,234,5", "niet duidelijk"),
-    ("50.001", "hoger dan € 50.000,00"),
-    ("9999999999999999999999", "hoger dan"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("12,345", "Bedoelt u duizendtallen?"),  # three decimals or English thousands: ask
+        ("1,234,567", None),  # English thousands, unambiguous
+        ("1,2345", "hoogstens twee cijfers achter de komma"),
+        ("1.234,567", "hoogstens twee cijfers achter de komma"),
+        ("0,125", "hoogstens twee cijfers achter de komma"),
+        ("-50", "niet negatief"),
+        ("−50", "niet negatief"),
+        ("vijftig euro", "met cijfers"),
+        ("12a", "met cijfers"),
+        ("", "Vul een bedrag in."),
+        ("0", "hoger is dan nul"),
+        ("1.2.3", "niet duidelijk"),
+        ("1,234,5", "niet duidelijk"),
+        ("50.001", "hoger dan € 50.000,00"),
+        ("9999999999999999999999", "hoger dan"),
+    ],
+)
 def test_bad_amounts_get_a_clear_dutch_message(app, db_session, text, message):
     if message is None:
         settings.change("damages_sanity_limit_euros", 10_000_000, None)
@@ -66,18 +95,29 @@ def test_the_sanity_limit_is_a_setting(app, db_session):
 
 # --- the cycle, in the models -----------------------------------------------------------------
 
+
 @pytest.fixture
 def people(create_user):
-    return {role: create_user(role) for role in (Role.COUNCIL_MEMBER, Role.CLERK, Role.MAYOR, Role.SECURITY_OFFICER,
-                                                  Role.MUNICIPAL_SECRETARY, Role.FINANCE_OFFICER)}
+    return {
+        role: create_user(role)
+        for role in (
+            Role.COUNCIL_MEMBER,
+            Role.CLERK,
+            Role.MAYOR,
+            Role.SECURITY_OFFICER,
+            Role.MUNICIPAL_SECRETARY,
+            Role.FINANCE_OFFICER,
+        )
+    }
 
 
 @pytest.fixture
 def damage_case(app, people, login, file_report):
     client = app.test_client()
     login(client, people[Role.COUNCIL_MEMBER])
-    reference = file_report(client, narrative="Geheim verhaal over de ruit",
-                            consequences={"property_damage": "y", "extra_costs": "y"})
+    reference = file_report(
+        client, narrative="Geheim verhaal over de ruit", consequences={"property_damage": "y", "extra_costs": "y"}
+    )
     with app.app_context():
         db.connect(reuse_if_open=True)
         case = Case.get(Case.reference == reference)
@@ -87,7 +127,7 @@ def damage_case(app, people, login, file_report):
 
 def _claim_and_approve(case, people, amounts=(34995, 120000)):
     items = []
-    for cents, category in zip(amounts, (Category.PROPERTY, Category.SECURITY)):
+    for cents, category in zip(amounts, (Category.PROPERTY, Category.SECURITY), strict=False):
         item = damages.submit_item(case, category, "post", cents, people[Role.COUNCIL_MEMBER])
         damages.assess(item, Decision.FULL, people[Role.MUNICIPAL_SECRETARY])
         items.append(item)
@@ -101,23 +141,39 @@ def test_full_cycle_claim_approval_reimbursement_recovery_in_three_instalments_c
     damages.record_reimbursement(case, 154995, TODAY, "BETALING-001", finance)
     [perpetrator] = damages.liable_perpetrators(case)
     [recovery] = damages.start_recovery(case, {perpetrator.id: 154995}, TODAY + dt.timedelta(days=30), finance)
-    schedule = [(TODAY + dt.timedelta(days=30 * n), cents) for n, cents in enumerate(damages.split_evenly(154995, 3), 1)]
+    schedule = [
+        (TODAY + dt.timedelta(days=30 * n), cents) for n, cents in enumerate(damages.split_evenly(154995, 3), 1)
+    ]
     damages.agree_arrangement(recovery, schedule, finance)
     assert [unpaid for _i, unpaid in damages.instalment_state(recovery)] == [51665, 51665, 51665]
     for number, (due, cents) in enumerate(schedule, 1):
-        assert owed_by(perpetrator) == 154995 - sum(c for _d, c in schedule[:number - 1])
+        assert owed_by(perpetrator) == 154995 - sum(c for _d, c in schedule[: number - 1])
         damages.record_payment(recovery, cents, due, f"BANK-{number}", finance)
     whole = balances(case=case)
-    assert (whole.claimed, whole.approved, whole.reimbursed, whole.to_recover, whole.recovered, whole.outstanding) == \
-        (154995, 154995, 154995, 154995, 154995, 0)
+    assert (whole.claimed, whole.approved, whole.reimbursed, whole.to_recover, whole.recovered, whole.outstanding) == (
+        154995,
+        154995,
+        154995,
+        154995,
+        154995,
+        0,
+    )
     assert whole.closed and owed_by(perpetrator) == 0
     years = {e.booked_on.year for e in LedgerEntry.select()}  # per year, the years add up to the whole
     per_year = [balances(case=case, year=y) for y in years]
     assert sum(b.recovered for b in per_year) == 154995 and sum(b.claimed for b in per_year) == 154995
     from models.audit import AuditEntry  # every entry is audited
+
     assert AuditEntry.select().where(AuditEntry.action == "ledger_entry").count() == LedgerEntry.select().count()
-    assert not Deadline.select().where((Deadline.case == case.id) & Deadline.done_at.is_null()
-                                       & Deadline.kind.in_(["recovery_reminder", "recovery_demand"])).exists()
+    assert (
+        not Deadline.select()
+        .where(
+            (Deadline.case == case.id)
+            & Deadline.done_at.is_null()
+            & Deadline.kind.in_(["recovery_reminder", "recovery_demand"])
+        )
+        .exists()
+    )
 
 
 def test_partial_approval_needs_a_reason_and_a_write_off_keeps_the_rest_owed(damage_case, people, db_session):
@@ -176,8 +232,14 @@ def test_corrections_reverse_entries_and_nothing_is_edited(damage_case, people, 
     damages.assess(item, Decision.REJECTED, secretary, reason="Geen bon")
     assert damages.item_status(item)[0] == "rejected" and balances(case=case).approved == 0
     kinds = [(e.kind, e.signed_cents) for e in LedgerEntry.select().order_by(LedgerEntry.id)]
-    assert kinds == [("claimed", 20000), ("approved", 20000), ("reimbursed", 20000), ("reimbursed", -20000),
-                     ("approved", -20000), ("approved", 0)]
+    assert kinds == [
+        ("claimed", 20000),
+        ("approved", 20000),
+        ("reimbursed", 20000),
+        ("reimbursed", -20000),
+        ("approved", -20000),
+        ("approved", 0),
+    ]
 
 
 def test_an_overpayment_is_recorded_as_such_and_flagged(damage_case, people, db_session):
@@ -206,7 +268,9 @@ def test_the_same_payment_recorded_twice_is_one_entry(damage_case, people, db_se
     assert balances(recovery=recovery).recovered == 4000
 
 
-def test_two_handlers_recording_the_same_payment_at_the_same_moment_make_one_entry(app, damage_case, people, db_session):
+def test_two_handlers_recording_the_same_payment_at_the_same_moment_make_one_entry(
+    app, damage_case, people, db_session
+):
     case, finance = damage_case, people[Role.FINANCE_OFFICER]
     _claim_and_approve(case, people, amounts=(10000,))
     [perpetrator] = damages.liable_perpetrators(case)
@@ -219,8 +283,9 @@ def test_two_handlers_recording_the_same_payment_at_the_same_moment_make_one_ent
             with app.app_context():
                 db.connect(reuse_if_open=True)
                 barrier.wait()
-                results.append(damages.record_payment(damages.Recovery.get_by_id(recovery.id), 2500, TODAY,
-                                                      "GELIJK-1", finance)[1])
+                results.append(
+                    damages.record_payment(damages.Recovery.get_by_id(recovery.id), 2500, TODAY, "GELIJK-1", finance)[1]
+                )
                 db.close()
         except Exception as error:  # pragma: no cover - shown by the assert below
             errors.append(error)
@@ -249,6 +314,7 @@ def test_only_the_assessor_role_assesses_and_never_their_own_case(damage_case, p
 
 # --- through the portal, as people use it -----------------------------------------------------
 
+
 def _token(client, path):
     page = client.get(path)
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
@@ -257,9 +323,17 @@ def _token(client, path):
 
 def _claim(client, reference, category, description, amount, files=()):
     path = f"/mijn-meldingen/{reference}/schade"
-    return client.post(path, data={"token": _token(client, path), "category": category, "description": description,
-                                   "amount": amount, "receipts": [(io.BytesIO(data), name) for name, data in files]},
-                       content_type="multipart/form-data")
+    return client.post(
+        path,
+        data={
+            "token": _token(client, path),
+            "category": category,
+            "description": description,
+            "amount": amount,
+            "receipts": [(io.BytesIO(data), name) for name, data in files],
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def _run_reminders(app):
@@ -292,21 +366,43 @@ def demo_case(app, db_session):
         user.test_password = account["password"]
         people[Role(account["role"])] = user
     case = Case.get(Case.reporter == people[Role.COUNCIL_MEMBER].id)
-    perpetrators.link_case(case, name=case.perpetrator_name, address=case.perpetrator_address,
-                           birth_date=case.perpetrator_birth_date, actor=people[Role.CLERK])
+    perpetrators.link_case(
+        case,
+        name=case.perpetrator_name,
+        address=case.perpetrator_address,
+        birth_date=case.perpetrator_birth_date,
+        actor=people[Role.CLERK],
+    )
     return case, people
 
 
 def test_done_when_on_the_demo_threat_case(app, demo_case, login, mailbox, clock_at):
     case, people = demo_case
-    _done_when(app, case, people, login, mailbox, clock_at, debtor=("Demo Veroorzaker", "Dorpsstraat 1, Demodorp"),
-               secret="azc")
+    _done_when(
+        app,
+        case,
+        people,
+        login,
+        mailbox,
+        clock_at,
+        debtor=("Demo Veroorzaker", "Dorpsstraat 1, Demodorp"),
+        secret="azc",
+    )
 
 
 def test_done_when_victim_claims_secretary_approves_finance_reimburses_and_recovers_with_a_late_payment(
-        app, damage_case, people, login, mailbox, clock_at):
-    _done_when(app, damage_case, people, login, mailbox, clock_at, debtor=("Piet Boos", "Kerkstraat 9, Demodorp"),
-               secret="Geheim verhaal")
+    app, damage_case, people, login, mailbox, clock_at
+):
+    _done_when(
+        app,
+        damage_case,
+        people,
+        login,
+        mailbox,
+        clock_at,
+        debtor=("Piet Boos", "Kerkstraat 9, Demodorp"),
+        secret="Geheim verhaal",
+    )
 
 
 def _done_when(app, case, people, login, mailbox, clock_at, debtor, secret):
@@ -329,8 +425,17 @@ def _done_when(app, case, people, login, mailbox, clock_at, debtor, secret):
     db.connect(reuse_if_open=True)
     assert LedgerEntry.select().count() == 0 and damages.DamageItem.select().count() == 0
     mailbox.messages.clear()
-    assert _claim(victim, reference, "property", "Kapotte ruit van de voordeur", "349,95",
-                  files=[("bon-ruit.png", PNG_SCREENSHOT)]).status_code == 302
+    assert (
+        _claim(
+            victim,
+            reference,
+            "property",
+            "Kapotte ruit van de voordeur",
+            "349,95",
+            files=[("bon-ruit.png", PNG_SCREENSHOT)],
+        ).status_code
+        == 302
+    )
     assert _claim(victim, reference, "security", "Camera bij de voordeur", "€ 1.200").status_code == 302
     db.connect(reuse_if_open=True)
     assert balances(case=case).claimed == 154995
@@ -344,7 +449,9 @@ def _done_when(app, case, people, login, mailbox, clock_at, debtor, secret):
     assert reference in listing and secret not in listing
     assert secretary.get(f"/zaken/{reference}").status_code == 404
     db.connect(reuse_if_open=True)
-    items = [(i.id, [r.evidence_id for r in i.receipts]) for i in damages.DamageItem.select().order_by(damages.DamageItem.id)]
+    items = [
+        (i.id, [r.evidence_id for r in i.receipts]) for i in damages.DamageItem.select().order_by(damages.DamageItem.id)
+    ]
     assert [len(receipts) for _id, receipts in items] == [1, 0]
     for item_id, receipt_ids in items:
         page = secretary.get(f"/schade/beoordelen/{item_id}").get_data(as_text=True)
@@ -357,35 +464,65 @@ def _done_when(app, case, people, login, mailbox, clock_at, debtor, secret):
     # The finance officer pays the victim and recovers from the perpetrator in three instalments.
     overview = finance.get("/financien").get_data(as_text=True)
     assert "€ 1.549,95" in overview and reference in overview
-    assert finance.post(f"/financien/{reference}/uitbetaling", data={
-        "amount": "1.549,95", "paid_on": "2026-03-02", "reference": "UIT-2026-001"}).status_code == 302
-    again = finance.post(f"/financien/{reference}/uitbetaling", data={
-        "amount": "1.549,95", "paid_on": "2026-03-02", "reference": "uit-2026-001"}, follow_redirects=True)
+    assert (
+        finance.post(
+            f"/financien/{reference}/uitbetaling",
+            data={"amount": "1.549,95", "paid_on": "2026-03-02", "reference": "UIT-2026-001"},
+        ).status_code
+        == 302
+    )
+    again = finance.post(
+        f"/financien/{reference}/uitbetaling",
+        data={"amount": "1.549,95", "paid_on": "2026-03-02", "reference": "uit-2026-001"},
+        follow_redirects=True,
+    )
     assert "al geboekt" in again.get_data(as_text=True)
     db.connect(reuse_if_open=True)
     [perpetrator] = damages.liable_perpetrators(case)
     today = clock.to_local(clock.utcnow()).date()
-    assert finance.post(f"/financien/{reference}/verhalen", data={
-        f"share_{perpetrator.id}": "1.549,95", "due_on": (today + dt.timedelta(days=30)).isoformat()}).status_code == 302
+    assert (
+        finance.post(
+            f"/financien/{reference}/verhalen",
+            data={f"share_{perpetrator.id}": "1.549,95", "due_on": (today + dt.timedelta(days=30)).isoformat()},
+        ).status_code
+        == 302
+    )
     db.connect(reuse_if_open=True)
     [recovery] = damages.Recovery.select()
     base = f"/financien/{reference}/verhaal/{recovery.id}"
-    assert finance.post(f"{base}/regeling", data=_fields(f"regeling-{recovery.id}", count="3", every_days="30",
-                                                         first_due=(today + dt.timedelta(days=30)).isoformat())).status_code == 302
+    assert (
+        finance.post(
+            f"{base}/regeling",
+            data=_fields(
+                f"regeling-{recovery.id}",
+                count="3",
+                every_days="30",
+                first_due=(today + dt.timedelta(days=30)).isoformat(),
+            ),
+        ).status_code
+        == 302
+    )
     page = finance.get(f"/financien/{reference}").get_data(as_text=True)
     assert debtor[0] in page and debtor[1] in page and recovery.payment_reference in page
     assert secret not in page and "Kapotte ruit" not in page
     letter = finance.get(f"{base}/brief/vordering").get_data(as_text=True)
     assert "€ 1.549,95" in letter and recovery.payment_reference in letter and debtor[0] in letter
-    assert finance.post(f"{base}/betaling", data=_fields(f"betaling-{recovery.id}", amount="516,65", paid_on=today.isoformat(),
-                                                         reference="BANK-1")).status_code == 302
+    assert (
+        finance.post(
+            f"{base}/betaling",
+            data=_fields(f"betaling-{recovery.id}", amount="516,65", paid_on=today.isoformat(), reference="BANK-1"),
+        ).status_code
+        == 302
+    )
 
     # The second instalment is late: the reminder (herinnering) is due, once.
     mailbox.messages.clear()
     clock_at(days=60 + 15 + 1)
     _run_reminders(app)
     _run_reminders(app)
-    reminders = [m for m in mailbox.to(people[Role.FINANCE_OFFICER].email) if "Stuur nu een herinnering" in m.get_content()]
+    reminders = [
+        m for m in mailbox.to(people[Role.FINANCE_OFFICER].email) if "Stuur nu een herinnering" in m.get_content()
+    ]
     assert len(reminders) == 1 and "/financien" in reminders[0].get_content()
     assert reminders[0]["Subject"] == "Een betaling is te laat in Veilig Bestuur"
     assert reference not in reminders[0].get_content() and debtor[0] not in reminders[0].get_content()
@@ -397,22 +534,39 @@ def _done_when(app, case, people, login, mailbox, clock_at, debtor, secret):
     assert "Herinnering" in late.get(f"{base}/brief/herinnering").get_data(as_text=True)
     late_day = clock.to_local(clock.utcnow()).date().isoformat()
     for bank in ("BANK-2", "BANK-3"):
-        assert late.post(f"{base}/betaling", data=_fields(f"betaling-{recovery.id}", amount="516,65", paid_on=late_day,
-                                                          reference=bank)).status_code == 302
+        assert (
+            late.post(
+                f"{base}/betaling",
+                data=_fields(f"betaling-{recovery.id}", amount="516,65", paid_on=late_day, reference=bank),
+            ).status_code
+            == 302
+        )
 
     db.connect(reuse_if_open=True)
     # Closed; the ledger and the CSV agree to the cent.
     whole = balances(case=case)
-    assert (whole.claimed, whole.approved, whole.reimbursed, whole.to_recover, whole.recovered, whole.outstanding) == \
-        (154995, 154995, 154995, 154995, 154995, 0) and whole.closed
+    assert (whole.claimed, whole.approved, whole.reimbursed, whole.to_recover, whole.recovered, whole.outstanding) == (
+        154995,
+        154995,
+        154995,
+        154995,
+        154995,
+        0,
+    ) and whole.closed
     export = late.get("/financien/export.csv")
     assert export.status_code == 200 and export.mimetype == "text/csv"
     rows, totals = _csv_totals(export.get_data(as_text=True))
     assert list(rows[0].keys()) == __import__("portal.damages", fromlist=["x"]).CSV_COLUMNS
-    assert totals == {"claimed": 154995, "approved": 154995, "reimbursed": 154995, "to_recover": 154995,
-                      "recovered": 154995}
-    assert sum(int(r["signed_amount_cents"]) for r in rows if r["kind"] == "recovered") == \
-        round(sum(__import__("decimal").Decimal(r["signed_amount_eur"]) for r in rows if r["kind"] == "recovered") * 100)
+    assert totals == {
+        "claimed": 154995,
+        "approved": 154995,
+        "reimbursed": 154995,
+        "to_recover": 154995,
+        "recovered": 154995,
+    }
+    assert sum(int(r["signed_amount_cents"]) for r in rows if r["kind"] == "recovered") == round(
+        sum(__import__("decimal").Decimal(r["signed_amount_eur"]) for r in rows if r["kind"] == "recovered") * 100
+    )
     assert {r["payment_reference"] for r in rows if r["kind"] == "recovered"} == {"BANK-1", "BANK-2", "BANK-3"}
     assert secret not in export.get_data(as_text=True)
 
@@ -448,8 +602,9 @@ def test_a_handler_claims_for_the_victim_and_sees_the_panel(app, damage_case, pe
     clerk = app.test_client()
     login(clerk, people[Role.CLERK])
     path = f"/zaken/{reference}/schade"
-    response = clerk.post(path, data={"token": _token(clerk, path), "category": "legal", "description": "Advocaat",
-                                      "amount": "1,234.56"})
+    response = clerk.post(
+        path, data={"token": _token(clerk, path), "category": "legal", "description": "Advocaat", "amount": "1,234.56"}
+    )
     assert response.status_code == 302
     page = clerk.get(f"/zaken/{reference}").get_data(as_text=True)
     assert 'id="schade"' in page and "€ 1.234,56" in page and "Wordt beoordeeld" in page
@@ -473,12 +628,20 @@ def test_the_dunning_schedule_sends_each_step_exactly_once(app, damage_case, peo
         return [m for m in mailbox.to(address) if words in m.get_content()]
 
     mailbox.messages.clear()
-    for days, expected in ((10 + 14 + 1, (1, 0, 0)), (10 + 28 + 1, (1, 1, 0)), (10 + 42 + 1, (1, 1, 1)), (200, (1, 1, 1))):
+    for days, expected in (
+        (10 + 14 + 1, (1, 0, 0)),
+        (10 + 28 + 1, (1, 1, 0)),
+        (10 + 42 + 1, (1, 1, 1)),
+        (200, (1, 1, 1)),
+    ):
         clock_at(days=days)
         _run_reminders(app)
         _run_reminders(app)
-        assert (len(steps(finance_mail, "Stuur nu een herinnering")), len(steps(finance_mail, "Stuur nu een aanmaning")),
-                len([m for m in mailbox.to(secretary_mail) if "te laat" in m["Subject"]])) == expected, days
+        assert (
+            len(steps(finance_mail, "Stuur nu een herinnering")),
+            len(steps(finance_mail, "Stuur nu een aanmaning")),
+            len([m for m in mailbox.to(secretary_mail) if "te laat" in m["Subject"]]),
+        ) == expected, days
     escalation = [m for m in mailbox.to(secretary_mail)][0].get_content()
     assert "/schade/beoordelen" in escalation and case.reference not in escalation
 
@@ -492,8 +655,11 @@ def test_closing_the_case_does_not_stop_collecting_but_paying_does(app, damage_c
     [perpetrator] = damages.liable_perpetrators(case)
     [recovery] = damages.start_recovery(case, {perpetrator.id: 10000}, TODAY, finance)
     registration.set_status(case, Status.CLOSED, people[Role.CLERK])
-    open_ledger = Deadline.select().where((Deadline.case == case.id) & Deadline.done_at.is_null()
-                                         & Deadline.kind.in_([DeadlineKind.RECOVERY_REMINDER.value, DeadlineKind.RECOVERY_DEMAND.value]))
+    open_ledger = Deadline.select().where(
+        (Deadline.case == case.id)
+        & Deadline.done_at.is_null()
+        & Deadline.kind.in_([DeadlineKind.RECOVERY_REMINDER.value, DeadlineKind.RECOVERY_DEMAND.value])
+    )
     assert open_ledger.count() == 2
     damages.record_step(recovery, StepKind.HANDED_TO_AGENCY, TODAY, finance, "Incassobureau Noord")
     assert open_ledger.count() == 0
@@ -523,7 +689,7 @@ def test_the_letters_use_only_the_fields_the_portal_fills_in(damage_case, people
     filled = damages.letter_fields(recovery, "I. Meijer", str)
     assert set(filled) == set(texts.DAMAGES_LETTER_SAMPLE)
     for key in damages.LETTER_KEYS.values():
-        assert meta.find_undeclared_variables(jinja2.Environment().parse(texts.DEFAULTS[key][0])) <= set(filled)
+        assert meta.find_undeclared_variables(jinja2.Environment().parse(texts.DEFAULTS[key][0])) <= set(filled)  # noqa: S701
         assert "€ 100,00" in texts.render_letter(key, filled)
 
 
@@ -532,8 +698,11 @@ def test_a_reversed_payment_makes_the_instalment_due_again(damage_case, people, 
     _claim_and_approve(case, people, amounts=(10000,))
     [perpetrator] = damages.liable_perpetrators(case)
     [recovery] = damages.start_recovery(case, {perpetrator.id: 10000}, TODAY, finance)
-    open_ledger = Deadline.select().where((Deadline.case == case.id) & Deadline.done_at.is_null()
-                                         & Deadline.kind.in_([DeadlineKind.RECOVERY_REMINDER.value, DeadlineKind.RECOVERY_DEMAND.value]))
+    open_ledger = Deadline.select().where(
+        (Deadline.case == case.id)
+        & Deadline.done_at.is_null()
+        & Deadline.kind.in_([DeadlineKind.RECOVERY_REMINDER.value, DeadlineKind.RECOVERY_DEMAND.value])
+    )
     assert open_ledger.count() == 2
     [payment], _dup = damages.record_payment(recovery, 10000, TODAY, "B-1", finance)
     assert open_ledger.count() == 0 and balances(recovery=recovery).closed
@@ -551,11 +720,27 @@ def test_bad_input_on_the_finance_pages_gets_a_message_and_stores_nothing(app, d
     login(finance, finance_user)
     base = f"/financien/{case.reference}"
     for path, data, message in [
-        (f"{base}/uitbetaling", {"amount": "100,01", "paid_on": "2026-03-02", "reference": "X"}, "Meer kan niet worden uitbetaald"),
+        (
+            f"{base}/uitbetaling",
+            {"amount": "100,01", "paid_on": "2026-03-02", "reference": "X"},
+            "Meer kan niet worden uitbetaald",
+        ),
         (f"{base}/uitbetaling", {"amount": "twintig", "paid_on": "2026-03-02", "reference": "X"}, "met cijfers"),
-        (f"{base}/verhaal/{recovery.id}/betaling", {"amount": "1,2345", "paid_on": "2026-03-02", "reference": "B"}, "hoogstens twee"),
-        (f"{base}/verhaal/{recovery.id}/betaling", {"amount": "-5", "paid_on": "2026-03-02", "reference": "B"}, "niet negatief"),
-        (f"{base}/verhaal/{recovery.id}/betaling", {"amount": "5", "paid_on": "2026-03-02", "reference": ""}, "betalingskenmerk"),
+        (
+            f"{base}/verhaal/{recovery.id}/betaling",
+            {"amount": "1,2345", "paid_on": "2026-03-02", "reference": "B"},
+            "hoogstens twee",
+        ),
+        (
+            f"{base}/verhaal/{recovery.id}/betaling",
+            {"amount": "-5", "paid_on": "2026-03-02", "reference": "B"},
+            "niet negatief",
+        ),
+        (
+            f"{base}/verhaal/{recovery.id}/betaling",
+            {"amount": "5", "paid_on": "2026-03-02", "reference": ""},
+            "betalingskenmerk",
+        ),
         (f"{base}/verhaal/{recovery.id}/afschrijven", {"amount": "100,01", "reason": "weg"}, "hoogstens € 100,00"),
         (f"{base}/verhaal/{recovery.id}/afschrijven", {"amount": "10", "reason": ""}, "waarom"),
     ]:
@@ -569,6 +754,7 @@ def test_bad_input_on_the_finance_pages_gets_a_message_and_stores_nothing(app, d
 
 
 # --- correcting the amount to recover ---------------------------------------------------------
+
 
 @pytest.fixture
 def recovering(app, damage_case, people, login, db_session):
@@ -592,19 +778,25 @@ def _correction(recovery, **fields):
 
 
 def test_the_finance_officer_corrects_the_amount_to_recover_and_everyone_sees_the_new_amount(
-        app, recovering, people, login):
+    app, recovering, people, login
+):
     from models.audit import AuditEntry
 
     case, recovery, finance = recovering
     base = f"/financien/{case.reference}"
     page = finance.get(base).get_data(as_text=True)
     assert "Bedrag te verhalen corrigeren" in page  # filled in with the amount now, to change
-    assert f'id="correctie-{recovery.id}-amount" name="correctie-{recovery.id}-amount" type="text" value="200,00"' in page
+    assert (
+        f'id="correctie-{recovery.id}-amount" name="correctie-{recovery.id}-amount" type="text" value="200,00"' in page
+    )
     first = LedgerEntry.get((LedgerEntry.recovery == recovery.id) & (LedgerEntry.kind == "to_recover"))
 
     due = (clock.to_local(clock.utcnow()).date() + dt.timedelta(days=30)).isoformat()
-    response = finance.post(f"{base}/verhaal/{recovery.id}/bedrag", follow_redirects=True, data=_correction(
-        recovery, amount="250,00", reason="Factuur glazenmaker was hoger", due_on=due))
+    response = finance.post(
+        f"{base}/verhaal/{recovery.id}/bedrag",
+        follow_redirects=True,
+        data=_correction(recovery, amount="250,00", reason="Factuur glazenmaker was hoger", due_on=due),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Het bedrag te verhalen is gecorrigeerd. Er staat nu € 200,00 open." in page
@@ -615,22 +807,35 @@ def test_the_finance_officer_corrects_the_amount_to_recover_and_everyone_sees_th
     db.connect(reuse_if_open=True)
     # Append-only: the first entry is unchanged, a reversal and the new amount were added.
     assert LedgerEntry.get_by_id(first.id).amount_cents == 20000
-    assert [(e.kind, e.signed_cents, e.reverses_id) for e in LedgerEntry.select().where(
-        LedgerEntry.recovery == recovery.id).order_by(LedgerEntry.id)] == \
-        [("to_recover", 20000, None), ("recovered", 5000, None), ("to_recover", -20000, first.id), ("to_recover", 25000, None)]
+    assert [
+        (e.kind, e.signed_cents, e.reverses_id)
+        for e in LedgerEntry.select().where(LedgerEntry.recovery == recovery.id).order_by(LedgerEntry.id)
+    ] == [
+        ("to_recover", 20000, None),
+        ("recovered", 5000, None),
+        ("to_recover", -20000, first.id),
+        ("to_recover", 25000, None),
+    ]
     balance = balances(recovery=recovery)
     assert (balance.to_recover, balance.recovered, balance.outstanding) == (25000, 5000, 20000)
     assert [(i.due_on.isoformat(), unpaid) for i, unpaid in damages.instalment_state(recovery)] == [(due, 20000)]
-    assert AuditEntry.select().where((AuditEntry.action == "recovery_corrected")
-                                     & (AuditEntry.object_id == recovery.id)).count() == 1
+    assert (
+        AuditEntry.select()
+        .where((AuditEntry.action == "recovery_corrected") & (AuditEntry.object_id == recovery.id))
+        .count()
+        == 1
+    )
 
     # The overview, the CSV and the case's damages panel show the new amount.
     overview = finance.get("/financien").get_data(as_text=True)
     assert recovery.payment_reference in overview and "€ 200,00" in overview
     rows, totals = _csv_totals(finance.get("/financien/export.csv").get_data(as_text=True))
     assert totals["to_recover"] == 25000
-    assert [(r["signed_amount_cents"], r["reverses_entry_id"]) for r in rows if r["kind"] == "to_recover"] == \
-        [("20000", ""), ("-20000", str(first.id)), ("25000", "")]
+    assert [(r["signed_amount_cents"], r["reverses_entry_id"]) for r in rows if r["kind"] == "to_recover"] == [
+        ("20000", ""),
+        ("-20000", str(first.id)),
+        ("25000", ""),
+    ]
     assert "Factuur glazenmaker" not in finance.get("/financien/export.csv").get_data(as_text=True)
     clerk = app.test_client()
     login(clerk, people[Role.CLERK])
@@ -642,35 +847,64 @@ def test_the_finance_officer_corrects_the_amount_to_recover_and_everyone_sees_th
 def test_a_correction_down_to_what_was_paid_leaves_nothing_to_collect(app, recovering, people):
     case, recovery, finance = recovering
     base = f"/financien/{case.reference}"
-    response = finance.post(f"{base}/verhaal/{recovery.id}/bedrag", follow_redirects=True,
-                            data=_correction(recovery, amount="50", reason="Ruit was verzekerd", due_on=""))
+    response = finance.post(
+        f"{base}/verhaal/{recovery.id}/bedrag",
+        follow_redirects=True,
+        data=_correction(recovery, amount="50", reason="Ruit was verzekerd", due_on=""),
+    )
     assert "Er staat nu € 0,00 open." in response.get_data(as_text=True)
     db.connect(reuse_if_open=True)
     balance = balances(recovery=recovery)
     assert (balance.to_recover, balance.outstanding) == (5000, 0) and balance.closed
     assert [unpaid for _i, unpaid in damages.instalment_state(recovery)] == [0]  # not still "to pay"
-    assert not Deadline.select().where((Deadline.case == case.id) & Deadline.done_at.is_null()
-                                       & Deadline.kind.in_(["recovery_reminder", "recovery_demand"])).exists()
+    assert (
+        not Deadline.select()
+        .where(
+            (Deadline.case == case.id)
+            & Deadline.done_at.is_null()
+            & Deadline.kind.in_(["recovery_reminder", "recovery_demand"])
+        )
+        .exists()
+    )
     page = finance.get(base).get_data(as_text=True)
     assert "afgesloten" in page and "<td>betaald</td>" in page
-    assert recovery.payment_reference not in finance.get("/financien").get_data(as_text=True).split("Innen bij veroorzakers")[1] \
+    assert (
+        recovery.payment_reference
+        not in finance.get("/financien")
+        .get_data(as_text=True)
+        .split("Innen bij veroorzakers")[1]
         .split("Alle meldingen met schade")[0]
+    )
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"amount": "40", "reason": "Lager"}, "Er is al € 50,00 ontvangen of afgeschreven. Het bedrag te verhalen kan niet lager zijn dan dat."),
-    ({"amount": "-10", "reason": "Negatief"}, "Een bedrag kan niet negatief zijn."),
-    ({"amount": "300,01", "reason": "Meer"}, "Er is € 300,00 toegekend. Meer kunt u niet verhalen."),
-    ({"amount": "200", "reason": "Hetzelfde"}, "Op deze veroorzaker wordt al € 200,00 verhaald. Vul het nieuwe bedrag in."),
-    ({"amount": "180", "reason": ""}, "Schrijf op waarom het bedrag wordt gecorrigeerd."),
-    ({"amount": "", "reason": "Leeg"}, "Vul een bedrag in."),
-    ({"amount": "180", "reason": "Geen datum", "due_on": ""}, "Vul in wanneer de veroorzaker uiterlijk moet betalen."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"amount": "40", "reason": "Lager"},
+            "Er is al € 50,00 ontvangen of afgeschreven. Het bedrag te verhalen kan niet lager zijn dan dat.",
+        ),
+        ({"amount": "-10", "reason": "Negatief"}, "Een bedrag kan niet negatief zijn."),
+        ({"amount": "300,01", "reason": "Meer"}, "Er is € 300,00 toegekend. Meer kunt u niet verhalen."),
+        (
+            {"amount": "200", "reason": "Hetzelfde"},
+            "Op deze veroorzaker wordt al € 200,00 verhaald. Vul het nieuwe bedrag in.",
+        ),
+        ({"amount": "180", "reason": ""}, "Schrijf op waarom het bedrag wordt gecorrigeerd."),
+        ({"amount": "", "reason": "Leeg"}, "Vul een bedrag in."),
+        (
+            {"amount": "180", "reason": "Geen datum", "due_on": ""},
+            "Vul in wanneer de veroorzaker uiterlijk moet betalen.",
+        ),
+    ],
+)
 def test_a_bad_correction_gets_a_clear_message_and_stores_nothing(recovering, data, message):
     case, recovery, finance = recovering
     before = LedgerEntry.select().count()
     data = {"due_on": "2026-06-01", **data}
-    response = finance.post(f"/financien/{case.reference}/verhaal/{recovery.id}/bedrag", data=_correction(recovery, **data))
+    response = finance.post(
+        f"/financien/{case.reference}/verhaal/{recovery.id}/bedrag", data=_correction(recovery, **data)
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in page
@@ -696,8 +930,10 @@ def test_only_the_finance_officer_corrects_the_amount(app, recovering, people, l
     case, recovery, _finance = recovering
     clerk = app.test_client()
     login(clerk, people[Role.CLERK])
-    response = clerk.post(f"/financien/{case.reference}/verhaal/{recovery.id}/bedrag",
-                          data=_correction(recovery, amount="100", reason="x", due_on="2026-06-01"))
+    response = clerk.post(
+        f"/financien/{case.reference}/verhaal/{recovery.id}/bedrag",
+        data=_correction(recovery, amount="100", reason="x", due_on="2026-06-01"),
+    )
     assert response.status_code == 403
     db.connect(reuse_if_open=True)
     assert balances(recovery=recovery).to_recover == 20000
@@ -718,9 +954,18 @@ def _stored(data):
 
 
 def _send(client, path, token, description, amount, files):
-    return client.post(path, data={"token": token, "category": "property", "description": description, "amount": amount,
-                                   "receipts": [(io.BytesIO(data), name) for name, data in files]},
-                       content_type="multipart/form-data", follow_redirects=True)
+    return client.post(
+        path,
+        data={
+            "token": token,
+            "category": "property",
+            "description": description,
+            "amount": amount,
+            "receipts": [(io.BytesIO(data), name) for name, data in files],
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def test_a_claim_sent_again_stores_its_receipt_once_and_keeps_what_is_new(app, damage_case, people, login):
@@ -750,7 +995,9 @@ def test_a_new_claim_with_a_receipt_already_there_is_saved_whole(app, damage_cas
     login(victim, people[Role.COUNCIL_MEMBER])
     path = f"/mijn-meldingen/{damage_case.reference}/schade"
     _send(victim, path, _token(victim, path), "Kapotte ruit", "349,95", [("bon.png", BON)])
-    response = _send(victim, path, _token(victim, path), "Nieuwe deurmat", "25", [("bon-kopie.png", BON), ("bon-kopie-2.png", BON)])
+    response = _send(
+        victim, path, _token(victim, path), "Nieuwe deurmat", "25", [("bon-kopie.png", BON), ("bon-kopie-2.png", BON)]
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Uw schadeclaim is ingediend." in page
     assert "Het bestand bon-kopie.png stond al bij deze melding." in page
@@ -764,7 +1011,9 @@ def test_the_same_file_chosen_twice_in_one_form_is_stored_once(app, damage_case,
     clerk = app.test_client()
     login(clerk, people[Role.CLERK])
     path = f"/zaken/{damage_case.reference}/schade"
-    response = _send(clerk, path, _token(clerk, path), "Advocaat", "100", [("factuur.png", OFFERTE), ("factuur (1).png", OFFERTE)])
+    response = _send(
+        clerk, path, _token(clerk, path), "Advocaat", "100", [("factuur.png", OFFERTE), ("factuur (1).png", OFFERTE)]
+    )
     assert "Het bestand factuur (1).png stond al bij deze melding." in response.get_data(as_text=True)
     db.connect(reuse_if_open=True)
     [item] = damages.DamageItem.select()
@@ -778,18 +1027,31 @@ def test_a_copy_stored_at_the_same_moment_is_not_linked_twice(damage_case, peopl
     from models.cases import Evidence
 
     victim = people[Role.COUNCIL_MEMBER]
-    copies = [Evidence.create(case=damage_case, filename=f"bon{n}.png", content_type="image/png", size=len(BON),
-                              sha256=hashlib.sha256(BON).hexdigest(), storage_name=f"{n}" * 32, uploaded_by=victim)
-              for n in (1, 2)]
-    item = damages.submit_item(damage_case, Category.PROPERTY, "ruit", 1000, victim, token="t" * 32, receipts=copies[:1])
+    copies = [
+        Evidence.create(
+            case=damage_case,
+            filename=f"bon{n}.png",
+            content_type="image/png",
+            size=len(BON),
+            sha256=hashlib.sha256(BON).hexdigest(),
+            storage_name=f"{n}" * 32,
+            uploaded_by=victim,
+        )
+        for n in (1, 2)
+    ]
+    item = damages.submit_item(
+        damage_case, Category.PROPERTY, "ruit", 1000, victim, token="t" * 32, receipts=copies[:1]
+    )
     damages.submit_item(damage_case, Category.PROPERTY, "ruit", 1000, victim, token="t" * 32, receipts=copies[1:])
     assert [r.evidence_id for r in item.receipts] == [copies[0].id]
 
 
 # --- a late payment has its own mail ----------------------------------------------------------
 
-def test_a_late_payment_mail_says_only_that_a_payment_is_late_with_a_link(app, damage_case, people, mailbox, clock_at,
-                                                                           db_session):
+
+def test_a_late_payment_mail_says_only_that_a_payment_is_late_with_a_link(
+    app, damage_case, people, mailbox, clock_at, db_session
+):
     from models.accounts import User
 
     case, finance = damage_case, people[Role.FINANCE_OFFICER]
@@ -811,7 +1073,9 @@ def test_a_late_payment_mail_says_only_that_a_payment_is_late_with_a_link(app, d
     assert escalation["Subject"] == "Note: a payment is long overdue in Veilig Bestuur"
     for message in finance_mails + [escalation]:
         body = message["Subject"] + message.get_content()
-        assert "Een veroorzaker heeft een schadevergoeding niet op tijd betaald." in body or "has still not paid" in body
+        assert (
+            "Een veroorzaker heeft een schadevergoeding niet op tijd betaald." in body or "has still not paid" in body
+        )
         assert "termijn" not in body.lower()  # not the generic deadline text
         for detail in (case.reference, recovery.payment_reference, "Piet Boos", "123,45", "123.45", "Kerkstraat"):
             assert detail not in body
@@ -843,16 +1107,20 @@ def test_the_amount_to_recover_is_corrected_only_with_its_own_form(app, recoveri
     assert f"/boeking/{payment.id}/corrigeren" in page  # a payment can still be corrected on its own
     assert f"/boeking/{to_recover.id}/corrigeren" not in page and "Bedrag te verhalen corrigeren" in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    response = finance.post(f"/financien/{case.reference}/boeking/{to_recover.id}/corrigeren",
-                            data={"reason": "verkeerd", **({"csrf_token": token.group(1)} if token else {})})
+    response = finance.post(
+        f"/financien/{case.reference}/boeking/{to_recover.id}/corrigeren",
+        data={"reason": "verkeerd", **({"csrf_token": token.group(1)} if token else {})},
+    )
     assert response.status_code == 404
     assert not LedgerEntry.select().where(LedgerEntry.reverses == to_recover.id).exists()
 
 
 # --- who may claim, and the instalments: the rules in models.damages -------------------------------
 
-def test_the_victim_and_the_handlers_claim_damages_and_nobody_else_whichever_path(damage_case, people, db_session,
-                                                                                   create_user):
+
+def test_the_victim_and_the_handlers_claim_damages_and_nobody_else_whichever_path(
+    damage_case, people, db_session, create_user
+):
     """§6.4: the victim (or who filed for them) and those who handle the case ask for damages; who is
     only informed (the mayor, the security officer), the assessor and the finance officer do not."""
     from models.cases import NotAllowed
@@ -878,15 +1146,24 @@ def test_an_arrangement_splits_what_is_outstanding_into_equal_instalments(damage
     [perpetrator] = damages.liable_perpetrators(case)
     [recovery] = damages.start_recovery(case, {perpetrator.id: 10001}, TODAY, finance)
     assert damages.instalment_schedule(10001, TODAY, count=3, every_days=30) == [
-        (TODAY, 3334), (TODAY + dt.timedelta(days=30), 3334), (TODAY + dt.timedelta(days=60), 3333)]
-    assert damages.instalment_schedule(2, TODAY, count=3, every_days=7) == [(TODAY, 1), (TODAY + dt.timedelta(days=7), 1)]
+        (TODAY, 3334),
+        (TODAY + dt.timedelta(days=30), 3334),
+        (TODAY + dt.timedelta(days=60), 3333),
+    ]
+    assert damages.instalment_schedule(2, TODAY, count=3, every_days=7) == [
+        (TODAY, 1),
+        (TODAY + dt.timedelta(days=7), 1),
+    ]
     for count, every_days in ((0, 30), (3, 0)):
         with pytest.raises(LedgerRefused) as refused:
             damages.agree_instalments(recovery, TODAY, count, every_days, finance)
         assert refused.value.message == "Elke termijn heeft een datum en een bedrag hoger dan nul."
     damages.agree_instalments(recovery, TODAY, 3, 30, finance)
     assert [(i.due_on, unpaid) for i, unpaid in damages.instalment_state(recovery)] == [
-        (TODAY, 3334), (TODAY + dt.timedelta(days=30), 3334), (TODAY + dt.timedelta(days=60), 3333)]
+        (TODAY, 3334),
+        (TODAY + dt.timedelta(days=30), 3334),
+        (TODAY + dt.timedelta(days=60), 3333),
+    ]
     damages.record_payment(recovery, 10001, TODAY, "BANK-1", finance)
     with pytest.raises(LedgerRefused) as refused:  # nothing outstanding: nothing to arrange
         damages.agree_instalments(recovery, TODAY, 3, 30, finance)

@@ -1,5 +1,6 @@
 """The handlers' dashboard: open cases by status, what is overdue, my assignments and the trend of the
 last twelve months — only over the cases the viewer may see (models.visibility.inbox_condition)."""
+
 import datetime as dt
 import re
 
@@ -27,8 +28,13 @@ def test_each_handler_sees_only_the_cases_they_may_see(app, create_user, login, 
     page = as_clerk.get("/overzicht").get_data(as_text=True)
     assert figures(page, "status") == {"new": "1", "in_progress": "1", "measures": "0", "aftercare": "0", "total": "2"}
     # Overdue: the first aftercare conversation (24 hours) of both cases, and the inspectorate for the injury.
-    assert figures(page, "overdue") == {"aftercare": "2", "inspectorate": "1", "ban_ending": "0", "payments": "0",
-                                        "police_feedback": "0"}
+    assert figures(page, "overdue") == {
+        "aftercare": "2",
+        "inspectorate": "1",
+        "ban_ending": "0",
+        "payments": "0",
+        "police_feedback": "0",
+    }
     assert first.reference in page.split("Aan mij toegewezen")[1]
     assert sum(int(n) for n in figures(page, "month").values()) == 2
     assert "<svg" in page and "<desc" in page

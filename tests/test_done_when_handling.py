@@ -2,6 +2,7 @@
 warning and (as mayor) a three-month building ban with its letter, files a police report with
 consent, and sees the three aftercare conversations planned; the reminders arrive by mail in
 time, once each."""
+
 import datetime as dt
 import json
 import re
@@ -16,8 +17,14 @@ from models.measures import Measure
 
 def _log_in(app, account):
     client = app.test_client()
-    response = client.post("/login", data={"email": account["email"], "password": account["password"],
-                                           "code": pyotp.TOTP(account["totp_secret"]).now()})
+    response = client.post(
+        "/login",
+        data={
+            "email": account["email"],
+            "password": account["password"],
+            "code": pyotp.TOTP(account["totp_secret"]).now(),
+        },
+    )
     assert response.status_code == 302
     return client
 
@@ -35,21 +42,33 @@ def test_the_demo_threat_case_is_handled_end_to_end(app, mailbox, clock_at):
     clerk.post(f"/zaken/{reference}/toewijzen", data={"handler": _user_id(app, accounts["clerk"])})
 
     # A written warning, proposed and decided by the clerk.
-    clerk.post(f"/zaken/{reference}/maatregelen", data={"type": "warning_written", "reasons": "Bedreiging van een raadslid via X."})
+    clerk.post(
+        f"/zaken/{reference}/maatregelen",
+        data={"type": "warning_written", "reasons": "Bedreiging van een raadslid via X."},
+    )
     warning = _last_measure(app, case)
     clerk.post(f"/zaken/{reference}/maatregelen/{warning.id}/besluiten")
     # A three-month building ban: the clerk proposes, only the mayor decides.
     today = clock.to_local(clock.utcnow()).date()
     ends = today + dt.timedelta(days=91)
-    clerk.post(f"/zaken/{reference}/maatregelen", data={
-        "type": "building_ban", "reasons": "Herhaalde dreiging na de raadsvergadering.",
-        "starts_on": today.isoformat(), "ends_on": ends.isoformat()})
+    clerk.post(
+        f"/zaken/{reference}/maatregelen",
+        data={
+            "type": "building_ban",
+            "reasons": "Herhaalde dreiging na de raadsvergadering.",
+            "starts_on": today.isoformat(),
+            "ends_on": ends.isoformat(),
+        },
+    )
     ban = _last_measure(app, case)
     refused = clerk.post(f"/zaken/{reference}/maatregelen/{ban.id}/besluiten", follow_redirects=True)
     assert "Alleen de burgemeester kan besluiten" in refused.get_data(as_text=True)
 
     # The police report, with the consent the council member gave in the report.
-    clerk.post(f"/zaken/{reference}/aangifte", data={"aangifte-filed_on": today.isoformat(), "aangifte-registration_number": "PL0900-2026123456"})
+    clerk.post(
+        f"/zaken/{reference}/aangifte",
+        data={"aangifte-filed_on": today.isoformat(), "aangifte-registration_number": "PL0900-2026123456"},
+    )
 
     mayor = _log_in(app, accounts["mayor"])
     mayor.post(f"/zaken/{reference}/maatregelen/{ban.id}/besluiten")
@@ -64,6 +83,7 @@ def test_the_demo_threat_case_is_handled_end_to_end(app, mailbox, clock_at):
     assert all(f"Gesprek {n}" in page for n in (1, 2, 3)) and "Burgemeester en Griffier" in page
     db.connect(reuse_if_open=True)
     from models.aftercare import Conversation
+
     conversations = list(Conversation.select().where(Conversation.case == case.id).order_by(Conversation.number))
     db.close()
     assert [c.number for c in conversations] == [1, 2, 3] and all(c.outcome == "planned" for c in conversations)

@@ -1,6 +1,7 @@
 """Issue 6, 'done when': with a year of demo incidents the clerk produces the yearly report as PDF and
 CSV and nothing in it points to a person; after the retention period the closed cases hold no
 personal data and the report still gives the same figures."""
+
 import datetime as dt
 import json
 
@@ -24,8 +25,14 @@ def test_a_demo_year_reported_before_and_after_retention(app, clock_at, tmp_path
 
     clerk = app.test_client()
     account = accounts["clerk"]
-    clerk.post("/login", data={"email": account["email"], "password": account["password"],
-                               "code": pyotp.TOTP(account["totp_secret"]).now()})
+    clerk.post(
+        "/login",
+        data={
+            "email": account["email"],
+            "password": account["password"],
+            "code": pyotp.TOTP(account["totp_secret"]).now(),
+        },
+    )
     csv_before = clerk.get(f"/jaarverslag.csv?jaar={year}").get_data(as_text=True)
     pdf = clerk.get(f"/jaarverslag.pdf?jaar={year}").data
     assert pdf.startswith(b"%PDF")
@@ -40,7 +47,8 @@ def test_a_demo_year_reported_before_and_after_retention(app, clock_at, tmp_path
     year_cases = Case.select().where(Case.year == year)
     for case in year_cases:
         Case.update(status=Status.CLOSED.value, closed_at=clock.to_utc(dt.datetime(year, 12, 31, 12))).where(
-            Case.id == case.id).execute()
+            Case.id == case.id
+        ).execute()
     later = clock.utcnow() + dt.timedelta(days=30 * 25)
     result = retention.apply(later, upload_dir=str(tmp_path / "uploads"))
     assert result.counts[retention.Kind.CLOSED_CASE] == year_cases.count()

@@ -1,4 +1,5 @@
 """Error pages in plain Dutch (and English), with no stack trace or internals."""
+
 import pytest
 
 from models.accounts import Role
@@ -41,10 +42,13 @@ def test_a_crash_shows_no_internals(make_app, create_user, login):
     assert "geheime-interne-details" not in body and "Traceback" not in body
 
 
-@pytest.mark.parametrize("code, dutch, english", [
-    (403, "U heeft geen toegang", "You do not have access"),
-    (404, "Deze pagina bestaat niet", "This page does not exist"),
-])
+@pytest.mark.parametrize(
+    "code, dutch, english",
+    [
+        (403, "U heeft geen toegang", "You do not have access"),
+        (404, "Deze pagina bestaat niet", "This page does not exist"),
+    ],
+)
 def test_error_pages_follow_the_chosen_language(client, create_user, login, code, dutch, english):
     login(client, create_user(Role.COUNCIL_MEMBER, locale="en"))
     url = "/beheer/accounts" if code == 403 else "/nope"

@@ -2,6 +2,7 @@
 report, the job consumer killed while sending reminders, the database gone for a moment, a full disk
 while storing evidence, and someone guessing passwords from one address. A mail is sent again only when
 the consumer dies just as the mail server accepted it, and then as the same mail (one Message-ID)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -54,9 +55,15 @@ def _wait_until(condition, timeout=30.0, what="condition"):
 
 def _portal_env(database_url, tmp_path, smtp_server, **extra) -> dict:
     controller, _ = smtp_server
-    env = dict(os.environ, PORTAL_DATABASE_URL=database_url, PORTAL_UPLOAD_PATH=str(tmp_path / "uploads"),
-               PORTAL_HUEY_URL=os.environ["PORTAL_HUEY_URL"], PORTAL_SMTP_HOST=controller.hostname,
-               PORTAL_SMTP_PORT=str(controller.port), PYTHONPATH=f"{REPO}{os.pathsep}{tmp_path}")
+    env = dict(
+        os.environ,
+        PORTAL_DATABASE_URL=database_url,
+        PORTAL_UPLOAD_PATH=str(tmp_path / "uploads"),
+        PORTAL_HUEY_URL=os.environ["PORTAL_HUEY_URL"],
+        PORTAL_SMTP_HOST=controller.hostname,
+        PORTAL_SMTP_PORT=str(controller.port),
+        PYTHONPATH=f"{REPO}{os.pathsep}{tmp_path}",
+    )
     env.update(extra)
     return env
 
@@ -70,7 +77,7 @@ def _kill(process: subprocess.Popen) -> None:
 
 # The portal as gunicorn would run it, except that filing stops half way: the case, its access and
 # its aftercare are written inside the transaction, then the process waits to be killed.
-HALTING_PORTAL = '''
+HALTING_PORTAL = """
 import os, pathlib, time
 from models import registration
 
@@ -84,11 +91,12 @@ def _plan_then_halt(case):
 registration._plan = _plan_then_halt
 from app import app
 app.config["WTF_CSRF_ENABLED"] = False  # this test is about the process dying, not about forms
-'''
+"""
 
 
 def test_a_report_is_wholly_there_or_absent_when_the_web_process_is_killed_while_saving(
-        app, client, create_user, login, file_report, smtp_server, database_url, tmp_path):
+    app, client, create_user, login, file_report, smtp_server, database_url, tmp_path
+):
     reporter = create_user(Role.COUNCIL_MEMBER)
     create_user(Role.MAYOR), create_user(Role.CLERK)
     login(client, reporter)
@@ -96,15 +104,32 @@ def test_a_report_is_wholly_there_or_absent_when_the_web_process_is_killed_while
 
     (tmp_path / "halting_portal.py").write_text(HALTING_PORTAL)
     halted, port = tmp_path / "halted", _free_port()
-    web = subprocess.Popen([sys.executable, "-m", "flask", "--app", "halting_portal", "run", "--port", str(port),
-                            "--no-reload", "--no-debugger"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env=_portal_env(database_url, tmp_path, smtp_server, HALTED_FILE=str(halted)))
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "halting_portal",
+            "run",
+            "--port",
+            str(port),
+            "--no-reload",
+            "--no-debugger",
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_portal_env(database_url, tmp_path, smtp_server, HALTED_FILE=str(halted)),
+    )
     try:
         _wait_until(lambda: _answers(f"http://127.0.0.1:{port}/health"), what="the web process")
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/melden/{token}/versturen", method="POST",
+            f"http://127.0.0.1:{port}/melden/{token}/versturen",
+            method="POST",
             data=urllib.parse.urlencode({"consent_police_report": "yes", "consent_inform_others": "no"}).encode(),
-            headers={"Cookie": f"portal={client.get_cookie('portal').value}"})
+            headers={"Cookie": f"portal={client.get_cookie('portal').value}"},
+        )
         threading.Thread(target=_send_ignoring_errors, args=(request,), daemon=True).start()
         _wait_until(halted.exists, what="the save to be half way")
         _kill(web)
@@ -126,8 +151,9 @@ def test_a_report_is_wholly_there_or_absent_when_the_web_process_is_killed_while
         db.close()
 
     # The reporter sends it again: one case, complete.
-    response = client.post(f"/melden/{token}/versturen", data={"consent_police_report": "yes",
-                                                              "consent_inform_others": "no"})
+    response = client.post(
+        f"/melden/{token}/versturen", data={"consent_police_report": "yes", "consent_inform_others": "no"}
+    )
     assert response.status_code == 302 and "/mijn-meldingen/VB-" in response.headers["Location"]
     with app.app_context():
         db.connect(reuse_if_open=True)
@@ -181,8 +207,10 @@ def _send_ignoring_errors(request):
 
 # --- 2. the job consumer killed in the middle of a reminder run ----------------------------------
 
+
 def test_reminders_are_all_sent_once_when_the_consumer_is_killed_half_way_and_restarted(
-        app, create_user, login, file_report, mailbox, smtp_server, database_url, tmp_path, monkeypatch):
+    app, create_user, login, file_report, mailbox, smtp_server, database_url, tmp_path, monkeypatch
+):
     import jobs
     from jobs import tasks
 
@@ -195,8 +223,14 @@ def test_reminders_are_all_sent_once_when_the_consumer_is_killed_half_way_and_re
         case = Case.get(Case.reference == reference)
         now = clock.utcnow()
         for n in range(15):  # 15 deadlines due now, each reminding the mayor and the clerk: 30 mails
-            deadlines.schedule(case, DeadlineKind.BAN_ENDING, now + dt.timedelta(days=1), now - dt.timedelta(minutes=1),
-                               {Role.MAYOR, Role.CLERK}, object_id=1000 + n)
+            deadlines.schedule(
+                case,
+                DeadlineKind.BAN_ENDING,
+                now + dt.timedelta(days=1),
+                now - dt.timedelta(minutes=1),
+                {Role.MAYOR, Role.CLERK},
+                object_id=1000 + n,
+            )
         db.close()
     mailbox.messages.clear()
 
@@ -238,8 +272,11 @@ def test_reminders_are_all_sent_once_when_the_consumer_is_killed_half_way_and_re
         # Five minutes later the claim of the message that was being sent has run out.
         abandoned = reminders.where(OutboxMessage.claimed_at.is_null(False) & OutboxMessage.sent_at.is_null())
         assert abandoned.count() == 1
-        (OutboxMessage.update(claimed_at=clock.utcnow() - CLAIM_LEASE - dt.timedelta(seconds=1))
-         .where(OutboxMessage.id.in_([m.id for m in abandoned])).execute())
+        (
+            OutboxMessage.update(claimed_at=clock.utcnow() - CLAIM_LEASE - dt.timedelta(seconds=1))
+            .where(OutboxMessage.id.in_([m.id for m in abandoned]))
+            .execute()
+        )
         db.close()
 
     second = _consumer(env)
@@ -267,14 +304,17 @@ def _consumer(env) -> subprocess.Popen:
     # count the mails the SMTP server held back exactly (the exactly-once rule itself is tested
     # with two consumers at once in tests/test_reminders.py).
     env = dict(env, PORTAL_HUEY_WORKERS="1")
-    return subprocess.Popen([sys.executable, "-m", "jobs"], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "jobs"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 # --- 3. the database unavailable for a moment ----------------------------------------------------
 
+
 def test_requests_fail_with_a_clear_page_while_the_database_is_gone_and_recover_by_themselves(
-        make_app, create_user, login, database_url):
+    make_app, create_user, login, database_url
+):
     if database_url.startswith("sqlite"):
         pytest.skip("SQLite is a file opened by the process itself: there is no database server to lose")
     mayor = create_user(Role.MAYOR)
@@ -355,18 +395,24 @@ class _TcpProxy:
 
 def _cut_the_portal_s_connections(database_url):
     url = urllib.parse.urlparse(database_url)
-    admin = peewee.PostgresqlDatabase("postgres", user=url.username, password=url.password, host=url.hostname,
-                                      port=url.port)
+    admin = peewee.PostgresqlDatabase(
+        "postgres", user=url.username, password=url.password, host=url.hostname, port=url.port
+    )
     with admin.connection_context():
-        cut = admin.execute_sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                "WHERE datname = %s AND pid <> pg_backend_pid()", (url.path.lstrip("/"),)).fetchone()[0]
+        cut = admin.execute_sql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (url.path.lstrip("/"),),
+        ).fetchone()[0]
     assert cut >= 1
 
 
 # --- 4. the disk full while storing evidence -----------------------------------------------------
 
+
 def test_a_full_disk_while_storing_evidence_gives_a_clear_message_and_keeps_the_form(
-        app, client, create_user, login, tmp_path, monkeypatch):
+    app, client, create_user, login, tmp_path, monkeypatch
+):
     import models.evidence
 
     login(client, create_user(Role.ALDERMAN))
@@ -379,9 +425,16 @@ def test_a_full_disk_while_storing_evidence_gives_a_clear_message_and_keeps_the_
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(models.evidence.os, "fsync", disk_full)
-    response = client.post(f"{draft_url}/bewijs", content_type="multipart/form-data", data={
-        "platform": "Facebook", "sender_account": "@dreiger", "urls": "https://fb.example/post/9",
-        "files": [(io.BytesIO(PNG_SCREENSHOT), "dreigbericht.png")]})
+    response = client.post(
+        f"{draft_url}/bewijs",
+        content_type="multipart/form-data",
+        data={
+            "platform": "Facebook",
+            "sender_account": "@dreiger",
+            "urls": "https://fb.example/post/9",
+            "files": [(io.BytesIO(PNG_SCREENSHOT), "dreigbericht.png")],
+        },
+    )
     monkeypatch.setattr(models.evidence.os, "fsync", real_fsync)
 
     body = response.get_data(as_text=True)
@@ -398,17 +451,24 @@ def test_a_full_disk_while_storing_evidence_gives_a_clear_message_and_keeps_the_
         db.close()
 
     # Space again: the same upload works.
-    again = client.post(f"{draft_url}/bewijs", content_type="multipart/form-data", data={
-        "platform": "Facebook", "sender_account": "@dreiger", "urls": "https://fb.example/post/9",
-        "files": [(io.BytesIO(PNG_SCREENSHOT), "dreigbericht.png")]})
+    again = client.post(
+        f"{draft_url}/bewijs",
+        content_type="multipart/form-data",
+        data={
+            "platform": "Facebook",
+            "sender_account": "@dreiger",
+            "urls": "https://fb.example/post/9",
+            "files": [(io.BytesIO(PNG_SCREENSHOT), "dreigbericht.png")],
+        },
+    )
     assert again.status_code == 302
     assert len(list((tmp_path / "uploads").iterdir())) == 1
 
 
 # --- 5. fifty failed logins from one address, across accounts ------------------------------------
 
-def test_fifty_failed_logins_from_one_address_are_throttled_and_the_owners_still_log_in(
-        app, create_user, login):
+
+def test_fifty_failed_logins_from_one_address_are_throttled_and_the_owners_still_log_in(app, create_user, login):
     people = [create_user(Role.COUNCIL_MEMBER) for _ in range(10)]
     attacker = app.test_client()
     attacker.environ_base["REMOTE_ADDR"] = "203.0.113.66"
@@ -430,15 +490,21 @@ def test_fifty_failed_logins_from_one_address_are_throttled_and_the_owners_still
 
 # --- 6. the consumer killed just after the mail server accepted a mail ---------------------------
 
+
 def _message_id_header(raw: bytes) -> bytes:
     """The Message-ID header exactly as it went over the wire (folded lines included)."""
     return re.search(rb"^Message-ID:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*", raw, re.MULTILINE | re.IGNORECASE).group()
 
 
 def test_a_mail_sent_again_after_the_consumer_died_as_it_was_accepted_has_the_same_message_id(
-        app, db_session, mailbox, smtp_server, database_url, tmp_path, monkeypatch):
-    message = outbox.queue("burgemeester@gemeente-test.nl", "Nieuwe melding in Veilig Bestuur",
-                           "Log in om te zien wat er nodig is:\nhttp://portal.test/zaken/VB-2026-0001\n", "new_case")
+    app, db_session, mailbox, smtp_server, database_url, tmp_path, monkeypatch
+):
+    message = outbox.queue(
+        "burgemeester@gemeente-test.nl",
+        "Nieuwe melding in Veilig Bestuur",
+        "Log in om te zien wat er nodig is:\nhttp://portal.test/zaken/VB-2026-0001\n",
+        "new_case",
+    )
     accepted, consumers = [], []
 
     async def accept_then_kill_the_first_consumer(server, session, envelope):
@@ -459,12 +525,16 @@ def test_a_mail_sent_again_after_the_consumer_died_as_it_was_accepted_has_the_sa
     assert len(accepted) == 1 and row.sent_at is None and row.claimed_at is not None
 
     # The claim runs out; the next consumer sends it again: the receiver can tell it is the same mail.
-    (OutboxMessage.update(claimed_at=clock.utcnow() - CLAIM_LEASE - dt.timedelta(seconds=1))
-     .where(OutboxMessage.id == message.id).execute())
+    (
+        OutboxMessage.update(claimed_at=clock.utcnow() - CLAIM_LEASE - dt.timedelta(seconds=1))
+        .where(OutboxMessage.id == message.id)
+        .execute()
+    )
     consumers.append(_consumer(env))
     try:
-        _wait_until(lambda: OutboxMessage.get_by_id(message.id).sent_at is not None, timeout=90,
-                    what="the mail sent again")
+        _wait_until(
+            lambda: OutboxMessage.get_by_id(message.id).sent_at is not None, timeout=90, what="the mail sent again"
+        )
     finally:
         _kill(consumers[1])
     assert len(accepted) == 2
@@ -479,13 +549,18 @@ CONSUMER_APPLICATION = "vb-consumer-under-test"
 
 
 def test_a_mail_is_marked_sent_once_when_the_database_connection_drops_as_it_is_accepted(
-        app, db_session, mailbox, smtp_server, database_url, tmp_path, monkeypatch):
+    app, db_session, mailbox, smtp_server, database_url, tmp_path, monkeypatch
+):
     """PostgreSQL: the consumer's connections are terminated (a database restart or a dropped line).
     SQLite: another writer holds the database longer than the consumer waits ("database is locked").
     Either way the consumer's next statement fails; it must still record that the mail went out, so it
     goes once."""
-    message = outbox.queue("griffier@gemeente-test.nl", "Nieuw bericht in Veilig Bestuur",
-                           "Log in om het te lezen:\nhttp://portal.test/mijn-meldingen/VB-2026-0001\n", "new_message")
+    message = outbox.queue(
+        "griffier@gemeente-test.nl",
+        "Nieuw bericht in Veilig Bestuur",
+        "Log in om het te lezen:\nhttp://portal.test/mijn-meldingen/VB-2026-0001\n",
+        "new_message",
+    )
     accepted, released = [], threading.Event()
     on_postgres = not database_url.startswith("sqlite")
 
@@ -510,8 +585,11 @@ def test_a_mail_is_marked_sent_once_when_the_database_connection_drops_as_it_is_
     env = _portal_env(consumer_url, tmp_path, smtp_server, PORTAL_HUEY_URL=f"sqlite:///{tmp_path / 'queue.db'}")
     consumer = _consumer(env)
     try:
-        _wait_until(lambda: OutboxMessage.get_by_id(message.id).sent_at is not None, timeout=90,
-                    what="the mail to be marked sent")
+        _wait_until(
+            lambda: OutboxMessage.get_by_id(message.id).sent_at is not None,
+            timeout=90,
+            what="the mail to be marked sent",
+        )
         assert consumer.poll() is None  # it survived the lost connection
         time.sleep(1)  # anything sent twice would arrive now
     finally:
@@ -530,13 +608,22 @@ def _release_later(blocker, released, hold=11.0):
 
 def _terminate_backends(database_url, application_name):
     url = urllib.parse.urlparse(database_url)
-    admin = peewee.PostgresqlDatabase("postgres", user=url.username, password=url.password, host=url.hostname,
-                                      port=url.port)
+    admin = peewee.PostgresqlDatabase(
+        "postgres", user=url.username, password=url.password, host=url.hostname, port=url.port
+    )
     with admin.connection_context():
-        pids = [row[0] for row in admin.execute_sql(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
-            (url.path.lstrip("/"), application_name)).fetchall()]
+        pids = [
+            row[0]
+            for row in admin.execute_sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+                (url.path.lstrip("/"), application_name),
+            ).fetchall()
+        ]
         assert pids, "the consumer has no connection to cut"
         admin.execute_sql("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (pids,))
-        _wait_until(lambda: not admin.execute_sql("SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s::int[])",
-                                                  (pids,)).fetchall(), what="the connections to be gone")
+        _wait_until(
+            lambda: (
+                not admin.execute_sql("SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s::int[])", (pids,)).fetchall()
+            ),
+            what="the connections to be gone",
+        )

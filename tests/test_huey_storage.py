@@ -1,5 +1,6 @@
 """Huey's storage comes from one URL: its own SQLite file by default, Redis or PostgreSQL by URL.
 Each is exercised for real: a task enqueued is found in the storage and runs."""
+
 import os
 import socket
 import uuid

@@ -10,6 +10,7 @@ council member, recovers the amount from the perpetrator and books the perpetrat
 the clerk produces the yearly report and downloads its figures.
 
 Each person works in their own browser context and logs in once (a TOTP code is used only once)."""
+
 import csv
 import datetime as dt
 import io
@@ -33,8 +34,14 @@ def open_as(browser, base, account, problems, phone=False, code=None):
     context = browser.new_context(**(PHONE if phone else DESK))
     page = context.new_page()
     page.on("console", lambda msg: problems.append(f"{account['role']}: {msg.text}") if msg.type == "error" else None)
-    page.on("request", lambda request: problems.append(f"other host: {request.url}")
-            if not request.url.startswith(("http://127.0.0.1", "data:", "about:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda request: (
+            problems.append(f"other host: {request.url}")
+            if not request.url.startswith(("http://127.0.0.1", "data:", "about:", "blob:"))
+            else None
+        ),
+    )
     log_in(page, base, account, code)
     return context, page
 
@@ -44,7 +51,8 @@ def flash(page) -> str:
 
 
 def test_journey_from_a_phone_report_through_ban_aftercare_damages_and_recovery_to_the_yearly_report(
-        live_server, browser, tmp_path):
+    live_server, browser, tmp_path
+):
     from models.demo import create_demo_accounts
 
     db.connect(reuse_if_open=True)
@@ -244,8 +252,13 @@ def test_journey_from_a_phone_report_through_ban_aftercare_damages_and_recovery_
     payment.get_by_role("button", name="Betaling boeken").click()
     assert "De betaling is geboekt." in flash(page)
     recovery = page.locator("section[id^='verhaal-']")
-    facts = dict(zip(recovery.locator("dl.facts dt").all_inner_texts(),
-                     recovery.locator("dl.facts dd").all_inner_texts()))
+    facts = dict(
+        zip(
+            recovery.locator("dl.facts dt").all_inner_texts(),
+            recovery.locator("dl.facts dd").all_inner_texts(),
+            strict=True,
+        )
+    )
     assert facts["Te verhalen"] == "€ 349,95" and facts["Ontvangen"] == "€ 349,95"
     assert facts["Nog open"] == "€ 0,00"
     assert "afgesloten" in recovery.get_by_role("heading").first.inner_text()
@@ -283,8 +296,13 @@ def test_journey_from_a_phone_report_through_ban_aftercare_damages_and_recovery_
     path = ARTIFACTS / "journey-32-clerk-yearly-report.csv"
     download.save_as(str(path))
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    total = [r for r in rows if r["section"] == "total" and r["category"] == "incidents"
-             and r["period"] == f"{today.year}-01/{today.year}-12"]
+    total = [
+        r
+        for r in rows
+        if r["section"] == "total"
+        and r["category"] == "incidents"
+        and r["period"] == f"{today.year}-01/{today.year}-12"
+    ]
     assert [r["value"] for r in total] == ["< 5"]
     assert reference not in path.read_text(encoding="utf-8-sig")
     desk.close()

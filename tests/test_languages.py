@@ -1,4 +1,5 @@
 """Dutch first, English complete; each person chooses."""
+
 from babel.messages.pofile import read_po
 
 from models.accounts import Role, User
@@ -10,9 +11,27 @@ def test_the_english_catalogue_translates_every_string(tmp_path):
     import sys
 
     pot = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-                    "-k", "N_", "-o", str(pot), "--no-location", "--omit-header", "."],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "N_",
+            "-o",
+            str(pot),
+            "--no-location",
+            "--omit-header",
+            ".",
+        ],
+        check=True,
+        capture_output=True,
+    )
     with open("portal/translations/en/LC_MESSAGES/messages.po", "rb") as handle:
         catalogue = read_po(handle)
     with open(pot, "rb") as handle:

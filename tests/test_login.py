@@ -1,4 +1,5 @@
 """Logging in with e-mail, password and a code from an authenticator app; sessions that end."""
+
 from models.accounts import LoginSession, Role, User
 from tests.conftest import fresh_code
 
@@ -135,10 +136,15 @@ def test_changing_the_password_ends_every_session(app, create_user, login, clock
     clock_at(seconds=65)  # two codes used; the next one comes a time step later
     with app.app_context():
         code = fresh_code(user)
-    response = here.post("/account", data={"pw-current_password": user.test_password,
-                                           "pw-password": "een-heel-nieuw-wachtwoord-2026",
-                                           "pw-password_repeat": "een-heel-nieuw-wachtwoord-2026",
-                                           "pw-code": code})
+    response = here.post(
+        "/account",
+        data={
+            "pw-current_password": user.test_password,
+            "pw-password": "een-heel-nieuw-wachtwoord-2026",
+            "pw-password_repeat": "een-heel-nieuw-wachtwoord-2026",
+            "pw-code": code,
+        },
+    )
     assert response.status_code == 302
     assert elsewhere.get("/").status_code == 302
     assert here.get("/").status_code == 302
@@ -148,8 +154,9 @@ def test_login_redirects_only_to_pages_of_this_site(client, create_user, app):
     user = create_user()
     with app.app_context():
         code = fresh_code(user)
-    response = client.post("/login?next=//evil.example/x", data={
-        "email": user.email, "password": user.test_password, "code": code})
+    response = client.post(
+        "/login?next=//evil.example/x", data={"email": user.email, "password": user.test_password, "code": code}
+    )
     assert response.headers["Location"] == "/"
 
 

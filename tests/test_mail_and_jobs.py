@@ -1,5 +1,6 @@
 """E-mail goes over SMTP through Huey; notifications carry no content; periodic jobs run. The Huey consumer
 sends every mail without the web app, in each recipient's language, with links to the portal's pages."""
+
 import dataclasses
 import datetime as dt
 import os
@@ -63,12 +64,12 @@ def test_a_failed_delivery_is_retried_later_with_growing_pauses(app, db_session,
     unreachable = smtp_settings().__class__(**{**smtp_settings().__dict__, "port": 1})
     assert outbox.deliver(message.id, unreachable) is False
     assert OutboxMessage.get_by_id(message.id).sent_at is None
-    assert outbox.pending_ids() == []              # not again at once
+    assert outbox.pending_ids() == []  # not again at once
     clock_at(minutes=6)
-    assert outbox.pending_ids() == [message.id]    # after five minutes
+    assert outbox.pending_ids() == [message.id]  # after five minutes
     assert outbox.deliver(message.id, unreachable) is False
     clock_at(minutes=12)
-    assert outbox.pending_ids() == []              # the second pause is ten minutes
+    assert outbox.pending_ids() == []  # the second pause is ten minutes
     clock_at(minutes=17)
     assert outbox.pending_ids() == [message.id]
     assert outbox.deliver(message.id, smtp_settings()) is True
@@ -80,8 +81,9 @@ def test_mail_bodies_are_encrypted_in_the_database(app, db_session):
     from models.db import db
 
     message = outbox.queue("x@gemeente-test.nl", "Onderwerp", "https://portal/link/geheim-token", "activation")
-    raw = db.execute_sql('SELECT "body" FROM "outbox_message" WHERE "id" = %s'.replace("%s", db.param),
-                         (message.id,)).fetchone()[0]
+    raw = db.execute_sql(
+        'SELECT "body" FROM "outbox_message" WHERE "id" = %s'.replace("%s", db.param), (message.id,)
+    ).fetchone()[0]
     assert "geheim-token" not in raw
 
 
@@ -102,13 +104,21 @@ def test_the_real_consumer_delivers_queued_mail(app, database_url, smtp_server, 
     controller, mailbox = smtp_server
     mailbox.messages.clear()
     message = outbox.queue("consumer@gemeente-test.nl", "Via de consumer", "Er staat iets klaar.", "test")
-    env = dict(os.environ, PORTAL_DATABASE_URL=database_url, PORTAL_HUEY_URL=f"sqlite:///{tmp_path / 'q.db'}",
-               PORTAL_SMTP_HOST=controller.hostname, PORTAL_SMTP_PORT=str(controller.port))
-    enqueue = ("import jobs, jobs.tasks; from models.config import load_config; jobs.configure(load_config()); "
-               f"jobs.tasks.deliver_mail({message.id})")
+    env = dict(
+        os.environ,
+        PORTAL_DATABASE_URL=database_url,
+        PORTAL_HUEY_URL=f"sqlite:///{tmp_path / 'q.db'}",
+        PORTAL_SMTP_HOST=controller.hostname,
+        PORTAL_SMTP_PORT=str(controller.port),
+    )
+    enqueue = (
+        "import jobs, jobs.tasks; from models.config import load_config; jobs.configure(load_config()); "
+        f"jobs.tasks.deliver_mail({message.id})"
+    )
     subprocess.run([sys.executable, "-c", enqueue], env=env, check=True, timeout=60)
-    consumer = subprocess.Popen([sys.executable, "-m", "jobs"], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "jobs"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 30
         while not mailbox.to("consumer@gemeente-test.nl") and time.monotonic() < deadline:
@@ -142,11 +152,14 @@ WEB_FRAMEWORK = ("flask", "werkzeug", "flask_babel", "flask_login", "flask_wtf",
 
 def test_importing_the_jobs_loads_no_web_framework_and_opens_no_queue(tmp_path):
     instance, queue = tmp_path / "instance", tmp_path / "queue" / "huey.db"
-    code = ("import sys, jobs, jobs.tasks, jobs.notifications\n"
-            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {WEB_FRAMEWORK!r}))")
+    code = (
+        "import sys, jobs, jobs.tasks, jobs.notifications\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {WEB_FRAMEWORK!r}))"
+    )
     env = dict(os.environ, PORTAL_INSTANCE_PATH=str(instance), PORTAL_HUEY_URL=f"sqlite:///{queue}")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
-                            check=False, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
     assert not instance.exists() and not queue.parent.exists()  # no file, no storage opened
@@ -180,9 +193,17 @@ def test_the_pages_jobs_link_to_are_the_portal_s_routes(app):
 def test_every_mail_reads_in_english_for_an_english_recipient(kind):
     from jobs import notifications
 
-    context = {"name": "Sam", "base_url": "https://veilig.gemeente.nl", "path": "/termijnen", "link": "L",
-               "what": "Eerste nazorggesprek", "due_at": dt.datetime(2026, 3, 1, 12), "month": "2026-02",
-               "entry_id": 7, "demand": True}
+    context = {
+        "name": "Sam",
+        "base_url": "https://veilig.gemeente.nl",
+        "path": "/termijnen",
+        "link": "L",
+        "what": "Eerste nazorggesprek",
+        "due_at": dt.datetime(2026, 3, 1, 12),
+        "month": "2026-02",
+        "entry_id": 7,
+        "demand": True,
+    }
     dutch_subject, dutch = notifications.render(kind, "nl", **context)
     english_subject, english = notifications.render(kind, "en", **context)
     assert english_subject != dutch_subject and english != dutch
@@ -193,8 +214,13 @@ def test_a_reminder_shows_what_is_due_and_when_in_the_recipient_s_language():
     from jobs import notifications
 
     due = dt.datetime(2026, 3, 1, 12, 0)  # UTC: 13:00 in Amsterdam
-    context = {"name": "Sam", "base_url": "https://veilig.gemeente.nl", "path": "/termijnen",
-               "what": "Eerste nazorggesprek", "due_at": due}
+    context = {
+        "name": "Sam",
+        "base_url": "https://veilig.gemeente.nl",
+        "path": "/termijnen",
+        "what": "Eerste nazorggesprek",
+        "due_at": due,
+    }
     _subject, dutch = notifications.render("deadline_reminder", "nl", **context)
     _subject, english = notifications.render("deadline_reminder", "en", **context)
     assert "Eerste nazorggesprek" in dutch and "Uiterlijk: 1 maart 2026, 13:00" in dutch
@@ -207,7 +233,8 @@ NO_WEB_FRAMEWORK = 'raise ImportError("the Huey consumer must not need the web a
 
 
 def test_the_consumer_alone_sends_reminders_and_invitations_in_each_recipient_s_language(
-        make_app, database_url, smtp_server, tmp_path, create_user, login, file_report):
+    make_app, database_url, smtp_server, tmp_path, create_user, login, file_report
+):
     """`python -m jobs` with no web process and without the web framework on its path: a reminder run and two
     invitations reach the mail server, each in its recipient's language, with base URL + path as the link."""
     import jobs
@@ -228,17 +255,26 @@ def test_the_consumer_alone_sends_reminders_and_invitations_in_each_recipient_s_
     with app.app_context():
         db.connect(reuse_if_open=True)
         now = clock.utcnow()
-        deadlines.schedule(Case.get(Case.reference == reference), DeadlineKind.BAN_ENDING, now + dt.timedelta(days=2),
-                           now - dt.timedelta(minutes=1), {Role.MAYOR, Role.CLERK}, object_id=1)
+        deadlines.schedule(
+            Case.get(Case.reference == reference),
+            DeadlineKind.BAN_ENDING,
+            now + dt.timedelta(days=2),
+            now - dt.timedelta(minutes=1),
+            {Role.MAYOR, Role.CLERK},
+            object_id=1,
+        )
     login(admin_client, admin)
 
     queue_url = f"sqlite:///{tmp_path / 'queue.db'}"  # from here on tasks go to the queue the consumer reads
     jobs.configure({**app.config, "HUEY_URL": queue_url, "HUEY_IMMEDIATE": False})
     mailbox.messages.clear()
-    for name, email, locale in (("Noor de Vries", "noor@gemeente-test.nl", "nl"),
-                                ("Emma Clarke", "emma@gemeente-test.nl", "en")):
-        response = admin_client.post("/beheer/accounts", data={"name": name, "email": email, "role": "alderman",
-                                                               "locale": locale})
+    for name, email, locale in (
+        ("Noor de Vries", "noor@gemeente-test.nl", "nl"),
+        ("Emma Clarke", "emma@gemeente-test.nl", "en"),
+    ):
+        response = admin_client.post(
+            "/beheer/accounts", data={"name": name, "email": email, "role": "alderman", "locale": locale}
+        )
         assert response.status_code == 302
     tasks.send_due_reminders()  # as the consumer's minute-by-minute schedule would
 
@@ -246,14 +282,22 @@ def test_the_consumer_alone_sends_reminders_and_invitations_in_each_recipient_s_
     for package in WEB_FRAMEWORK:
         (no_web / package).mkdir(parents=True)
         (no_web / package / "__init__.py").write_text(NO_WEB_FRAMEWORK)
-    env = dict(os.environ, PYTHONPATH=f"{no_web}{os.pathsep}{REPO}", PORTAL_INSTANCE_PATH=str(tmp_path / "consumer"),
-               PORTAL_CONTENT_KEY=app.config["CONTENT_KEY"].hex(), PORTAL_DATABASE_URL=database_url,
-               PORTAL_HUEY_URL=queue_url, PORTAL_BASE_URL=base_url, PORTAL_SMTP_HOST=controller.hostname,
-               PORTAL_SMTP_PORT=str(controller.port))
+    env = dict(
+        os.environ,
+        PYTHONPATH=f"{no_web}{os.pathsep}{REPO}",
+        PORTAL_INSTANCE_PATH=str(tmp_path / "consumer"),
+        PORTAL_CONTENT_KEY=app.config["CONTENT_KEY"].hex(),
+        PORTAL_DATABASE_URL=database_url,
+        PORTAL_HUEY_URL=queue_url,
+        PORTAL_BASE_URL=base_url,
+        PORTAL_SMTP_HOST=controller.hostname,
+        PORTAL_SMTP_PORT=str(controller.port),
+    )
     log = tmp_path / "consumer.log"
     with log.open("w") as output:
-        consumer = subprocess.Popen([sys.executable, "-m", "jobs"], cwd=tmp_path, env=env, stdout=output,
-                                    stderr=subprocess.STDOUT)
+        consumer = subprocess.Popen(
+            [sys.executable, "-m", "jobs"], cwd=tmp_path, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     try:
         deadline = time.monotonic() + 45
         while len(mailbox.messages) < 4 and consumer.poll() is None and time.monotonic() < deadline:
@@ -273,8 +317,10 @@ def test_the_consumer_alone_sends_reminders_and_invitations_in_each_recipient_s_
     [to_mayor], [to_clerk] = mailbox.to(mayor.email), mailbox.to(clerk.email)
     assert to_mayor["Subject"] == "Herinnering: er verloopt binnenkort een termijn in Veilig Bestuur"
     assert to_clerk["Subject"] == "Reminder: a deadline in Veilig Bestuur is coming up"
-    for reminder, locale, what, due in ((to_mayor, "nl", "Einde van een gebiedsverbod", "Uiterlijk"),
-                                        (to_clerk, "en", "End of an area ban", "Due by")):
+    for reminder, locale, what, due in (
+        (to_mayor, "nl", "Einde van een gebiedsverbod", "Uiterlijk"),
+        (to_clerk, "en", "End of an area ban", "Due by"),
+    ):
         text = reminder.get_content().replace("\r\n", "\n")
         when = format_datetime(clock.to_local(now + dt.timedelta(days=2)), "d MMMM yyyy, HH:mm", locale=locale)
         assert what in text and f"{due}: {when}" in text  # the time in Amsterdam, the month in their language

@@ -1,5 +1,6 @@
 """Measures against the perpetrator (§6.2): who proposed and decided what, when and why; a building
 ban is decided by the mayor only, printed as a letter and reminded before it ends; editable texts."""
+
 import datetime as dt
 import re
 
@@ -12,18 +13,29 @@ from models.cases import Case
 from models.deadlines import Deadline, DeadlineKind
 from models.measures import Measure
 
-BAN = {"type": "building_ban", "reasons": "Hij dreigde het raadslid thuis op te zoeken.",
-       "description": "Geen toegang tot het gemeentehuis en de bibliotheek.",
-       "starts_on": "2027-01-04", "ends_on": "2027-04-03", "not_for_press": "y"}
+BAN = {
+    "type": "building_ban",
+    "reasons": "Hij dreigde het raadslid thuis op te zoeken.",
+    "description": "Geen toegang tot het gemeentehuis en de bibliotheek.",
+    "starts_on": "2027-01-04",
+    "ends_on": "2027-04-03",
+    "not_for_press": "y",
+}
 
 
 @pytest.fixture
 def council_case(app, create_user, login, file_report):
     """A council member's threat case: the clerk handles it, the mayor and security officer are informed."""
-    people = {role: create_user(role, name=name) for role, name in (
-        (Role.COUNCIL_MEMBER, "Raadslid Jansen"), (Role.CLERK, "Griffier De Boer"),
-        (Role.MAYOR, "Burgemeester Van Dam"), (Role.SECURITY_OFFICER, "Veiligheid Smit"),
-        (Role.ALDERMAN, "Wethouder Bakker"))}
+    people = {
+        role: create_user(role, name=name)
+        for role, name in (
+            (Role.COUNCIL_MEMBER, "Raadslid Jansen"),
+            (Role.CLERK, "Griffier De Boer"),
+            (Role.MAYOR, "Burgemeester Van Dam"),
+            (Role.SECURITY_OFFICER, "Veiligheid Smit"),
+            (Role.ALDERMAN, "Wethouder Bakker"),
+        )
+    }
     reporter = app.test_client()
     login(reporter, people[Role.COUNCIL_MEMBER])
     reference = file_report(reporter, perpetrator_name="Piet Boos")
@@ -49,13 +61,17 @@ def test_only_the_mayor_decides_a_building_ban_and_the_letter_is_in_dutch(app, c
     measure = _measure(app)
     assert measure.proposed_by_id == people[Role.CLERK].id and measure.not_for_press
 
-    page = clerk.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten", follow_redirects=True).get_data(as_text=True)
+    page = clerk.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Alleen de burgemeester kan besluiten tot een ontzegging van de toegang tot gemeentelijke gebouwen." in page
     assert _measure(app).state == "proposed" and _measure(app).decided_by_id is None
     assert clerk.get(f"/zaken/{reference}/maatregelen/{measure.id}/brief").status_code == 404  # not decided yet
 
     mayor = _client(app, login, people[Role.MAYOR])
-    page = mayor.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten", follow_redirects=True).get_data(as_text=True)
+    page = mayor.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Het besluit is vastgelegd." in page and "Burgemeester Van Dam" in page
     decided = _measure(app)
     assert decided.state == "decided" and decided.decided_by_id == people[Role.MAYOR].id and decided.decided_at
@@ -63,9 +79,15 @@ def test_only_the_mayor_decides_a_building_ban_and_the_letter_is_in_dutch(app, c
     letter = mayor.get(f"/zaken/{reference}/maatregelen/{measure.id}/brief")
     assert letter.status_code == 200
     text = letter.get_data(as_text=True)
-    for expected in ("Gemeente Demodorp", "Aan: Piet Boos", "van 4 januari 2027 tot en met 3 april 2027",
-                     "Hij dreigde het raadslid thuis op te zoeken.", "Op 20 november 2026 heeft u",
-                     "Burgemeester Van Dam\nburgemeester van Gemeente Demodorp", "Demodorp, "):
+    for expected in (
+        "Gemeente Demodorp",
+        "Aan: Piet Boos",
+        "van 4 januari 2027 tot en met 3 april 2027",
+        "Hij dreigde het raadslid thuis op te zoeken.",
+        "Op 20 november 2026 heeft u",
+        "Burgemeester Van Dam\nburgemeester van Gemeente Demodorp",
+        "Demodorp, ",
+    ):
         assert expected in text, expected
     assert "<script" not in text
     with app.app_context():
@@ -88,25 +110,44 @@ def test_deciding_a_ban_schedules_a_reminder_fourteen_days_before_it_ends(app, c
         assert deadline.due_at - deadline.remind_at == dt.timedelta(days=14)
         assert deadline.done_at is None
 
-    page = mayor.post(f"/zaken/{reference}/maatregelen/{measure.id}/verlengen", data={"new_end": "2027-07-03"},
-                      follow_redirects=True).get_data(as_text=True)
+    page = mayor.post(
+        f"/zaken/{reference}/maatregelen/{measure.id}/verlengen", data={"new_end": "2027-07-03"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "De maatregel is verlengd." in page and "tot en met 3 juli 2027" in page
     with app.app_context():
-        rows = list(Deadline.select().where((Deadline.kind == DeadlineKind.BAN_ENDING.value)
-                                            & (Deadline.object_id == measure.id)).order_by(Deadline.id))
+        rows = list(
+            Deadline.select()
+            .where((Deadline.kind == DeadlineKind.BAN_ENDING.value) & (Deadline.object_id == measure.id))
+            .order_by(Deadline.id)
+        )
         assert [r.done_at is None for r in rows] == [False, True]
         assert clock.to_local(rows[1].due_at).date() == dt.date(2027, 7, 3)
         assert rows[1].due_at - rows[1].remind_at == dt.timedelta(days=14)
 
     mayor.post(f"/zaken/{reference}/maatregelen/{measure.id}/uitgevoerd")
     assert _measure(app).state == "carried_out"
-    page = mayor.post(f"/zaken/{reference}/maatregelen/{measure.id}/beeindigen", follow_redirects=True).get_data(as_text=True)
+    page = mayor.post(f"/zaken/{reference}/maatregelen/{measure.id}/beeindigen", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "De maatregel is beëindigd." in page
     assert _measure(app).state == "ended"
     with app.app_context():
-        assert Deadline.select().where((Deadline.kind == DeadlineKind.BAN_ENDING.value) & Deadline.done_at.is_null()).count() == 0
-        actions = [e.action for e in AuditEntry.select().where(AuditEntry.object_type == "measure").order_by(AuditEntry.id)]
-        assert actions == ["measure_proposed", "measure_decided", "measure_extended", "measure_carried_out", "measure_ended"]
+        assert (
+            Deadline.select()
+            .where((Deadline.kind == DeadlineKind.BAN_ENDING.value) & Deadline.done_at.is_null())
+            .count()
+            == 0
+        )
+        actions = [
+            e.action for e in AuditEntry.select().where(AuditEntry.object_type == "measure").order_by(AuditEntry.id)
+        ]
+        assert actions == [
+            "measure_proposed",
+            "measure_decided",
+            "measure_extended",
+            "measure_carried_out",
+            "measure_ended",
+        ]
 
 
 def test_a_clerk_decides_a_warning_and_the_proposal_form_says_what_is_missing(app, council_case, login):
@@ -120,11 +161,15 @@ def test_a_clerk_decides_a_warning_and_the_proposal_form_says_what_is_missing(ap
     with app.app_context():
         assert Measure.select().count() == 0
 
-    clerk.post(f"/zaken/{reference}/maatregelen", data={"type": "warning_written", "reasons": "Tweede keer.",
-                                                        "not_for_press": ""})
+    clerk.post(
+        f"/zaken/{reference}/maatregelen",
+        data={"type": "warning_written", "reasons": "Tweede keer.", "not_for_press": ""},
+    )
     measure = _measure(app)
     assert measure.not_for_press is False and measure.starts_on is None
-    page = clerk.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten", follow_redirects=True).get_data(as_text=True)
+    page = clerk.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Schriftelijke waarschuwing" in page and "Besloten" in page
     assert _measure(app).decided_by_id == people[Role.CLERK].id
     assert clerk.get(f"/zaken/{reference}/maatregelen/{measure.id}/brief").status_code == 404  # letters: bans only
@@ -135,16 +180,20 @@ def test_security_advice_is_recorded_only_by_the_security_officer(app, council_c
     clerk = _client(app, login, people[Role.CLERK])
     clerk.post(f"/zaken/{reference}/maatregelen", data=BAN)
     measure = _measure(app)
-    page = clerk.post(f"/zaken/{reference}/maatregelen/{measure.id}/advies", data={"advice": "Doen."},
-                      follow_redirects=True).get_data(as_text=True)
+    page = clerk.post(
+        f"/zaken/{reference}/maatregelen/{measure.id}/advies", data={"advice": "Doen."}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Alleen de ambtenaar Veiligheid geeft advies over maatregelen." in page
     assert _measure(app).security_advice is None
 
     officer = _client(app, login, people[Role.SECURITY_OFFICER])
     page = officer.get(f"/zaken/{reference}").get_data(as_text=True)
     assert "Uw advies als ambtenaar Veiligheid" in page
-    page = officer.post(f"/zaken/{reference}/maatregelen/{measure.id}/advies",
-                        data={"advice": "Ontzegging voor drie maanden is passend."}, follow_redirects=True).get_data(as_text=True)
+    page = officer.post(
+        f"/zaken/{reference}/maatregelen/{measure.id}/advies",
+        data={"advice": "Ontzegging voor drie maanden is passend."},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Het advies is vastgelegd." in page and "Ontzegging voor drie maanden is passend." in page
     stored = _measure(app)
     assert stored.security_advice == "Ontzegging voor drie maanden is passend."
@@ -166,9 +215,14 @@ def test_an_outsider_gets_404_on_every_measure_address(app, council_case, login)
     outsider = _client(app, login, people[Role.ALDERMAN])
     base = f"/zaken/{reference}/maatregelen"
     assert outsider.get(f"{base}/{measure.id}/brief").status_code == 404
-    for path, data in ((base, BAN), (f"{base}/{measure.id}/advies", {"advice": "x"}),
-                       (f"{base}/{measure.id}/besluiten", {}), (f"{base}/{measure.id}/uitgevoerd", {}),
-                       (f"{base}/{measure.id}/beeindigen", {}), (f"{base}/{measure.id}/verlengen", {"new_end": "2028-01-01"})):
+    for path, data in (
+        (base, BAN),
+        (f"{base}/{measure.id}/advies", {"advice": "x"}),
+        (f"{base}/{measure.id}/besluiten", {}),
+        (f"{base}/{measure.id}/uitgevoerd", {}),
+        (f"{base}/{measure.id}/beeindigen", {}),
+        (f"{base}/{measure.id}/verlengen", {"new_end": "2028-01-01"}),
+    ):
         assert outsider.post(path, data=data).status_code == 404, path
     assert _measure(app).state == "decided"
     # The reporter sees no measures: the case page sends them to their own view.
@@ -195,28 +249,38 @@ def test_the_texts_page_refuses_a_broken_template_and_saves_a_good_one(app, crea
     response = client.post("/beheer/teksten", data={"municipality_name": "Gemeente Demodorp", "ban_letter": typo})
     assert response.status_code == 422 and "Deze velden bestaan niet: nam." in response.get_data(as_text=True)
     sandbox_escape = "{{ naam.__class__.__mro__ }}"
-    response = client.post("/beheer/teksten", data={"municipality_name": "Gemeente Demodorp", "ban_letter": sandbox_escape})
+    response = client.post(
+        "/beheer/teksten", data={"municipality_name": "Gemeente Demodorp", "ban_letter": sandbox_escape}
+    )
     assert response.status_code == 422
     with app.app_context():
         assert texts.get("ban_letter") == texts.BAN_LETTER
         assert AuditEntry.select().where(AuditEntry.action == "text_changed").count() == 0
 
     better = texts.BAN_LETTER.replace("Geachte heer/mevrouw,", "Beste {{ naam }},")
-    page = client.post("/beheer/teksten", data={"municipality_name": "Gemeente Veilighaven", "ban_letter": better},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/beheer/teksten",
+        data={"municipality_name": "Gemeente Veilighaven", "ban_letter": better},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "De teksten zijn opgeslagen." in page
     with app.app_context():
         assert texts.get("ban_letter") == better and texts.get("municipality_name") == "Gemeente Veilighaven"
         assert sorted(e.object_id for e in AuditEntry.select().where(AuditEntry.action == "text_changed")) == [
-            "ban_letter", "municipality_name"]
+            "ban_letter",
+            "municipality_name",
+        ]
 
 
 def test_the_letter_uses_the_edited_template(app, council_case, login):
     reference, people = council_case
     with app.app_context():
         texts.change("municipality_name", "Gemeente Veilighaven", people[Role.MAYOR].id)
-        texts.change("ban_letter", "Beste {{ naam }}, van {{ begindatum }} tot {{ einddatum }}. {{ plaats_datum }}",
-                     people[Role.MAYOR].id)
+        texts.change(
+            "ban_letter",
+            "Beste {{ naam }}, van {{ begindatum }} tot {{ einddatum }}. {{ plaats_datum }}",
+            people[Role.MAYOR].id,
+        )
     _client(app, login, people[Role.CLERK]).post(f"/zaken/{reference}/maatregelen", data=BAN)
     measure = _measure(app)
     mayor = _client(app, login, people[Role.MAYOR])
@@ -240,4 +304,6 @@ def test_the_damages_letters_can_be_edited_with_their_own_fields(app, create_use
         assert texts.get("damages_reminder_letter").endswith("{{ gemeente }}")
     data["damages_claim_letter"] = "Beste {{ naam_die_niet_bestaat }}"
     refused = client.post("/beheer/teksten", data=data)
-    assert refused.status_code == 422 and "Deze velden bestaan niet: naam_die_niet_bestaat" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Deze velden bestaan niet: naam_die_niet_bestaat" in refused.get_data(
+        as_text=True
+    )

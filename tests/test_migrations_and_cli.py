@@ -1,4 +1,5 @@
 """Migrations build exactly the schema of the models; the command line does what README says."""
+
 import json
 
 import pyotp
@@ -41,15 +42,26 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app, db_session):
 def test_demo_prints_one_account_per_role_that_can_log_in(app, db_session):
     result = app.test_cli_runner().invoke(args=["demo", "--json"])
     accounts = json.loads(result.output)
-    assert {a["role"] for a in accounts} == {"council_member", "group_member", "alderman", "mayor", "clerk",
-                                             "deputy_clerk", "municipal_secretary", "security_officer",
-                                             "finance_officer", "admin"}
+    assert {a["role"] for a in accounts} == {
+        "council_member",
+        "group_member",
+        "alderman",
+        "mayor",
+        "clerk",
+        "deputy_clerk",
+        "municipal_secretary",
+        "security_officer",
+        "finance_officer",
+        "admin",
+    }
     assert all(set(a) == {"email", "password", "totp_secret", "role"} for a in accounts)
     db.close()
     mayor = next(a for a in accounts if a["role"] == "mayor")
     client = app.test_client()
-    response = client.post("/login", data={"email": mayor["email"], "password": mayor["password"],
-                                           "code": pyotp.TOTP(mayor["totp_secret"]).now()})
+    response = client.post(
+        "/login",
+        data={"email": mayor["email"], "password": mayor["password"], "code": pyotp.TOTP(mayor["totp_secret"]).now()},
+    )
     assert response.status_code == 302
     assert "Welkom" in client.get("/").get_data(as_text=True)
 
@@ -73,8 +85,14 @@ def test_demo_has_a_threat_case_for_the_clerk_and_not_for_the_alderman(app, db_s
     def log_in(role):
         client = app.test_client()
         account = accounts[role]
-        client.post("/login", data={"email": account["email"], "password": account["password"],
-                                    "code": pyotp.TOTP(account["totp_secret"]).now()})
+        client.post(
+            "/login",
+            data={
+                "email": account["email"],
+                "password": account["password"],
+                "code": pyotp.TOTP(account["totp_secret"]).now(),
+            },
+        )
         return client
 
     clerk_inbox = log_in("clerk").get("/zaken").get_data(as_text=True)

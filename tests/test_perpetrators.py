@@ -1,6 +1,7 @@
 """The perpetrator register (§6.2): a first or a repeated incident — also against municipal employees —
 found through a blind index although identities are encrypted; need-to-know access, audited, with
 a retention period."""
+
 import datetime as dt
 
 import pytest
@@ -16,11 +17,18 @@ from models.tombstones import Tombstone
 
 @pytest.fixture
 def people(create_user):
-    return {role: create_user(role, name=name) for role, name in (
-        (Role.COUNCIL_MEMBER, "Raadslid Jansen"), (Role.CLERK, "Griffier De Boer"),
-        (Role.MAYOR, "Burgemeester Van Dam"), (Role.SECURITY_OFFICER, "Veiligheid Smit"),
-        (Role.ALDERMAN, "Wethouder Bakker"), (Role.MUNICIPAL_SECRETARY, "Secretaris Visser"),
-        (Role.ADMIN, "Beheer Mulder"))}
+    return {
+        role: create_user(role, name=name)
+        for role, name in (
+            (Role.COUNCIL_MEMBER, "Raadslid Jansen"),
+            (Role.CLERK, "Griffier De Boer"),
+            (Role.MAYOR, "Burgemeester Van Dam"),
+            (Role.SECURITY_OFFICER, "Veiligheid Smit"),
+            (Role.ALDERMAN, "Wethouder Bakker"),
+            (Role.MUNICIPAL_SECRETARY, "Secretaris Visser"),
+            (Role.ADMIN, "Beheer Mulder"),
+        )
+    }
 
 
 def _client(app, login, user):
@@ -30,8 +38,9 @@ def _client(app, login, user):
 
 
 def _link(client, reference, name, birth_date="1980-02-03", **extra):
-    return client.post(f"/zaken/{reference}/veroorzaker", data={"name": name, "birth_date": birth_date, **extra},
-                       follow_redirects=True)
+    return client.post(
+        f"/zaken/{reference}/veroorzaker", data={"name": name, "birth_date": birth_date, **extra}, follow_redirects=True
+    )
 
 
 def test_a_repeat_offender_is_found_although_the_names_differ_in_case_and_spaces(app, people, login, file_report):
@@ -72,7 +81,7 @@ def test_a_repeat_offender_is_found_although_the_names_differ_in_case_and_spaces
 
 def test_earlier_cases_the_viewer_may_not_see_are_counted_not_shown(app, people, login, file_report):
     alderman = _client(app, login, people[Role.ALDERMAN])
-    hidden = file_report(alderman, perpetrator_name="Karel Klaag")   # the mayor and secretary handle this one
+    hidden = file_report(alderman, perpetrator_name="Karel Klaag")  # the mayor and secretary handle this one
     member = _client(app, login, people[Role.COUNCIL_MEMBER])
     visible = file_report(member, perpetrator_name="Karel Klaag")
     secretary = _client(app, login, people[Role.MUNICIPAL_SECRETARY])
@@ -87,7 +96,9 @@ def test_earlier_cases_the_viewer_may_not_see_are_counted_not_shown(app, people,
     assert f'href="/zaken/{hidden}"' in page and "mag u niet inzien" not in page
 
 
-def test_employee_incidents_count_in_the_history_and_only_the_security_officer_sees_them(app, people, login, file_report):
+def test_employee_incidents_count_in_the_history_and_only_the_security_officer_sees_them(
+    app, people, login, file_report
+):
     reporter = _client(app, login, people[Role.COUNCIL_MEMBER])
     reference = file_report(reporter, perpetrator_name="Anna Agressief")
     clerk = _client(app, login, people[Role.CLERK])
@@ -96,12 +107,19 @@ def test_employee_incidents_count_in_the_history_and_only_the_security_officer_s
         perpetrator_id = Perpetrator.get().id
 
     officer = _client(app, login, people[Role.SECURITY_OFFICER])
-    response = officer.post(f"/register/{perpetrator_id}/incident", data={"occurred_on": "", "behaviour_class": "threat",
-                                                                          "summary": ""})
+    response = officer.post(
+        f"/register/{perpetrator_id}/incident", data={"occurred_on": "", "behaviour_class": "threat", "summary": ""}
+    )
     assert response.status_code == 422 and "Schrijf kort op wat er gebeurde." in response.get_data(as_text=True)
-    page = officer.post(f"/register/{perpetrator_id}/incident", data={
-        "occurred_on": "2026-10-02", "behaviour_class": "threat", "summary": "Dreigde een baliemedewerker te slaan."},
-        follow_redirects=True).get_data(as_text=True)
+    page = officer.post(
+        f"/register/{perpetrator_id}/incident",
+        data={
+            "occurred_on": "2026-10-02",
+            "behaviour_class": "threat",
+            "summary": "Dreigde een baliemedewerker te slaan.",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Het incident tegen een medewerker is vastgelegd." in page
     assert "2 oktober 2026" in page and "Bedreiging of intimidatie" in page
 
@@ -189,7 +207,12 @@ def test_an_entry_past_retention_loses_its_identity_unless_renewed(app, people, 
         assert AuditEntry.get(AuditEntry.action == "perpetrator_expired").object_id == str(gone.id)
         gone_now, kept_now = Perpetrator.get_by_id(gone.id), Perpetrator.get_by_id(kept.id)
         assert gone_now.expired_at is not None
-        assert (gone_now.name, gone_now.birth_date, gone_now.address, gone_now.identity_index) == (None, None, None, None)
+        assert (gone_now.name, gone_now.birth_date, gone_now.address, gone_now.identity_index) == (
+            None,
+            None,
+            None,
+            None,
+        )
         # The link stays, anonymous: past yearly reports keep their "first or repeated" figures.
         assert CasePerpetrator.select().where(CasePerpetrator.perpetrator == gone.id).count() == 1
         assert kept_now.expired_at is None and kept_now.name == "Karin Blijft"
@@ -202,16 +225,16 @@ def test_an_entry_past_retention_loses_its_identity_unless_renewed(app, people, 
     case_page = clerk.get(f"/zaken/{gone_case}").get_data(as_text=True)
     assert "Verlopen vermelding" in case_page  # the case keeps its own report until the case's retention
 
-    page = officer.post(f"/register/{kept.id}/bewaren", data={"reason": "Nog steeds nodig."},
-                        follow_redirects=True).get_data(as_text=True)
+    page = officer.post(
+        f"/register/{kept.id}/bewaren", data={"reason": "Nog steeds nodig."}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "De vermelding blijft langer bewaard." in page and "Nog steeds nodig." in page
     with app.app_context():
         assert AuditEntry.select().where(AuditEntry.action == "perpetrator_renewed").count() == 1
         assert EmployeeIncident.select().count() == 0
 
 
-def test_an_entry_is_kept_until_the_same_calendar_date_its_months_later(app, people, login, file_report,
-                                                                        monkeypatch):
+def test_an_entry_is_kept_until_the_same_calendar_date_its_months_later(app, people, login, file_report, monkeypatch):
     """Linked on 31 January 2024, kept 24 months: until 31 January 2026, not 24 x 30 days (20 January);
     renewed on a leap day for 12 months: until 28 February 2025."""
     reference = file_report(_client(app, login, people[Role.COUNCIL_MEMBER]), perpetrator_name="Piet Boos")
@@ -240,8 +263,9 @@ def test_incidents_against_employees_are_for_the_security_officer_only_whichever
 
     perpetrator = Perpetrator.create(name="Anna Agressief", retain_until=clock.utcnow() + dt.timedelta(days=30))
     officer = people[Role.SECURITY_OFFICER]
-    perpetrators.record_employee_incident(perpetrator, dt.date(2026, 10, 2), "threat", "Dreigde een baliemedewerker.",
-                                          officer)
+    perpetrators.record_employee_incident(
+        perpetrator, dt.date(2026, 10, 2), "threat", "Dreigde een baliemedewerker.", officer
+    )
     assert [i.summary for i in visibility.employee_incidents(officer, perpetrator)] == ["Dreigde een baliemedewerker."]
     for role in (Role.CLERK, Role.MAYOR, Role.MUNICIPAL_SECRETARY, Role.ALDERMAN, Role.COUNCIL_MEMBER, Role.ADMIN):
         assert not visibility.may_see_employee_incidents(people[role])

@@ -1,6 +1,7 @@
 """Police report and notifications (§6.4, §7): no police report without the victim's consent; the
 victim hears how it goes at a set interval; the labour inspectorate within 24 hours of a serious
 incident; the mayor's checklist; other office holders informed only with consent."""
+
 import datetime as dt
 
 import pytest
@@ -20,8 +21,17 @@ INJURY = {"injury_physical": "y"}
 
 @pytest.fixture
 def people(create_user):
-    return {role: create_user(role) for role in (Role.COUNCIL_MEMBER, Role.ALDERMAN, Role.MAYOR, Role.CLERK,
-                                                 Role.MUNICIPAL_SECRETARY, Role.SECURITY_OFFICER)}
+    return {
+        role: create_user(role)
+        for role in (
+            Role.COUNCIL_MEMBER,
+            Role.ALDERMAN,
+            Role.MAYOR,
+            Role.CLERK,
+            Role.MUNICIPAL_SECRETARY,
+            Role.SECURITY_OFFICER,
+        )
+    }
 
 
 @pytest.fixture
@@ -30,6 +40,7 @@ def report_by(app, people, signed_in, file_report):
         reference = file_report(signed_in(people[role]), **answers)
         db.connect(reuse_if_open=True)
         return Case.get(Case.reference == reference)
+
     return _report
 
 
@@ -54,16 +65,21 @@ def _deadline(case, kind):
 
 # --- the police report ----------------------------------------------------------------------------
 
+
 def test_no_police_report_without_consent_then_consent_and_filing(app, people, signed_in, report_by):
     case = report_by(consent_police_report="no")
     clerk = signed_in(people[Role.CLERK])
     page = _page(clerk, case)
     assert "Nee, nog geen toestemming" in page and "Toestemming vastleggen" in page
-    response = clerk.post(f"/zaken/{case.reference}/aangifte",
-                          data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"})
+    response = clerk.post(
+        f"/zaken/{case.reference}/aangifte",
+        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"},
+    )
     assert response.status_code == 400
-    assert ("Zonder toestemming van de ambtsdrager doet de gemeente geen aangifte. Leg eerst de toestemming vast."
-            in response.get_data(as_text=True))
+    assert (
+        "Zonder toestemming van de ambtsdrager doet de gemeente geen aangifte. Leg eerst de toestemming vast."
+        in response.get_data(as_text=True)
+    )
     db.connect(reuse_if_open=True)
     assert PoliceReport.select().count() == 0
     assert not _deadline(case, DeadlineKind.POLICE_FEEDBACK).exists()
@@ -71,8 +87,10 @@ def test_no_police_report_without_consent_then_consent_and_filing(app, people, s
     assert clerk.post(f"/zaken/{case.reference}/aangifte/toestemming").status_code == 302
     db.connect(reuse_if_open=True)
     assert Case.get_by_id(case.id).consent_police_report
-    response = clerk.post(f"/zaken/{case.reference}/aangifte",
-                          data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"})
+    response = clerk.post(
+        f"/zaken/{case.reference}/aangifte",
+        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"},
+    )
     assert response.status_code == 302
     db.connect(reuse_if_open=True)
     report = PoliceReport.get(PoliceReport.case == case.id)
@@ -91,8 +109,10 @@ def test_consent_given_in_the_report_lets_the_handler_file(app, people, signed_i
     case = report_by(consent_police_report="yes")
     clerk = signed_in(people[Role.CLERK])
     assert "Ja, de gemeente mag aangifte doen" in _page(clerk, case)
-    clerk.post(f"/zaken/{case.reference}/aangifte",
-               data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL-1"})
+    clerk.post(
+        f"/zaken/{case.reference}/aangifte",
+        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL-1"},
+    )
     db.connect(reuse_if_open=True)
     report = PoliceReport.get(PoliceReport.case == case.id)
     assert report.consent_recorded_by_id == people[Role.COUNCIL_MEMBER].id  # the victim, in the report
@@ -101,9 +121,14 @@ def test_consent_given_in_the_report_lets_the_handler_file(app, people, signed_i
 def test_status_and_feedback_to_the_victim(app, people, signed_in, report_by):
     case = report_by(consent_police_report="yes")
     clerk = signed_in(people[Role.CLERK])
-    clerk.post(f"/zaken/{case.reference}/aangifte", data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL-7"})
-    response = clerk.post(f"/zaken/{case.reference}/aangifte/stand",
-                          data={"stand-status": "with_prosecutor", "stand-decision": "Dagvaarding voor de politierechter."})
+    clerk.post(
+        f"/zaken/{case.reference}/aangifte",
+        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL-7"},
+    )
+    response = clerk.post(
+        f"/zaken/{case.reference}/aangifte/stand",
+        data={"stand-status": "with_prosecutor", "stand-decision": "Dagvaarding voor de politierechter."},
+    )
     assert response.status_code == 302
     assert clerk.post(f"/zaken/{case.reference}/aangifte/melder-geinformeerd").status_code == 302
     db.connect(reuse_if_open=True)
@@ -119,8 +144,10 @@ def test_status_and_feedback_to_the_victim(app, people, signed_in, report_by):
 
 # --- the labour inspectorate ----------------------------------------------------------------------
 
+
 def test_a_serious_incident_shows_the_inspectorate_deadline_and_reminds_then_escalates(
-        app, people, signed_in, report_by, clock_at, login):
+    app, people, signed_in, report_by, clock_at, login
+):
     case = report_by(consequences=INJURY)
     deadline = _deadline(case, DeadlineKind.INSPECTORATE).get()
     assert deadline.due_at == case.created_at + dt.timedelta(hours=24)
@@ -130,8 +157,7 @@ def test_a_serious_incident_shows_the_inspectorate_deadline_and_reminds_then_esc
     assert set(deadline.escalate_roles.split(",")) == {"mayor", "municipal_secretary"}
     clerk = signed_in(people[Role.CLERK])
     page = _page(clerk, case)
-    assert (f"De Arbeidsinspectie moet binnen 24 uur worden gewaarschuwd: uiterlijk {_local(deadline.due_at)}."
-            in page)
+    assert f"De Arbeidsinspectie moet binnen 24 uur worden gewaarschuwd: uiterlijk {_local(deadline.due_at)}." in page
     assert _local(deadline.remind_at) in page and _local(deadline.escalate_at) in page
     assert "Te laat" not in page
     clock_at(hours=25)  # the session has expired by then: sign in again
@@ -168,8 +194,11 @@ def test_lasting_harm_recorded_later_makes_the_case_serious_from_then(app, peopl
 
 # --- the checklist --------------------------------------------------------------------------------
 
-CHECKLIST_FOR_THE_MAYOR = ("Hoofdofficier van Justitie", "Nationaal Coördinator Terrorismebestrijding",
-                           "Commissaris van de Koning")
+CHECKLIST_FOR_THE_MAYOR = (
+    "Hoofdofficier van Justitie",
+    "Nationaal Coördinator Terrorismebestrijding",
+    "Commissaris van de Koning",
+)
 
 
 def test_when_the_mayor_is_the_target_the_checklist_has_three_more_items(app, people, signed_in, report_by):
@@ -177,16 +206,21 @@ def test_when_the_mayor_is_the_target_the_checklist_has_three_more_items(app, pe
     secretary = signed_in(people[Role.MUNICIPAL_SECRETARY])
     page = _page(secretary, mayors_case)
     assert all(item in page for item in CHECKLIST_FOR_THE_MAYOR)
-    response = secretary.post(f"/zaken/{mayors_case.reference}/meldingen/kings_commissioner",
-                              data={"kings_commissioner-done_on": _today()})
+    response = secretary.post(
+        f"/zaken/{mayors_case.reference}/meldingen/kings_commissioner", data={"kings_commissioner-done_on": _today()}
+    )
     assert response.status_code == 302
     page = _page(secretary, mayors_case)
-    assert f"Ja, op {format_datetime(clock.to_local(clock.utcnow()), 'd MMMM yyyy', locale='nl')} door {people[Role.MUNICIPAL_SECRETARY].name}" in page
+    assert (
+        f"Ja, op {format_datetime(clock.to_local(clock.utcnow()), 'd MMMM yyyy', locale='nl')} door {people[Role.MUNICIPAL_SECRETARY].name}"
+        in page
+    )
     council_case = report_by(Role.COUNCIL_MEMBER)
     page = _page(signed_in(people[Role.CLERK]), council_case)
     assert not any(item in page for item in CHECKLIST_FOR_THE_MAYOR)
-    response = signed_in(people[Role.CLERK]).post(f"/zaken/{council_case.reference}/meldingen/nctv",
-                                                  data={"nctv-done_on": _today()})
+    response = signed_in(people[Role.CLERK]).post(
+        f"/zaken/{council_case.reference}/meldingen/nctv", data={"nctv-done_on": _today()}
+    )
     assert response.status_code == 404  # not on this case's checklist
 
 
@@ -194,16 +228,19 @@ def test_other_office_holders_are_informed_only_with_consent(app, people, signed
     case = report_by(consent_inform_others="no")
     clerk = signed_in(people[Role.CLERK])
     assert "Niet toegestaan: de ambtsdrager heeft geen toestemming gegeven" in _page(clerk, case)
-    response = clerk.post(f"/zaken/{case.reference}/meldingen/other_office_holders",
-                          data={"other_office_holders-done_on": _today()})
+    response = clerk.post(
+        f"/zaken/{case.reference}/meldingen/other_office_holders", data={"other_office_holders-done_on": _today()}
+    )
     assert response.status_code == 400
-    assert ("De ambtsdrager heeft geen toestemming gegeven om andere ambtsdragers te informeren."
-            in response.get_data(as_text=True))
+    assert "De ambtsdrager heeft geen toestemming gegeven om andere ambtsdragers te informeren." in response.get_data(
+        as_text=True
+    )
     db.connect(reuse_if_open=True)
     assert Notice.select().where(Notice.case == case.id).count() == 0
     agreed = report_by(consent_inform_others="yes")
-    response = clerk.post(f"/zaken/{agreed.reference}/meldingen/other_office_holders",
-                          data={"other_office_holders-done_on": _today()})
+    response = clerk.post(
+        f"/zaken/{agreed.reference}/meldingen/other_office_holders", data={"other_office_holders-done_on": _today()}
+    )
     assert response.status_code == 302
     db.connect(reuse_if_open=True)
     assert Notice.select().where((Notice.case == agreed.id) & (Notice.kind == "other_office_holders")).exists()
@@ -212,13 +249,15 @@ def test_other_office_holders_are_informed_only_with_consent(app, people, signed
 def test_a_date_in_the_future_is_refused(app, people, signed_in, report_by):
     case = report_by(consequences=INJURY)
     tomorrow = (clock.to_local(clock.utcnow()).date() + dt.timedelta(days=1)).isoformat()
-    response = signed_in(people[Role.CLERK]).post(f"/zaken/{case.reference}/meldingen/inspectorate",
-                                                  data={"inspectorate-done_on": tomorrow})
+    response = signed_in(people[Role.CLERK]).post(
+        f"/zaken/{case.reference}/meldingen/inspectorate", data={"inspectorate-done_on": tomorrow}
+    )
     assert response.status_code == 400 and "Deze datum ligt in de toekomst." in response.get_data(as_text=True)
     assert _deadline(case, DeadlineKind.INSPECTORATE).get().done_at is None
 
 
 # --- who may do what ------------------------------------------------------------------------------
+
 
 def test_informed_people_see_the_panel_but_change_nothing(app, people, signed_in, report_by):
     case = report_by(consequences=INJURY)
@@ -226,25 +265,45 @@ def test_informed_people_see_the_panel_but_change_nothing(app, people, signed_in
     page = _page(officer, case)
     assert "Aangifte en meldingen" in page and "De Arbeidsinspectie moet binnen 24 uur" in page
     assert "Aangifte vastleggen" not in page and "Toestemming vastleggen" not in page
-    assert officer.post(f"/zaken/{case.reference}/meldingen/inspectorate",
-                        data={"inspectorate-done_on": _today()}).status_code == 404
+    assert (
+        officer.post(
+            f"/zaken/{case.reference}/meldingen/inspectorate", data={"inspectorate-done_on": _today()}
+        ).status_code
+        == 404
+    )
 
 
 def test_outsiders_get_404_on_every_police_and_notice_url(app, people, signed_in, report_by, create_user):
     case = report_by(consequences=INJURY, consent_police_report="yes")
     clerk = signed_in(people[Role.CLERK])
-    clerk.post(f"/zaken/{case.reference}/aangifte", data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL-9"})
-    urls = ["aangifte/toestemming", "aangifte", "aangifte/stand", "aangifte/melder-geinformeerd",
-            "meldingen/ernstige-schade", "meldingen/inspectorate", "meldingen/public_prosecutor",
-            "meldingen/other_office_holders"]
-    outsiders = [create_user(Role.COUNCIL_MEMBER), people[Role.ALDERMAN], people[Role.MUNICIPAL_SECRETARY],
-                 people[Role.MAYOR], people[Role.SECURITY_OFFICER],  # informed of the case, but do not handle it
-                 people[Role.COUNCIL_MEMBER]]                         # the reporter
+    clerk.post(
+        f"/zaken/{case.reference}/aangifte",
+        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL-9"},
+    )
+    urls = [
+        "aangifte/toestemming",
+        "aangifte",
+        "aangifte/stand",
+        "aangifte/melder-geinformeerd",
+        "meldingen/ernstige-schade",
+        "meldingen/inspectorate",
+        "meldingen/public_prosecutor",
+        "meldingen/other_office_holders",
+    ]
+    outsiders = [
+        create_user(Role.COUNCIL_MEMBER),
+        people[Role.ALDERMAN],
+        people[Role.MUNICIPAL_SECRETARY],
+        people[Role.MAYOR],
+        people[Role.SECURITY_OFFICER],  # informed of the case, but do not handle it
+        people[Role.COUNCIL_MEMBER],
+    ]  # the reporter
     for person in outsiders:
         client = signed_in(person)
         for url in urls:
-            response = client.post(f"/zaken/{case.reference}/{url}",
-                                   data={"stand-status": "closed", "inspectorate-done_on": _today()})
+            response = client.post(
+                f"/zaken/{case.reference}/{url}", data={"stand-status": "closed", "inspectorate-done_on": _today()}
+            )
             assert response.status_code == 404, (person.role, url)
     assert clerk.post("/zaken/VB-2099-0001/aangifte/toestemming").status_code == 404
     db.connect(reuse_if_open=True)
@@ -255,6 +314,7 @@ def test_outsiders_get_404_on_every_police_and_notice_url(app, people, signed_in
 
 # --- one mechanism for every case panel (portal.case_panels) ----------------------------------------
 
+
 def test_a_form_sent_back_shows_the_case_page_again_and_is_audited_like_every_view(app, people, signed_in, report_by):
     """The case page again with the form's error next to its field, in the audit trail as a view of
     the case; a case the person may not see, or a consultation (no police report), answers 404."""
@@ -262,12 +322,17 @@ def test_a_form_sent_back_shows_the_case_page_again_and_is_audited_like_every_vi
 
     def views():
         db.connect(reuse_if_open=True)
-        return AuditEntry.select().where((AuditEntry.action == "case_viewed")
-                                         & (AuditEntry.object_id == str(case.id))).count()
+        return (
+            AuditEntry.select()
+            .where((AuditEntry.action == "case_viewed") & (AuditEntry.object_id == str(case.id)))
+            .count()
+        )
 
     before = views()
-    response = clerk.post(f"/zaken/{case.reference}/aangifte",
-                          data={"aangifte-filed_on": "", "aangifte-registration_number": "PL0900-2026123456"})
+    response = clerk.post(
+        f"/zaken/{case.reference}/aangifte",
+        data={"aangifte-filed_on": "", "aangifte-registration_number": "PL0900-2026123456"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Vul de datum van de aangifte in." in page
     assert case.reference in page and "Aangifte en meldingen" in page and 'value="PL0900-2026123456"' in page

@@ -1,11 +1,12 @@
 """Every deadline reminds by mail, exactly once — also when the job runs twice, crashes half way, or
 two consumers run at the same time — and escalates when it is about to pass. No case content."""
+
 import datetime as dt
 import threading
 
 import pytest
 
-from models import clock, deadlines
+from models import deadlines
 from models.accounts import Role
 from models.cases import Case
 from models.db import db
@@ -14,8 +15,10 @@ from models.deadlines import Deadline, DeadlineKind
 
 @pytest.fixture
 def threat_case(app, create_user, login, file_report):
-    people = {role: create_user(role) for role in (Role.COUNCIL_MEMBER, Role.CLERK, Role.MAYOR,
-                                                    Role.SECURITY_OFFICER, Role.MUNICIPAL_SECRETARY)}
+    people = {
+        role: create_user(role)
+        for role in (Role.COUNCIL_MEMBER, Role.CLERK, Role.MAYOR, Role.SECURITY_OFFICER, Role.MUNICIPAL_SECRETARY)
+    }
     client = app.test_client()
     login(client, people[Role.COUNCIL_MEMBER])
     reference = file_report(client, narrative="Geheim verhaal", consequences={"injury_physical": "y"})
@@ -112,7 +115,9 @@ def test_the_inspectorate_deadline_reminds_then_escalates(app, threat_case, mail
     mailbox.messages.clear()
     clock_at(hours=18, minutes=1)
     _run_job(app)
-    escalated = {m["To"] for m in mailbox.messages if "Let op" in m["Subject"] and "Arbeidsinspectie" in m.get_content()}
+    escalated = {
+        m["To"] for m in mailbox.messages if "Let op" in m["Subject"] and "Arbeidsinspectie" in m.get_content()
+    }
     # Escalation goes to the mayor and the municipal secretary — of those, only to who may see the
     # case: for a council member's case that is the mayor (need-to-know wins).
     assert escalated == {people[Role.MAYOR].email}
@@ -161,19 +166,29 @@ def test_aftercare_is_planned_when_a_report_is_registered(app, threat_case):
     from models.aftercare import Conversation
 
     with app.app_context():
-        numbers = [c.number for c in Conversation.select().where(Conversation.case == case.id).order_by(Conversation.number)]
+        numbers = [
+            c.number for c in Conversation.select().where(Conversation.case == case.id).order_by(Conversation.number)
+        ]
         kinds = sorted(d.kind for d in Deadline.select().where(Deadline.case == case.id))
     assert numbers == [1, 2, 3]
     assert kinds == ["aftercare_1", "aftercare_2", "aftercare_3", "inspectorate"]
 
 
-def test_an_aldermans_serious_case_escalates_to_mayor_and_secretary(app, create_user, login, file_report, mailbox, clock_at):
-    alderman, mayor, secretary = create_user(Role.ALDERMAN), create_user(Role.MAYOR), create_user(Role.MUNICIPAL_SECRETARY)
+def test_an_aldermans_serious_case_escalates_to_mayor_and_secretary(
+    app, create_user, login, file_report, mailbox, clock_at
+):
+    alderman, mayor, secretary = (
+        create_user(Role.ALDERMAN),
+        create_user(Role.MAYOR),
+        create_user(Role.MUNICIPAL_SECRETARY),
+    )
     client = app.test_client()
     login(client, alderman)
     file_report(client, consequences={"hospital_admission": "y"})
     mailbox.messages.clear()
     clock_at(hours=18, minutes=1)
     _run_job(app)
-    escalated = {m["To"] for m in mailbox.messages if "Let op" in m["Subject"] and "Arbeidsinspectie" in m.get_content()}
+    escalated = {
+        m["To"] for m in mailbox.messages if "Let op" in m["Subject"] and "Arbeidsinspectie" in m.get_content()
+    }
     assert escalated == {mayor.email, secretary.email}

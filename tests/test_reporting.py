@@ -1,4 +1,5 @@
 """An office holder reports an incident; it lands in the inbox of exactly the people the routing names."""
+
 import io
 import re
 
@@ -9,7 +10,9 @@ from models.db import db
 from tests.conftest import PNG_SCREENSHOT
 
 
-def test_a_council_member_reports_a_threat_on_social_media_and_the_clerk_sees_it(app, create_user, login, file_report, mailbox):
+def test_a_council_member_reports_a_threat_on_social_media_and_the_clerk_sees_it(
+    app, create_user, login, file_report, mailbox
+):
     member = create_user(Role.COUNCIL_MEMBER, name="Chantal Bakker")
     clerk, mayor, security = create_user(Role.CLERK), create_user(Role.MAYOR), create_user(Role.SECURITY_OFFICER)
     alderman = create_user(Role.ALDERMAN)
@@ -55,7 +58,9 @@ def test_the_case_is_stored_with_its_online_entry_evidence_and_timeline(app, cre
     create_user(Role.CLERK)
     client = app.test_client()
     login(client, member)
-    reference = file_report(client, behaviours=["swearing", "stalking"], consequences={"injury_mental": "y", "property_damage": "y"})
+    reference = file_report(
+        client, behaviours=["swearing", "stalking"], consequences={"injury_mental": "y", "property_damage": "y"}
+    )
     with app.app_context():
         case = Case.get(Case.reference == reference)
         assert case.behaviour_class == "threat" and case.advice == "required"
@@ -76,9 +81,16 @@ def test_a_rejected_upload_keeps_everything_else_that_was_typed(app, create_user
     login(client, member)
     base = client.post("/melden", data={"kind": "report"}).headers["Location"].rsplit("/", 1)[0]
     html = b"<html><script>alert(1)</script></html>"
-    response = client.post(f"{base}/bewijs", content_type="multipart/form-data", data={
-        "platform": "Instagram", "sender_account": "@anoniem123", "urls": "https://instagram.example/p/9",
-        "files": [(io.BytesIO(html), "bewijs.png")]})
+    response = client.post(
+        f"{base}/bewijs",
+        content_type="multipart/form-data",
+        data={
+            "platform": "Instagram",
+            "sender_account": "@anoniem123",
+            "urls": "https://instagram.example/p/9",
+            "files": [(io.BytesIO(html), "bewijs.png")],
+        },
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Dit soort bestand kan niet worden toegevoegd" in body and "bewijs.png" in body
@@ -95,8 +107,11 @@ def test_a_too_large_upload_says_how_large_it_may_be(make_app, create_user, logi
     login(client, member)
     base = client.post("/melden", data={"kind": "report"}).headers["Location"].rsplit("/", 1)[0]
     big = PNG_SCREENSHOT + b"\x00" * (1024 * 1024)
-    response = client.post(f"{base}/bewijs", content_type="multipart/form-data",
-                           data={"platform": "TikTok", "files": [(io.BytesIO(big), "groot.png")]})
+    response = client.post(
+        f"{base}/bewijs",
+        content_type="multipart/form-data",
+        data={"platform": "TikTok", "files": [(io.BytesIO(big), "groot.png")]},
+    )
     body = response.get_data(as_text=True)
     assert "Het bestand is te groot. Het mag hoogstens 1 MB zijn." in body and 'value="TikTok"' in body
 
@@ -109,7 +124,9 @@ def test_a_double_submit_makes_one_case(app, create_user, login, file_report):
     reference = file_report(client)
     with app.app_context():
         draft = Draft.get(Draft.case.is_null(False))
-    again = client.post(f"/melden/{draft.token}/versturen", data={"consent_police_report": "yes", "consent_inform_others": "no"})
+    again = client.post(
+        f"/melden/{draft.token}/versturen", data={"consent_police_report": "yes", "consent_inform_others": "no"}
+    )
     assert again.status_code == 302 and reference in again.headers["Location"]
     with app.app_context():
         assert Case.select().count() == 1
@@ -137,6 +154,7 @@ def test_concurrent_double_submit_makes_one_case(app, create_user, login):
                 results.append("again:" + already.case.reference)
             finally:
                 db.close()
+
     threads = [threading.Thread(target=submit) for _ in range(2)]
     [t.start() for t in threads]
     [t.join() for t in threads]
@@ -169,6 +187,7 @@ def test_stored_evidence_does_not_contain_the_original_bytes(app, create_user, l
     stored = (tmp_path / "uploads" / item.storage_name).read_bytes()
     assert PNG_SCREENSHOT not in stored and PNG_SCREENSHOT[:16] not in stored
     import hashlib
+
     assert item.sha256 == hashlib.sha256(PNG_SCREENSHOT).hexdigest()
     download = client.get(f"/bewijs/{item.id}")
     assert download.data == PNG_SCREENSHOT
@@ -202,8 +221,11 @@ def test_every_view_of_a_case_is_audited(app, create_user, login, file_report):
     handler.get(f"/zaken/{reference}")
     with app.app_context():
         case = Case.get(Case.reference == reference)
-        views = AuditEntry.select().where((AuditEntry.action == "case_viewed") & (AuditEntry.object_id == str(case.id))
-                                          & (AuditEntry.actor_id == clerk.id))
+        views = AuditEntry.select().where(
+            (AuditEntry.action == "case_viewed")
+            & (AuditEntry.object_id == str(case.id))
+            & (AuditEntry.actor_id == clerk.id)
+        )
         assert views.count() == 2
 
 
@@ -242,16 +264,27 @@ def test_the_reporter_sees_status_and_messages_but_not_internal_notes(app, creat
     assert "Interne inschatting" not in page
     assert reporter.get(f"/zaken/{reference}").status_code == 302  # the reporter's view, not the handler's
 
-    reporter.post(f"/mijn-meldingen/{reference}", content_type="multipart/form-data", data={
-        "message": "Hij heeft weer gebeld.", "platform": "WhatsApp", "sender_account": "+31600000000",
-        "files": [(io.BytesIO(PNG_SCREENSHOT), "tweede.png")]})
+    reporter.post(
+        f"/mijn-meldingen/{reference}",
+        content_type="multipart/form-data",
+        data={
+            "message": "Hij heeft weer gebeld.",
+            "platform": "WhatsApp",
+            "sender_account": "+31600000000",
+            "files": [(io.BytesIO(PNG_SCREENSHOT), "tweede.png")],
+        },
+    )
     handler_page = handler.get(f"/zaken/{reference}").get_data(as_text=True)
     assert "Hij heeft weer gebeld." in handler_page and "WhatsApp" in handler_page and "tweede.png" in handler_page
     assert [m["To"] for m in mailbox.messages] == [clerk.email]
 
 
 def test_a_clerk_files_a_report_on_behalf_of_an_office_holder(app, create_user, login, file_report):
-    clerk, alderman, mayor = create_user(Role.CLERK, name="Eva Smit"), create_user(Role.ALDERMAN, name="Bram Jansen"), create_user(Role.MAYOR)
+    clerk, alderman, mayor = (
+        create_user(Role.CLERK, name="Eva Smit"),
+        create_user(Role.ALDERMAN, name="Bram Jansen"),
+        create_user(Role.MAYOR),
+    )
     client = app.test_client()
     login(client, clerk)
     reference = file_report(client, on_behalf_of=alderman)
@@ -273,7 +306,9 @@ def test_in_doubt_a_consultation_goes_to_the_same_people_and_can_become_a_report
     login(client, member)
     location = client.post("/melden", data={"kind": "consultation"}).headers["Location"]
     assert "/overleg/" in location
-    done = client.post(location, data={"question": "Iemand blijft mij na de vergadering aanspreken.", "channel": "meeting"})
+    done = client.post(
+        location, data={"question": "Iemand blijft mij na de vergadering aanspreken.", "channel": "meeting"}
+    )
     reference = re.search(r"VB-\d{4}-\d{4}", done.headers["Location"]).group(0)
     assert {m["To"] for m in mailbox.messages} >= {clerk.email, mayor.email}
     handler = app.test_client()
@@ -286,7 +321,11 @@ def test_in_doubt_a_consultation_goes_to_the_same_people_and_can_become_a_report
 
 
 def test_status_workflow_assignment_and_reopen(app, create_user, login, file_report):
-    member, clerk, deputy = create_user(Role.COUNCIL_MEMBER), create_user(Role.CLERK), create_user(Role.DEPUTY_CLERK, name="Fatima")
+    member, clerk, deputy = (
+        create_user(Role.COUNCIL_MEMBER),
+        create_user(Role.CLERK),
+        create_user(Role.DEPUTY_CLERK, name="Fatima"),
+    )
     client = app.test_client()
     login(client, member)
     reference = file_report(client)
@@ -301,8 +340,14 @@ def test_status_workflow_assignment_and_reopen(app, create_user, login, file_rep
         case = Case.get(Case.reference == reference)
         assert case.assigned_to_id == deputy.id and case.status == "in_progress" and case.closed_at is None
         kinds = [(e.kind, e.detail) for e in CaseEvent.select().where(CaseEvent.case == case).order_by(CaseEvent.id)]
-    assert kinds[1:] == [("assigned", str(deputy.id)), ("status", "new->in_progress"), ("status", "in_progress->measures"),
-                         ("status", "measures->aftercare"), ("status", "aftercare->closed"), ("status", "closed->in_progress")]
+    assert kinds[1:] == [
+        ("assigned", str(deputy.id)),
+        ("status", "new->in_progress"),
+        ("status", "in_progress->measures"),
+        ("status", "measures->aftercare"),
+        ("status", "aftercare->closed"),
+        ("status", "closed->in_progress"),
+    ]
     mine = app.test_client()
     login(mine, deputy)
     assert reference in mine.get("/zaken?scope=mine").get_data(as_text=True)
@@ -341,8 +386,10 @@ def test_inbox_pages_through_many_reports_without_counting_them_all(app, create_
     member, clerk = create_user(Role.COUNCIL_MEMBER), create_user(Role.CLERK)
     start = clock.utcnow() - dt.timedelta(days=30)
     with app.app_context(), db.connection_context():
-        references = [file_demo_incident(member, start + dt.timedelta(hours=n), behaviours=["insulting"]).reference
-                      for n in range(53)]
+        references = [
+            file_demo_incident(member, start + dt.timedelta(hours=n), behaviours=["insulting"]).reference
+            for n in range(53)
+        ]
     handler = app.test_client()
     login(handler, clerk)
     first = handler.get("/zaken").get_data(as_text=True)
@@ -360,6 +407,7 @@ def test_inbox_pages_through_many_reports_without_counting_them_all(app, create_
 
 # --- the rules themselves, whichever path asks (models/) -----------------------------------------
 
+
 def test_a_new_case_nobody_picks_up_within_the_pickup_hours_is_overdue(app, create_user):
     import datetime as dt
 
@@ -372,7 +420,9 @@ def test_a_new_case_nobody_picks_up_within_the_pickup_hours_is_overdue(app, crea
         overdue = lambda: Case.select().where((Case.id == case.id) & cases.pickup_overdue_condition()).exists()  # noqa: E731
         assert not overdue()
         hours = settings.get("case_pickup_hours")
-        Case.update(created_at=case.created_at - dt.timedelta(hours=hours, minutes=1)).where(Case.id == case.id).execute()
+        Case.update(created_at=case.created_at - dt.timedelta(hours=hours, minutes=1)).where(
+            Case.id == case.id
+        ).execute()
         assert overdue()
         registration.set_status(Case.get_by_id(case.id), Status.IN_PROGRESS, clerk)  # picked up
         assert not overdue()
@@ -387,7 +437,9 @@ def test_only_the_clerks_the_municipal_secretary_and_the_security_officer_file_o
     from models.cases import CaseKind, NotAllowed
 
     member, alderman = create_user(Role.COUNCIL_MEMBER), create_user(Role.ALDERMAN)
-    may = [create_user(role) for role in (Role.CLERK, Role.DEPUTY_CLERK, Role.MUNICIPAL_SECRETARY, Role.SECURITY_OFFICER)]
+    may = [
+        create_user(role) for role in (Role.CLERK, Role.DEPUTY_CLERK, Role.MUNICIPAL_SECRETARY, Role.SECURITY_OFFICER)
+    ]
     may_not = [create_user(role) for role in (Role.MAYOR, Role.GROUP_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN)]
     with app.app_context(), db.connection_context():
         with pytest.raises(NotAllowed):
@@ -398,6 +450,8 @@ def test_only_the_clerks_the_municipal_secretary_and_the_security_officer_file_o
         assert Case.select().count() == 0 and Draft.get_by_id(draft.id).case_id is None
         for filer in may:
             assert cases.may_file_on_behalf(filer)
-            case = registration.file_case(cases.new_draft(filer, CaseKind.REPORT, member).id, {"behaviours": ["threatening"]})
+            case = registration.file_case(
+                cases.new_draft(filer, CaseKind.REPORT, member).id, {"behaviours": ["threatening"]}
+            )
             assert case.reporter_id == member.id and case.filed_by_id == filer.id
         assert not any(cases.may_file_on_behalf(person) for person in [alderman, member] + may_not)

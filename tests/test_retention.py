@@ -2,6 +2,7 @@
 and the structured, anonymous facts the yearly report needs stay; a legal hold keeps a case; a dry
 run changes nothing; what went leaves a tombstone; the security officer can give a perpetrator
 everything the portal holds about them."""
+
 import base64
 import datetime as dt
 import pathlib
@@ -11,8 +12,20 @@ from collections import Counter
 
 import pytest
 
-from models import (aftercare, audit, cases, clock, damages, evidence, measures, perpetrators, police, retention,
-                    settings, tombstones)
+from models import (
+    aftercare,
+    audit,
+    cases,
+    clock,
+    damages,
+    evidence,
+    measures,
+    perpetrators,
+    police,
+    retention,
+    settings,
+    tombstones,
+)
 from models.accounts import Role, User
 from models.aftercare import Conversation, Outcome, Referral, ReferralKind
 from models.audit import AuditCheckpoint, AuditEntry
@@ -33,10 +46,18 @@ MONTH = dt.timedelta(days=30)
 
 @pytest.fixture
 def people(create_user):
-    return {role: create_user(role, name=name) for role, name in (
-        (Role.COUNCIL_MEMBER, VICTIM), (Role.CLERK, "Griffier De Boer"), (Role.MAYOR, "Burgemeester Van Dam"),
-        (Role.SECURITY_OFFICER, "Veiligheid Smit"), (Role.MUNICIPAL_SECRETARY, "Secretaris Visser"),
-        (Role.FINANCE_OFFICER, "Financiën Kok"), (Role.ADMIN, "Beheer Mulder"))}
+    return {
+        role: create_user(role, name=name)
+        for role, name in (
+            (Role.COUNCIL_MEMBER, VICTIM),
+            (Role.CLERK, "Griffier De Boer"),
+            (Role.MAYOR, "Burgemeester Van Dam"),
+            (Role.SECURITY_OFFICER, "Veiligheid Smit"),
+            (Role.MUNICIPAL_SECRETARY, "Secretaris Visser"),
+            (Role.FINANCE_OFFICER, "Financiën Kok"),
+            (Role.ADMIN, "Beheer Mulder"),
+        )
+    }
 
 
 def _client(app, login, user, fresh=False):
@@ -55,8 +76,15 @@ def _connect(app):
 
 def _store_file(app, case, user) -> Evidence:
     stored = evidence.store(PNG_SCREENSHOT, app.config["UPLOAD_PATH"], 10 * 1024 * 1024)
-    return Evidence.create(case=case, filename="bon.png", content_type=stored.content_type, size=stored.size,
-                           sha256=stored.sha256, storage_name=stored.storage_name, uploaded_by=user)
+    return Evidence.create(
+        case=case,
+        filename="bon.png",
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_name=stored.storage_name,
+        uploaded_by=user,
+    )
 
 
 def _full_case(app, people, login, file_report, *, close=True) -> Case:
@@ -64,27 +92,43 @@ def _full_case(app, people, login, file_report, *, close=True) -> Case:
     messages, aftercare, a referral, a measure, a police report, a claim with a receipt, a recovery."""
     victim, clerk = people[Role.COUNCIL_MEMBER], people[Role.CLERK]
     finance, secretary = people[Role.FINANCE_OFFICER], people[Role.MUNICIPAL_SECRETARY]
-    reference = file_report(_client(app, login, victim), narrative=NARRATIVE, perpetrator_name="Piet Boos",
-                            sender_account="@boos_piet", urls="https://x.example/status/1")
+    reference = file_report(
+        _client(app, login, victim),
+        narrative=NARRATIVE,
+        perpetrator_name="Piet Boos",
+        sender_account="@boos_piet",
+        urls="https://x.example/status/1",
+    )
     _connect(app)
     case = Case.get(Case.reference == reference)
     Case.update(location="Dorpsweg 12, Demodorp").where(Case.id == case.id).execute()
     cases.add_event(case, clerk, EventKind.NOTE, body="Interne notitie: Jansen is erg geschrokken.")
     cases.add_event(case, victim, EventKind.MESSAGE_FROM_REPORTER, body="Bericht van de melder zelf.")
     OnlineEntry.update(note="Account lijkt nep").where(OnlineEntry.case == case.id).execute()
-    perpetrator = perpetrators.link_case(case, name="Piet Boos", birth_date="1980-02-03", address="Kerkstraat 9",
-                                         actor=clerk)
+    perpetrator = perpetrators.link_case(
+        case, name="Piet Boos", birth_date="1980-02-03", address="Kerkstraat 9", actor=clerk
+    )
     first = Conversation.get((Conversation.case == case.id) & (Conversation.number == 1))  # planned at filing
-    aftercare.record_outcome(first, Outcome.HELD, people[Role.MAYOR], held_at=clock.utcnow(),
-                             notes="Vertrouwelijk: slaapt slecht.")
+    aftercare.record_outcome(
+        first, Outcome.HELD, people[Role.MAYOR], held_at=clock.utcnow(), notes="Vertrouwelijk: slaapt slecht."
+    )
     aftercare.add_referral(case, ReferralKind.SLACHTOFFERHULP, clerk, note="Belt zelf met Slachtofferhulp.")
-    measure = measures.propose(case, MeasureType.WARNING_WRITTEN, clerk, reasons="Dreigende berichten aan een raadslid.",
-                               description="Waarschuwingsbrief.", perpetrator=perpetrator)
+    measure = measures.propose(
+        case,
+        MeasureType.WARNING_WRITTEN,
+        clerk,
+        reasons="Dreigende berichten aan een raadslid.",
+        description="Waarschuwingsbrief.",
+        perpetrator=perpetrator,
+    )
     measures.decide(measure, clerk)
     measures.record_advice(measure, "Advies: camera bij de voordeur.", people[Role.SECURITY_OFFICER])
-    report = police.file(case, clerk, filed_on=clock.to_local(clock.utcnow()).date(), registration_number="PL0900-2026-77")
-    police.update_status(report, InvestigationStatus.WITH_PROSECUTOR, clerk, decision="Het OM vervolgt.",
-                         outcome="Zitting in maart.")
+    report = police.file(
+        case, clerk, filed_on=clock.to_local(clock.utcnow()).date(), registration_number="PL0900-2026-77"
+    )
+    police.update_status(
+        report, InvestigationStatus.WITH_PROSECUTOR, clerk, decision="Het OM vervolgt.", outcome="Zitting in maart."
+    )
     receipt = _store_file(app, case, victim)
     item = damages.submit_item(case, Category.PROPERTY, "Ruit aan de Dorpsweg 12", 34995, victim, receipts=[receipt])
     damages.assess(item, Decision.PARTIAL, secretary, approved_cents=30000, reason="Alleen de ruit, niet de gordijnen.")
@@ -100,8 +144,10 @@ def _full_case(app, people, login, file_report, *, close=True) -> Case:
 
 def _snapshot() -> dict:
     """Every row of every table, as stored (encrypted columns as ciphertext)."""
-    return {model._meta.table_name: db.execute_sql(f'SELECT * FROM "{model._meta.table_name}" ORDER BY 1').fetchall()
-            for model in MODELS}
+    return {
+        model._meta.table_name: db.execute_sql(f'SELECT * FROM "{model._meta.table_name}" ORDER BY 1').fetchall()  # noqa: S608
+        for model in MODELS
+    }
 
 
 def _files(app) -> dict[str, bytes]:
@@ -110,11 +156,32 @@ def _files(app) -> dict[str, bytes]:
 
 
 def _case_facts(case_id: int) -> tuple:
-    keep = [Case.reference, Case.year, Case.number, Case.kind, Case.status, Case.reporter_role, Case.reporter_is_former,
-            Case.behaviour_class, Case.behaviours, Case.after_addressed, Case.recurring, Case.advice, Case.target,
-            Case.occurred_at, Case.channel, Case.platform, Case.perpetrator_known, Case.perpetrator_acts_for,
-            Case.injury_physical, Case.injury_mental, Case.property_damage, Case.consent_police_report,
-            Case.created_at, Case.closed_at]
+    keep = [
+        Case.reference,
+        Case.year,
+        Case.number,
+        Case.kind,
+        Case.status,
+        Case.reporter_role,
+        Case.reporter_is_former,
+        Case.behaviour_class,
+        Case.behaviours,
+        Case.after_addressed,
+        Case.recurring,
+        Case.advice,
+        Case.target,
+        Case.occurred_at,
+        Case.channel,
+        Case.platform,
+        Case.perpetrator_known,
+        Case.perpetrator_acts_for,
+        Case.injury_physical,
+        Case.injury_mental,
+        Case.property_damage,
+        Case.consent_police_report,
+        Case.created_at,
+        Case.closed_at,
+    ]
     return Case.select(*keep).where(Case.id == case_id).tuples().get()
 
 
@@ -146,20 +213,25 @@ def _pdf_text(data: bytes) -> str:
     """The text in a PDF's content streams (reportlab: ASCII85 + Flate), for assertions."""
     text = []
     for raw in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
-        for decode in (lambda b: zlib.decompress(base64.a85decode(b.strip().removesuffix(b"~>"))), zlib.decompress,
-                       lambda b: b):
+        for decode in (
+            lambda b: zlib.decompress(base64.a85decode(b.strip().removesuffix(b"~>"))),
+            zlib.decompress,
+            lambda b: b,
+        ):
             try:
                 text.append(decode(raw).decode("latin-1"))
                 break
-            except Exception:  # noqa: BLE001 - try the next decoding
+            except Exception:  # noqa: S112 - try the next decoding
                 continue
     return "\n".join(text)
 
 
 # --- a closed case past its retention ---------------------------------------------------------------
 
+
 def test_a_closed_case_past_its_retention_keeps_its_facts_and_loses_everything_personal(
-        app, people, login, file_report, monkeypatch):
+    app, people, login, file_report, monkeypatch
+):
     case = _full_case(app, people, login, file_report)
     victim = people[Role.COUNCIL_MEMBER]
     facts, figures = _case_facts(case.id), yearly_figures()
@@ -186,16 +258,26 @@ def test_a_closed_case_past_its_retention_keeps_its_facts_and_loses_everything_p
         assert len(overwritten[name]) == len(before[name]) and overwritten[name] != before[name]
 
     case = Case.get_by_id(case.id)
-    assert (case.narrative, case.location, case.perpetrator_name, case.perpetrator_birth_date,
-            case.perpetrator_address, case.perpetrator_description, case.perpetrator_organisation) == (None,) * 7
-    raw = db.execute_sql('SELECT "narrative", "location", "perpetrator_name" FROM "case" WHERE "id" = %s'
-                         .replace("%s", db.param), (case.id,)).fetchone()
+    assert (
+        case.narrative,
+        case.location,
+        case.perpetrator_name,
+        case.perpetrator_birth_date,
+        case.perpetrator_address,
+        case.perpetrator_description,
+        case.perpetrator_organisation,
+    ) == (None,) * 7
+    raw = db.execute_sql(
+        'SELECT "narrative", "location", "perpetrator_name" FROM "case" WHERE "id" = %s'.replace("%s", db.param),
+        (case.id,),
+    ).fetchone()
     assert raw == (None, None, None)
     placeholder = User.get_by_id(case.reporter_id)
     assert case.filed_by_id == placeholder.id and placeholder.name == "Geanonimiseerd" and not placeholder.is_active
     assert not placeholder.can_log_in and case.assigned_to_id is None
     assert [e.body for e in CaseEvent.select().where(CaseEvent.case == case.id)] == [None] * CaseEvent.select().where(
-        CaseEvent.case == case.id).count()
+        CaseEvent.case == case.id
+    ).count()
     assert not CaseEvent.select().where((CaseEvent.case == case.id) & (CaseEvent.actor == victim.id)).exists()
     assert not Draft.select().where(Draft.case == case.id).exists()
     entry = OnlineEntry.get(OnlineEntry.case == case.id)
@@ -221,8 +303,11 @@ def test_a_closed_case_past_its_retention_keeps_its_facts_and_loses_everything_p
     stones = {(t.kind, t.object_type, t.object_id, t.rule) for t in Tombstone.select()}
     assert ("closed_case", "case", str(case.id), "retention_closed_case_months=24") in stones
     assert len([s for s in stones if s[:2] == ("evidence", "evidence")]) == 2
-    assert AuditEntry.select().where((AuditEntry.action == "case_anonymised")
-                                     & (AuditEntry.object_id == str(case.id))).exists()
+    assert (
+        AuditEntry.select()
+        .where((AuditEntry.action == "case_anonymised") & (AuditEntry.object_id == str(case.id)))
+        .exists()
+    )
     assert AuditEntry.select().where(AuditEntry.action == "retention_applied").exists()
     assert audit.verify_chain().intact
 
@@ -252,12 +337,17 @@ def test_evidence_of_an_open_case_goes_after_its_own_period_and_nothing_else_doe
     assert not Evidence.select().where(Evidence.case == case.id).exists()
     assert not names & set(_files(app))
     assert Case.get_by_id(case.id).narrative == NARRATIVE  # the case itself is still open: kept
-    assert Tombstone.select().where((Tombstone.kind == "evidence")
-                                    & (Tombstone.rule == "retention_evidence_months=36")).count() == 2
+    assert (
+        Tombstone.select()
+        .where((Tombstone.kind == "evidence") & (Tombstone.rule == "retention_evidence_months=36"))
+        .count()
+        == 2
+    )
 
 
-def test_a_closed_case_is_kept_until_the_same_calendar_date_its_months_later(app, people, login, file_report,
-                                                                             monkeypatch):
+def test_a_closed_case_is_kept_until_the_same_calendar_date_its_months_later(
+    app, people, login, file_report, monkeypatch
+):
     """Closed on 31 August 2024 and kept 24 months: until 31 August 2026, not 24 x 30 days (21 August)."""
     reference = file_report(_client(app, login, people[Role.COUNCIL_MEMBER]))
     _connect(app)
@@ -294,15 +384,19 @@ def test_a_failure_half_way_leaves_the_case_as_it_was(app, people, login, file_r
 
 # --- legal hold --------------------------------------------------------------------------------------
 
+
 def test_a_held_case_is_untouched_and_the_hold_shows_on_the_case(app, people, login, file_report):
     case = _full_case(app, people, login, file_report)
     clerk = _client(app, login, people[Role.CLERK])
     page = clerk.get(f"/zaken/{case.reference}").get_data(as_text=True)
     assert "Melding bewaren" in page
     response = clerk.post(f"/zaken/{case.reference}/bewaren", data={"reason": ""})
-    assert response.status_code == 422 and "Schrijf op waarom deze melding bewaard moet blijven." in response.get_data(as_text=True)
-    page = clerk.post(f"/zaken/{case.reference}/bewaren", data={"reason": "De strafzaak loopt nog."},
-                      follow_redirects=True).get_data(as_text=True)
+    assert response.status_code == 422 and "Schrijf op waarom deze melding bewaard moet blijven." in response.get_data(
+        as_text=True
+    )
+    page = clerk.post(
+        f"/zaken/{case.reference}/bewaren", data={"reason": "De strafzaak loopt nog."}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Deze melding wordt bewaard." in page and "De strafzaak loopt nog." in page and "Griffier De Boer" in page
     mayor = _client(app, login, people[Role.MAYOR])  # informed: sees the hold, cannot lift it
     page = mayor.get(f"/zaken/{case.reference}").get_data(as_text=True)
@@ -316,13 +410,27 @@ def test_a_held_case_is_untouched_and_the_hold_shows_on_the_case(app, people, lo
     assert plan.closed_cases == [] and plan.evidence == [] and plan.held_cases == 1
     retention.apply(clock.utcnow() + 30 * MONTH, upload_dir=app.config["UPLOAD_PATH"])
     after = _snapshot()
-    for table in ("case", "case_event", "online_entry", "evidence", "conversation", "referral", "measure",
-                  "police_report", "damage_item", "damage_receipt", "ledger_entry", "recovery_step", "legal_hold"):
+    for table in (
+        "case",
+        "case_event",
+        "online_entry",
+        "evidence",
+        "conversation",
+        "referral",
+        "measure",
+        "police_report",
+        "damage_item",
+        "damage_receipt",
+        "ledger_entry",
+        "recovery_step",
+        "legal_hold",
+    ):
         assert after[table] == before[table], table
     assert set(files) <= set(_files(app))
 
-    page = clerk.post(f"/zaken/{case.reference}/bewaren/opheffen", data={"reason": "Uitspraak is gedaan."},
-                      follow_redirects=True).get_data(as_text=True)
+    page = clerk.post(
+        f"/zaken/{case.reference}/bewaren/opheffen", data={"reason": "Uitspraak is gedaan."}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "niet langer extra bewaard" in page
     _connect(app)
     actions = [e.action for e in AuditEntry.select().where(AuditEntry.object_id == str(case.id))]
@@ -334,6 +442,7 @@ def test_a_held_case_is_untouched_and_the_hold_shows_on_the_case(app, people, lo
 
 
 # --- dry run ---------------------------------------------------------------------------------------
+
 
 def test_the_dry_run_changes_nothing_and_counts_what_would_go(app, people, login, file_report):
     case = _full_case(app, people, login, file_report)
@@ -349,7 +458,7 @@ def test_the_dry_run_changes_nothing_and_counts_what_would_go(app, people, login
     assert plan.closed_cases == [case.id] and plan.drafts == [draft.id]
     assert counts[retention.Kind.CLOSED_CASE] == 1 and counts[retention.Kind.DRAFT] == 1
     assert counts[retention.Kind.REGISTER] == 1  # Piet Boos: linked 25 months ago, register keeps 24
-    assert counts[retention.Kind.AUDIT] == 3     # the first three entries, 40 months old
+    assert counts[retention.Kind.AUDIT] == 3  # the first three entries, 40 months old
     assert _snapshot() == before and _files(app) == files
 
     db.close()
@@ -372,6 +481,7 @@ def test_the_cli_runs_the_retention(app, people, login, file_report):
 
 # --- drafts never submitted --------------------------------------------------------------------------
 
+
 def test_drafts_never_submitted_are_purged_with_their_files(app, people, login, file_report):
     victim = people[Role.COUNCIL_MEMBER]
     _connect(app)
@@ -390,11 +500,12 @@ def test_drafts_never_submitted_are_purged_with_their_files(app, people, login, 
     assert upload.storage_name not in _files(app)
     assert Draft.select().where(Draft.id == recent.id).exists()
     assert Draft.select().where(Draft.case == submitted.id).exists()  # submitted: not a draft rule's business
-    assert Tombstone.get((Tombstone.object_type == "draft")).object_id == str(old.id)
-    assert Tombstone.get((Tombstone.object_type == "evidence")).rule == "retention_draft_days=30"
+    assert Tombstone.get(Tombstone.object_type == "draft").object_id == str(old.id)
+    assert Tombstone.get(Tombstone.object_type == "evidence").rule == "retention_draft_days=30"
 
 
 # --- the register ------------------------------------------------------------------------------------
+
 
 def test_register_entries_past_their_retention_expire_with_a_tombstone(app, people, login, file_report):
     case = _full_case(app, people, login, file_report, close=False)
@@ -406,8 +517,9 @@ def test_register_entries_past_their_retention_expire_with_a_tombstone(app, peop
     assert Case.get_by_id(case.id).narrative == NARRATIVE  # the open case is not the register's
 
 
-def test_a_register_entry_expires_with_its_tombstone_and_audit_entry_or_not_at_all(app, people, login, file_report,
-                                                                                   monkeypatch):
+def test_a_register_entry_expires_with_its_tombstone_and_audit_entry_or_not_at_all(
+    app, people, login, file_report, monkeypatch
+):
     """A crash between anonymising an entry and recording it leaves the entry as it was; the next run
     does all of it."""
     case = _full_case(app, people, login, file_report, close=False)
@@ -423,8 +535,12 @@ def test_a_register_entry_expires_with_its_tombstone_and_audit_entry_or_not_at_a
     with pytest.raises(RuntimeError):
         retention.apply(clock.utcnow() + 25 * MONTH, upload_dir=app.config["UPLOAD_PATH"])
     entry = Perpetrator.get_by_id(perpetrator.id)
-    assert (entry.name, entry.birth_date, entry.address, entry.expired_at) == ("Piet Boos", "1980-02-03",
-                                                                              "Kerkstraat 9", None)
+    assert (entry.name, entry.birth_date, entry.address, entry.expired_at) == (
+        "Piet Boos",
+        "1980-02-03",
+        "Kerkstraat 9",
+        None,
+    )
     assert entry.identity_index == perpetrators.identity_index("Piet Boos", "1980-02-03")
     assert not Tombstone.select().where(Tombstone.object_type == "perpetrator").exists()
     assert audit.verify_chain().intact
@@ -434,14 +550,23 @@ def test_a_register_entry_expires_with_its_tombstone_and_audit_entry_or_not_at_a
     assert result.counts[retention.Kind.REGISTER] == 1
     entry = Perpetrator.get_by_id(perpetrator.id)
     assert entry.name is None and entry.identity_index is None and entry.expired_at is not None
-    assert Tombstone.select().where((Tombstone.object_type == "perpetrator")
-                                    & (Tombstone.object_id == str(perpetrator.id))).count() == 1
-    assert AuditEntry.select().where((AuditEntry.action == "perpetrator_expired")
-                                     & (AuditEntry.object_id == str(perpetrator.id))).count() == 1
+    assert (
+        Tombstone.select()
+        .where((Tombstone.object_type == "perpetrator") & (Tombstone.object_id == str(perpetrator.id)))
+        .count()
+        == 1
+    )
+    assert (
+        AuditEntry.select()
+        .where((AuditEntry.action == "perpetrator_expired") & (AuditEntry.object_id == str(perpetrator.id)))
+        .count()
+        == 1
+    )
     assert audit.verify_chain().intact
 
 
 # --- the audit trail ---------------------------------------------------------------------------------
+
 
 def test_old_audit_entries_are_pruned_and_the_chain_still_verifies(app, db_session):
     old = [audit.record("login", actor_id=n) for n in range(1, 6)]
@@ -473,24 +598,32 @@ def test_old_audit_entries_are_pruned_and_the_chain_still_verifies(app, db_sessi
 def _rehash_all():
     prev = audit.GENESIS
     for entry in AuditEntry.select().order_by(AuditEntry.id):
-        digest = audit._digest(prev, entry.at, entry.actor_id, entry.action, entry.object_type, entry.object_id,
-                               entry.ip, entry.detail)
+        digest = audit._digest(
+            prev, entry.at, entry.actor_id, entry.action, entry.object_type, entry.object_id, entry.ip, entry.detail
+        )
         AuditEntry.update(prev_hash=prev, hash=digest).where(AuditEntry.id == entry.id).execute()
         prev = digest
 
 
 # --- the yearly figures ----------------------------------------------------------------------------
 
+
 def test_the_yearly_figures_are_the_same_before_and_after_retention(app, people, login, file_report, create_user):
     alderman = create_user(Role.ALDERMAN, name="Wethouder Bakker")
     former = create_user(Role.COUNCIL_MEMBER, name="Oud-raadslid Smit", is_former=True)
     _full_case(app, people, login, file_report)
-    for reporter, channel, behaviours in ((alderman, "phone", ("insulting",)), (former, "letter", ("threatening",)),
-                                          (people[Role.COUNCIL_MEMBER], "face_to_face", ("hitting",))):
+    for reporter, channel, behaviours in (
+        (alderman, "phone", ("insulting",)),
+        (former, "letter", ("threatening",)),
+        (people[Role.COUNCIL_MEMBER], "face_to_face", ("hitting",)),
+    ):
         reference = file_report(_client(app, login, reporter), channel=channel, behaviours=behaviours)
         _connect(app)
-        cases.change_status(Case.get(Case.reference == reference), Status.CLOSED, people[Role.CLERK]
-                            if reporter.role == "council_member" else people[Role.MAYOR])
+        cases.change_status(
+            Case.get(Case.reference == reference),
+            Status.CLOSED,
+            people[Role.CLERK] if reporter.role == "council_member" else people[Role.MAYOR],
+        )
     held = file_report(_client(app, login, people[Role.COUNCIL_MEMBER]), channel="email")
     _connect(app)
     retention.place_hold(Case.get(Case.reference == held), "Strafzaak", people[Role.CLERK])
@@ -500,11 +633,11 @@ def test_the_yearly_figures_are_the_same_before_and_after_retention(app, people,
     result = retention.apply(clock.utcnow() + 25 * MONTH, upload_dir=app.config["UPLOAD_PATH"])
     assert result.counts[retention.Kind.CLOSED_CASE] == 4
     assert yearly_figures() == figures
-    assert not Case.select().where(Case.narrative.is_null(False) & Case.id.not_in(
-        retention.held_case_ids())).exists()
+    assert not Case.select().where(Case.narrative.is_null(False) & Case.id.not_in(retention.held_case_ids())).exists()
 
 
 # --- the admin's page ---------------------------------------------------------------------------------
+
 
 def test_the_admin_sees_counts_per_kind_without_content_and_can_run_it_now(app, people, login, file_report, clock_at):
     case = _full_case(app, people, login, file_report)
@@ -530,11 +663,13 @@ def test_the_admin_sees_counts_per_kind_without_content_and_can_run_it_now(app, 
 
 # --- inzageverzoek ------------------------------------------------------------------------------------
 
+
 def test_the_security_officer_gets_a_pdf_with_the_perpetrators_own_data_only(app, people, login, file_report):
     case = _full_case(app, people, login, file_report, close=False)
     [perpetrator] = perpetrators.linked_perpetrators(case)
-    perpetrators.record_employee_incident(perpetrator, dt.date(2026, 3, 1), "threat", "Schold een baliemedewerker uit.",
-                                          people[Role.SECURITY_OFFICER])
+    perpetrators.record_employee_incident(
+        perpetrator, dt.date(2026, 3, 1), "threat", "Schold een baliemedewerker uit.", people[Role.SECURITY_OFFICER]
+    )
     path = f"/register/{perpetrator.id}/inzage.pdf"
     for role in (Role.CLERK, Role.MAYOR, Role.ADMIN, Role.COUNCIL_MEMBER, Role.FINANCE_OFFICER):
         assert _client(app, login, people[role]).get(path).status_code == 403, role
@@ -545,11 +680,25 @@ def test_the_security_officer_gets_a_pdf_with_the_perpetrators_own_data_only(app
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     text = _pdf_text(response.data)
-    for own in ("Piet Boos", "Kerkstraat 9", "@boos_piet", "Schold een baliemedewerker uit.",
-                "Dreigende berichten aan een raadslid.", "Brief naar Kerkstraat 9."):
+    for own in (
+        "Piet Boos",
+        "Kerkstraat 9",
+        "@boos_piet",
+        "Schold een baliemedewerker uit.",
+        "Dreigende berichten aan een raadslid.",
+        "Brief naar Kerkstraat 9.",
+    ):
         assert own in text, own
-    for other in (NARRATIVE, "Dorpsweg 12", VICTIM, "Vertrouwelijk", "Interne notitie", "camera bij de voordeur",
-                  "Slachtofferhulp", "Griffier De Boer"):
+    for other in (
+        NARRATIVE,
+        "Dorpsweg 12",
+        VICTIM,
+        "Vertrouwelijk",
+        "Interne notitie",
+        "camera bij de voordeur",
+        "Slachtofferhulp",
+        "Griffier De Boer",
+    ):
         assert other not in text, other
     assert officer.get("/register/99999/inzage.pdf").status_code == 404
     _connect(app)

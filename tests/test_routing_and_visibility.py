@@ -1,5 +1,5 @@
 """Who reports to whom (§6.1), and a matrix proving who sees which case — and that nobody else does."""
-import io
+
 import importlib.util
 import pathlib
 
@@ -9,7 +9,7 @@ from models import routing
 from models.accounts import Role
 from models.audit import AuditEntry
 from models.cases import Case, CaseAccess, Evidence
-from models.routing import DEFAULT_ROUTING, HANDLES, INFORMED
+from models.routing import DEFAULT_ROUTING, INFORMED
 from tests.conftest import PNG_SCREENSHOT
 
 
@@ -21,12 +21,15 @@ def test_the_shipped_routing_is_the_protocols(app, db_session):
     assert sorted(module.ROWS) == sorted((r["reporter_role"], r["role"], r["kind"]) for r in routing.default_rows())
 
 
-@pytest.mark.parametrize("reporter_role, handles, informed", [
-    (Role.COUNCIL_MEMBER, {Role.CLERK, Role.DEPUTY_CLERK}, {Role.MAYOR, Role.SECURITY_OFFICER}),
-    (Role.GROUP_MEMBER, {Role.CLERK, Role.DEPUTY_CLERK}, {Role.MAYOR, Role.SECURITY_OFFICER}),
-    (Role.ALDERMAN, {Role.MAYOR, Role.MUNICIPAL_SECRETARY}, {Role.SECURITY_OFFICER}),
-    (Role.MAYOR, {Role.MUNICIPAL_SECRETARY}, {Role.SECURITY_OFFICER}),
-])
+@pytest.mark.parametrize(
+    "reporter_role, handles, informed",
+    [
+        (Role.COUNCIL_MEMBER, {Role.CLERK, Role.DEPUTY_CLERK}, {Role.MAYOR, Role.SECURITY_OFFICER}),
+        (Role.GROUP_MEMBER, {Role.CLERK, Role.DEPUTY_CLERK}, {Role.MAYOR, Role.SECURITY_OFFICER}),
+        (Role.ALDERMAN, {Role.MAYOR, Role.MUNICIPAL_SECRETARY}, {Role.SECURITY_OFFICER}),
+        (Role.MAYOR, {Role.MUNICIPAL_SECRETARY}, {Role.SECURITY_OFFICER}),
+    ],
+)
 def test_default_routing_for_every_reporter_role(app, db_session, create_user, reporter_role, handles, informed):
     for role in (Role.CLERK, Role.DEPUTY_CLERK, Role.MAYOR, Role.MUNICIPAL_SECRETARY, Role.SECURITY_OFFICER):
         create_user(role)
@@ -48,23 +51,33 @@ def test_a_handler_reporting_about_themselves_goes_to_the_next_in_line(app, crea
     client = app.test_client()
     login(client, mayor)
     reference = file_report(client)
-    assert reference not in client.get("/zaken").get_data(as_text=True)   # not in the mayor's own inbox
-    assert client.get(f"/zaken/{reference}").status_code == 302            # only the reporter's view
+    assert reference not in client.get("/zaken").get_data(as_text=True)  # not in the mayor's own inbox
+    assert client.get(f"/zaken/{reference}").status_code == 302  # only the reporter's view
     other = app.test_client()
     login(other, secretary)
     assert other.get(f"/zaken/{reference}").status_code == 200
 
 
 def test_changing_the_routing_is_audited_shown_and_does_not_widen_existing_cases(app, create_user, login, file_report):
-    admin, member, alderman = create_user(Role.ADMIN), create_user(Role.COUNCIL_MEMBER), create_user(Role.MUNICIPAL_SECRETARY)
+    admin, member, alderman = (
+        create_user(Role.ADMIN),
+        create_user(Role.COUNCIL_MEMBER),
+        create_user(Role.MUNICIPAL_SECRETARY),
+    )
     create_user(Role.CLERK)  # someone holds the handling role, so nothing goes to the next in line
     client = app.test_client()
     login(client, member)
     before = file_report(client)
     manager = app.test_client()
     login(manager, admin)
-    manager.post("/beheer/routering", data={"reporter_role": "council_member", "handles": ["clerk", "municipal_secretary"],
-                                            "informed": ["security_officer"]})
+    manager.post(
+        "/beheer/routering",
+        data={
+            "reporter_role": "council_member",
+            "handles": ["clerk", "municipal_secretary"],
+            "informed": ["security_officer"],
+        },
+    )
     page = manager.get("/beheer/routering").get_data(as_text=True)
     assert "Een wijziging geldt alleen voor nieuwe meldingen" in page
     assert "handles=clerk,deputy_clerk informed=mayor,security_officer -&gt; handles=clerk,municipal_secretary" in page
@@ -74,16 +87,17 @@ def test_changing_the_routing_is_audited_shown_and_does_not_widen_existing_cases
     after = file_report(client)
     secretary = app.test_client()
     login(secretary, alderman)
-    assert secretary.get(f"/zaken/{before}").status_code == 404   # existing case: unchanged access
-    assert secretary.get(f"/zaken/{after}").status_code == 200    # new case: the new routing
+    assert secretary.get(f"/zaken/{before}").status_code == 404  # existing case: unchanged access
+    assert secretary.get(f"/zaken/{after}").status_code == 200  # new case: the new routing
 
 
 def test_a_routing_without_handlers_is_refused(app, create_user, login):
     admin = create_user(Role.ADMIN)
     client = app.test_client()
     login(client, admin)
-    response = client.post("/beheer/routering", data={"reporter_role": "alderman", "informed": ["security_officer"]},
-                           follow_redirects=True)
+    response = client.post(
+        "/beheer/routering", data={"reporter_role": "alderman", "informed": ["security_officer"]}, follow_redirects=True
+    )
     assert "Kies minstens één rol die de melding behandelt" in response.get_data(as_text=True)
     with app.app_context():
         assert routing.current_table()[Role.ALDERMAN] == DEFAULT_ROUTING[Role.ALDERMAN]
@@ -116,24 +130,26 @@ def municipality(app, create_user, login, file_report):
 
 
 # The protocol's answer (§6.1), written out by hand — not taken from the code's routing table: who
-# handles (H) and who is informed (I) of a case, per reporter. The clerk files the on-behalf case and
+# handles (HND) and who is informed (INF) of a case, per reporter. The clerk files the on-behalf case and
 # handles council members' cases anyway; the municipal secretary granted the clerk the alderman's case.
-H, I, R = "handler", "informed", "reporter"
+HND, INF, REP = "handler", "informed", "reporter"
+# fmt: off
 EXPECTED = {
-    #  person:                  council_member group_member alderman mayor former_alderman on_behalf
-    Role.COUNCIL_MEMBER:        (R,            None,        None,    None, None,           None),
-    Role.GROUP_MEMBER:          (None,         R,           None,    None, None,           None),
-    Role.ALDERMAN:              (None,         None,        R,       None, None,           None),
-    Role.MAYOR:                 (I,            I,           H,       R,    H,              I),
-    Role.CLERK:                 (H,            H,           I,       None, None,           H),
-    Role.DEPUTY_CLERK:          (H,            H,           None,    None, None,           H),
-    Role.MUNICIPAL_SECRETARY:   (None,         None,        H,       H,    H,              None),
-    Role.SECURITY_OFFICER:      (I,            I,           I,       I,    I,              I),
-    Role.FINANCE_OFFICER:       (None,         None,        None,    None, None,           None),
-    Role.ADMIN:                 (None,         None,        None,    None, None,           None),
-    "other_council_member":     (None,         None,        None,    None, None,           R),
-    "former_alderman":          (None,         None,        None,    None, R,              None),
+    # person                    council  group    alderman mayor    former   on behalf
+    Role.COUNCIL_MEMBER:        (REP,     None,    None,    None,    None,    None),
+    Role.GROUP_MEMBER:          (None,    REP,     None,    None,    None,    None),
+    Role.ALDERMAN:              (None,    None,    REP,     None,    None,    None),
+    Role.MAYOR:                 (INF,     INF,     HND,     REP,     HND,     INF),
+    Role.CLERK:                 (HND,     HND,     INF,     None,    None,    HND),
+    Role.DEPUTY_CLERK:          (HND,     HND,     None,    None,    None,    HND),
+    Role.MUNICIPAL_SECRETARY:   (None,    None,    HND,     HND,     HND,     None),
+    Role.SECURITY_OFFICER:      (INF,     INF,     INF,     INF,     INF,     INF),
+    Role.FINANCE_OFFICER:       (None,    None,    None,    None,    None,    None),
+    Role.ADMIN:                 (None,    None,    None,    None,    None,    None),
+    "other_council_member":     (None,    None,    None,    None,    None,    REP),
+    "former_alderman":          (None,    None,    None,    None,    REP,     None),
 }
+# fmt: on
 CASE_KEYS = (Role.COUNCIL_MEMBER, Role.GROUP_MEMBER, Role.ALDERMAN, Role.MAYOR, "former_alderman", "on_behalf")
 
 
@@ -145,7 +161,9 @@ def expected_level(person_key, case_key):
 def test_who_sees_which_case_on_every_case_url_and_download_url(app, municipality, login):
     people, cases = municipality
     with app.app_context():
-        evidence_by_case = {ref: Evidence.get(Evidence.case == Case.get(Case.reference == ref).id).id for ref in cases.values()}
+        evidence_by_case = {
+            ref: Evidence.get(Evidence.case == Case.get(Case.reference == ref).id).id for ref in cases.values()
+        }
     checked = 0
     for person_key, person in people.items():
         client = app.test_client()

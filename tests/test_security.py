@@ -1,12 +1,20 @@
 """Deny by default, CSRF on every form, and strict headers on every response."""
+
 import pytest
 
 from models.accounts import Role
 
 
 def test_every_page_except_the_public_ones_asks_to_log_in(app, client):
-    public = {"auth.login", "auth.one_time_link", "auth.set_language", "auth.health", "static",
-              "home.accessibility_statement", "home.privacy_statement"}
+    public = {
+        "auth.login",
+        "auth.one_time_link",
+        "auth.set_language",
+        "auth.health",
+        "static",
+        "home.accessibility_statement",
+        "home.privacy_statement",
+    }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public:
             continue
@@ -66,11 +74,14 @@ def test_the_login_form_works_with_its_csrf_token(make_app, create_user):
     app = make_app(WTF_CSRF_ENABLED=True)
     user = create_user()
     client = app.test_client()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True)
+    ).group(1)
     with app.app_context():
         code = fresh_code(user)
-    response = client.post("/login", data={"csrf_token": token, "email": user.email,
-                                           "password": user.test_password, "code": code})
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": user.email, "password": user.test_password, "code": code}
+    )
     assert response.status_code == 302
 
 

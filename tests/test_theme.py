@@ -1,4 +1,5 @@
 """A municipality applies its own colours and logo from one file (portal/static/theme.css)."""
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -13,5 +14,7 @@ def test_the_logo_and_colours_come_from_the_theme_variables(live_server, page):
         s.setProperty('--vb-color-primary', '#006400'); }""")
     assert logo.bounding_box()["width"] == 40
     assert "favicon.svg" in logo.evaluate("element => getComputedStyle(element).backgroundImage")
-    assert page.get_by_role("button", name="Inloggen").evaluate(
-        "element => getComputedStyle(element).backgroundColor") == "rgb(0, 100, 0)"
+    assert (
+        page.get_by_role("button", name="Inloggen").evaluate("element => getComputedStyle(element).backgroundColor")
+        == "rgb(0, 100, 0)"
+    )

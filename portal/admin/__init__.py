@@ -1,4 +1,5 @@
 """The admin (functioneel beheerder): accounts and settings. Never case content."""
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,8 +30,7 @@ def _link(token: str) -> str:
 
 
 def _mail_link(user: User, token: str, kind: str) -> None:
-    mail.queue(user.email, user.locale, kind, name=user.name,
-               link=current_app.config["BASE_URL"] + _link(token))
+    mail.queue(user.email, user.locale, kind, name=user.name, link=current_app.config["BASE_URL"] + _link(token))
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -39,18 +39,28 @@ def accounts_list():
     if form.validate_on_submit():
         try:
             with write_transaction():
-                user, token = accounts.invite(form.email.data, form.name.data, Role(form.role.data),
-                                              form.is_former.data, form.locale.data)
-                audit.record("account_invited", actor_id=current_user.id, object_type="user",
-                             object_id=user.id, ip=client_ip(), detail=f"role={user.role}")
+                user, token = accounts.invite(
+                    form.email.data, form.name.data, Role(form.role.data), form.is_former.data, form.locale.data
+                )
+                audit.record(
+                    "account_invited",
+                    actor_id=current_user.id,
+                    object_type="user",
+                    object_id=user.id,
+                    ip=client_ip(),
+                    detail=f"role={user.role}",
+                )
                 _mail_link(user, token, "activation")
         except accounts.EmailTaken:
             form.email.errors.append(_("Er is al een account met dit e-mailadres."))
         else:
             flash(_("%(name)s is uitgenodigd. De activatielink is per e-mail verstuurd.", name=user.name), "success")
             return redirect(url_for("admin.accounts_list"))
-    users = (User.select().where(User.email != retention.PLACEHOLDER_EMAIL)  # not a person (models.retention)
-             .order_by(User.is_active.desc(), User.name))
+    users = (
+        User.select()
+        .where(User.email != retention.PLACEHOLDER_EMAIL)  # not a person (models.retention)
+        .order_by(User.is_active.desc(), User.name)
+    )
     return render_template("admin/accounts.html", form=form, users=users, role_labels=accounts.ROLE_LABELS)
 
 
@@ -72,13 +82,19 @@ def account_detail(user_id):
             with write_transaction():
                 before = user.role
                 accounts.change_role(user, Role(role_form.role.data), role_form.is_former.data)
-                audit.record("account_role_changed", actor_id=current_user.id, object_type="user",
-                             object_id=user.id, ip=client_ip(),
-                             detail=f"{before}->{user.role} former={int(user.is_former)}")
+                audit.record(
+                    "account_role_changed",
+                    actor_id=current_user.id,
+                    object_type="user",
+                    object_id=user.id,
+                    ip=client_ip(),
+                    detail=f"{before}->{user.role} former={int(user.is_former)}",
+                )
             flash(_("De rol is gewijzigd. Als de rol anders is, is de persoon overal uitgelogd."), "success")
             return redirect(url_for("admin.account_detail", user_id=user.id))
-    return render_template("admin/account.html", user=user, role_form=role_form, action_form=ActionForm(),
-                           role_labels=accounts.ROLE_LABELS)
+    return render_template(
+        "admin/account.html", user=user, role_form=role_form, action_form=ActionForm(), role_labels=accounts.ROLE_LABELS
+    )
 
 
 @bp.route("/accounts/<int:user_id>/<action>", methods=["POST"])
@@ -97,9 +113,11 @@ def account_action(user_id, action):
             accounts.set_active(user, True)
             message = _("Het account staat weer aan.")
         elif action in ("reset_password", "reset_two_factor", "resend_activation"):
-            purpose = {"reset_password": TokenPurpose.RESET_PASSWORD,
-                       "reset_two_factor": TokenPurpose.RESET_TWO_FACTOR,
-                       "resend_activation": TokenPurpose.ACTIVATE}[action]
+            purpose = {
+                "reset_password": TokenPurpose.RESET_PASSWORD,
+                "reset_two_factor": TokenPurpose.RESET_TWO_FACTOR,
+                "resend_activation": TokenPurpose.ACTIVATE,
+            }[action]
             if not user.is_active:
                 abort(400)
             token = accounts.issue_token(user, purpose)
@@ -107,8 +125,9 @@ def account_action(user_id, action):
             message = _("Er is een e-mail met een eenmalige link naar %(email)s gestuurd.", email=user.email)
         else:
             abort(404)
-        audit.record(f"account_{action}", actor_id=current_user.id, object_type="user", object_id=user.id,
-                     ip=client_ip())
+        audit.record(
+            f"account_{action}", actor_id=current_user.id, object_type="user", object_id=user.id, ip=client_ip()
+        )
     flash(message, "success")
     return redirect(url_for("admin.account_detail", user_id=user.id))
 
@@ -119,11 +138,19 @@ def _settings_form():
 
     values = settings.all_values()
     for key, spec in settings.SPECS.items():
-        setattr(SettingsForm, key, IntegerField(
-            _l(spec.label), default=values[key],
-            validators=[InputRequired(_l("Vul een getal in.")),
-                        NumberRange(spec.minimum, spec.maximum, _l("Kies een getal van %(min)s tot en met %(max)s."))],
-            description=_l(spec.unit)))
+        setattr(
+            SettingsForm,
+            key,
+            IntegerField(
+                _l(spec.label),
+                default=values[key],
+                validators=[
+                    InputRequired(_l("Vul een getal in.")),
+                    NumberRange(spec.minimum, spec.maximum, _l("Kies een getal van %(min)s tot en met %(max)s.")),
+                ],
+                description=_l(spec.unit),
+            ),
+        )
     return SettingsForm()
 
 
@@ -137,8 +164,14 @@ def settings_page():
                 value = form[key].data
                 if value != current[key]:
                     settings.change(key, value, current_user.id)
-                    audit.record("setting_changed", actor_id=current_user.id, object_type="setting",
-                                 object_id=key, ip=client_ip(), detail=f"{current[key]}->{value}")
+                    audit.record(
+                        "setting_changed",
+                        actor_id=current_user.id,
+                        object_type="setting",
+                        object_id=key,
+                        ip=client_ip(),
+                        detail=f"{current[key]}->{value}",
+                    )
         flash(_("De instellingen zijn opgeslagen."), "success")
         return redirect(url_for("admin.settings_page"))
     return render_template("admin/settings.html", form=form)
@@ -156,19 +189,31 @@ def routing_page():
         if reporter_role not in routing.DEFAULT_ROUTING:
             abort(400)
         if not handles:
-            flash(_("Kies minstens één rol die de melding behandelt. Anders komt een melding nergens terecht."), "error")
+            flash(
+                _("Kies minstens één rol die de melding behandelt. Anders komt een melding nergens terecht."), "error"
+            )
         else:
             with write_transaction():
                 before, after = routing.replace_rules(reporter_role, handles, informed)
                 if before != after:
-                    audit.record("routing_changed", actor_id=current_user.id, object_type="routing",
-                                 object_id=reporter_role.value, ip=client_ip(), detail=f"{before} -> {after}"[:255])
+                    audit.record(
+                        "routing_changed",
+                        actor_id=current_user.id,
+                        object_type="routing",
+                        object_id=reporter_role.value,
+                        ip=client_ip(),
+                        detail=f"{before} -> {after}"[:255],
+                    )
             flash(_("De routering is opgeslagen. Dit geldt voor nieuwe meldingen."), "success")
         return redirect(url_for("admin.routing_page"))
-    history = (AuditEntry.select().where(AuditEntry.action == "routing_changed")
-               .order_by(AuditEntry.id.desc()).limit(50))
-    return render_template("admin/routing.html", table=routing.current_table(), handler_roles=routing.HANDLER_ROLES,
-                           history=list(history), users={u.id: u for u in User.select()})
+    history = AuditEntry.select().where(AuditEntry.action == "routing_changed").order_by(AuditEntry.id.desc()).limit(50)
+    return render_template(
+        "admin/routing.html",
+        table=routing.current_table(),
+        handler_roles=routing.HANDLER_ROLES,
+        history=list(history),
+        users={u.id: u for u in User.select()},
+    )
 
 
 def init_app(app):

@@ -12,14 +12,26 @@ def role_choices():
 
 
 class InviteForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)],
-                       render_kw={"autocomplete": "off"})
-    email = EmailField(_l("E-mailadres"), validators=[
-        DataRequired(_l("Vul het e-mailadres in.")),
-        Email(_l("Dit is geen geldig e-mailadres. Een e-mailadres ziet eruit als naam@gemeente.nl."), check_deliverability=False),
-        Length(max=254)], render_kw={"autocomplete": "off"})
+    name = StringField(
+        _l("Naam"), validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)], render_kw={"autocomplete": "off"}
+    )
+    email = EmailField(
+        _l("E-mailadres"),
+        validators=[
+            DataRequired(_l("Vul het e-mailadres in.")),
+            Email(
+                _l("Dit is geen geldig e-mailadres. Een e-mailadres ziet eruit als naam@gemeente.nl."),
+                check_deliverability=False,
+            ),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
     role = SelectField(_l("Rol"), choices=role_choices)
-    is_former = BooleanField(_l("Oud-ambtsdrager"), description=_l("Vink aan als deze persoon geen ambt meer heeft, maar wel nog melding kan maken."))
+    is_former = BooleanField(
+        _l("Oud-ambtsdrager"),
+        description=_l("Vink aan als deze persoon geen ambt meer heeft, maar wel nog melding kan maken."),
+    )
     locale = SelectField(_l("Taal van de e-mails"), choices=list(LANGUAGES.items()))
 
 

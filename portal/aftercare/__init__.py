@@ -1,6 +1,7 @@
 """Aftercare on the case page (§6.3): the three conversations and the referrals, recorded by the
 handlers and by the people who hold the conversations. Confidential conversation notes only for
 those who hold them (models.aftercare.may_read_notes). The admin keeps the referral numbers."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -14,9 +15,14 @@ from models.cases import Case, NotAllowed
 from models.db import write_transaction
 from models.visibility import Access
 from portal import case_panels
+from portal.aftercare.forms import (
+    ConversationForm,
+    ReferralForm,
+    ReferralUpdateForm,
+    referral_contacts_form,
+    referral_kind_choices,
+)
 from portal.case_panels import case_or_404, sent_form, show_again
-from portal.aftercare.forms import (ConversationForm, ReferralForm, ReferralUpdateForm, referral_contacts_form,
-                                    referral_kind_choices)
 from portal.security import client_ip, roles_required
 
 bp = Blueprint("aftercare", __name__)
@@ -24,15 +30,20 @@ bp = Blueprint("aftercare", __name__)
 
 # --- the panel ------------------------------------------------------------------------------------
 
+
 # Forms are shown unbound (formdata=None): the page may be rendered during another form's POST.
 def _conversation_form(conversation: Conversation, may_read: bool, submitted: bool = False) -> ConversationForm:
     if submitted:
         form = ConversationForm(prefix=f"gesprek{conversation.number}")
     else:
         moment = conversation.held_at or conversation.planned_at
-        form = ConversationForm(formdata=None, prefix=f"gesprek{conversation.number}", outcome=conversation.outcome,
-                                moment=clock.to_local(moment).replace(tzinfo=None) if moment else None,
-                                notes=conversation.notes if may_read else None)
+        form = ConversationForm(
+            formdata=None,
+            prefix=f"gesprek{conversation.number}",
+            outcome=conversation.outcome,
+            moment=clock.to_local(moment).replace(tzinfo=None) if moment else None,
+            notes=conversation.notes if may_read else None,
+        )
     if not may_read:
         del form.notes
     return form
@@ -47,8 +58,9 @@ def _referral_form(submitted: bool = False) -> ReferralForm:
 def _referral_update_form(referral: Referral, submitted: bool = False) -> ReferralUpdateForm:
     if submitted:
         return ReferralUpdateForm(prefix=f"verwijzing{referral.id}")
-    return ReferralUpdateForm(formdata=None, prefix=f"verwijzing{referral.id}", status=referral.status,
-                              costs_covered=referral.costs_covered)
+    return ReferralUpdateForm(
+        formdata=None, prefix=f"verwijzing{referral.id}", status=referral.status, costs_covered=referral.costs_covered
+    )
 
 
 def panel_context(case: Case, level: Access, user):
@@ -63,15 +75,28 @@ def panel_context(case: Case, level: Access, user):
         form = None
         if may_record:
             form = sent_form("aftercare", f"gesprek{conversation.number}") or _conversation_form(conversation, may_read)
-        rows.append({"conversation": conversation, "may_read_notes": may_read, "form": form,
-                     "timeliness": aftercare.timeliness(conversation, now),
-                     "holders": sorted(conversation.holders, key=lambda role: (role != Role.MAYOR.value, role))})
+        rows.append(
+            {
+                "conversation": conversation,
+                "may_read_notes": may_read,
+                "form": form,
+                "timeliness": aftercare.timeliness(conversation, now),
+                "holders": sorted(conversation.holders, key=lambda role: (role != Role.MAYOR.value, role)),
+            }
+        )
     referrals = list(case.referrals.order_by(Referral.recorded_at, Referral.id))
     return {
         "rows": rows,
         "outcome_labels": {o.value: label for o, label in aftercare.OUTCOME_LABELS.items()},
-        "referrals": [{"referral": r, "form": (sent_form("aftercare", f"verwijzing{r.id}") or _referral_update_form(r))
-                       if may_record else None} for r in referrals],
+        "referrals": [
+            {
+                "referral": r,
+                "form": (sent_form("aftercare", f"verwijzing{r.id}") or _referral_update_form(r))
+                if may_record
+                else None,
+            }
+            for r in referrals
+        ],
         "referral_labels": {k.value: label for k, label in aftercare.REFERRAL_LABELS.items()},
         "referral_status_labels": {s.value: label for s, label in aftercare.REFERRAL_STATUS_LABELS.items()},
         "contacts": {k.value: number for k, number in aftercare.referral_contacts().items()},
@@ -87,6 +112,7 @@ def _back(case: Case):
 
 # --- conversations --------------------------------------------------------------------------------
 
+
 @bp.route("/zaken/<reference>/nazorg/gesprek/<int:number>", methods=["POST"])
 def record_conversation(reference, number):
     case, level = case_or_404(reference, Access.INFORMED, also=aftercare.may_record)
@@ -100,12 +126,22 @@ def record_conversation(reference, number):
         moment_utc = clock.to_utc(moment) if moment else None
         try:
             with write_transaction():
-                aftercare.record_outcome(conversation, outcome, current_user,
-                                         held_at=moment_utc if outcome == Outcome.HELD else None,
-                                         notes=form.notes.data if may_read else None,
-                                         planned_at=moment_utc if outcome != Outcome.HELD else None)
-                audit.record("aftercare_conversation_recorded", actor_id=current_user.id, object_type="case",
-                             object_id=case.id, ip=client_ip(), detail=f"conversation={number} outcome={outcome.value}")
+                aftercare.record_outcome(
+                    conversation,
+                    outcome,
+                    current_user,
+                    held_at=moment_utc if outcome == Outcome.HELD else None,
+                    notes=form.notes.data if may_read else None,
+                    planned_at=moment_utc if outcome != Outcome.HELD else None,
+                )
+                audit.record(
+                    "aftercare_conversation_recorded",
+                    actor_id=current_user.id,
+                    object_type="case",
+                    object_id=case.id,
+                    ip=client_ip(),
+                    detail=f"conversation={number} outcome={outcome.value}",
+                )
         except NotAllowed as refused:
             form.moment.errors.append(_(refused.message))
         else:
@@ -116,6 +152,7 @@ def record_conversation(reference, number):
 
 # --- referrals ------------------------------------------------------------------------------------
 
+
 @bp.route("/zaken/<reference>/nazorg/verwijzing", methods=["POST"])
 def add_referral(reference):
     case, _level = case_or_404(reference, Access.INFORMED, also=aftercare.may_record)
@@ -123,11 +160,22 @@ def add_referral(reference):
     if form.validate_on_submit():
         try:
             with write_transaction():
-                referral = aftercare.add_referral(case, ReferralKind(form.kind.data), current_user,
-                                                  status=ReferralStatus(form.status.data),
-                                                  costs_covered=form.costs_covered.data, note=form.note.data)
-                audit.record("aftercare_referral_added", actor_id=current_user.id, object_type="case",
-                             object_id=case.id, ip=client_ip(), detail=f"referral={referral.id} kind={referral.kind}")
+                referral = aftercare.add_referral(
+                    case,
+                    ReferralKind(form.kind.data),
+                    current_user,
+                    status=ReferralStatus(form.status.data),
+                    costs_covered=form.costs_covered.data,
+                    note=form.note.data,
+                )
+                audit.record(
+                    "aftercare_referral_added",
+                    actor_id=current_user.id,
+                    object_type="case",
+                    object_id=case.id,
+                    ip=client_ip(),
+                    detail=f"referral={referral.id} kind={referral.kind}",
+                )
         except aftercare.ReferralRefused as refused:
             form.costs_covered.errors.append(_(refused.message))
         else:
@@ -146,10 +194,21 @@ def update_referral(reference, referral_id):
     if form.validate_on_submit():
         try:
             with write_transaction():
-                aftercare.update_referral(referral, current_user, status=ReferralStatus(form.status.data),
-                                          costs_covered=form.costs_covered.data, note=form.note.data)
-                audit.record("aftercare_referral_updated", actor_id=current_user.id, object_type="case",
-                             object_id=case.id, ip=client_ip(), detail=f"referral={referral.id} status={referral.status}")
+                aftercare.update_referral(
+                    referral,
+                    current_user,
+                    status=ReferralStatus(form.status.data),
+                    costs_covered=form.costs_covered.data,
+                    note=form.note.data,
+                )
+                audit.record(
+                    "aftercare_referral_updated",
+                    actor_id=current_user.id,
+                    object_type="case",
+                    object_id=case.id,
+                    ip=client_ip(),
+                    detail=f"referral={referral.id} status={referral.status}",
+                )
         except aftercare.ReferralRefused as refused:
             form.costs_covered.errors.append(_(refused.message))
         else:
@@ -160,6 +219,7 @@ def update_referral(reference, referral_id):
 
 # --- the admin's numbers --------------------------------------------------------------------------
 
+
 @bp.route("/beheer/hulpverlening", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def referral_contacts_page():
@@ -168,8 +228,13 @@ def referral_contacts_page():
         with write_transaction():
             for kind in ReferralKind:
                 if aftercare.set_referral_contact(kind, form[kind.value].data or ""):
-                    audit.record("referral_contact_changed", actor_id=current_user.id, object_type="referral_contact",
-                                 object_id=kind.value, ip=client_ip())
+                    audit.record(
+                        "referral_contact_changed",
+                        actor_id=current_user.id,
+                        object_type="referral_contact",
+                        object_id=kind.value,
+                        ip=client_ip(),
+                    )
         flash(_("De gegevens van de hulpverlening zijn opgeslagen."), "success")
         return redirect(url_for("aftercare.referral_contacts_page"))
     return render_template("aftercare/contacts.html", form=form)

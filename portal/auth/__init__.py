@@ -1,4 +1,5 @@
 """Logging in and out, one-time links (activation and resets), and one's own account."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -28,10 +29,15 @@ def login():
         user = accounts.User.get_or_none(accounts.User.email == email)
         if accounts.is_throttled(email, ip):
             audit.record("login_throttled", actor_id=user.id if user else None, ip=ip)
-            form.form_errors.append(_("Er is te vaak geprobeerd in te loggen. Wacht een kwartier en probeer het dan opnieuw."))
+            form.form_errors.append(
+                _("Er is te vaak geprobeerd in te loggen. Wacht een kwartier en probeer het dan opnieuw.")
+            )
             status = 429
-        elif (accounts.check_password(user, form.password.data) and user.can_log_in
-              and accounts.consume_totp(user, form.code.data)):
+        elif (
+            accounts.check_password(user, form.password.data)
+            and user.can_log_in
+            and accounts.consume_totp(user, form.code.data)
+        ):
             with write_transaction():
                 accounts.clear_login_failures(email)
                 token = accounts.start_session(user, ip)
@@ -88,19 +94,32 @@ def one_time_link(token):
         except accounts.TokenAlreadyUsed:
             return render_template("auth/link_invalid.html"), 404
         if completed:
-            audit.record(f"account_{row.purpose}_completed", actor_id=row.user.id, object_type="user",
-                         object_id=row.user.id, ip=client_ip())
+            audit.record(
+                f"account_{row.purpose}_completed",
+                actor_id=row.user.id,
+                object_type="user",
+                object_id=row.user.id,
+                ip=client_ip(),
+            )
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
             flash(_("Gelukt. U kunt nu inloggen."), "success")
             return redirect(url_for("auth.login"))
-        form.code.errors.append(_("Deze code klopt niet. Kijk of u de nieuwe code uit de app gebruikt en probeer het opnieuw."))
+        form.code.errors.append(
+            _("Deze code klopt niet. Kijk of u de nieuwe code uit de app gebruikt en probeer het opnieuw.")
+        )
     qr_svg = None
     if row.pending_totp_secret:
         qr_svg = totp_qr_svg(accounts.totp_uri(row.pending_totp_secret, row.user.email))
-    return render_template("auth/link.html", form=form, row=row, title=_(LINK_TITLES[row.purpose]),
-                           secret=row.pending_totp_secret, qr_svg=qr_svg)
+    return render_template(
+        "auth/link.html",
+        form=form,
+        row=row,
+        title=_(LINK_TITLES[row.purpose]),
+        secret=row.pending_totp_secret,
+        qr_svg=qr_svg,
+    )
 
 
 def totp_qr_svg(uri: str) -> str:
@@ -114,7 +133,7 @@ def totp_qr_svg(uri: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode("utf-8")
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -124,16 +143,23 @@ def account():
     language_form = LanguageForm(prefix="lang", language=current_user.locale)
     if request.method == "POST":
         if password_form.validate_on_submit():
-            if not (accounts.check_password(current_user, password_form.current_password.data)
-                    and accounts.consume_totp(current_user, password_form.code.data)):
+            if not (
+                accounts.check_password(current_user, password_form.current_password.data)
+                and accounts.consume_totp(current_user, password_form.code.data)
+            ):
                 password_form.current_password.errors.append(_("Uw huidige wachtwoord of de code klopt niet."))
             else:
                 with write_transaction():
                     current_user.password_hash = accounts.hash_password(password_form.password.data)
                     current_user.save()
                     accounts.end_all_sessions(current_user.id)
-                    audit.record("password_changed", actor_id=current_user.id, object_type="user",
-                                 object_id=current_user.id, ip=client_ip())
+                    audit.record(
+                        "password_changed",
+                        actor_id=current_user.id,
+                        object_type="user",
+                        object_id=current_user.id,
+                        ip=client_ip(),
+                    )
                 logout_user()
                 session.clear()
                 flash(_("Uw wachtwoord is gewijzigd. Log opnieuw in met uw nieuwe wachtwoord."), "success")

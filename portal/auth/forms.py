@@ -8,10 +8,16 @@ from portal.i18n import LANGUAGES
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in."))],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(_l("Vul uw wachtwoord in."))],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("E-mailadres"),
+        validators=[DataRequired(_l("Vul uw e-mailadres in."))],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[DataRequired(_l("Vul uw wachtwoord in."))],
+        render_kw={"autocomplete": "current-password"},
+    )
     code = totp_field()
 
 
@@ -27,8 +33,11 @@ class LinkForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[DataRequired(_l("Vul uw huidige wachtwoord in."))],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        _l("Huidig wachtwoord"),
+        validators=[DataRequired(_l("Vul uw huidige wachtwoord in."))],
+        render_kw={"autocomplete": "current-password"},
+    )
     password, password_repeat = new_password_fields()
     code = totp_field()
 

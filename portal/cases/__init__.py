@@ -1,11 +1,11 @@
 """The handlers' side: the role-based inbox and the case page. Visibility comes from
 models.visibility only; a case someone may not see answers 404, like one that does not exist."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import peewee
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,8 +17,8 @@ from models.db import write_transaction
 from models.visibility import Access, case_access, inbox_condition, may_be_granted, people_with_access
 from portal import case_panels, notify
 from portal.case_panels import case_or_404
-from portal.evidence_upload import send_evidence
 from portal.cases.forms import AssignForm, ConvertForm, GrantForm, InboxFilter, MessageForm, NoteForm, StatusForm
+from portal.evidence_upload import send_evidence
 from portal.security import client_ip
 
 bp = Blueprint("cases", __name__)
@@ -31,8 +31,21 @@ def inbox():
     form = InboxFilter(request.args)
     # Only the columns the list shows: no encrypted field is read (or decrypted) for an inbox row.
     handler = User.alias()
-    columns = [Case.id, Case.reference, Case.kind, Case.status, Case.behaviour_class, Case.created_at,
-               Case.reporter_role, Case.reporter, Case.assigned_to, User.id, User.name, handler.id, handler.name]
+    columns = [
+        Case.id,
+        Case.reference,
+        Case.kind,
+        Case.status,
+        Case.behaviour_class,
+        Case.created_at,
+        Case.reporter_role,
+        Case.reporter,
+        Case.assigned_to,
+        User.id,
+        User.name,
+        handler.id,
+        handler.name,
+    ]
     conditions = [inbox_condition(current_user)]
     if form.validate():
         if form.status.data == "all":
@@ -46,15 +59,20 @@ def inbox():
         if form.date_from.data:
             conditions.append(Case.created_at >= clock.to_utc(dt.datetime.combine(form.date_from.data, dt.time())))
         if form.date_to.data:
-            conditions.append(Case.created_at < clock.to_utc(dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time())))
+            conditions.append(
+                Case.created_at < clock.to_utc(dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time()))
+            )
         if form.scope.data == "mine":
             conditions.append(Case.assigned_to == current_user.id)
         elif form.scope.data == "overdue":
             conditions.append(cases.pickup_overdue_condition())
-    query = (Case.select(*columns).join(User, on=(Case.reporter == User.id))
-             .switch(Case).join(handler, peewee.JOIN.LEFT_OUTER, on=(Case.assigned_to == handler.id),
-                                attr="assigned_to")
-             .where(*conditions))
+    query = (
+        Case.select(*columns)
+        .join(User, on=(Case.reporter == User.id))
+        .switch(Case)
+        .join(handler, peewee.JOIN.LEFT_OUTER, on=(Case.assigned_to == handler.id), attr="assigned_to")
+        .where(*conditions)
+    )
     if form.sort.data == "oldest":
         query = query.order_by(Case.created_at, Case.id)
     elif form.sort.data == "severity":
@@ -71,12 +89,25 @@ def inbox():
     has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     first = (page - 1) * PAGE_SIZE + 1
     total = None if has_next else first - 1 + len(rows)
-    overdue_ids = {c.id for c in Case.select(Case.id).where(Case.id.in_([r.id for r in rows])
-                                                             & cases.pickup_overdue_condition())} if rows else set()
+    overdue_ids = (
+        {c.id for c in Case.select(Case.id).where(Case.id.in_([r.id for r in rows]) & cases.pickup_overdue_condition())}
+        if rows
+        else set()
+    )
     audit.record("inbox_viewed", actor_id=current_user.id, ip=client_ip())
     args = {k: v for k, v in request.args.items() if k != "pagina"}
-    return render_template("cases/inbox.html", form=form, cases=rows, total=total, page=page, first=first,
-                           last=first - 1 + len(rows), has_next=has_next, overdue_ids=overdue_ids, args=args)
+    return render_template(
+        "cases/inbox.html",
+        form=form,
+        cases=rows,
+        total=total,
+        page=page,
+        first=first,
+        last=first - 1 + len(rows),
+        has_next=has_next,
+        overdue_ids=overdue_ids,
+        args=args,
+    )
 
 
 def _handlers_for(case: Case) -> list[User]:
@@ -90,34 +121,56 @@ def case_page(reference):
         return redirect(url_for("reports.own_case", reference=reference))
     audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
     status_form = StatusForm(status=case.status)
-    status_form.status.choices = [(s.value, _(cases.STATUS_LABELS[s])) for s in cases.next_statuses(Status(case.status))]
+    status_form.status.choices = [
+        (s.value, _(cases.STATUS_LABELS[s])) for s in cases.next_statuses(Status(case.status))
+    ]
     with_access = people_with_access(case)
     assign_form = AssignForm(handler=case.assigned_to_id or 0)
-    assign_form.handler.choices = [(0, _("Niemand"))] + [(u.id, u.name) for u, level in with_access
-                                                          if level == Access.HANDLER]
+    assign_form.handler.choices = [(0, _("Niemand"))] + [
+        (u.id, u.name) for u, level in with_access if level == Access.HANDLER
+    ]
     grant_form = GrantForm()
     already = {person.id for person, _level in with_access}
     people = list(accounts.listed().order_by(User.name))
-    grant_form.person.choices = [(u.id, u.name) for u in people
-                                 if may_be_granted(u) and u.id not in already and u.id != case.reporter_id]
-    grants = list(CaseAccess.select().where((CaseAccess.case == case.id) & CaseAccess.user.is_null(False)
-                                            & CaseAccess.revoked_at.is_null()))
+    grant_form.person.choices = [
+        (u.id, u.name) for u in people if may_be_granted(u) and u.id not in already and u.id != case.reporter_id
+    ]
+    grants = list(
+        CaseAccess.select().where(
+            (CaseAccess.case == case.id) & CaseAccess.user.is_null(False) & CaseAccess.revoked_at.is_null()
+        )
+    )
     return render_template(
-        "cases/case.html", case=case, level=level, Access=Access,
-        events=list(case.events.order_by(CaseEvent.at, CaseEvent.id)), users={u.id: u for u in people},
-        evidence=list(case.evidence.order_by(Evidence.uploaded_at)), entries=list(case.online_entries),
-        status_form=status_form, assign_form=assign_form, note_form=NoteForm(), message_form=MessageForm(),
-        grant_form=grant_form, convert_form=ConvertForm(), grants=grants,
+        "cases/case.html",
+        case=case,
+        level=level,
+        Access=Access,
+        events=list(case.events.order_by(CaseEvent.at, CaseEvent.id)),
+        users={u.id: u for u in people},
+        evidence=list(case.evidence.order_by(Evidence.uploaded_at)),
+        entries=list(case.online_entries),
+        status_form=status_form,
+        assign_form=assign_form,
+        note_form=NoteForm(),
+        message_form=MessageForm(),
+        grant_form=grant_form,
+        convert_form=ConvertForm(),
+        grants=grants,
         routed=list(CaseAccess.select().where((CaseAccess.case == case.id) & CaseAccess.role.is_null(False))),
-        advice=_advice(case), panels=case_panels.render_context(case, level, current_user))
+        advice=_advice(case),
+        panels=case_panels.render_context(case, level, current_user),
+    )
 
 
 def _advice(case: Case):
     if not case.behaviour_class:
         return None
     behaviour_class, advice = scheme.BehaviourClass(case.behaviour_class), scheme.Advice(case.advice)
-    return {"class_label": scheme.CLASS_LABELS[behaviour_class], "advice_label": scheme.ADVICE_LABELS[advice],
-            "explanation": scheme.advice_explanation(behaviour_class, advice)}
+    return {
+        "class_label": scheme.CLASS_LABELS[behaviour_class],
+        "advice_label": scheme.ADVICE_LABELS[advice],
+        "explanation": scheme.advice_explanation(behaviour_class, advice),
+    }
 
 
 def _back(case: Case):
@@ -135,8 +188,14 @@ def change_status(reference):
     with write_transaction():
         before = case.status
         registration.set_status(case, Status(form.status.data), current_user)
-        audit.record("case_status_changed", actor_id=current_user.id, object_type="case", object_id=case.id,
-                     ip=client_ip(), detail=f"{before}->{case.status}")
+        audit.record(
+            "case_status_changed",
+            actor_id=current_user.id,
+            object_type="case",
+            object_id=case.id,
+            ip=client_ip(),
+            detail=f"{before}->{case.status}",
+        )
     flash(_("De status is gewijzigd."), "success")
     return _back(case)
 
@@ -151,8 +210,14 @@ def assign(reference):
         abort(400)
     with write_transaction():
         cases.assign(case, handlers.get(form.handler.data), current_user)
-        audit.record("case_assigned", actor_id=current_user.id, object_type="case", object_id=case.id,
-                     ip=client_ip(), detail=str(form.handler.data or ""))
+        audit.record(
+            "case_assigned",
+            actor_id=current_user.id,
+            object_type="case",
+            object_id=case.id,
+            ip=client_ip(),
+            detail=str(form.handler.data or ""),
+        )
     flash(_("De toewijzing is opgeslagen."), "success")
     return _back(case)
 
@@ -164,7 +229,9 @@ def add_note(reference):
     if form.validate_on_submit():
         with write_transaction():
             cases.add_event(case, current_user, EventKind.NOTE, body=form.body.data)
-            audit.record("case_note_added", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
+            audit.record(
+                "case_note_added", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip()
+            )
         flash(_("De notitie is opgeslagen."), "success")
     else:
         flash(_("Schrijf eerst een notitie."), "error")
@@ -178,7 +245,9 @@ def message_reporter(reference):
     if form.validate_on_submit():
         with write_transaction():
             cases.add_event(case, current_user, EventKind.MESSAGE_TO_REPORTER, body=form.body.data)
-            audit.record("case_message_sent", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
+            audit.record(
+                "case_message_sent", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip()
+            )
             notify.message_to_reporter(case)
         flash(_("Het bericht is verstuurd. De melder krijgt een e-mail zonder de inhoud."), "success")
     else:
@@ -197,8 +266,14 @@ def grant(reference):
     person = candidates[form.person.data]
     with write_transaction():
         cases.grant_access(case, person, current_user)
-        audit.record("case_access_granted", actor_id=current_user.id, object_type="case", object_id=case.id,
-                     ip=client_ip(), detail=f"user={person.id}")
+        audit.record(
+            "case_access_granted",
+            actor_id=current_user.id,
+            object_type="case",
+            object_id=case.id,
+            ip=client_ip(),
+            detail=f"user={person.id}",
+        )
         notify.access_granted(case, person)
     flash(_("%(name)s heeft nu toegang tot deze melding.", name=person.name), "success")
     return _back(case)
@@ -207,14 +282,24 @@ def grant(reference):
 @bp.route("/zaken/<reference>/toegang/<int:grant_id>/intrekken", methods=["POST"])
 def revoke(reference, grant_id):
     case, _level = case_or_404(reference, Access.HANDLER)
-    row = CaseAccess.get_or_none((CaseAccess.id == grant_id) & (CaseAccess.case == case.id)
-                                 & CaseAccess.user.is_null(False) & CaseAccess.revoked_at.is_null())
+    row = CaseAccess.get_or_none(
+        (CaseAccess.id == grant_id)
+        & (CaseAccess.case == case.id)
+        & CaseAccess.user.is_null(False)
+        & CaseAccess.revoked_at.is_null()
+    )
     if row is None:
         abort(404)
     with write_transaction():
         cases.revoke_access(row, current_user)
-        audit.record("case_access_revoked", actor_id=current_user.id, object_type="case", object_id=case.id,
-                     ip=client_ip(), detail=f"user={row.user_id}")
+        audit.record(
+            "case_access_revoked",
+            actor_id=current_user.id,
+            object_type="case",
+            object_id=case.id,
+            ip=client_ip(),
+            detail=f"user={row.user_id}",
+        )
     flash(_("De toegang is ingetrokken."), "success")
     return _back(case)
 

@@ -2,6 +2,7 @@
 officer's pages — the ledger, what to pay and to collect, letters and the CSV export. The rules and
 every amount live in models.damages; who sees a case comes from models.visibility. The finance
 officer sees money, references and the perpetrator's name and address, never the case itself."""
+
 from __future__ import annotations
 
 import csv
@@ -19,14 +20,33 @@ from flask_login import current_user
 from models import audit, clock, damages, evidence, texts
 from models.accounts import Role, User
 from models.cases import Case, Evidence
-from models.damages import (DamageItem, DamageReceipt, Decision, EntryKind, LedgerEntry, LedgerRefused, Recovery,
-                            RecoveryStep, StepKind, balances)
+from models.damages import (
+    DamageItem,
+    DamageReceipt,
+    Decision,
+    EntryKind,
+    LedgerEntry,
+    LedgerRefused,
+    Recovery,
+    RecoveryStep,
+    StepKind,
+    balances,
+)
 from models.db import write_transaction
 from models.visibility import Access, case_access
 from portal import case_panels, mail
 from portal.case_panels import case_or_404
-from portal.damages.forms import (ArrangementForm, AssessForm, ClaimForm, CorrectionForm, PaymentForm, ReverseForm,
-                                  StepForm, WriteOffForm, recovery_form)
+from portal.damages.forms import (
+    ArrangementForm,
+    AssessForm,
+    ClaimForm,
+    CorrectionForm,
+    PaymentForm,
+    ReverseForm,
+    StepForm,
+    WriteOffForm,
+    recovery_form,
+)
 from portal.evidence_upload import send_evidence, store_files
 from portal.security import client_ip, roles_required
 
@@ -36,8 +56,13 @@ bp = Blueprint("damages", __name__)
 # Entries the finance officer corrects one by one. Not the amount to recover: that has its own form
 # ("Bedrag te verhalen corrigeren"), which also sets the new due date (reversing the entry alone left
 # the recovery at nothing to recover, without due dates).
-FINANCE_REVERSIBLE = {EntryKind.REIMBURSED, EntryKind.RECOVERED, EntryKind.WRITTEN_OFF, EntryKind.OVERPAID,
-                      EntryKind.REFUNDED}
+FINANCE_REVERSIBLE = {
+    EntryKind.REIMBURSED,
+    EntryKind.RECOVERED,
+    EntryKind.WRITTEN_OFF,
+    EntryKind.OVERPAID,
+    EntryKind.REFUNDED,
+}
 
 
 def euros(cents) -> str:
@@ -54,12 +79,16 @@ def _refused(refusal: LedgerRefused) -> str:
 
 # --- the claim: by the victim, or by a handler for them ---------------------------------------
 
+
 @bp.route("/mijn-meldingen/<reference>/schade", methods=["GET", "POST"])
 @bp.route("/zaken/<reference>/schade", methods=["GET", "POST"], endpoint="claim_for_victim")
 def claim(reference):
     case, level = case_or_404(reference, Access.REPORTER, also=damages.may_claim)
-    back = url_for("reports.own_case", reference=reference) if level == Access.REPORTER \
+    back = (
+        url_for("reports.own_case", reference=reference)
+        if level == Access.REPORTER
         else url_for("cases.case_page", reference=reference, _anchor="schade")
+    )
     form = ClaimForm()
     if request.method == "GET":
         form.token.data = secrets.token_hex(16)
@@ -71,9 +100,16 @@ def claim(reference):
             again = bool(form.token.data) and DamageItem.select().where(DamageItem.token == form.token.data).exists()
             try:
                 with write_transaction():  # the item and the mail to the assessors: both or neither
-                    damages.submit_item(case, damages.Category(form.category.data), form.description.data,
-                                        form.amount.cents, current_user, token=form.token.data or None,
-                                        receipts=receipts, ip=client_ip())
+                    damages.submit_item(
+                        case,
+                        damages.Category(form.category.data),
+                        form.description.data,
+                        form.amount.cents,
+                        current_user,
+                        token=form.token.data or None,
+                        receipts=receipts,
+                        ip=client_ip(),
+                    )
                     if not again:
                         _tell_assessors(case)
             except LedgerRefused as refusal:
@@ -83,8 +119,9 @@ def claim(reference):
                 _say_already_there(already + _forget_unlinked_copies(stored))
                 return redirect(back)
         _say_already_there(already)
-    return render_template("damages/claim.html", case=case, form=form, back=back,
-                           on_behalf=level != Access.REPORTER), 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "damages/claim.html", case=case, form=form, back=back, on_behalf=level != Access.REPORTER
+    ), 422 if form.errors or form.form_errors else 200
 
 
 def _files_already_there(field, case: Case) -> tuple[list[str], list[Evidence]]:
@@ -114,13 +151,17 @@ def _files_already_there(field, case: Case) -> tuple[list[str], list[Evidence]]:
 
 def _say_already_there(names: list[str]) -> None:
     for name in names:
-        flash(_("Het bestand %(file)s stond al bij deze melding. Het is niet nog een keer opgeslagen.", file=name), "info")
+        flash(
+            _("Het bestand %(file)s stond al bij deze melding. Het is niet nog een keer opgeslagen.", file=name), "info"
+        )
 
 
 def _forget_unlinked_copies(stored: list[Evidence]) -> list[str]:
     """A file this request stored that the item did not take — its bytes became a receipt of the
     case in the meantime (the same form sent twice at the same moment) — is removed again."""
-    linked = {r.evidence_id for r in DamageReceipt.select().where(DamageReceipt.evidence.in_([e.id for e in stored] or [0]))}
+    linked = {
+        r.evidence_id for r in DamageReceipt.select().where(DamageReceipt.evidence.in_([e.id for e in stored] or [0]))
+    }
     names = []
     for copy in stored:
         if copy.id not in linked:
@@ -132,8 +173,10 @@ def _forget_unlinked_copies(stored: list[Evidence]) -> list[str]:
 
 def _tell_assessors(case: Case) -> None:
     role = damages.assessor_role().value
-    for person in User.select().where((User.role == role) & (User.is_active == True) & (User.id != case.reporter_id)):  # noqa: E712
-        mail.queue(person.email, person.locale, "damages_to_assess", name=person.name, path=url_for("damages.assess_list"))
+    for person in User.select().where((User.role == role) & (User.is_active == True) & (User.id != case.reporter_id)):
+        mail.queue(
+            person.email, person.locale, "damages_to_assess", name=person.name, path=url_for("damages.assess_list")
+        )
 
 
 def own_case_section(case: Case, level: Access | None = None) -> dict:
@@ -150,15 +193,22 @@ def panel_context(case, level, user):
     """The case page for those who handle or are informed of the case."""
     section = own_case_section(case, level)
     recoveries = list(Recovery.select().where(Recovery.case == case.id).order_by(Recovery.id))
-    section.update(may_assess=damages.may_assess(user, case),
-                   recoveries=[(r, balances(recovery=r)) for r in recoveries],
-                   corrected={r.id for r in recoveries if damages.was_corrected(r)})
-    section["receipts"] = {row["item"].id: list(DamageReceipt.select(DamageReceipt, Evidence).join(Evidence)
-                                                .where(DamageReceipt.item == row["item"].id)) for row in section["items"]}
+    section.update(
+        may_assess=damages.may_assess(user, case),
+        recoveries=[(r, balances(recovery=r)) for r in recoveries],
+        corrected={r.id for r in recoveries if damages.was_corrected(r)},
+    )
+    section["receipts"] = {
+        row["item"].id: list(
+            DamageReceipt.select(DamageReceipt, Evidence).join(Evidence).where(DamageReceipt.item == row["item"].id)
+        )
+        for row in section["items"]
+    }
     return section
 
 
 # --- assessment -------------------------------------------------------------------------------
+
 
 def _assessor_only():
     if current_user.role != damages.assessor_role().value:
@@ -189,24 +239,45 @@ def assess(item_id):
     form = AssessForm()
     if form.validate_on_submit():
         try:
-            damages.assess(item, Decision(form.decision.data), current_user, approved_cents=form.amount.cents,
-                           reason=form.reason.data or "", ip=client_ip())
+            damages.assess(
+                item,
+                Decision(form.decision.data),
+                current_user,
+                approved_cents=form.amount.cents,
+                reason=form.reason.data or "",
+                ip=client_ip(),
+            )
         except LedgerRefused as refusal:
             form.form_errors.append(_refused(refusal))
         else:
             flash(_("Uw besluit is vastgelegd. De melder ziet het op de eigen melding."), "success")
             return redirect(url_for("damages.assess_list"))
-    audit.record("damage_item_viewed", actor_id=current_user.id, object_type="damage_item", object_id=item.id, ip=client_ip())
+    audit.record(
+        "damage_item_viewed", actor_id=current_user.id, object_type="damage_item", object_id=item.id, ip=client_ip()
+    )
     status, entry = damages.item_status(item)
     receipts = list(DamageReceipt.select(DamageReceipt, Evidence).join(Evidence).where(DamageReceipt.item == item.id))
-    return render_template("damages/assess.html", item=item, form=form, claimed=balances(item=item).claimed,
-                           status=status, entry=entry, receipts=receipts, euros=euros), 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "damages/assess.html",
+        item=item,
+        form=form,
+        claimed=balances(item=item).claimed,
+        status=status,
+        entry=entry,
+        receipts=receipts,
+        euros=euros,
+    ), 422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/schade/bon/<int:evidence_id>")
 def receipt(evidence_id):
     """A receipt: for the victim and those on the case like all evidence, and for the assessor."""
-    row = DamageReceipt.select(DamageReceipt, Evidence).join(Evidence).where(DamageReceipt.evidence == evidence_id).first()
+    row = (
+        DamageReceipt.select(DamageReceipt, Evidence)
+        .join(Evidence)
+        .where(DamageReceipt.evidence == evidence_id)
+        .first()
+    )
     if row is None:
         abort(404)
     item, file = row.item, row.evidence
@@ -223,8 +294,12 @@ finance_only = roles_required(Role.FINANCE_OFFICER)
 
 def _cases_with_ledger():
     ids = LedgerEntry.select(LedgerEntry.case).distinct()
-    return list(Case.select(Case, User).join(User, on=(Case.reporter == User.id)).where(Case.id.in_(ids))
-                .order_by(Case.created_at.desc()))
+    return list(
+        Case.select(Case, User)
+        .join(User, on=(Case.reporter == User.id))
+        .where(Case.id.in_(ids))
+        .order_by(Case.created_at.desc())
+    )
 
 
 @bp.route("/financien")
@@ -239,14 +314,31 @@ def finance_overview():
         for recovery in Recovery.select().where(Recovery.case == case.id):
             rb = balances(recovery=recovery)
             if rb.outstanding > 0:
-                to_collect.append((recovery, rb, damages.next_due(recovery), damages.dunning_status(recovery),
-                                   damages.handed_over(recovery)))
+                to_collect.append(
+                    (
+                        recovery,
+                        rb,
+                        damages.next_due(recovery),
+                        damages.dunning_status(recovery),
+                        damages.handed_over(recovery),
+                    )
+                )
             if rb.overpayment_open > 0:
                 overpaid.append((recovery, rb))
     audit.record("finance_overview_viewed", actor_id=current_user.id, ip=client_ip())
-    return render_template("damages/finance.html", total=balances(), this_year=balances(year=year), year=year,
-                           cases=_cases_with_ledger(), balances_of=lambda c: balances(case=c), to_pay=to_pay,
-                           to_collect=to_collect, overpaid=overpaid, euros=euros, today=_today())
+    return render_template(
+        "damages/finance.html",
+        total=balances(),
+        this_year=balances(year=year),
+        year=year,
+        cases=_cases_with_ledger(),
+        balances_of=lambda c: balances(case=c),
+        to_pay=to_pay,
+        to_collect=to_collect,
+        overpaid=overpaid,
+        euros=euros,
+        today=_today(),
+    )
 
 
 def _finance_back(case, anchor=None):
@@ -263,40 +355,60 @@ def finance_case(reference, forms=None):
     open_for = [p for p in linked if p.id not in already]
     room = whole.approved - whole.to_recover
     shares = damages.split_evenly(max(room, 0), len(open_for)) if open_for else []
-    defaults = {p.id: damages.format_euros(cents).removeprefix("€ ") for p, cents in zip(open_for, shares)}
+    defaults = {p.id: damages.format_euros(cents).removeprefix("€ ") for p, cents in zip(open_for, shares, strict=True)}
     forms = forms or {}
     recoveries = []
     for recovery in Recovery.select().where(Recovery.case == case.id).order_by(Recovery.id):
-        recoveries.append({
-            "recovery": recovery, "balance": balances(recovery=recovery), "instalments": damages.instalment_state(recovery),
-            "dunning": damages.dunning_status(recovery), "handed_over": damages.handed_over(recovery),
-            "steps": list(RecoveryStep.select().where(RecoveryStep.recovery == recovery.id).order_by(RecoveryStep.done_on)),
-            "payment_form": forms.get(("payment", recovery.id))
-            or PaymentForm(formdata=None, prefix=_prefix("betaling", recovery), paid_on=_today()),
-            "arrangement_form": forms.get(("arrangement", recovery.id))
-            or ArrangementForm(formdata=None, prefix=_prefix("regeling", recovery)),
-            "write_off_form": forms.get(("write_off", recovery.id))
-            or WriteOffForm(formdata=None, prefix=_prefix("afschrijven", recovery)),
-            "refund_form": forms.get(("refund", recovery.id))
-            or PaymentForm(formdata=None, prefix=_prefix("terugbetalen", recovery), paid_on=_today()),
-            "step_form": forms.get(("step", recovery.id))
-            or StepForm(formdata=None, prefix=_prefix("stap", recovery), done_on=_today()),
-            "correction_form": forms.get(("correction", recovery.id)) or _correction_form(recovery),
-            "corrected": damages.was_corrected(recovery),
-        })
-    items = [(item, balances(item=item), damages.item_status(item)[0])
-             for item in DamageItem.select().where(DamageItem.case == case.id).order_by(DamageItem.id)]
+        recoveries.append(
+            {
+                "recovery": recovery,
+                "balance": balances(recovery=recovery),
+                "instalments": damages.instalment_state(recovery),
+                "dunning": damages.dunning_status(recovery),
+                "handed_over": damages.handed_over(recovery),
+                "steps": list(
+                    RecoveryStep.select().where(RecoveryStep.recovery == recovery.id).order_by(RecoveryStep.done_on)
+                ),
+                "payment_form": forms.get(("payment", recovery.id))
+                or PaymentForm(formdata=None, prefix=_prefix("betaling", recovery), paid_on=_today()),
+                "arrangement_form": forms.get(("arrangement", recovery.id))
+                or ArrangementForm(formdata=None, prefix=_prefix("regeling", recovery)),
+                "write_off_form": forms.get(("write_off", recovery.id))
+                or WriteOffForm(formdata=None, prefix=_prefix("afschrijven", recovery)),
+                "refund_form": forms.get(("refund", recovery.id))
+                or PaymentForm(formdata=None, prefix=_prefix("terugbetalen", recovery), paid_on=_today()),
+                "step_form": forms.get(("step", recovery.id))
+                or StepForm(formdata=None, prefix=_prefix("stap", recovery), done_on=_today()),
+                "correction_form": forms.get(("correction", recovery.id)) or _correction_form(recovery),
+                "corrected": damages.was_corrected(recovery),
+            }
+        )
+    items = [
+        (item, balances(item=item), damages.item_status(item)[0])
+        for item in DamageItem.select().where(DamageItem.case == case.id).order_by(DamageItem.id)
+    ]
     entries = list(LedgerEntry.select().where(LedgerEntry.case == case.id).order_by(LedgerEntry.id))
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     audit.record("finance_case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
     errors = any(f.errors or f.form_errors for f in forms.values())
     return render_template(
-        "damages/finance_case.html", case=case, balance=whole, items=items, recoveries=recoveries, entries=entries,
-        reversed_ids=reversed_ids, reversible={k.value for k in FINANCE_REVERSIBLE}, euros=euros,
-        reimburse_form=forms.get("reimburse") or PaymentForm(formdata=None, paid_on=_today(),
-                                                            amount=damages.format_euros(max(whole.to_reimburse, 0)).removeprefix("€ ")),
-        recovery_form=forms.get("recovery") or (recovery_form(open_for, defaults)(formdata=None) if open_for and room > 0 else None),
-        reverse_form=ReverseForm(formdata=None)), 422 if errors else 200
+        "damages/finance_case.html",
+        case=case,
+        balance=whole,
+        items=items,
+        recoveries=recoveries,
+        entries=entries,
+        reversed_ids=reversed_ids,
+        reversible={k.value for k in FINANCE_REVERSIBLE},
+        euros=euros,
+        reimburse_form=forms.get("reimburse")
+        or PaymentForm(
+            formdata=None, paid_on=_today(), amount=damages.format_euros(max(whole.to_reimburse, 0)).removeprefix("€ ")
+        ),
+        recovery_form=forms.get("recovery")
+        or (recovery_form(open_for, defaults)(formdata=None) if open_for and room > 0 else None),
+        reverse_form=ReverseForm(formdata=None),
+    ), 422 if errors else 200
 
 
 @bp.route("/financien/<reference>/uitbetaling", methods=["POST"])
@@ -306,13 +418,18 @@ def reimburse(reference):
     form = PaymentForm()
     if form.validate_on_submit():
         try:
-            _entry, duplicate = damages.record_reimbursement(case, form.amount.cents, form.paid_on.data, form.reference.data,
-                                                             current_user, ip=client_ip())
+            _entry, duplicate = damages.record_reimbursement(
+                case, form.amount.cents, form.paid_on.data, form.reference.data, current_user, ip=client_ip()
+            )
         except LedgerRefused as refusal:
             form.form_errors.append(_refused(refusal))
         else:
-            flash(_("Deze betaling was al geboekt; er is niets dubbel geboekt.") if duplicate
-                  else _("De uitbetaling aan de melder is geboekt."), "success")
+            flash(
+                _("Deze betaling was al geboekt; er is niets dubbel geboekt.")
+                if duplicate
+                else _("De uitbetaling aan de melder is geboekt."),
+                "success",
+            )
             return _finance_back(case)
     return finance_case(reference, forms={"reimburse": form})
 
@@ -347,13 +464,25 @@ def _recovery(reference: str, recovery_id: int) -> tuple[Case, Recovery]:
 @finance_only
 def recovery_action(reference, recovery_id, action):
     case, recovery = _recovery(reference, recovery_id)
-    form_class = {"betaling": PaymentForm, "regeling": ArrangementForm, "afschrijven": WriteOffForm,
-                  "terugbetalen": PaymentForm, "stap": StepForm, "bedrag": CorrectionForm}.get(action)
+    form_class = {
+        "betaling": PaymentForm,
+        "regeling": ArrangementForm,
+        "afschrijven": WriteOffForm,
+        "terugbetalen": PaymentForm,
+        "stap": StepForm,
+        "bedrag": CorrectionForm,
+    }.get(action)
     if form_class is None:
         abort(404)
     form = form_class(prefix=_prefix(action, recovery))
-    key = {"betaling": "payment", "regeling": "arrangement", "afschrijven": "write_off", "terugbetalen": "refund",
-           "stap": "step", "bedrag": "correction"}[action]
+    key = {
+        "betaling": "payment",
+        "regeling": "arrangement",
+        "afschrijven": "write_off",
+        "terugbetalen": "refund",
+        "stap": "step",
+        "bedrag": "correction",
+    }[action]
     if form.validate_on_submit():
         try:
             message = _do_recovery_action(action, recovery, form)
@@ -374,37 +503,49 @@ def _prefix(action: str, recovery: Recovery) -> str:
 def _correction_form(recovery: Recovery) -> CorrectionForm:
     """Filled in with the amount to recover now and the next due date (or the last one)."""
     upcoming = damages.next_due(recovery) or next(iter(reversed(damages.current_instalments(recovery))), None)
-    return CorrectionForm(formdata=None, prefix=_prefix("bedrag", recovery),
-                          amount=euros(balances(recovery=recovery).to_recover).removeprefix("€ "),
-                          due_on=upcoming.due_on if upcoming else None)
+    return CorrectionForm(
+        formdata=None,
+        prefix=_prefix("bedrag", recovery),
+        amount=euros(balances(recovery=recovery).to_recover).removeprefix("€ "),
+        due_on=upcoming.due_on if upcoming else None,
+    )
 
 
 def _do_recovery_action(action: str, recovery: Recovery, form) -> str:
     ip = client_ip()
     if action == "betaling":
-        entries, duplicate = damages.record_payment(recovery, form.amount.cents, form.paid_on.data, form.reference.data,
-                                                    current_user, ip=ip)
+        entries, duplicate = damages.record_payment(
+            recovery, form.amount.cents, form.paid_on.data, form.reference.data, current_user, ip=ip
+        )
         if duplicate:
             return _("Deze betaling was al geboekt; er is niets dubbel geboekt.")
         if any(e.kind == EntryKind.OVERPAID.value for e in entries):
             return _("De betaling is geboekt. Let op: er is te veel betaald. Betaal het verschil terug.")
         return _("De betaling is geboekt.")
     if action == "regeling":
-        damages.agree_instalments(recovery, form.first_due.data, form.count.data, form.every_days.data, current_user,
-                                  ip=ip)
+        damages.agree_instalments(
+            recovery, form.first_due.data, form.count.data, form.every_days.data, current_user, ip=ip
+        )
         return _("De betalingsregeling is vastgelegd.")
     if action == "afschrijven":
         damages.write_off(recovery, form.amount.cents, form.reason.data, current_user, ip=ip)
         return _("Het bedrag is afgeschreven.")
     if action == "bedrag":
-        damages.correct_to_recover(recovery, form.amount.cents, form.reason.data, current_user, due_on=form.due_on.data,
-                                   ip=ip)
-        return _("Het bedrag te verhalen is gecorrigeerd. Er staat nu %(amount)s open.",
-                 amount=euros(max(balances(recovery=recovery).outstanding, 0)))
+        damages.correct_to_recover(
+            recovery, form.amount.cents, form.reason.data, current_user, due_on=form.due_on.data, ip=ip
+        )
+        return _(
+            "Het bedrag te verhalen is gecorrigeerd. Er staat nu %(amount)s open.",
+            amount=euros(max(balances(recovery=recovery).outstanding, 0)),
+        )
     if action == "terugbetalen":
-        damages.refund_overpayment(recovery, form.amount.cents, form.paid_on.data, form.reference.data, current_user, ip=ip)
+        damages.refund_overpayment(
+            recovery, form.amount.cents, form.paid_on.data, form.reference.data, current_user, ip=ip
+        )
         return _("De terugbetaling aan de veroorzaker is geboekt.")
-    damages.record_step(recovery, StepKind(form.kind.data), form.done_on.data, current_user, form.note.data or "", ip=ip)
+    damages.record_step(
+        recovery, StepKind(form.kind.data), form.done_on.data, current_user, form.note.data or "", ip=ip
+    )
     return _("Vastgelegd.")
 
 
@@ -445,16 +586,37 @@ def letter(reference, recovery_id, kind):
         text = texts.render_letter(key, damages.letter_fields(recovery, current_user.name, dutch_date))
     except texts.TemplateProblem:
         text, problem = "", True
-    audit.record("recovery_letter_printed", actor_id=current_user.id, object_type="recovery", object_id=recovery.id,
-                 ip=client_ip(), detail=f"case={case.id} letter={kind}")
+    audit.record(
+        "recovery_letter_printed",
+        actor_id=current_user.id,
+        object_type="recovery",
+        object_id=recovery.id,
+        ip=client_ip(),
+        detail=f"case={case.id} letter={kind}",
+    )
     return render_template("damages/letter.html", case=case, recovery=recovery, letter=text, problem=problem, kind=kind)
 
 
 # --- the CSV export: a stable layout, documented in README.md ("Damages ledger CSV") -----------
 
-CSV_COLUMNS = ["entry_id", "booked_on", "recorded_at_utc", "case_reference", "kind", "reverses_entry_id",
-               "amount_cents", "signed_amount_cents", "signed_amount_eur", "payment_reference", "recovery_reference",
-               "party_role", "party_name", "category", "decision", "recorded_by"]
+CSV_COLUMNS = [
+    "entry_id",
+    "booked_on",
+    "recorded_at_utc",
+    "case_reference",
+    "kind",
+    "reverses_entry_id",
+    "amount_cents",
+    "signed_amount_cents",
+    "signed_amount_eur",
+    "payment_reference",
+    "recovery_reference",
+    "party_role",
+    "party_name",
+    "category",
+    "decision",
+    "recorded_by",
+]
 
 
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -469,9 +631,11 @@ def _cell(value) -> str:
 
 
 def ledger_rows(year: int | None = None):
-    query = (LedgerEntry.select(LedgerEntry, Case).join(Case).order_by(LedgerEntry.id))
+    query = LedgerEntry.select(LedgerEntry, Case).join(Case).order_by(LedgerEntry.id)
     if year:
-        query = query.where((LedgerEntry.booked_on >= dt.date(year, 1, 1)) & (LedgerEntry.booked_on < dt.date(year + 1, 1, 1)))
+        query = query.where(
+            (LedgerEntry.booked_on >= dt.date(year, 1, 1)) & (LedgerEntry.booked_on < dt.date(year + 1, 1, 1))
+        )
     users = {u.id: u for u in User.select()}
     for entry in query:
         recovery = entry.recovery if entry.recovery_id else None
@@ -479,12 +643,24 @@ def ledger_rows(year: int | None = None):
             party_role, party_name = "perpetrator", recovery.perpetrator.name or ""
         else:
             party_role, party_name = "victim", users[entry.case.reporter_id].name
-        yield [entry.id, entry.booked_on.isoformat(), entry.recorded_at.isoformat(timespec="seconds"), entry.case.reference,
-               entry.kind, entry.reverses_id or "", entry.amount_cents, entry.signed_cents,
-               damages.cents_as_decimal_text(entry.signed_cents), entry.reference or "",
-               recovery.payment_reference if recovery else "", party_role, party_name,
-               entry.item.category if entry.item_id else "", entry.decision or "",
-               users[entry.recorded_by_id].name if entry.recorded_by_id in users else ""]
+        yield [
+            entry.id,
+            entry.booked_on.isoformat(),
+            entry.recorded_at.isoformat(timespec="seconds"),
+            entry.case.reference,
+            entry.kind,
+            entry.reverses_id or "",
+            entry.amount_cents,
+            entry.signed_cents,
+            damages.cents_as_decimal_text(entry.signed_cents),
+            entry.reference or "",
+            recovery.payment_reference if recovery else "",
+            party_role,
+            party_name,
+            entry.item.category if entry.item_id else "",
+            entry.decision or "",
+            users[entry.recorded_by_id].name if entry.recorded_by_id in users else "",
+        ]
 
 
 @bp.route("/financien/export.csv")
@@ -498,8 +674,14 @@ def export_csv():
         writer.writerow([_cell(value) for value in row])
     audit.record("ledger_exported", actor_id=current_user.id, ip=client_ip(), detail=f"year={year or 'all'}")
     name = f"schadeboekingen-{year or 'alle'}.csv"
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Content-Security-Policy": "default-src 'none'; sandbox"})
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
 
 
 def init_app(app):
@@ -508,5 +690,9 @@ def init_app(app):
 
     @app.context_processor
     def _damages_globals():
-        return {"damages_own_case": own_case_section, "damages_euros": euros, "damages_model": damages,
-                "damages_may_assess_role": lambda user: user.role == damages.assessor_role().value}
+        return {
+            "damages_own_case": own_case_section,
+            "damages_euros": euros,
+            "damages_model": damages,
+            "damages_may_assess_role": lambda user: user.role == damages.assessor_role().value,
+        }

@@ -1,5 +1,6 @@
 """The start page after logging in: what this person can do, by role. And the two public
 statements every Dutch government service publishes: accessibility and privacy."""
+
 from flask import Blueprint, render_template
 
 from models import routing, settings
@@ -24,8 +25,14 @@ def accessibility_statement():
 @public
 def privacy_statement():
     # The periods and the routing as they are set now: the statement never says something else.
-    return render_template("home/privacy.html", values=settings.all_values(), routing=routing.current_table(),
-                           HANDLES=routing.HANDLES, INFORMED=routing.INFORMED, Role=Role)
+    return render_template(
+        "home/privacy.html",
+        values=settings.all_values(),
+        routing=routing.current_table(),
+        HANDLES=routing.HANDLES,
+        INFORMED=routing.INFORMED,
+        Role=Role,
+    )
 
 
 def init_app(app):

@@ -1,6 +1,7 @@
 """Measures against the perpetrator (§6.2) on the case page, the written decision for a building ban,
 and the texts the municipality edits. The rules live in models.measures and models.texts; who sees a
 case comes from models.visibility (a case someone may not see answers 404)."""
+
 from __future__ import annotations
 
 import jinja2
@@ -45,14 +46,19 @@ def _propose_form(case, form: ProposeForm | None = None) -> ProposeForm:
 def panel_context(case, level, user):
     rows = list(Measure.select().where(Measure.case == case.id).order_by(Measure.proposed_at, Measure.id))
     return {
-        "measures": rows, "labels": measures.MEASURE_LABELS, "state_labels": measures.STATE_LABELS,
-        "MeasureType": MeasureType, "MeasureState": MeasureState, "period_types": measures.PERIOD_MEASURES,
+        "measures": rows,
+        "labels": measures.MEASURE_LABELS,
+        "state_labels": measures.STATE_LABELS,
+        "MeasureType": MeasureType,
+        "MeasureState": MeasureState,
+        "period_types": measures.PERIOD_MEASURES,
         "may_propose": may_propose(user, level),
         "propose_form": _propose_form(case, sent_form("measures", "propose")),
         "is_security_officer": user.role_enum == Role.SECURITY_OFFICER,
         "may_decide": {m.id: measures.may_decide(user, MeasureType(m.type)) for m in rows},
         "may_follow_up": {m.id: may_follow_up(user, level, m) for m in rows},
-        "advice_form": AdviceForm(formdata=None), "extend_form": ExtendForm(formdata=None),
+        "advice_form": AdviceForm(formdata=None),
+        "extend_form": ExtendForm(formdata=None),
     }
 
 
@@ -69,8 +75,14 @@ def _back(case):
 
 
 def _audit(action: str, measure: Measure, detail: str = ""):
-    audit.record(action, actor_id=current_user.id, object_type="measure", object_id=measure.id, ip=client_ip(),
-                 detail=detail or f"case={measure.case_id} type={measure.type}")
+    audit.record(
+        action,
+        actor_id=current_user.id,
+        object_type="measure",
+        object_id=measure.id,
+        ip=client_ip(),
+        detail=detail or f"case={measure.case_id} type={measure.type}",
+    )
 
 
 @bp.route("/zaken/<reference>/maatregelen", methods=["POST"])
@@ -84,9 +96,16 @@ def propose(reference):
         try:
             with write_transaction():
                 measure = measures.propose(
-                    case, MeasureType(form.type.data), current_user, reasons=form.reasons.data,
-                    description=form.description.data or "", perpetrator=linked.get(form.perpetrator.data),
-                    starts_on=form.starts_on.data, ends_on=form.ends_on.data, not_for_press=form.not_for_press.data)
+                    case,
+                    MeasureType(form.type.data),
+                    current_user,
+                    reasons=form.reasons.data,
+                    description=form.description.data or "",
+                    perpetrator=linked.get(form.perpetrator.data),
+                    starts_on=form.starts_on.data,
+                    ends_on=form.ends_on.data,
+                    not_for_press=form.not_for_press.data,
+                )
                 _audit("measure_proposed", measure)
         except MeasureRefused as refusal:
             form.form_errors.append(_(refusal.message))
@@ -134,20 +153,28 @@ def _change_state(reference, measure_id, change, audit_action: str, done_message
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/besluiten", methods=["POST"])
 def decide(reference, measure_id):
-    return _change_state(reference, measure_id, measures.decide, "measure_decided",
-                         _("Het besluit is vastgelegd."), follow_up=False)
+    return _change_state(
+        reference, measure_id, measures.decide, "measure_decided", _("Het besluit is vastgelegd."), follow_up=False
+    )
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/uitgevoerd", methods=["POST"])
 def carry_out(reference, measure_id):
-    return _change_state(reference, measure_id, measures.carry_out, "measure_carried_out",
-                         _("Vastgelegd: de maatregel is uitgevoerd."), follow_up=True)
+    return _change_state(
+        reference,
+        measure_id,
+        measures.carry_out,
+        "measure_carried_out",
+        _("Vastgelegd: de maatregel is uitgevoerd."),
+        follow_up=True,
+    )
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/beeindigen", methods=["POST"])
 def end(reference, measure_id):
-    return _change_state(reference, measure_id, measures.end, "measure_ended",
-                         _("De maatregel is beëindigd."), follow_up=True)
+    return _change_state(
+        reference, measure_id, measures.end, "measure_ended", _("De maatregel is beëindigd."), follow_up=True
+    )
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/verlengen", methods=["POST"])
@@ -183,10 +210,15 @@ def letter_fields(measure: Measure) -> dict:
     decided_on = clock.to_local(measure.decided_at).date()
     incident_on = clock.to_local(case.occurred_at).date() if case.occurred_at else None
     return {
-        "gemeente": municipality, "naam": name, "adres": address,
-        "plaats_datum": f"{place}, {dutch_date(decided_on)}", "datum_incident": dutch_date(incident_on),
-        "begindatum": dutch_date(measure.starts_on), "einddatum": dutch_date(measure.ends_on),
-        "redenen": measure.reasons or "", "burgemeester": measure.decided_by.name if measure.decided_by_id else "",
+        "gemeente": municipality,
+        "naam": name,
+        "adres": address,
+        "plaats_datum": f"{place}, {dutch_date(decided_on)}",
+        "datum_incident": dutch_date(incident_on),
+        "begindatum": dutch_date(measure.starts_on),
+        "einddatum": dutch_date(measure.ends_on),
+        "redenen": measure.reasons or "",
+        "burgemeester": measure.decided_by.name if measure.decided_by_id else "",
     }
 
 
@@ -200,8 +232,14 @@ def ban_letter(reference, measure_id):
         letter = texts.render_letter("ban_letter", letter_fields(measure))
     except texts.TemplateProblem:
         letter, problem = "", True
-    audit.record("measure_letter_downloaded", actor_id=current_user.id, object_type="measure", object_id=measure.id,
-                 ip=client_ip(), detail=f"case={case.id}")
+    audit.record(
+        "measure_letter_downloaded",
+        actor_id=current_user.id,
+        object_type="measure",
+        object_id=measure.id,
+        ip=client_ip(),
+        detail=f"case={case.id}",
+    )
     return render_template("measures/letter.html", case=case, measure=measure, letter=letter, problem=problem)
 
 
@@ -209,15 +247,21 @@ def template_problem(key: str, body: str) -> str | None:
     """Why an edited text cannot be used, in plain Dutch; None when it works."""
     fields = texts.LETTER_SAMPLES[key]
     try:
-        used = meta.find_undeclared_variables(jinja2.Environment().parse(body))
+        used = meta.find_undeclared_variables(jinja2.Environment().parse(body))  # noqa: S701 - parsed, never rendered
         texts.render_letter(key, fields, body=body)
     except (jinja2.TemplateSyntaxError, texts.TemplateProblem) as error:
-        return _("Deze tekst kan niet worden gebruikt. Controleer de velden tussen {{ en }} en de regels tussen {%% en %%}. "
-                 "Melding van het systeem: %(error)s", error=str(error))
+        return _(
+            "Deze tekst kan niet worden gebruikt. Controleer de velden tussen {{ en }} en de regels tussen {%% en %%}. "
+            "Melding van het systeem: %(error)s",
+            error=str(error),
+        )
     unknown = sorted(used - set(fields))
     if unknown:
-        return _("Deze velden bestaan niet: %(unknown)s. U kunt gebruiken: %(known)s.",
-                 unknown=", ".join(unknown), known=", ".join(fields) or "—")
+        return _(
+            "Deze velden bestaan niet: %(unknown)s. U kunt gebruiken: %(known)s.",
+            unknown=", ".join(unknown),
+            known=", ".join(fields) or "—",
+        )
     return None
 
 
@@ -227,7 +271,9 @@ def texts_page():
     current = {key: texts.get(key) for key in texts.DEFAULTS}
     form = texts_form(current, texts.DEFAULTS)
     if form.validate_on_submit():
-        problems = {key: template_problem(key, form[key].data) for key in texts.DEFAULTS if form[key].data != current[key]}
+        problems = {
+            key: template_problem(key, form[key].data) for key in texts.DEFAULTS if form[key].data != current[key]
+        }
         for key, problem in problems.items():
             if problem:
                 form[key].errors.append(problem)
@@ -235,8 +281,9 @@ def texts_page():
             with write_transaction():
                 for key in problems:
                     texts.change(key, form[key].data, current_user.id)
-                    audit.record("text_changed", actor_id=current_user.id, object_type="text", object_id=key,
-                                 ip=client_ip())
+                    audit.record(
+                        "text_changed", actor_id=current_user.id, object_type="text", object_id=key, ip=client_ip()
+                    )
             flash(_("De teksten zijn opgeslagen."), "success")
             return redirect(url_for("measures.texts_page"))
     return render_template("measures/texts.html", form=form, fields=texts.LETTER_SAMPLES), 422 if form.errors else 200

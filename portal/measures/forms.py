@@ -7,20 +7,36 @@ from models import measures
 
 
 class ProposeForm(FlaskForm):
-    type = SelectField(_l("Soort maatregel"), id="maatregel-type",
-                       choices=[(key.value, _l(label)) for key, label in measures.MEASURE_LABELS.items()])
-    reasons = TextAreaField(_l("Waarom is deze maatregel nodig?"), id="maatregel-reasons",
-                            validators=[DataRequired(_l("Schrijf op waarom deze maatregel nodig is.")), Length(max=5000)],
-                            description=_l("Dit is een besluit over een burger. De redenen komen ook in de brief."))
-    description = TextAreaField(_l("Wat houdt de maatregel in?"), id="maatregel-description",
-                                validators=[Optional(), Length(max=5000)])
-    starts_on = DateField(_l("Begindatum"), id="maatregel-starts-on", validators=[Optional()],
-                          description=_l("Alleen voor een maatregel voor een bepaalde tijd, zoals een ontzegging."))
+    type = SelectField(
+        _l("Soort maatregel"),
+        id="maatregel-type",
+        choices=[(key.value, _l(label)) for key, label in measures.MEASURE_LABELS.items()],
+    )
+    reasons = TextAreaField(
+        _l("Waarom is deze maatregel nodig?"),
+        id="maatregel-reasons",
+        validators=[DataRequired(_l("Schrijf op waarom deze maatregel nodig is.")), Length(max=5000)],
+        description=_l("Dit is een besluit over een burger. De redenen komen ook in de brief."),
+    )
+    description = TextAreaField(
+        _l("Wat houdt de maatregel in?"), id="maatregel-description", validators=[Optional(), Length(max=5000)]
+    )
+    starts_on = DateField(
+        _l("Begindatum"),
+        id="maatregel-starts-on",
+        validators=[Optional()],
+        description=_l("Alleen voor een maatregel voor een bepaalde tijd, zoals een ontzegging."),
+    )
     ends_on = DateField(_l("Einddatum (tot en met)"), id="maatregel-ends-on", validators=[Optional()])
-    perpetrator = SelectField(_l("Veroorzaker"), id="maatregel-perpetrator", coerce=int, choices=[],
-                              validate_choice=False)
-    not_for_press = BooleanField(_l("Niet voor de pers"), id="maatregel-not-for-press", default=True,
-                                 description=_l("Veiligheidsmaatregelen worden nooit met de pers gedeeld."))
+    perpetrator = SelectField(
+        _l("Veroorzaker"), id="maatregel-perpetrator", coerce=int, choices=[], validate_choice=False
+    )
+    not_for_press = BooleanField(
+        _l("Niet voor de pers"),
+        id="maatregel-not-for-press",
+        default=True,
+        description=_l("Veiligheidsmaatregelen worden nooit met de pers gedeeld."),
+    )
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -33,8 +49,10 @@ class ProposeForm(FlaskForm):
 
 
 class AdviceForm(FlaskForm):
-    advice = TextAreaField(_l("Advies van de ambtenaar Veiligheid"),
-                           validators=[DataRequired(_l("Schrijf eerst het advies.")), Length(max=5000)])
+    advice = TextAreaField(
+        _l("Advies van de ambtenaar Veiligheid"),
+        validators=[DataRequired(_l("Schrijf eerst het advies.")), Length(max=5000)],
+    )
 
 
 class ExtendForm(FlaskForm):
@@ -47,12 +65,21 @@ class ActionForm(FlaskForm):
 
 def texts_form(values: dict, specs: dict):
     """One field per editable text (models.texts.DEFAULTS: key -> (default, label))."""
+
     class TextsForm(FlaskForm):
         pass
 
     for key, (default, label) in specs.items():
         letter = "\n" in default  # a name is one line; a letter many
         field_class = TextAreaField if letter else StringField
-        setattr(TextsForm, key, field_class(_l(label), default=values[key], render_kw={"rows": 30} if letter else None,
-                                            validators=[DataRequired(_l("Deze tekst mag niet leeg zijn."))]))
+        setattr(
+            TextsForm,
+            key,
+            field_class(
+                _l(label),
+                default=values[key],
+                render_kw={"rows": 30} if letter else None,
+                validators=[DataRequired(_l("Deze tekst mag niet leeg zijn."))],
+            ),
+        )
     return TextsForm()

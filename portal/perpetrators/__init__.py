@@ -1,6 +1,7 @@
 """The perpetrator on the case page (first or repeated incident, §6.2) and the perpetrator register
 for the security officer. Matching and retention live in models.perpetrators; who sees which
 linked case comes from models.visibility."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,13 @@ def _prefilled_link_form(case: Case) -> LinkForm:
         birth_date = dt.date.fromisoformat(case.perpetrator_birth_date) if case.perpetrator_birth_date else None
     except ValueError:
         birth_date = None
-    return LinkForm(formdata=None, name=case.perpetrator_name, birth_date=birth_date,
-                    address=case.perpetrator_address, description=case.perpetrator_description)
+    return LinkForm(
+        formdata=None,
+        name=case.perpetrator_name,
+        birth_date=birth_date,
+        address=case.perpetrator_address,
+        description=case.perpetrator_description,
+    )
 
 
 def panel_context(case, level, user):
@@ -47,18 +53,28 @@ def panel_context(case, level, user):
         later = [c for c in perpetrators.other_cases(perpetrator, case.id) if c.id not in earlier_ids]
         earlier_visible, earlier_hidden = _split_by_access(user, history["earlier_cases"])
         later_visible, later_hidden = _split_by_access(user, later)
-        entries.append({
-            "perpetrator": perpetrator, "history": history,
-            "earlier_visible": earlier_visible, "earlier_hidden": earlier_hidden,
-            "later_visible": later_visible, "later_hidden": later_hidden,
-            "employee_incidents": visibility.employee_incidents(user, perpetrator) if sees_employee_incidents else [],
-            "employee_count": len(history["employee_incidents"]),
-        })
+        entries.append(
+            {
+                "perpetrator": perpetrator,
+                "history": history,
+                "earlier_visible": earlier_visible,
+                "earlier_hidden": earlier_hidden,
+                "later_visible": later_visible,
+                "later_hidden": later_hidden,
+                "employee_incidents": visibility.employee_incidents(user, perpetrator)
+                if sees_employee_incidents
+                else [],
+                "employee_count": len(history["employee_incidents"]),
+            }
+        )
     may_link = level >= Access.HANDLER
     return {
-        "entries": entries, "may_link": may_link, "sees_employee_incidents": sees_employee_incidents,
+        "entries": entries,
+        "may_link": may_link,
+        "sees_employee_incidents": sees_employee_incidents,
         "link_form": sent_form("perpetrators", "link") or (_prefilled_link_form(case) if may_link else None),
-        "class_labels": scheme.CLASS_LABELS, "BehaviourClass": scheme.BehaviourClass,
+        "class_labels": scheme.CLASS_LABELS,
+        "BehaviourClass": scheme.BehaviourClass,
         "has_perpetrator_data": bool(case.perpetrator_name),
     }
 
@@ -70,16 +86,28 @@ def link(reference):
     if form.validate_on_submit():
         with write_transaction():
             perpetrator = perpetrators.link_case(
-                case, name=form.name.data, birth_date=form.birth_date.data.isoformat() if form.birth_date.data else None,
-                address=form.address.data or None, description=form.description.data or None, actor=current_user)
-            audit.record("perpetrator_linked", actor_id=current_user.id, object_type="case", object_id=case.id,
-                         ip=client_ip(), detail=f"perpetrator={perpetrator.id}")
+                case,
+                name=form.name.data,
+                birth_date=form.birth_date.data.isoformat() if form.birth_date.data else None,
+                address=form.address.data or None,
+                description=form.description.data or None,
+                actor=current_user,
+            )
+            audit.record(
+                "perpetrator_linked",
+                actor_id=current_user.id,
+                object_type="case",
+                object_id=case.id,
+                ip=client_ip(),
+                detail=f"perpetrator={perpetrator.id}",
+            )
         flash(_("De melding is gekoppeld aan het register van veroorzakers."), "success")
         return redirect(url_for("cases.case_page", reference=case.reference, _anchor="veroorzaker"))
     return show_again(case, "perpetrators", "link", form)
 
 
 # --- the register: the security officer only -------------------------------------------------------
+
 
 def _entry(perpetrator_id: int) -> Perpetrator:
     perpetrator = Perpetrator.get_or_none(Perpetrator.id == perpetrator_id)
@@ -92,33 +120,52 @@ def _entry(perpetrator_id: int) -> Perpetrator:
 @roles_required(Role.SECURITY_OFFICER)
 def register():
     entries = list(Perpetrator.select().order_by(Perpetrator.expired_at.is_null(False), Perpetrator.created_at.desc()))
-    case_counts = {row.perpetrator_id: row.n for row in CasePerpetrator.select(
-        CasePerpetrator.perpetrator, peewee.fn.COUNT(CasePerpetrator.id).alias("n"))
-        .group_by(CasePerpetrator.perpetrator)}
-    incident_counts = {row.perpetrator_id: row.n for row in EmployeeIncident.select(
-        EmployeeIncident.perpetrator, peewee.fn.COUNT(EmployeeIncident.id).alias("n"))
-        .group_by(EmployeeIncident.perpetrator)}
+    case_counts = {
+        row.perpetrator_id: row.n
+        for row in CasePerpetrator.select(
+            CasePerpetrator.perpetrator, peewee.fn.COUNT(CasePerpetrator.id).alias("n")
+        ).group_by(CasePerpetrator.perpetrator)
+    }
+    incident_counts = {
+        row.perpetrator_id: row.n
+        for row in EmployeeIncident.select(
+            EmployeeIncident.perpetrator, peewee.fn.COUNT(EmployeeIncident.id).alias("n")
+        ).group_by(EmployeeIncident.perpetrator)
+    }
     audit.record("register_viewed", actor_id=current_user.id, object_type="register", ip=client_ip())
-    return render_template("perpetrators/register.html", entries=entries, case_counts=case_counts,
-                           incident_counts=incident_counts)
+    return render_template(
+        "perpetrators/register.html", entries=entries, case_counts=case_counts, incident_counts=incident_counts
+    )
 
 
 def _render_entry(perpetrator: Perpetrator, incident_form=None, renew_form=None, status=200):
     linked = perpetrators.other_cases(perpetrator, exclude_case_id=0)
     visible, hidden = _split_by_access(current_user, linked)
     incidents = visibility.employee_incidents(current_user, perpetrator)
-    return render_template("perpetrators/entry.html", perpetrator=perpetrator, cases=visible, hidden=hidden,
-                           incidents=incidents, incident_form=incident_form or EmployeeIncidentForm(formdata=None),
-                           renew_form=renew_form or RenewForm(formdata=None), class_labels=scheme.CLASS_LABELS,
-                           BehaviourClass=scheme.BehaviourClass), status
+    return render_template(
+        "perpetrators/entry.html",
+        perpetrator=perpetrator,
+        cases=visible,
+        hidden=hidden,
+        incidents=incidents,
+        incident_form=incident_form or EmployeeIncidentForm(formdata=None),
+        renew_form=renew_form or RenewForm(formdata=None),
+        class_labels=scheme.CLASS_LABELS,
+        BehaviourClass=scheme.BehaviourClass,
+    ), status
 
 
 @bp.route("/register/<int:perpetrator_id>")
 @roles_required(Role.SECURITY_OFFICER)
 def entry(perpetrator_id):
     perpetrator = _entry(perpetrator_id)
-    audit.record("perpetrator_viewed", actor_id=current_user.id, object_type="perpetrator", object_id=perpetrator.id,
-                 ip=client_ip())
+    audit.record(
+        "perpetrator_viewed",
+        actor_id=current_user.id,
+        object_type="perpetrator",
+        object_id=perpetrator.id,
+        ip=client_ip(),
+    )
     return _render_entry(perpetrator)
 
 
@@ -139,10 +186,17 @@ def record_incident(perpetrator_id):
     if not form.validate_on_submit():
         return _render_entry(perpetrator, incident_form=form, status=422)
     with write_transaction():
-        incident = perpetrators.record_employee_incident(perpetrator, form.occurred_on.data, form.behaviour_class.data,
-                                                         form.summary.data, current_user)
-        audit.record("employee_incident_recorded", actor_id=current_user.id, object_type="perpetrator",
-                     object_id=perpetrator.id, ip=client_ip(), detail=f"incident={incident.id}")
+        incident = perpetrators.record_employee_incident(
+            perpetrator, form.occurred_on.data, form.behaviour_class.data, form.summary.data, current_user
+        )
+        audit.record(
+            "employee_incident_recorded",
+            actor_id=current_user.id,
+            object_type="perpetrator",
+            object_id=perpetrator.id,
+            ip=client_ip(),
+            detail=f"incident={incident.id}",
+        )
     flash(_("Het incident tegen een medewerker is vastgelegd."), "success")
     return redirect(url_for("perpetrators.entry", perpetrator_id=perpetrator.id))
 
@@ -158,8 +212,13 @@ def renew(perpetrator_id):
         return _render_entry(perpetrator, renew_form=form, status=422)
     with write_transaction():
         perpetrators.renew(perpetrator, form.reason.data)
-        audit.record("perpetrator_renewed", actor_id=current_user.id, object_type="perpetrator",
-                     object_id=perpetrator.id, ip=client_ip())
+        audit.record(
+            "perpetrator_renewed",
+            actor_id=current_user.id,
+            object_type="perpetrator",
+            object_id=perpetrator.id,
+            ip=client_ip(),
+        )
     flash(_("De vermelding blijft langer bewaard."), "success")
     return redirect(url_for("perpetrators.entry", perpetrator_id=perpetrator.id))
 

@@ -1,6 +1,7 @@
 """Police report and notifications on the case page (§6.4, §7): consent, filing, progress fed back
 to the victim, and the checklist of whom to warn — with the labour inspectorate's 24 hours for a
 serious incident. The rules are in models.police and models.notices; handlers change, informed see."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,6 +31,7 @@ def _today() -> dt.date:
 
 # --- the panel ------------------------------------------------------------------------------------
 
+
 def panel_context(case: Case, level: Access, user):
     if case.kind != CaseKind.REPORT.value:
         return None
@@ -38,10 +40,17 @@ def panel_context(case: Case, level: Access, user):
     now = clock.utcnow()
     feedback_due = None
     if report is not None:
-        feedback_due = deadlines.Deadline.select().where(
-            (deadlines.Deadline.case == case.id) & (deadlines.Deadline.kind == deadlines.DeadlineKind.POLICE_FEEDBACK.value)
-            & (deadlines.Deadline.object_id == report.id) & deadlines.Deadline.done_at.is_null()
-        ).order_by(deadlines.Deadline.due_at).first()
+        feedback_due = (
+            deadlines.Deadline.select()
+            .where(
+                (deadlines.Deadline.case == case.id)
+                & (deadlines.Deadline.kind == deadlines.DeadlineKind.POLICE_FEEDBACK.value)
+                & (deadlines.Deadline.object_id == report.id)
+                & deadlines.Deadline.done_at.is_null()
+            )
+            .order_by(deadlines.Deadline.due_at)
+            .first()
+        )
     done = {n.kind: n for n in Notice.select().where(Notice.case == case.id)}
     items = []
     for kind in notices.checklist(case):
@@ -50,15 +59,27 @@ def panel_context(case: Case, level: Access, user):
         form = sent_form("police", kind.value)
         if form is None and handler and notice is None and not refused:
             form = NoticeForm(formdata=None, prefix=kind.value, done_on=_today())
-        items.append({"kind": kind.value, "label": notices.NOTICE_LABELS[kind], "notice": notice, "form": form,
-                      "no_consent": refused})
+        items.append(
+            {
+                "kind": kind.value,
+                "label": notices.NOTICE_LABELS[kind],
+                "notice": notice,
+                "form": form,
+                "no_consent": refused,
+            }
+        )
     inspectorate = None
     if notices.is_serious(case):
         row = notices.inspectorate_deadline_row(case)
         deadline = notices.inspectorate_deadline(case)
         warned = done.get(NoticeKind.INSPECTORATE.value)
-        inspectorate = {"deadline": deadline, "row": row, "warned": warned, "hours": settings.get("inspectorate_hours"),
-                        "overdue": warned is None and now > deadline}
+        inspectorate = {
+            "deadline": deadline,
+            "row": row,
+            "warned": warned,
+            "hours": settings.get("inspectorate_hours"),
+            "overdue": warned is None and now > deadline,
+        }
     return {
         "report": report,
         "status_labels": {s.value: label for s, label in police.INVESTIGATION_LABELS.items()},
@@ -66,9 +87,13 @@ def panel_context(case: Case, level: Access, user):
         "handler": handler,
         "action_form": ActionForm(formdata=None),
         "file_form": (sent_form("police", "file") or FileForm(formdata=None, prefix="aangifte", filed_on=_today()))
-        if handler and report is None else None,
-        "status_form": (sent_form("police", "status") or StatusForm(formdata=None, prefix="stand", status=report.status))
-        if handler and report is not None else None,
+        if handler and report is None
+        else None,
+        "status_form": (
+            sent_form("police", "status") or StatusForm(formdata=None, prefix="stand", status=report.status)
+        )
+        if handler and report is not None
+        else None,
         "checklist": items,
         "inspectorate": inspectorate,
         "serious_harm_recorded": case.serious_harm,
@@ -96,6 +121,7 @@ def _audit(action: str, case: Case, detail: str = "") -> None:
 
 # --- the police report ----------------------------------------------------------------------------
 
+
 @bp.route("/zaken/<reference>/aangifte/toestemming", methods=["POST"])
 def record_consent(reference):
     case = _handler_case(reference)
@@ -116,8 +142,9 @@ def file_report(reference):
     if form.validate_on_submit():
         try:
             with write_transaction():
-                report = police.file(case, current_user, filed_on=form.filed_on.data,
-                                     registration_number=form.registration_number.data)
+                report = police.file(
+                    case, current_user, filed_on=form.filed_on.data, registration_number=form.registration_number.data
+                )
                 _audit("police_report_filed", case, detail=f"police_report={report.id}")
         except police.PoliceReportRefused as refused:
             form.form_errors.append(_(refused.message))
@@ -142,8 +169,9 @@ def update_status(reference):
     if form.validate_on_submit():
         status = InvestigationStatus(form.status.data)
         with write_transaction():
-            police.update_status(report, status, current_user, decision=form.decision.data or None,
-                                 outcome=form.outcome.data or None)
+            police.update_status(
+                report, status, current_user, decision=form.decision.data or None, outcome=form.outcome.data or None
+            )
             _audit("police_report_status_changed", case, detail=f"status={status.value}")
         flash(_("De stand van de aangifte is bijgewerkt."), "success")
         return _back(case)
@@ -165,6 +193,7 @@ def feedback_given(reference):
 
 # --- notifications --------------------------------------------------------------------------------
 
+
 @bp.route("/zaken/<reference>/meldingen/ernstige-schade", methods=["POST"])
 def serious_harm(reference):
     case = _handler_case(reference)
@@ -174,7 +203,12 @@ def serious_harm(reference):
         with write_transaction():
             notices.mark_serious_harm(case, current_user)
             _audit("serious_harm_recorded", case)
-    flash(_("Vastgelegd: blijvende schade of overlijden. Waarschuw de Arbeidsinspectie op tijd; de termijn staat hieronder."), "success")
+    flash(
+        _(
+            "Vastgelegd: blijvende schade of overlijden. Waarschuw de Arbeidsinspectie op tijd; de termijn staat hieronder."
+        ),
+        "success",
+    )
     return _back(case, "meldingen")
 
 

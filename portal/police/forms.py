@@ -16,17 +16,21 @@ class ActionForm(FlaskForm):
 
 
 class FileForm(FlaskForm):
-    filed_on = DateField(_l("Datum van de aangifte"),
-                         validators=[InputRequired(_l("Vul de datum van de aangifte in.")), _not_in_future])
-    registration_number = StringField(_l("Registratienummer van de politie"),
-                                      validators=[InputRequired(_l("Vul het registratienummer van de politie in.")),
-                                                  Length(max=64)],
-                                      description=_l("Dit staat op het bewijs van aangifte."))
+    filed_on = DateField(
+        _l("Datum van de aangifte"), validators=[InputRequired(_l("Vul de datum van de aangifte in.")), _not_in_future]
+    )
+    registration_number = StringField(
+        _l("Registratienummer van de politie"),
+        validators=[InputRequired(_l("Vul het registratienummer van de politie in.")), Length(max=64)],
+        description=_l("Dit staat op het bewijs van aangifte."),
+    )
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Stand van het onderzoek"),
-                         choices=[(s.value, _l(label)) for s, label in police.INVESTIGATION_LABELS.items()])
+    status = SelectField(
+        _l("Stand van het onderzoek"),
+        choices=[(s.value, _l(label)) for s, label in police.INVESTIGATION_LABELS.items()],
+    )
     decision = TextAreaField(_l("Beslissing van het Openbaar Ministerie"), validators=[Optional(), Length(max=5000)])
     outcome = TextAreaField(_l("Afloop"), validators=[Optional(), Length(max=5000)])
 

@@ -1,5 +1,6 @@
 """The office holder's side: report an incident step by step, ask for a consultation when in doubt,
 see one's own cases and add information later. Handlers can file on someone's behalf."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,16 +9,28 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from models import audit, cases, clock, registration, scheme
-from models.accounts import OFFICE_HOLDER_ROLES, User
 from models import evidence as evidence_store
-from models.cases import (REPORTER_VISIBLE_EVENTS, AlreadySubmitted, Case, CaseEvent, CaseKind, Draft, EventKind,
-                          Evidence, NotAllowed, OnlineEntry, new_draft, save_draft_values)
+from models.accounts import OFFICE_HOLDER_ROLES, User
+from models.cases import (
+    REPORTER_VISIBLE_EVENTS,
+    AlreadySubmitted,
+    Case,
+    CaseEvent,
+    CaseKind,
+    Draft,
+    EventKind,
+    Evidence,
+    NotAllowed,
+    OnlineEntry,
+    new_draft,
+    save_draft_values,
+)
 from models.db import write_transaction
 from models.visibility import Access, own_cases_condition
 from portal import notify
 from portal.case_panels import case_or_404
 from portal.evidence_upload import store_files
-from portal.reports.forms import (STEPS, AddInformationForm, ConsultationForm, OnBehalfForm)
+from portal.reports.forms import STEPS, AddInformationForm, ConsultationForm, OnBehalfForm
 from portal.security import client_ip
 from portal.templating import role_label
 
@@ -38,15 +51,20 @@ def start():
     on_behalf = None
     if cases.may_file_on_behalf(current_user):
         on_behalf = OnBehalfForm()
-        on_behalf.reporter.choices = [(u.id, f"{u.name} ({_role(u)})") for u in User.select().where(
-            User.role.in_([r.value for r in OFFICE_HOLDER_ROLES]) & (User.is_active == True)).order_by(User.name)]  # noqa: E712
+        on_behalf.reporter.choices = [
+            (u.id, f"{u.name} ({_role(u)})")
+            for u in User.select()
+            .where(User.role.in_([r.value for r in OFFICE_HOLDER_ROLES]) & (User.is_active == True))
+            .order_by(User.name)
+        ]
     if request.method == "POST":
         kind = CaseKind(request.form.get("kind", "report"))
         reporter = current_user
         if on_behalf is not None:
             if not on_behalf.validate_on_submit():
-                return render_template("reports/start.html", on_behalf=on_behalf, drafts=_open_drafts(),
-                                       resume_step=_resume_step)
+                return render_template(
+                    "reports/start.html", on_behalf=on_behalf, drafts=_open_drafts(), resume_step=_resume_step
+                )
             reporter = User.get_by_id(on_behalf.reporter.data)
         elif not current_user.is_office_holder:
             abort(403)
@@ -62,8 +80,12 @@ def _role(user):
 
 
 def _open_drafts():
-    return list(Draft.select().where((Draft.owner == current_user.id) & Draft.case.is_null())
-                .order_by(Draft.updated_at.desc()).limit(10))
+    return list(
+        Draft.select()
+        .where((Draft.owner == current_user.id) & Draft.case.is_null())
+        .order_by(Draft.updated_at.desc())
+        .limit(10)
+    )
 
 
 def _draft(token: str) -> Draft:
@@ -74,6 +96,7 @@ def _draft(token: str) -> Draft:
 
 
 # --- the report, step by step -------------------------------------------------------------
+
 
 def _form_values(form) -> dict:
     """What a step's form holds, as JSON-safe values for the draft (files excluded)."""
@@ -129,11 +152,18 @@ def _advice(draft: Draft):
     if behaviour_class is None:
         return None
     after = values.get("after_addressed")
-    advice = scheme.reporting_advice(behaviour_class, scheme.AfterAddressed(after) if after in {a.value for a in scheme.AfterAddressed} else None,
-                                     values.get("recurring") == "yes")
-    return {"class": behaviour_class, "class_label": scheme.CLASS_LABELS[behaviour_class],
-            "advice": advice, "advice_label": scheme.ADVICE_LABELS[advice],
-            "explanation": scheme.advice_explanation(behaviour_class, advice)}
+    advice = scheme.reporting_advice(
+        behaviour_class,
+        scheme.AfterAddressed(after) if after in {a.value for a in scheme.AfterAddressed} else None,
+        values.get("recurring") == "yes",
+    )
+    return {
+        "class": behaviour_class,
+        "class_label": scheme.CLASS_LABELS[behaviour_class],
+        "advice": advice,
+        "advice_label": scheme.ADVICE_LABELS[advice],
+        "explanation": scheme.advice_explanation(behaviour_class, advice),
+    }
 
 
 @bp.route("/melden/<token>/<name>", methods=["GET", "POST"])
@@ -166,10 +196,16 @@ def step(token, name):
             if index + 1 < len(STEPS):
                 return redirect(url_for("reports.step", token=token, name=STEP_NAMES[index + 1]))
             return _submit(draft)
-    return render_template("reports/step.html", form=form, draft=draft, index=index, steps=STEPS,
-                           advice=_advice(draft) if index > 0 else None,
-                           summary=_case_values(draft.values) if index == len(STEPS) - 1 else None,
-                           evidence=list(draft.evidence) if name == "bewijs" else [])
+    return render_template(
+        "reports/step.html",
+        form=form,
+        draft=draft,
+        index=index,
+        steps=STEPS,
+        advice=_advice(draft) if index > 0 else None,
+        summary=_case_values(draft.values) if index == len(STEPS) - 1 else None,
+        evidence=list(draft.evidence) if name == "bewijs" else [],
+    )
 
 
 @bp.route("/melden/<token>/bewijs/<int:evidence_id>/verwijderen", methods=["POST"])
@@ -187,8 +223,9 @@ def remove_draft_evidence(token, evidence_id):
 def _local_to_utc(date_text, time_text):
     if not date_text:
         return None
-    moment = dt.datetime.combine(dt.date.fromisoformat(date_text),
-                                 dt.time.fromisoformat(time_text) if time_text else dt.time(0, 0))
+    moment = dt.datetime.combine(
+        dt.date.fromisoformat(date_text), dt.time.fromisoformat(time_text) if time_text else dt.time(0, 0)
+    )
     return clock.to_utc(moment)
 
 
@@ -248,8 +285,14 @@ def _submit(draft: Draft):
     try:
         with write_transaction():
             case = registration.file_case(draft.id, _case_values(draft.values))
-            audit.record("case_submitted", actor_id=current_user.id, object_type="case", object_id=case.id,
-                         ip=client_ip(), detail="on_behalf" if case.filed_by_id != case.reporter_id else "")
+            audit.record(
+                "case_submitted",
+                actor_id=current_user.id,
+                object_type="case",
+                object_id=case.id,
+                ip=client_ip(),
+                detail="on_behalf" if case.filed_by_id != case.reporter_id else "",
+            )
             notify.new_case(case)
     except AlreadySubmitted as already:
         case = already.case
@@ -260,6 +303,7 @@ def _submit(draft: Draft):
 
 # --- consultation (§6.1: in doubt) ------------------------------------------------------------
 
+
 @bp.route("/overleg/<token>", methods=["GET", "POST"])
 def consultation(token):
     draft = _draft(token)
@@ -267,13 +311,23 @@ def consultation(token):
         return redirect(url_for("reports.own_case", reference=draft.case.reference, nieuw=1))
     form = ConsultationForm()
     if form.validate_on_submit():
-        values = {"narrative": form.question.data, "channel": form.channel.data or None,
-                  "occurred_at": _local_to_utc(form.occurred_date.data.isoformat() if form.occurred_date.data else None, None)}
+        values = {
+            "narrative": form.question.data,
+            "channel": form.channel.data or None,
+            "occurred_at": _local_to_utc(
+                form.occurred_date.data.isoformat() if form.occurred_date.data else None, None
+            ),
+        }
         try:
             with write_transaction():
                 case = registration.file_case(draft.id, values)
-                audit.record("consultation_submitted", actor_id=current_user.id, object_type="case",
-                             object_id=case.id, ip=client_ip())
+                audit.record(
+                    "consultation_submitted",
+                    actor_id=current_user.id,
+                    object_type="case",
+                    object_id=case.id,
+                    ip=client_ip(),
+                )
                 notify.new_case(case)
         except AlreadySubmitted as already:
             case = already.case
@@ -284,6 +338,7 @@ def consultation(token):
 
 
 # --- my cases -------------------------------------------------------------------------------
+
 
 @bp.route("/mijn-meldingen")
 def own_cases():
@@ -301,32 +356,59 @@ def own_case(reference):
             entry = None
             if form.platform.data or form.sender_account.data or form.urls.data:
                 entry = OnlineEntry.create(
-                    case=case, platform=form.platform.data or "", sender_account=form.sender_account.data or None,
+                    case=case,
+                    platform=form.platform.data or "",
+                    sender_account=form.sender_account.data or None,
                     urls=form.urls.data or None,
-                    message_at=_local_to_utc(form.message_date.data.isoformat() if form.message_date.data else None,
-                                             form.message_time.data.isoformat() if form.message_time.data else None),
-                    reported_to_platform=form.reported_to_platform.data, added_by=current_user.id)
-                CaseEvent.create(case=case, actor=current_user.id, kind=EventKind.ONLINE_ENTRY.value, detail=str(entry.id))
+                    message_at=_local_to_utc(
+                        form.message_date.data.isoformat() if form.message_date.data else None,
+                        form.message_time.data.isoformat() if form.message_time.data else None,
+                    ),
+                    reported_to_platform=form.reported_to_platform.data,
+                    added_by=current_user.id,
+                )
+                CaseEvent.create(
+                    case=case, actor=current_user.id, kind=EventKind.ONLINE_ENTRY.value, detail=str(entry.id)
+                )
             stored = store_files(form.files, current_user.id, case=case, online_entry=entry)
             for item in stored:
                 CaseEvent.create(case=case, actor=current_user.id, kind=EventKind.EVIDENCE.value, detail=str(item.id))
             if form.message.data:
-                CaseEvent.create(case=case, actor=current_user.id, kind=EventKind.MESSAGE_FROM_REPORTER.value,
-                                 body=form.message.data)
+                CaseEvent.create(
+                    case=case, actor=current_user.id, kind=EventKind.MESSAGE_FROM_REPORTER.value, body=form.message.data
+                )
             changed = bool(entry or stored or form.message.data)
             if changed:
-                audit.record("case_information_added", actor_id=current_user.id, object_type="case",
-                             object_id=case.id, ip=client_ip())
+                audit.record(
+                    "case_information_added",
+                    actor_id=current_user.id,
+                    object_type="case",
+                    object_id=case.id,
+                    ip=client_ip(),
+                )
                 notify.case_updated(case)
         if not form.files.errors:
             return redirect(url_for("reports.own_case", reference=reference, toegevoegd=1 if changed else None))
-    audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip(),
-                 detail="as_reporter")
-    events = [e for e in case.events.order_by(CaseEvent.at, CaseEvent.id)
-              if EventKind(e.kind) in REPORTER_VISIBLE_EVENTS]
-    return render_template("reports/own_case.html", case=case, form=form, events=events,
-                           advice=_case_advice(case), just_submitted=request.args.get("nieuw"),
-                           added=request.args.get("toegevoegd"))
+    audit.record(
+        "case_viewed",
+        actor_id=current_user.id,
+        object_type="case",
+        object_id=case.id,
+        ip=client_ip(),
+        detail="as_reporter",
+    )
+    events = [
+        e for e in case.events.order_by(CaseEvent.at, CaseEvent.id) if EventKind(e.kind) in REPORTER_VISIBLE_EVENTS
+    ]
+    return render_template(
+        "reports/own_case.html",
+        case=case,
+        form=form,
+        events=events,
+        advice=_case_advice(case),
+        just_submitted=request.args.get("nieuw"),
+        added=request.args.get("toegevoegd"),
+    )
 
 
 def _case_advice(case: Case):
@@ -334,9 +416,13 @@ def _case_advice(case: Case):
         return None
     behaviour_class = scheme.BehaviourClass(case.behaviour_class)
     advice = scheme.Advice(case.advice)
-    return {"class": behaviour_class, "class_label": scheme.CLASS_LABELS[behaviour_class],
-            "advice": advice, "advice_label": scheme.ADVICE_LABELS[advice],
-            "explanation": scheme.advice_explanation(behaviour_class, advice)}
+    return {
+        "class": behaviour_class,
+        "class_label": scheme.CLASS_LABELS[behaviour_class],
+        "advice": advice,
+        "advice_label": scheme.ADVICE_LABELS[advice],
+        "explanation": scheme.advice_explanation(behaviour_class, advice),
+    }
 
 
 def init_app(app):

@@ -1,13 +1,24 @@
 """The report form, step by step, following the protocol's scheme (§3)."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, MultipleFileField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import cases, scheme
-from models.clock import utcnow, to_local
+from models.clock import to_local, utcnow
 
 
 def _choices(labels: dict):
@@ -27,13 +38,18 @@ class BehaviourStep(FlaskForm):
         _l("Wat deed de persoon?"),
         choices=[(b.code, _l(b.label)) for b in scheme.BEHAVIOURS],
         validators=[DataRequired(_l("Kies minstens één gedraging die past bij wat er gebeurde."))],
-        description=_l("Vink alles aan wat past. Meerdere antwoorden zijn mogelijk."))
+        description=_l("Vink alles aan wat past. Meerdere antwoorden zijn mogelijk."),
+    )
     after_addressed = RadioField(
         _l("Is de persoon aangesproken op het gedrag, en veranderde het daarna?"),
         choices=_choices(scheme.AFTER_ADDRESSED_LABELS),
-        validators=[InputRequired(_l("Kies wat er gebeurde nadat de persoon werd aangesproken."))])
-    recurring = RadioField(_l("Is dit vaker gebeurd, door dezelfde persoon of op dezelfde manier?"), choices=YES_NO,
-                           validators=[InputRequired(_l("Kies ja of nee."))])
+        validators=[InputRequired(_l("Kies wat er gebeurde nadat de persoon werd aangesproken."))],
+    )
+    recurring = RadioField(
+        _l("Is dit vaker gebeurd, door dezelfde persoon of op dezelfde manier?"),
+        choices=YES_NO,
+        validators=[InputRequired(_l("Kies ja of nee."))],
+    )
 
 
 def _not_in_future(form, field):
@@ -42,52 +58,89 @@ def _not_in_future(form, field):
 
 
 class WhenWhereStep(FlaskForm):
-    occurred_date = DateField(_l("Op welke dag gebeurde het?"),
-                              validators=[InputRequired(_l("Vul de datum in waarop het gebeurde.")), _not_in_future])
+    occurred_date = DateField(
+        _l("Op welke dag gebeurde het?"),
+        validators=[InputRequired(_l("Vul de datum in waarop het gebeurde.")), _not_in_future],
+    )
     occurred_time = TimeField(_l("Hoe laat ongeveer?"), validators=[Optional()])
-    channel = RadioField(_l("Hoe of waar gebeurde het?"), choices=_choices(cases.CHANNEL_LABELS),
-                         validators=[InputRequired(_l("Kies hoe of waar het gebeurde."))])
-    location = StringField(_l("Waar was het?"), validators=[Optional(), Length(max=300)],
-                           description=_l("Bijvoorbeeld: het gemeentehuis, de markt, mijn straat."))
-    target = RadioField(_l("Op wie was het gericht?"), choices=_choices(cases.TARGET_LABELS),
-                        validators=[InputRequired(_l("Kies op wie het gedrag was gericht."))])
-    narrative = TextAreaField(_l("Vertel wat er gebeurde"), validators=[Optional(), Length(max=20000)],
-                              description=_l("In uw eigen woorden. Wat zei of deed de persoon? Waren er getuigen?"))
+    channel = RadioField(
+        _l("Hoe of waar gebeurde het?"),
+        choices=_choices(cases.CHANNEL_LABELS),
+        validators=[InputRequired(_l("Kies hoe of waar het gebeurde."))],
+    )
+    location = StringField(
+        _l("Waar was het?"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Bijvoorbeeld: het gemeentehuis, de markt, mijn straat."),
+    )
+    target = RadioField(
+        _l("Op wie was het gericht?"),
+        choices=_choices(cases.TARGET_LABELS),
+        validators=[InputRequired(_l("Kies op wie het gedrag was gericht."))],
+    )
+    narrative = TextAreaField(
+        _l("Vertel wat er gebeurde"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("In uw eigen woorden. Wat zei of deed de persoon? Waren er getuigen?"),
+    )
 
 
 class OnlineStep(FlaskForm):
-    platform = StringField(_l("Op welk platform of in welke app?"), validators=[Optional(), Length(max=64)],
-                           description=_l("Bijvoorbeeld: X, Facebook, Instagram, WhatsApp, TikTok, e-mail."))
+    platform = StringField(
+        _l("Op welk platform of in welke app?"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("Bijvoorbeeld: X, Facebook, Instagram, WhatsApp, TikTok, e-mail."),
+    )
     sender_account = StringField(_l("Account of adres van de afzender"), validators=[Optional(), Length(max=500)])
-    urls = TextAreaField(_l("Links naar de berichten"), validators=[Optional(), Length(max=5000)],
-                         description=_l("Eén link per regel."))
+    urls = TextAreaField(
+        _l("Links naar de berichten"), validators=[Optional(), Length(max=5000)], description=_l("Eén link per regel.")
+    )
     message_date = DateField(_l("Datum van het bericht"), validators=[Optional(), _not_in_future])
     message_time = TimeField(_l("Tijd van het bericht"), validators=[Optional()])
-    reported_to_platform = RadioField(_l("Heeft u het bericht ook gemeld bij het platform?"), validators=[Optional()],
-                                      choices=YES_NO,
-                                      description=_l("Het protocol vraagt u online berichten ook bij het platform zelf te melden."))
-    files = MultipleFileField(_l("Bewijs toevoegen"),
-                              description=_l("Schermafbeeldingen, foto's, PDF's, e-mails of tekstbestanden. Op een telefoon kunt u kiezen uit uw foto's."))
+    reported_to_platform = RadioField(
+        _l("Heeft u het bericht ook gemeld bij het platform?"),
+        validators=[Optional()],
+        choices=YES_NO,
+        description=_l("Het protocol vraagt u online berichten ook bij het platform zelf te melden."),
+    )
+    files = MultipleFileField(
+        _l("Bewijs toevoegen"),
+        description=_l(
+            "Schermafbeeldingen, foto's, PDF's, e-mails of tekstbestanden. Op een telefoon kunt u kiezen uit uw foto's."
+        ),
+    )
 
 
 class PerpetratorStep(FlaskForm):
-    perpetrator_known = RadioField(_l("Weet u wie het deed?"), choices=[("yes", _l("Ja, of ik weet iets over de persoon")), ("no", _l("Nee"))],
-                                   validators=[InputRequired(_l("Kies ja of nee."))])
+    perpetrator_known = RadioField(
+        _l("Weet u wie het deed?"),
+        choices=[("yes", _l("Ja, of ik weet iets over de persoon")), ("no", _l("Nee"))],
+        validators=[InputRequired(_l("Kies ja of nee."))],
+    )
     perpetrator_name = StringField(_l("Naam"), validators=[Optional(), Length(max=200)])
     perpetrator_birth_date = DateField(_l("Geboortedatum"), validators=[Optional()])
     perpetrator_address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
-    perpetrator_description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=2000)],
-                                            description=_l("Hoe zag de persoon eruit? Wat weet u nog meer?"))
-    perpetrator_acts_for = RadioField(_l("Deed de persoon dit voor zichzelf, of namens een bedrijf, organisatie of groep?"),
-                                      choices=_choices(cases.ACTS_FOR_LABELS), validators=[Optional()])
-    perpetrator_organisation = StringField(_l("Naam van het bedrijf, de organisatie of groep"),
-                                           validators=[Optional(), Length(max=200)])
+    perpetrator_description = TextAreaField(
+        _l("Beschrijving"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Hoe zag de persoon eruit? Wat weet u nog meer?"),
+    )
+    perpetrator_acts_for = RadioField(
+        _l("Deed de persoon dit voor zichzelf, of namens een bedrijf, organisatie of groep?"),
+        choices=_choices(cases.ACTS_FOR_LABELS),
+        validators=[Optional()],
+    )
+    perpetrator_organisation = StringField(
+        _l("Naam van het bedrijf, de organisatie of groep"), validators=[Optional(), Length(max=200)]
+    )
 
 
 class ConsequencesStep(FlaskForm):
     meeting_disrupted = BooleanField(_l("Er werd een vergadering verstoord"))
-    meeting_orders_out = IntegerField(_l("Hoe vaak heeft de voorzitter de persoon gevraagd te vertrekken?"),
-                                      validators=[Optional(), NumberRange(0, 50, _l("Vul een getal van 0 tot en met 50 in."))])
+    meeting_orders_out = IntegerField(
+        _l("Hoe vaak heeft de voorzitter de persoon gevraagd te vertrekken?"),
+        validators=[Optional(), NumberRange(0, 50, _l("Vul een getal van 0 tot en met 50 in."))],
+    )
     livestream_stopped = BooleanField(_l("De livestream is stopgezet"))
     injury_physical = BooleanField(_l("Lichamelijk letsel"))
     injury_mental = BooleanField(_l("Psychische klachten, zoals angst of slecht slapen"))
@@ -98,13 +151,21 @@ class ConsequencesStep(FlaskForm):
 
 class ConsentStep(FlaskForm):
     consent_police_report = RadioField(
-        _l("Mag de gemeente namens u aangifte doen bij de politie?"), choices=YES_NO,
+        _l("Mag de gemeente namens u aangifte doen bij de politie?"),
+        choices=YES_NO,
         validators=[InputRequired(_l("Kies ja of nee."))],
-        description=_l("De gemeente doet aangifte met uw toestemming. U werkt daar zelf aan mee. U kunt dit later nog veranderen."))
+        description=_l(
+            "De gemeente doet aangifte met uw toestemming. U werkt daar zelf aan mee. U kunt dit later nog veranderen."
+        ),
+    )
     consent_inform_others = RadioField(
-        _l("Mogen andere ambtsdragers horen dat dit is gebeurd?"), choices=YES_NO,
+        _l("Mogen andere ambtsdragers horen dat dit is gebeurd?"),
+        choices=YES_NO,
         validators=[InputRequired(_l("Kies ja of nee."))],
-        description=_l("Bijvoorbeeld de andere leden van de raad of het college. Zonder uw toestemming hoort niemand anders het."))
+        description=_l(
+            "Bijvoorbeeld de andere leden van de raad of het college. Zonder uw toestemming hoort niemand anders het."
+        ),
+    )
 
 
 STEPS = [
@@ -118,17 +179,25 @@ STEPS = [
 
 
 class ConsultationForm(FlaskForm):
-    question = TextAreaField(_l("Waar twijfelt u over?"), validators=[
-        DataRequired(_l("Vertel kort wat er gebeurde of waar u over twijfelt.")), Length(max=10000)],
-        description=_l("Vertel kort wat er gebeurde. U hoeft nog niet alles te weten."))
+    question = TextAreaField(
+        _l("Waar twijfelt u over?"),
+        validators=[DataRequired(_l("Vertel kort wat er gebeurde of waar u over twijfelt.")), Length(max=10000)],
+        description=_l("Vertel kort wat er gebeurde. U hoeft nog niet alles te weten."),
+    )
     occurred_date = DateField(_l("Wanneer gebeurde het?"), validators=[Optional(), _not_in_future])
-    channel = SelectField(_l("Hoe of waar gebeurde het?"), choices=[("", _l("Weet ik niet of wil ik niet zeggen"))] + _choices(cases.CHANNEL_LABELS),
-                          validators=[Optional()])
+    channel = SelectField(
+        _l("Hoe of waar gebeurde het?"),
+        choices=[("", _l("Weet ik niet of wil ik niet zeggen"))] + _choices(cases.CHANNEL_LABELS),
+        validators=[Optional()],
+    )
 
 
 class OnBehalfForm(FlaskForm):
-    reporter = SelectField(_l("Voor wie maakt u de melding?"), coerce=int,
-                           validators=[InputRequired(_l("Kies de ambtsdrager voor wie u de melding maakt."))])
+    reporter = SelectField(
+        _l("Voor wie maakt u de melding?"),
+        coerce=int,
+        validators=[InputRequired(_l("Kies de ambtsdrager voor wie u de melding maakt."))],
+    )
 
 
 class AddInformationForm(FlaskForm):

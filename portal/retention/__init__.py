@@ -1,6 +1,7 @@
 """Data that does not live forever (AVG): the legal hold on the case page, the admin's view of the
 retention settings' effect (a dry run: kinds and counts, never content) with a button to run it now,
 and the security officer's inzageverzoek PDF for one perpetrator. The rules are in models.retention."""
+
 from __future__ import annotations
 
 import peewee
@@ -25,6 +26,7 @@ bp = Blueprint("retention", __name__)
 
 # --- legal hold on the case page --------------------------------------------------------------
 
+
 def panel_context(case: Case, level: Access, user):
     hold = retention.active_hold(case.id)
     handler = level >= Access.HANDLER
@@ -34,9 +36,11 @@ def panel_context(case: Case, level: Access, user):
         "hold": hold,
         "handler": handler,
         "place_form": (sent_form("retention", "place") or PlaceHoldForm(formdata=None))
-        if handler and hold is None else None,
+        if handler and hold is None
+        else None,
         "lift_form": (sent_form("retention", "lift") or LiftHoldForm(formdata=None))
-        if handler and hold is not None else None,
+        if handler and hold is not None
+        else None,
         "closed_case_months": settings.get("retention_closed_case_months"),
     }
 
@@ -50,8 +54,14 @@ def place_hold(reference):
     try:
         with write_transaction():
             hold = retention.place_hold(case, form.reason.data, current_user)
-            audit.record("legal_hold_placed", actor_id=current_user.id, object_type="case", object_id=case.id,
-                         ip=client_ip(), detail=f"hold={hold.id}")
+            audit.record(
+                "legal_hold_placed",
+                actor_id=current_user.id,
+                object_type="case",
+                object_id=case.id,
+                ip=client_ip(),
+                detail=f"hold={hold.id}",
+            )
     except retention.HoldRefused as refused:
         flash(_(refused.message), "error")
     else:
@@ -68,8 +78,14 @@ def lift_hold(reference):
     try:
         with write_transaction():
             hold = retention.lift_hold(case, form.reason.data, current_user)
-            audit.record("legal_hold_lifted", actor_id=current_user.id, object_type="case", object_id=case.id,
-                         ip=client_ip(), detail=f"hold={hold.id}")
+            audit.record(
+                "legal_hold_lifted",
+                actor_id=current_user.id,
+                object_type="case",
+                object_id=case.id,
+                ip=client_ip(),
+                detail=f"hold={hold.id}",
+            )
     except retention.HoldRefused as refused:
         flash(_(refused.message), "error")
     else:
@@ -78,6 +94,7 @@ def lift_hold(reference):
 
 
 # --- the admin: what the settings do ------------------------------------------------------------
+
 
 @bp.route("/beheer/bewaartermijnen")
 @roles_required(Role.ADMIN)
@@ -88,13 +105,21 @@ def overview():
     for kind in Kind:
         key = retention.KIND_SETTINGS[kind]
         spec = settings.SPECS[key]
-        rows.append({"kind": kind, "label": retention.KIND_LABELS[kind], "setting": spec,
-                     "value": settings.get(key), "due": counts[kind]})
+        rows.append(
+            {
+                "kind": kind,
+                "label": retention.KIND_LABELS[kind],
+                "setting": spec,
+                "value": settings.get(key),
+                "due": counts[kind],
+            }
+        )
     done = dict(Tombstone.select(Tombstone.kind, peewee.fn.COUNT(Tombstone.id)).group_by(Tombstone.kind).tuples())
     last_run = Tombstone.select(peewee.fn.MAX(Tombstone.done_at)).scalar()
     audit.record("retention_plan_viewed", actor_id=current_user.id, object_type="retention", ip=client_ip())
-    return render_template("retention/overview.html", rows=rows, done=done, last_run=last_run,
-                           held=dry_run.held_cases, run_form=RunForm())
+    return render_template(
+        "retention/overview.html", rows=rows, done=done, last_run=last_run, held=dry_run.held_cases, run_form=RunForm()
+    )
 
 
 @bp.route("/beheer/bewaartermijnen/nu", methods=["POST"])
@@ -106,12 +131,18 @@ def run_now():
 
     audit.record("retention_run_requested", actor_id=current_user.id, object_type="retention", ip=client_ip())
     tasks.run_retention_now(current_user.id, client_ip())
-    flash(_("Het opruimen is gestart. Wat voorbij de bewaartermijn is, wordt verwijderd of geanonimiseerd. "
-            "Bekijk deze pagina over een paar minuten opnieuw."), "success")
+    flash(
+        _(
+            "Het opruimen is gestart. Wat voorbij de bewaartermijn is, wordt verwijderd of geanonimiseerd. "
+            "Bekijk deze pagina over een paar minuten opnieuw."
+        ),
+        "success",
+    )
     return redirect(url_for("retention.overview"))
 
 
 # --- inzageverzoek: everything about one perpetrator ----------------------------------------------
+
 
 @bp.route("/register/<int:perpetrator_id>/inzage.pdf")
 @roles_required(Role.SECURITY_OFFICER)
@@ -121,11 +152,21 @@ def subject_access_pdf(perpetrator_id):
     from portal.retention.pdf import subject_access_pdf as render
 
     data = retention.subject_access(perpetrator_id)
-    audit.record("subject_access_produced", actor_id=current_user.id, object_type="perpetrator",
-                 object_id=perpetrator_id, ip=client_ip())
-    return Response(render(data), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="inzage-register-{perpetrator_id}.pdf"',
-        "Content-Security-Policy": "default-src 'none'; sandbox"})
+    audit.record(
+        "subject_access_produced",
+        actor_id=current_user.id,
+        object_type="perpetrator",
+        object_id=perpetrator_id,
+        ip=client_ip(),
+    )
+    return Response(
+        render(data),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="inzage-register-{perpetrator_id}.pdf"',
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
 
 
 def init_app(app):

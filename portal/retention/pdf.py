@@ -1,5 +1,6 @@
 """The inzageverzoek (AVG art. 15) as a PDF: what models.retention.subject_access gives, laid out
 for the person it is about. Only their own data; see that function for what is left out and why."""
+
 from __future__ import annotations
 
 import io
@@ -42,89 +43,182 @@ def subject_access_pdf(data: dict) -> bytes:
     styles = getSampleStyleSheet()
     body, h1, h2, small = styles["BodyText"], styles["Title"], styles["Heading2"], styles["Italic"]
     person = data["perpetrator"]
-    story = [Paragraph(escape(_("Inzage in uw persoonsgegevens")), h1),
-             Paragraph(escape(_("Dit overzicht geeft alle gegevens over u die de gemeente bewaart in het portaal "
-                                "Veilig Bestuur. U krijgt alleen uw eigen gegevens: gegevens over andere mensen staan "
-                                "er niet in.")), body),
-             Paragraph(escape(_("Gemaakt op %(date)s.", date=_day(clock.utcnow()))), small), Spacer(1, 6 * mm)]
+    story = [
+        Paragraph(escape(_("Inzage in uw persoonsgegevens")), h1),
+        Paragraph(
+            escape(
+                _(
+                    "Dit overzicht geeft alle gegevens over u die de gemeente bewaart in het portaal "
+                    "Veilig Bestuur. U krijgt alleen uw eigen gegevens: gegevens over andere mensen staan "
+                    "er niet in."
+                )
+            ),
+            body,
+        ),
+        Paragraph(escape(_("Gemaakt op %(date)s.", date=_day(clock.utcnow()))), small),
+        Spacer(1, 6 * mm),
+    ]
 
     def facts(rows):
-        table = Table([[Paragraph(escape(key), body), Paragraph(value, body)] for key, value in rows],
-                      colWidths=[55 * mm, 115 * mm])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+        table = Table(
+            [[Paragraph(escape(key), body), Paragraph(value, body)] for key, value in rows],
+            colWidths=[55 * mm, 115 * mm],
+        )
+        table.setStyle(
+            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)])
+        )
         story.extend([table, Spacer(1, 4 * mm)])
 
     story.append(Paragraph(escape(_("Het register van veroorzakers")), h2))
     if person.expired_at:
-        facts([(_("Vermelding"), escape(_("verlopen op %(date)s; uw gegevens zijn gewist", date=_day(person.expired_at))))])
+        facts(
+            [
+                (
+                    _("Vermelding"),
+                    escape(_("verlopen op %(date)s; uw gegevens zijn gewist", date=_day(person.expired_at))),
+                )
+            ]
+        )
     else:
-        facts([(_("Naam"), _text(person.name)), (_("Geboortedatum"), _text(person.birth_date)),
-               (_("Adres"), _text(person.address)), (_("Beschrijving"), _text(person.description)),
-               (_("In het register sinds"), _day(person.created_at)), (_("Bewaren tot"), _day(person.retain_until)),
-               (_("Reden om langer te bewaren"), _text(person.renewed_reason))])
+        facts(
+            [
+                (_("Naam"), _text(person.name)),
+                (_("Geboortedatum"), _text(person.birth_date)),
+                (_("Adres"), _text(person.address)),
+                (_("Beschrijving"), _text(person.description)),
+                (_("In het register sinds"), _day(person.created_at)),
+                (_("Bewaren tot"), _day(person.retain_until)),
+                (_("Reden om langer te bewaren"), _text(person.renewed_reason)),
+            ]
+        )
 
     story.append(Paragraph(escape(_("Meldingen over u")), h2))
     if not data["cases"]:
         story.append(Paragraph(escape(_("Geen.")), body))
     for case in data["cases"]:
-        rows = [(_("Melding"), escape(case["reference"])), (_("Datum"), _day(case["occurred_at"] or case["created_at"])),
-                (_("Soort gedrag"), escape(_label(scheme.CLASS_LABELS, scheme.BehaviourClass, case["behaviour_class"]))),
-                (_("Hoe"), escape(_label(CHANNEL_LABELS, Channel, case["channel"]))),
-                (_("Naam"), _text(case["perpetrator_name"])), (_("Geboortedatum"), _text(case["perpetrator_birth_date"])),
-                (_("Adres"), _text(case["perpetrator_address"])), (_("Beschrijving"), _text(case["perpetrator_description"])),
-                (_("Handelde voor"), escape(_label(ACTS_FOR_LABELS, ActsFor, case["perpetrator_acts_for"]))),
-                (_("Organisatie"), _text(case["perpetrator_organisation"]))]
+        rows = [
+            (_("Melding"), escape(case["reference"])),
+            (_("Datum"), _day(case["occurred_at"] or case["created_at"])),
+            (_("Soort gedrag"), escape(_label(scheme.CLASS_LABELS, scheme.BehaviourClass, case["behaviour_class"]))),
+            (_("Hoe"), escape(_label(CHANNEL_LABELS, Channel, case["channel"]))),
+            (_("Naam"), _text(case["perpetrator_name"])),
+            (_("Geboortedatum"), _text(case["perpetrator_birth_date"])),
+            (_("Adres"), _text(case["perpetrator_address"])),
+            (_("Beschrijving"), _text(case["perpetrator_description"])),
+            (_("Handelde voor"), escape(_label(ACTS_FOR_LABELS, ActsFor, case["perpetrator_acts_for"]))),
+            (_("Organisatie"), _text(case["perpetrator_organisation"])),
+        ]
         for entry in case["online"]:
-            rows.append((_("Online bericht"), _text(", ".join(filter(None, [entry["platform"], entry["sender_account"],
-                                                                             entry["urls"], _day(entry["message_at"])])))))
+            rows.append(
+                (
+                    _("Online bericht"),
+                    _text(
+                        ", ".join(
+                            filter(
+                                None,
+                                [entry["platform"], entry["sender_account"], entry["urls"], _day(entry["message_at"])],
+                            )
+                        )
+                    ),
+                )
+            )
         if case["police"]:
-            rows.append((_("Aangifte"), escape(_("gedaan op %(date)s; stand: %(status)s", date=_day(case["police"]["filed_on"]),
-                                                 status=_label(police.INVESTIGATION_LABELS, police.InvestigationStatus,
-                                                               case["police"]["status"])))))
+            rows.append(
+                (
+                    _("Aangifte"),
+                    escape(
+                        _(
+                            "gedaan op %(date)s; stand: %(status)s",
+                            date=_day(case["police"]["filed_on"]),
+                            status=_label(
+                                police.INVESTIGATION_LABELS, police.InvestigationStatus, case["police"]["status"]
+                            ),
+                        )
+                    ),
+                )
+            )
         facts(rows)
 
     story.append(Paragraph(escape(_("Incidenten tegen medewerkers van de gemeente")), h2))
     if not data["employee_incidents"]:
         story.append(Paragraph(escape(_("Geen.")), body))
     for incident in data["employee_incidents"]:
-        facts([(_("Datum"), _day(incident["occurred_on"])),
-               (_("Soort gedrag"), escape(_label(scheme.CLASS_LABELS, scheme.BehaviourClass, incident["behaviour_class"]))),
-               (_("Korte beschrijving"), _text(incident["summary"]))])
+        facts(
+            [
+                (_("Datum"), _day(incident["occurred_on"])),
+                (
+                    _("Soort gedrag"),
+                    escape(_label(scheme.CLASS_LABELS, scheme.BehaviourClass, incident["behaviour_class"])),
+                ),
+                (_("Korte beschrijving"), _text(incident["summary"])),
+            ]
+        )
 
     story.append(Paragraph(escape(_("Maatregelen tegen u")), h2))
     if not data["measures"]:
         story.append(Paragraph(escape(_("Geen.")), body))
     for measure in data["measures"]:
-        facts([(_("Maatregel"), escape(_label(measures.MEASURE_LABELS, measures.MeasureType, measure["type"]))),
-               (_("Stand"), escape(_label(measures.STATE_LABELS, measures.MeasureState, measure["state"]))),
-               (_("Voorgesteld op"), _day(measure["proposed_at"])), (_("Besloten op"), _day(measure["decided_at"])),
-               (_("Van"), _day(measure["starts_on"])), (_("Tot"), _day(measure["ends_on"])),
-               (_("Omschrijving"), _text(measure["description"])), (_("Redenen"), _text(measure["reasons"]))])
+        facts(
+            [
+                (_("Maatregel"), escape(_label(measures.MEASURE_LABELS, measures.MeasureType, measure["type"]))),
+                (_("Stand"), escape(_label(measures.STATE_LABELS, measures.MeasureState, measure["state"]))),
+                (_("Voorgesteld op"), _day(measure["proposed_at"])),
+                (_("Besloten op"), _day(measure["decided_at"])),
+                (_("Van"), _day(measure["starts_on"])),
+                (_("Tot"), _day(measure["ends_on"])),
+                (_("Omschrijving"), _text(measure["description"])),
+                (_("Redenen"), _text(measure["reasons"])),
+            ]
+        )
 
     story.append(Paragraph(escape(_("Schade die de gemeente op u verhaalt")), h2))
     if not data["recoveries"]:
         story.append(Paragraph(escape(_("Geen.")), body))
     for recovery in data["recoveries"]:
-        rows = [(_("Betalingskenmerk"), escape(recovery["payment_reference"])),
-                (_("Te verhalen"), damages.format_euros(recovery["to_recover"])),
-                (_("Betaald"), damages.format_euros(recovery["recovered"])),
-                (_("Afgeschreven"), damages.format_euros(recovery["written_off"])),
-                (_("Nog te betalen"), damages.format_euros(recovery["outstanding"]))]
+        rows = [
+            (_("Betalingskenmerk"), escape(recovery["payment_reference"])),
+            (_("Te verhalen"), damages.format_euros(recovery["to_recover"])),
+            (_("Betaald"), damages.format_euros(recovery["recovered"])),
+            (_("Afgeschreven"), damages.format_euros(recovery["written_off"])),
+            (_("Nog te betalen"), damages.format_euros(recovery["outstanding"])),
+        ]
         for instalment in recovery["instalments"]:
-            rows.append((_("Termijn"), escape(f"{_day(instalment['due_on'])}: {damages.format_euros(instalment['amount_cents'])}")))
+            rows.append(
+                (
+                    _("Termijn"),
+                    escape(f"{_day(instalment['due_on'])}: {damages.format_euros(instalment['amount_cents'])}"),
+                )
+            )
         for entry in recovery["payments"]:
-            rows.append((_label(damages.ENTRY_LABELS, damages.EntryKind, entry["kind"]),
-                         escape(f"{_day(entry['booked_on'])}: {damages.format_euros(entry['cents'])}")))
+            rows.append(
+                (
+                    _label(damages.ENTRY_LABELS, damages.EntryKind, entry["kind"]),
+                    escape(f"{_day(entry['booked_on'])}: {damages.format_euros(entry['cents'])}"),
+                )
+            )
         for step in recovery["steps"]:
-            rows.append((_label(damages.STEP_LABELS, damages.StepKind, step["kind"]),
-                         _day(step["done_on"]) + (f"<br/>{_text(step['note'])}" if step["note"] else "")))
+            rows.append(
+                (
+                    _label(damages.STEP_LABELS, damages.StepKind, step["kind"]),
+                    _day(step["done_on"]) + (f"<br/>{_text(step['note'])}" if step["note"] else ""),
+                )
+            )
         facts(rows)
-    story.append(Paragraph(escape(_("Totaal nog te betalen: %(amount)s", amount=damages.format_euros(data["owed_cents"]))), body))
+    story.append(
+        Paragraph(escape(_("Totaal nog te betalen: %(amount)s", amount=damages.format_euros(data["owed_cents"]))), body)
+    )
 
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=A4, title=_("Inzage in uw persoonsgegevens"), author="",
-                                 leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=20 * mm,
-                                 invariant=1)
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=_("Inzage in uw persoonsgegevens"),
+        author="",
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        invariant=1,
+    )
     document.build(story)
     return buffer.getvalue()
