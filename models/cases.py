@@ -213,6 +213,7 @@ class EventKind(str, Enum):
     NOTIFICATION = "notification"  # inspectorate, OM, NCTV, King's Commissioner, other office holders
     AFTERCARE = "aftercare"
     PERPETRATOR = "perpetrator"
+    CONSENT = "consent"  # given or withdrawn (models.consent)
 
 
 # Events the reporter sees on their own case; everything else is for handlers only.

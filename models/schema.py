@@ -5,6 +5,7 @@ from models.accounts import AccountToken, LoginFailure, LoginSession, User
 from models.aftercare import Conversation, Referral, ReferralContact
 from models.audit import AuditCheckpoint, AuditEntry
 from models.cases import Case, CaseAccess, CaseEvent, Draft, Evidence, OnlineEntry
+from models.consent import ConsentRecord
 from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, MonthlyOverview, Recovery, RecoveryStep
 from models.deadlines import Deadline
 from models.measures import Measure
@@ -38,6 +39,7 @@ MODELS = [
     Measure,
     PoliceReport,
     Notice,
+    ConsentRecord,
     Deadline,
     Conversation,
     Referral,
