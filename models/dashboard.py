@@ -69,7 +69,7 @@ def my_assignments(user: User) -> list[Case]:
 def monthly_trend(user: User, now: dt.datetime | None = None, months: int = 12) -> list[tuple[dt.date, int]]:
     """Reports registered per month, the last `months` months up to and including this one."""
     this_month = local_month(now or clock.utcnow())
-    period = Period(_months_back(this_month, months - 1), this_month)
+    period = Period(clock.add_months(this_month, -(months - 1)), this_month)
     start, end = period.utc_bounds()
     counts = Counter(
         local_month(created)
@@ -79,8 +79,3 @@ def monthly_trend(user: User, now: dt.datetime | None = None, months: int = 12) 
         .tuples()
     )
     return [(month, counts.get(month, 0)) for month in period.months]
-
-
-def _months_back(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 - count
-    return dt.date(index // 12, index % 12 + 1, 1)
