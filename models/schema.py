@@ -12,7 +12,7 @@ from models.measures import Measure
 from models.notices import Notice
 from models.outbox import OutboxMessage
 from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
-from models.police import PoliceReport
+from models.police import PoliceFeedback, PoliceReport
 from models.retention import LegalHold, Tombstone
 from models.routing import RoutingRule
 from models.settings import Setting
@@ -38,6 +38,7 @@ MODELS = [
     EmployeeIncident,
     Measure,
     PoliceReport,
+    PoliceFeedback,
     Notice,
     ConsentRecord,
     Deadline,

@@ -139,6 +139,7 @@ BAN_LETTER_SAMPLE = {
 # The fields each editable text may use, with sample values to check an edited text before saving.
 LETTER_SAMPLES = {
     "municipality_name": {},
+    "municipality_address": {},
     "ban_letter": BAN_LETTER_SAMPLE,
     **{
         key: DAMAGES_LETTER_SAMPLE
@@ -148,6 +149,11 @@ LETTER_SAMPLES = {
 
 DEFAULTS = {
     "municipality_name": ("Gemeente Demodorp", N_("Naam van de gemeente")),
+    # Stands in for the victim's home address in what goes to the police (choice of domicile, §6.4).
+    "municipality_address": (
+        "Raadhuisplein 1, 1234 AB Demodorp",
+        N_("Adres van de gemeente (staat in een aangifte in plaats van het woonadres van de ambtsdrager)"),
+    ),
     "ban_letter": (BAN_LETTER, N_("Brief: ontzegging van de toegang tot gemeentelijke gebouwen")),
     "damages_claim_letter": (CLAIM_LETTER, N_("Brief: vordering van schade op de veroorzaker")),
     "damages_reminder_letter": (REMINDER_LETTER, N_("Brief: herinnering aan de veroorzaker")),

@@ -17,6 +17,7 @@ from models.notices import Notice
 from models.police import PoliceReport
 
 INJURY = {"injury_physical": "y"}
+STATION = {"aangifte-police_station": "Politiebureau Demodorp"}
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_no_police_report_without_consent_then_consent_and_filing(app, people, s
     assert "Nee, nog geen toestemming" in page and "Toestemming vastleggen" in page
     response = clerk.post(
         f"/zaken/{case.reference}/aangifte",
-        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"},
+        data={**STATION, "aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"},
     )
     assert response.status_code == 400
     assert (
@@ -89,7 +90,7 @@ def test_no_police_report_without_consent_then_consent_and_filing(app, people, s
     assert Case.get_by_id(case.id).consent_police_report
     response = clerk.post(
         f"/zaken/{case.reference}/aangifte",
-        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"},
+        data={**STATION, "aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"},
     )
     assert response.status_code == 302
     db.connect(reuse_if_open=True)
@@ -111,7 +112,7 @@ def test_consent_given_in_the_report_lets_the_handler_file(app, people, signed_i
     assert "Ja, de gemeente mag aangifte doen" in _page(clerk, case)
     clerk.post(
         f"/zaken/{case.reference}/aangifte",
-        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL-1"},
+        data={**STATION, "aangifte-filed_on": _today(), "aangifte-registration_number": "PL-1"},
     )
     db.connect(reuse_if_open=True)
     report = PoliceReport.get(PoliceReport.case == case.id)
@@ -123,14 +124,22 @@ def test_status_and_feedback_to_the_victim(app, people, signed_in, report_by):
     clerk = signed_in(people[Role.CLERK])
     clerk.post(
         f"/zaken/{case.reference}/aangifte",
-        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL-7"},
+        data={**STATION, "aangifte-filed_on": _today(), "aangifte-registration_number": "PL-7"},
     )
+    db.connect(reuse_if_open=True)
+    report = PoliceReport.get(PoliceReport.case == case.id)
     response = clerk.post(
-        f"/zaken/{case.reference}/aangifte/stand",
-        data={"stand-status": "with_prosecutor", "stand-decision": "Dagvaarding voor de politierechter."},
+        f"/zaken/{case.reference}/aangifte/{report.id}/stand",
+        data={
+            f"stand-{report.id}-status": "with_prosecutor",
+            f"stand-{report.id}-decision": "Dagvaarding voor de politierechter.",
+        },
     )
     assert response.status_code == 302
-    assert clerk.post(f"/zaken/{case.reference}/aangifte/melder-geinformeerd").status_code == 302
+    sent = clerk.post(
+        f"/zaken/{case.reference}/aangifte/{report.id}/melder-geinformeerd", data={f"melder-{report.id}-after": "0"}
+    )
+    assert sent.status_code == 302
     db.connect(reuse_if_open=True)
     report = PoliceReport.get(PoliceReport.case == case.id)
     assert report.status == "with_prosecutor" and report.last_feedback_at is not None
@@ -278,13 +287,15 @@ def test_outsiders_get_404_on_every_police_and_notice_url(app, people, signed_in
     clerk = signed_in(people[Role.CLERK])
     clerk.post(
         f"/zaken/{case.reference}/aangifte",
-        data={"aangifte-filed_on": _today(), "aangifte-registration_number": "PL-9"},
+        data={**STATION, "aangifte-filed_on": _today(), "aangifte-registration_number": "PL-9"},
     )
+    db.connect(reuse_if_open=True)
+    report = PoliceReport.get(PoliceReport.case == case.id)
     urls = [
-        "aangifte/toestemming",
         "aangifte",
-        "aangifte/stand",
-        "aangifte/melder-geinformeerd",
+        f"aangifte/{report.id}/stand",
+        f"aangifte/{report.id}/melder-geinformeerd",
+        f"aangifte/{report.id}/om",
         "meldingen/ernstige-schade",
         "meldingen/inspectorate",
         "meldingen/public_prosecutor",
@@ -302,10 +313,11 @@ def test_outsiders_get_404_on_every_police_and_notice_url(app, people, signed_in
         client = signed_in(person)
         for url in urls:
             response = client.post(
-                f"/zaken/{case.reference}/{url}", data={"stand-status": "closed", "inspectorate-done_on": _today()}
+                f"/zaken/{case.reference}/{url}",
+                data={f"stand-{report.id}-status": "closed", "inspectorate-done_on": _today()},
             )
             assert response.status_code == 404, (person.role, url)
-    assert clerk.post("/zaken/VB-2099-0001/aangifte/toestemming").status_code == 404
+    assert clerk.post("/zaken/VB-2099-0001/aangifte").status_code == 404
     db.connect(reuse_if_open=True)
     assert PoliceReport.get(PoliceReport.case == case.id).status == "filed"
     assert Notice.select().where(Notice.case == case.id).count() == 0
@@ -331,17 +343,17 @@ def test_a_form_sent_back_shows_the_case_page_again_and_is_audited_like_every_vi
     before = views()
     response = clerk.post(
         f"/zaken/{case.reference}/aangifte",
-        data={"aangifte-filed_on": "", "aangifte-registration_number": "PL0900-2026123456"},
+        data={**STATION, "aangifte-filed_on": "", "aangifte-registration_number": "PL0900-2026123456"},
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Vul de datum van de aangifte in." in page
     assert case.reference in page and "Aangifte en meldingen" in page and 'value="PL0900-2026123456"' in page
     assert views() == before + 1
-    assert signed_in(people[Role.ALDERMAN]).post(f"/zaken/{case.reference}/aangifte/toestemming").status_code == 404
-    assert clerk.post("/zaken/VB-2099-0001/aangifte/toestemming").status_code == 404
+    assert signed_in(people[Role.ALDERMAN]).post(f"/zaken/{case.reference}/aangifte").status_code == 404
+    assert clerk.post("/zaken/VB-2099-0001/aangifte").status_code == 404
     member = signed_in(people[Role.COUNCIL_MEMBER])
     location = member.post("/melden", data={"kind": "consultation"}).headers["Location"]
     done = member.post(location, data={"question": "Iemand blijft mij aanspreken.", "channel": "meeting"})
     consultation = done.headers["Location"].split("/")[-1].split("?")[0]
     assert clerk.get(f"/zaken/{consultation}").status_code == 200
-    assert clerk.post(f"/zaken/{consultation}/aangifte/toestemming").status_code == 404
+    assert clerk.post(f"/zaken/{consultation}/aangifte").status_code == 404
