@@ -32,7 +32,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from models import audit, clock, damages, evidence, perpetrators, settings, tombstones
+from models import audit, clock, damages, evidence, perpetrators, settings, tombstones, visibility
 from models.accounts import Role, User
 from models.aftercare import Conversation, Referral
 from models.cases import Case, CaseEvent, Draft, Evidence, OnlineEntry, Status
@@ -42,7 +42,7 @@ from models.db import write_transaction
 # Also reached through this module by the case page's hold panel, the admin's page and models.schema.
 from models.holds import HoldRefused, LegalHold, active_hold, held_case_ids, lift_hold, place_hold  # noqa: F401
 from models.measures import Measure
-from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
+from models.perpetrators import CasePerpetrator, Perpetrator
 from models.police import PoliceReport
 from models.tombstones import KIND_LABELS, KIND_SETTINGS, Kind, Tombstone, rule  # noqa: F401
 
@@ -408,8 +408,10 @@ def apply(
 # --- inzageverzoek (AVG art. 15) ------------------------------------------------------------------
 
 
-def subject_access(perpetrator_id: int) -> dict:
-    """Everything the portal holds about one perpetrator, as their own personal data only.
+def subject_access(user: User, perpetrator_id: int) -> dict:
+    """Everything the portal holds about one perpetrator, as their own personal data only, put
+    together by `user` (incidents against employees through models.visibility, which refuses
+    anyone but the security officer).
 
     Included: the register entry; per linked case the date, kind of behaviour, channel and what
     the case records about the perpetrator (name, date of birth, address, description,
@@ -471,10 +473,9 @@ def subject_access(perpetrator_id: int) -> dict:
     ]
     incidents = [
         {"occurred_on": i.occurred_on, "behaviour_class": i.behaviour_class, "summary": i.summary}
-        for i in EmployeeIncident.select()
-        .where(EmployeeIncident.perpetrator == perpetrator_id)
-        .order_by(EmployeeIncident.occurred_on)
+        for i in visibility.employee_incidents(user, person)
     ]
+    accounts = [{"platform": a.platform, "account": a.account} for a in perpetrators.accounts_of(person)]
     recoveries = []
     for recovery in Recovery.select().where(Recovery.perpetrator == perpetrator_id).order_by(Recovery.id):
         balance = damages.balances(recovery=recovery)
@@ -505,6 +506,7 @@ def subject_access(perpetrator_id: int) -> dict:
         "cases": cases,
         "measures": measures,
         "employee_incidents": incidents,
+        "online_accounts": accounts,
         "recoveries": recoveries,
         "owed_cents": damages.owed_by(perpetrator_id),
     }

@@ -11,7 +11,7 @@ from models.deadlines import Deadline
 from models.measures import Measure
 from models.notices import Notice
 from models.outbox import OutboxMessage
-from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
+from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, OnlineAccount, Perpetrator
 from models.police import PoliceFeedback, PoliceReport
 from models.retention import LegalHold, Tombstone
 from models.routing import RoutingRule
@@ -36,6 +36,8 @@ MODELS = [
     Perpetrator,
     CasePerpetrator,
     EmployeeIncident,
+    OnlineAccount,
+    NotSamePerson,
     Measure,
     PoliceReport,
     PoliceFeedback,

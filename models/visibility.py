@@ -9,7 +9,6 @@ import peewee
 
 from models.accounts import Role, User, listed
 from models.cases import Case, CaseAccess, NotAllowed
-from models.perpetrators import EmployeeIncident, Perpetrator
 from models.routing import HANDLER_ROLES, HANDLES
 
 # Roles that never see case content, whatever the routing says.
@@ -106,12 +105,11 @@ def may_see_employee_incidents(user: User | None) -> bool:
     return user is not None and user.is_active and user.role == Role.SECURITY_OFFICER.value
 
 
-def employee_incidents(user: User | None, perpetrator: Perpetrator) -> list[EmployeeIncident]:
-    """The incidents against employees by this perpetrator, oldest first; refused for anyone else."""
+def employee_incidents(user: User | None, perpetrator) -> list:
+    """The incidents against employees by this perpetrator (models.perpetrators.EmployeeIncident),
+    oldest first; refused for anyone else. Read through the entry, so that models.perpetrators can
+    ask this module who may record them without an import cycle."""
     if not may_see_employee_incidents(user):
         raise NotAllowed("employee_incidents")
-    return list(
-        EmployeeIncident.select()
-        .where(EmployeeIncident.perpetrator == perpetrator.id)
-        .order_by(EmployeeIncident.occurred_on, EmployeeIncident.id)
-    )
+    incidents = perpetrator.employee_incidents
+    return list(incidents.order_by(incidents.model.occurred_on, incidents.model.id))

@@ -1,10 +1,13 @@
 """The perpetrator on the case page (first or repeated incident, §6.2) and the perpetrator register
-for the security officer. Matching and retention live in models.perpetrators; who sees which
-linked case comes from models.visibility."""
+for the security officer: entries, incidents against municipal employees (also without a case of
+an office holder) and online accounts. Matching and retention live in models.perpetrators; who
+sees which linked case comes from models.visibility. The same online account on another case is
+shown to the security officer as 'possibly the same person', who decides."""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import peewee
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -13,13 +16,20 @@ from flask_login import current_user
 
 from models import audit, perpetrators, scheme, visibility
 from models.accounts import Role
-from models.cases import Case
+from models.cases import Case, NotAllowed
 from models.db import write_transaction
-from models.perpetrators import CasePerpetrator, EmployeeIncident, Perpetrator
+from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, Perpetrator
 from models.visibility import Access, case_access
 from portal import case_panels
 from portal.case_panels import case_or_404, sent_form, show_again
-from portal.perpetrators.forms import EmployeeIncidentForm, LinkForm, RenewForm
+from portal.perpetrators.forms import (
+    EmployeeIncidentForm,
+    LinkForm,
+    MatchDecisionForm,
+    NewEmployeeIncidentForm,
+    OnlineAccountForm,
+    RenewForm,
+)
 from portal.security import client_ip, roles_required
 
 bp = Blueprint("perpetrators", __name__)
@@ -44,8 +54,15 @@ def _prefilled_link_form(case: Case) -> LinkForm:
     )
 
 
+def _with_token(form):
+    if not form.token.data:
+        form.token.data = secrets.token_hex(16)
+    return form
+
+
 def panel_context(case, level, user):
     sees_employee_incidents = visibility.may_see_employee_incidents(user)
+    perpetrators.record_case_accounts(case)  # online entries added since the case was linked
     entries = []
     for perpetrator in perpetrators.linked_perpetrators(case):
         history = perpetrators.incident_history(perpetrator, case)
@@ -62,17 +79,24 @@ def panel_context(case, level, user):
                 "later_visible": later_visible,
                 "later_hidden": later_hidden,
                 "employee_incidents": visibility.employee_incidents(user, perpetrator)
-                if sees_employee_incidents
+                if sees_employee_incidents and history["employee_count"]
                 else [],
-                "employee_count": len(history["employee_incidents"]),
+                "employee_count": history["employee_count"],
+                "accounts": perpetrators.accounts_of(perpetrator),
             }
         )
     may_link = level >= Access.HANDLER
+    decides = perpetrators.may_decide_matches(user)
     return {
         "entries": entries,
         "may_link": may_link,
         "sees_employee_incidents": sees_employee_incidents,
         "link_form": sent_form("perpetrators", "link") or (_prefilled_link_form(case) if may_link else None),
+        "possible": [
+            {"match": match, "form": sent_form("perpetrators", f"match{match.perpetrator.id}")}
+            for match in (perpetrators.possibly_same_person(case) if decides else [])
+        ],
+        "case_accounts": {a.index: a for a in perpetrators.case_accounts(case)} if decides else {},
         "class_labels": scheme.CLASS_LABELS,
         "BehaviourClass": scheme.BehaviourClass,
         "has_perpetrator_data": bool(case.perpetrator_name),
@@ -104,6 +128,57 @@ def link(reference):
         flash(_("De melding is gekoppeld aan het register van veroorzakers."), "success")
         return redirect(url_for("cases.case_page", reference=case.reference, _anchor="veroorzaker"))
     return show_again(case, "perpetrators", "link", form)
+
+
+def _may_decide(user, case, level):
+    return perpetrators.may_decide_matches(user)
+
+
+@bp.route("/zaken/<reference>/veroorzaker/<int:perpetrator_id>/zelfde-persoon", methods=["POST"])
+def decide_match(reference, perpetrator_id):
+    """The security officer's answer to 'possibly the same person': yes links the case to the
+    entry, no keeps them apart. Sent twice, the second answer changes nothing."""
+    case, _level = case_or_404(reference, Access.INFORMED, also=_may_decide)
+    perpetrator = _entry(perpetrator_id)
+    form = MatchDecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    same = form.decision.data == "same"
+    suggested = any(m.perpetrator.id == perpetrator.id for m in perpetrators.possibly_same_person(case))
+    already = (
+        CasePerpetrator.select().where(
+            (CasePerpetrator.case == case.id) & (CasePerpetrator.perpetrator == perpetrator.id)
+        )
+        if same
+        else NotSamePerson.select().where(
+            (NotSamePerson.case == case.id) & (NotSamePerson.perpetrator == perpetrator.id)
+        )
+    ).exists()
+    if not suggested and not already:
+        abort(404)
+    if not already:
+        try:
+            with write_transaction():
+                if same:
+                    perpetrators.confirm_same_person(case, perpetrator, current_user)
+                else:
+                    perpetrators.reject_same_person(case, perpetrator, current_user)
+                audit.record(
+                    "perpetrator_match_decided",
+                    actor_id=current_user.id,
+                    object_type="case",
+                    object_id=case.id,
+                    ip=client_ip(),
+                    detail=f"perpetrator={perpetrator.id} same={'yes' if same else 'no'}",
+                )
+        except NotAllowed as refused:
+            form.form_errors.append(_(refused.message))
+            return show_again(case, "perpetrators", f"match{perpetrator.id}", form)
+    if same:
+        flash(_("De melding is gekoppeld aan deze vermelding in het register."), "success")
+    else:
+        flash(_("Vastgelegd: dit is iemand anders. De melding blijft los van deze vermelding."), "success")
+    return redirect(url_for("cases.case_page", reference=case.reference, _anchor="veroorzaker"))
 
 
 # --- the register: the security officer only -------------------------------------------------------
@@ -138,7 +213,62 @@ def register():
     )
 
 
-def _render_entry(perpetrator: Perpetrator, incident_form=None, renew_form=None, status=200):
+@bp.route("/register/incident-medewerker", methods=["GET", "POST"])
+@roles_required(Role.SECURITY_OFFICER)
+def new_employee_incident():
+    """§6.2: an incident against a municipal employee counts too, also when no office holder was
+    involved — on the entry of this person, or on a new one."""
+    form = NewEmployeeIncidentForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                incident = perpetrators.register_employee_incident(
+                    name=form.name.data,
+                    birth_date=form.birth_date.data.isoformat() if form.birth_date.data else None,
+                    address=form.address.data or None,
+                    description=form.description.data or None,
+                    platform=form.platform.data or None,
+                    account=form.account.data or None,
+                    occurred_on=form.occurred_on.data,
+                    behaviour_class=form.behaviour_class.data,
+                    summary=form.summary.data,
+                    actor=current_user,
+                    token=form.token.data or None,
+                )
+                audit.record(
+                    "employee_incident_recorded",
+                    actor_id=current_user.id,
+                    object_type="perpetrator",
+                    object_id=incident.perpetrator_id,
+                    ip=client_ip(),
+                    detail=f"incident={incident.id}",
+                )
+        except NotAllowed as refused:
+            _refusal_on(form, refused)
+            status = 422
+        else:
+            flash(_("Het incident tegen een medewerker is vastgelegd."), "success")
+            return redirect(url_for("perpetrators.entry", perpetrator_id=incident.perpetrator_id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("perpetrators/new_incident.html", form=_with_token(form)), status
+
+
+def _refusal_on(form, refused: NotAllowed) -> None:
+    """A refusal of the rules, next to the field it is about."""
+    field = {
+        "occurred_in_future": "occurred_on",
+        "behaviour_class": "behaviour_class",
+        "account_unclear": "account",
+    }.get(refused.code)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, _(refused.message)]
+    else:
+        form.form_errors.append(_(refused.message) if refused.message else _("Dit mag niet."))
+
+
+def _render_entry(perpetrator: Perpetrator, incident_form=None, renew_form=None, account_form=None, status=200):
     linked = perpetrators.other_cases(perpetrator, exclude_case_id=0)
     visible, hidden = _split_by_access(current_user, linked)
     incidents = visibility.employee_incidents(current_user, perpetrator)
@@ -148,8 +278,11 @@ def _render_entry(perpetrator: Perpetrator, incident_form=None, renew_form=None,
         cases=visible,
         hidden=hidden,
         incidents=incidents,
-        incident_form=incident_form or EmployeeIncidentForm(formdata=None),
+        accounts=perpetrators.accounts_of(perpetrator),
+        sharing=perpetrators.entries_sharing_accounts(perpetrator),
+        incident_form=_with_token(incident_form or EmployeeIncidentForm(formdata=None)),
         renew_form=renew_form or RenewForm(formdata=None),
+        account_form=account_form or OnlineAccountForm(formdata=None),
         class_labels=scheme.CLASS_LABELS,
         BehaviourClass=scheme.BehaviourClass,
     ), status
@@ -171,7 +304,7 @@ def entry(perpetrator_id):
 
 def _live_or_back(perpetrator: Perpetrator):
     if perpetrator.expired_at is not None:
-        flash(_("Deze vermelding is verlopen. Er kan niets meer aan worden toegevoegd."), "error")
+        flash(_(perpetrators.REGISTER_EXPIRED), "error")
         return redirect(url_for("perpetrators.entry", perpetrator_id=perpetrator.id))
     return None
 
@@ -185,20 +318,55 @@ def record_incident(perpetrator_id):
     form = EmployeeIncidentForm()
     if not form.validate_on_submit():
         return _render_entry(perpetrator, incident_form=form, status=422)
-    with write_transaction():
-        incident = perpetrators.record_employee_incident(
-            perpetrator, form.occurred_on.data, form.behaviour_class.data, form.summary.data, current_user
-        )
-        audit.record(
-            "employee_incident_recorded",
-            actor_id=current_user.id,
-            object_type="perpetrator",
-            object_id=perpetrator.id,
-            ip=client_ip(),
-            detail=f"incident={incident.id}",
-        )
+    try:
+        with write_transaction():
+            incident = perpetrators.record_employee_incident(
+                perpetrator,
+                form.occurred_on.data,
+                form.behaviour_class.data,
+                form.summary.data,
+                current_user,
+                token=form.token.data or None,
+            )
+            audit.record(
+                "employee_incident_recorded",
+                actor_id=current_user.id,
+                object_type="perpetrator",
+                object_id=perpetrator.id,
+                ip=client_ip(),
+                detail=f"incident={incident.id}",
+            )
+    except NotAllowed as refused:
+        _refusal_on(form, refused)
+        return _render_entry(perpetrator, incident_form=form, status=422)
     flash(_("Het incident tegen een medewerker is vastgelegd."), "success")
     return redirect(url_for("perpetrators.entry", perpetrator_id=perpetrator.id))
+
+
+@bp.route("/register/<int:perpetrator_id>/account", methods=["POST"])
+@roles_required(Role.SECURITY_OFFICER)
+def add_account(perpetrator_id):
+    perpetrator = _entry(perpetrator_id)
+    if (back := _live_or_back(perpetrator)) is not None:
+        return back
+    form = OnlineAccountForm()
+    if not form.validate_on_submit():
+        return _render_entry(perpetrator, account_form=form, status=422)
+    try:
+        with write_transaction():
+            if perpetrators.add_online_account(perpetrator, form.platform.data or "", form.account.data, current_user):
+                audit.record(
+                    "perpetrator_account_added",
+                    actor_id=current_user.id,
+                    object_type="perpetrator",
+                    object_id=perpetrator.id,
+                    ip=client_ip(),
+                )
+    except NotAllowed as refused:
+        _refusal_on(form, refused)
+        return _render_entry(perpetrator, account_form=form, status=422)
+    flash(_("Het online account is toegevoegd aan deze vermelding."), "success")
+    return redirect(url_for("perpetrators.entry", perpetrator_id=perpetrator.id, _anchor="accounts"))
 
 
 @bp.route("/register/<int:perpetrator_id>/bewaren", methods=["POST"])

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from models import scheme
 
@@ -26,6 +26,7 @@ class LinkForm(FlaskForm):
 
 
 class EmployeeIncidentForm(FlaskForm):
+    token = HiddenField()
     occurred_on = DateField(_l("Datum van het incident"), validators=[DataRequired(_l("Vul een geldige datum in."))])
     behaviour_class = SelectField(
         _l("Soort gedrag"), choices=[(key.value, _l(label)) for key, label in scheme.CLASS_LABELS.items()]
@@ -42,3 +43,43 @@ class RenewForm(FlaskForm):
         _l("Waarom moet deze vermelding langer bewaard blijven?"),
         validators=[DataRequired(_l("Schrijf op waarom de vermelding langer bewaard blijft.")), Length(max=2000)],
     )
+
+
+def _platform_field():
+    return StringField(
+        _l("Platform of app"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("Bijvoorbeeld X, Instagram, Facebook of WhatsApp."),
+    )
+
+
+def _account_field(required: bool = False):
+    return StringField(
+        _l("Account"),
+        validators=[DataRequired(_l("Vul het account in.")) if required else Optional(), Length(max=300)],
+        description=_l("De accountnaam, het telefoonnummer of de link naar het profiel, bijvoorbeeld @naam."),
+    )
+
+
+class NewEmployeeIncidentForm(EmployeeIncidentForm):
+    """An incident against an employee by someone who may not be in the register yet (§6.2)."""
+
+    name = StringField(
+        _l("Naam van de veroorzaker"),
+        validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)],
+        description=_l("Staat deze persoon al in het register? Dan komt het incident bij die vermelding."),
+    )
+    birth_date = DateField(_l("Geboortedatum"), validators=[Optional()])
+    address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("Beschrijving van de persoon"), validators=[Optional(), Length(max=2000)])
+    platform = _platform_field()
+    account = _account_field()
+
+
+class OnlineAccountForm(FlaskForm):
+    platform = _platform_field()
+    account = _account_field(required=True)
+
+
+class MatchDecisionForm(FlaskForm):
+    decision = StringField(validators=[AnyOf(["same", "other"])])

@@ -151,7 +151,7 @@ def subject_access_pdf(perpetrator_id):
         abort(404)
     from portal.retention.pdf import subject_access_pdf as render
 
-    data = retention.subject_access(perpetrator_id)
+    data = retention.subject_access(current_user, perpetrator_id)
     audit.record(
         "subject_access_produced",
         actor_id=current_user.id,
