@@ -10,11 +10,12 @@ from enum import Enum
 
 import peewee
 
-from models import clock, deadlines, settings
+from models import clock, damages, deadlines, settings
 from models.accounts import Role, User
 from models.base import BaseModel
 from models.cases import Case, CaseEvent, EventKind, NotAllowed
 from models.crypto import EncryptedTextField
+from models.damages import LedgerEntry
 from models.db import write_transaction
 from models.i18n import N_
 
@@ -24,29 +25,48 @@ class ConversationDue:
     number: int
     due_from: dt.datetime  # UTC
     due_at: dt.datetime  # UTC
+    as_soon_as_possible: bool = False  # its time had passed when the municipality learned of the incident
 
 
-def aftercare_due_dates(registered_at: dt.datetime) -> list[ConversationDue]:
-    """When the three conversations are due, for a case registered at `registered_at` (UTC).
+def aftercare_due_dates(registered_at: dt.datetime, occurred_at: dt.datetime | None = None) -> list[ConversationDue]:
+    """When the three conversations are due (§6.3): counted from the incident (`occurred_at`, UTC),
+    or from registration when the moment of the incident is unknown or lies after it.
+
+    The municipality may learn of an incident late. A conversation whose time had already passed at
+    registration is due as soon as possible: it counts from registration, with the time the
+    protocol gives it (the first within 24 hours, the second within three days, the third within
+    the two weeks from four to six weeks). A conversation still to come keeps its time from the
+    incident, and is never due before registration.
 
     Hours are real hours; days and weeks are calendar days on the municipality's clock (so a
     conversation 'within three days' of 23:30 is due at 23:30 three days later, also across a
     change to or from summer time)."""
-    local = clock.to_local(registered_at)
 
-    def days_later(days: int) -> dt.datetime:
-        wall = local.replace(tzinfo=None) + dt.timedelta(days=days)
+    def days_later(moment: dt.datetime, days: int) -> dt.datetime:
+        wall = clock.to_local(moment).replace(tzinfo=None) + dt.timedelta(days=days)
         return clock.to_utc(wall)
 
-    first = registered_at + dt.timedelta(hours=settings.get("aftercare_first_hours"))
-    second = days_later(settings.get("aftercare_second_days"))
-    third_from = days_later(7 * settings.get("aftercare_third_from_weeks"))
-    third_until = days_later(7 * settings.get("aftercare_third_until_weeks"))
-    return [
-        ConversationDue(1, registered_at, first),
-        ConversationDue(2, registered_at, second),
-        ConversationDue(3, third_from, third_until),
+    first_hours = dt.timedelta(hours=settings.get("aftercare_first_hours"))
+    second_days = settings.get("aftercare_second_days")
+    third_from, third_until = settings.get("aftercare_third_from_weeks"), settings.get("aftercare_third_until_weeks")
+    incident = min(occurred_at or registered_at, registered_at)
+    from_incident = [
+        (incident, incident + first_hours),
+        (incident, days_later(incident, second_days)),
+        (days_later(incident, 7 * third_from), days_later(incident, 7 * third_until)),
     ]
+    from_registration = [
+        registered_at + first_hours,
+        days_later(registered_at, second_days),
+        days_later(registered_at, 7 * (third_until - third_from)),
+    ]
+    dues = []
+    for number, ((due_from, due_at), late_due_at) in enumerate(zip(from_incident, from_registration, strict=True), 1):
+        if due_at > registered_at:
+            dues.append(ConversationDue(number, max(due_from, registered_at), due_at))
+        else:
+            dues.append(ConversationDue(number, registered_at, late_due_at, as_soon_as_possible=True))
+    return dues
 
 
 def aftercare_holders(reporter_role: str) -> frozenset[Role]:
@@ -89,6 +109,7 @@ class Conversation(BaseModel):
     due_from = peewee.DateTimeField()
     due_at = peewee.DateTimeField()
     holder_roles = peewee.CharField(max_length=100)
+    as_soon_as_possible = peewee.BooleanField(default=False)  # see aftercare_due_dates
     outcome = peewee.CharField(max_length=16, default=Outcome.PLANNED.value)
     planned_at = peewee.DateTimeField(null=True)
     held_at = peewee.DateTimeField(null=True)
@@ -125,18 +146,22 @@ def timeliness(conversation: Conversation, now: dt.datetime) -> Timeliness | Non
 
 
 def schedule_conversations(case: Case) -> list[Conversation]:
-    """Plan the three conversations when a case is registered, each with its reminder and, when it
-    is overdue, an escalation to the municipal secretary."""
+    """Plan the three conversations when a case is registered as a report (filed, or a consultation
+    converted now), counted from the incident, each with its reminder and, when it is overdue, an
+    escalation to the municipal secretary."""
     holders = aftercare_holders(case.reporter_role)
     remind_before = dt.timedelta(hours=settings.get("aftercare_remind_hours"))
+    converted = CaseEvent.select().where((CaseEvent.case == case.id) & (CaseEvent.kind == EventKind.CONVERTED.value))
+    registered_at = max(case.created_at, clock.utcnow()) if converted.exists() else case.created_at  # a report now
     planned = []
     with write_transaction():
-        for due in aftercare_due_dates(case.created_at):
+        for due in aftercare_due_dates(registered_at, case.occurred_at):
             conversation = Conversation.create(
                 case=case,
                 number=due.number,
                 due_from=due.due_from,
                 due_at=due.due_at,
+                as_soon_as_possible=due.as_soon_as_possible,
                 holder_roles=",".join(sorted(r.value for r in holders)),
             )
             deadlines.schedule(
@@ -293,17 +318,51 @@ class Referral(BaseModel):
     note = EncryptedTextField(null=True)
     recorded_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     recorded_at = peewee.DateTimeField(default=clock.utcnow)
+    # What the municipality pays for it: the ledger entry in force (models.damages.bear_cost).
+    cost_entry = peewee.ForeignKeyField(LedgerEntry, null=True, backref="+", on_delete="RESTRICT")
+    token = peewee.CharField(max_length=32, null=True, unique=True)  # a form sent twice stores one referral
+
+    @property
+    def cost_cents(self) -> int | None:
+        return self.cost_entry.amount_cents if self.cost_entry_id else None
 
 
 class ReferralRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
+    """`message` (Dutch, N_) is shown with `values` filled in."""
+
+    def __init__(self, message: str, **values):
+        super().__init__(message % values if values else message)
         self.message = message
+        self.values = values
 
 
-def _check_costs(kind: ReferralKind, costs_covered: bool) -> None:
+def _check_costs(kind: ReferralKind, costs_covered: bool, cost_cents: int | None = None) -> None:
     if costs_covered and kind not in COSTS_COVERED_KINDS:
         raise ReferralRefused(N_("Alleen bij professionele hulp betaalt de gemeente de kosten."))
+    if cost_cents and not costs_covered:
+        raise ReferralRefused(N_("Vul alleen een bedrag in als de gemeente de kosten betaalt. Zet dan het vinkje aan."))
+
+
+def _bear(referral: Referral, cost_cents: int | None, actor: User, ip: str | None) -> None:
+    """The cost of professional help goes into the damages ledger as a cost the municipality bears
+    (§6.3): not the victim's claim, and not recovered from the perpetrator unless a handler decides
+    so. A changed amount is a correction in the ledger; no amount, or no longer paid, takes it away."""
+    wanted = cost_cents if referral.costs_covered else None
+    if wanted == referral.cost_cents:
+        return
+    try:
+        entry = damages.bear_cost(
+            referral.case,
+            wanted,
+            actor,
+            reason=f"referral:{referral.id}:{referral.kind}",
+            replaces=referral.cost_entry if referral.cost_entry_id else None,
+            ip=ip,
+        )
+    except damages.LedgerRefused as refused:
+        raise ReferralRefused(refused.message, **refused.values) from None
+    referral.cost_entry = entry
+    referral.save(only=[Referral.cost_entry])
 
 
 def add_referral(
@@ -314,9 +373,16 @@ def add_referral(
     status: ReferralStatus = ReferralStatus.OFFERED,
     costs_covered: bool = False,
     note: str | None = None,
+    cost_cents: int | None = None,
+    token: str | None = None,
+    ip: str | None = None,
 ) -> Referral:
-    _check_costs(kind, costs_covered)
+    """A referral to outside help; for professional help with its cost to the municipality
+    (`cost_cents`, booked in the damages ledger). The same form token twice: one referral."""
+    _check_costs(kind, costs_covered, cost_cents)
     with write_transaction():
+        if token and (existing := Referral.get_or_none(Referral.token == token)) is not None:
+            return existing
         referral = Referral.create(
             case=case,
             kind=kind.value,
@@ -325,25 +391,36 @@ def add_referral(
             note=(note or "").strip() or None,
             recorded_by=actor,
             recorded_at=clock.utcnow(),
+            token=token or None,
         )
         CaseEvent.create(case=case, actor=actor, kind=EventKind.AFTERCARE.value, detail=f"referral:{kind.value}")
+        _bear(referral, cost_cents, actor, ip)
     return referral
 
 
 def update_referral(
-    referral: Referral, actor: User, *, status: ReferralStatus, costs_covered: bool, note: str | None = None
+    referral: Referral,
+    actor: User,
+    *,
+    status: ReferralStatus,
+    costs_covered: bool,
+    note: str | None = None,
+    cost_cents: int | None = None,
+    ip: str | None = None,
 ) -> None:
-    """A referral moves on (requested, done, …). A note, when given, replaces the old one."""
-    _check_costs(ReferralKind(referral.kind), costs_covered)
+    """A referral moves on (requested, done, …). A note, when given, replaces the old one. The cost
+    is what the municipality pays now: a new amount corrects the ledger, none takes it away."""
+    _check_costs(ReferralKind(referral.kind), costs_covered, cost_cents)
     with write_transaction():
         referral.status = status.value
         referral.costs_covered = costs_covered
         if note and note.strip():
             referral.note = note.strip()
-        referral.save()
+        referral.save(only=[Referral.status, Referral.costs_covered, Referral.note])
         CaseEvent.create(
             case=referral.case_id,
             actor=actor,
             kind=EventKind.AFTERCARE.value,
             detail=f"referral:{referral.kind}:{status.value}",
         )
+        _bear(referral, cost_cents, actor, ip)

@@ -64,6 +64,7 @@ class EntryKind(str, Enum):
     WRITTEN_OFF = "written_off"  # will not be recovered, with a reason (per recovery)
     OVERPAID = "overpaid"  # paid beyond what was owed: flagged until refunded (per recovery)
     REFUNDED = "refunded"  # an overpayment paid back to the perpetrator (per recovery)
+    BORNE = "borne"  # a cost the municipality bears itself, e.g. professional help (§6.3) (per case)
 
 
 ENTRY_LABELS = {
@@ -75,6 +76,7 @@ ENTRY_LABELS = {
     EntryKind.WRITTEN_OFF: N_("Afgeschreven"),
     EntryKind.OVERPAID: N_("Te veel betaald"),
     EntryKind.REFUNDED: N_("Terugbetaald aan de veroorzaker"),
+    EntryKind.BORNE: N_("Kosten die de gemeente zelf draagt"),
 }
 
 
@@ -322,6 +324,7 @@ class Balance:
     written_off: int = 0
     overpaid: int = 0
     refunded: int = 0
+    borne: int = 0
 
     @property
     def outstanding(self) -> int:
@@ -405,10 +408,10 @@ def check_invariants(case_id: int) -> None:
             raise LedgerRefused(N_("Dit kan niet: er zou meer worden toegekend dan er is gevraagd."))
     if whole.reimbursed > whole.approved:
         raise LedgerRefused(N_("Dit kan niet: er zou meer worden uitbetaald dan er is toegekend."))
-    if whole.to_recover > whole.approved:
+    if whole.to_recover > whole.approved + whole.borne:  # a cost borne is recovered only when a handler decides so
         raise LedgerRefused(
             N_("Dit kan niet: er zou meer worden verhaald dan er is toegekend (%(amount)s)."),
-            amount=format_euros(whole.approved),
+            amount=format_euros(whole.approved + whole.borne),
         )
     for recovery in Recovery.select(Recovery.id).where(Recovery.case == case_id):
         balance = balances(recovery=recovery)
@@ -639,6 +642,38 @@ def item_status(item) -> tuple[str, LedgerEntry | None]:
     """'waiting' or the decision, with the entry that holds it (amount and reason)."""
     entry = active_assessment(item)
     return (entry.decision if entry else "waiting"), entry
+
+
+# --- costs the municipality bears -------------------------------------------------------------
+
+
+def bear_cost(
+    case: Case,
+    amount_cents: int | None,
+    actor: User,
+    *,
+    reason: str,
+    replaces: LedgerEntry | None = None,
+    ip: str | None = None,
+) -> LedgerEntry | None:
+    """A cost the municipality bears itself (§6.3: professional help when recovery stalls, as far as
+    the health insurer does not pay it): in the ledger, not a claim of the victim, and recovered
+    from the perpetrator only when a handler starts a recovery for it. A new amount reverses the
+    entry it `replaces`; None or 0 takes the cost away. Returns the entry in force (None: no cost)."""
+    if amount_cents is not None and (
+        not isinstance(amount_cents, int) or isinstance(amount_cents, bool) or amount_cents < 0
+    ):
+        raise LedgerRefused(N_("Een bedrag kan niet negatief zijn."))
+    with _ledger_write(case.id):
+        if replaces is not None:
+            in_force = not LedgerEntry.select().where(LedgerEntry.reverses == replaces.id).exists()
+            if in_force and replaces.amount_cents == amount_cents:
+                return replaces  # the same amount again (a form sent twice): nothing changes
+            if in_force:
+                _book(case, EntryKind.BORNE, replaces.amount_cents, actor, reverses=replaces, reason=reason, ip=ip)
+        if not amount_cents:
+            return None
+        return _book(case, EntryKind.BORNE, amount_cents, actor, reason=reason, ip=ip)
 
 
 # --- reimbursing the victim -------------------------------------------------------------------

@@ -58,10 +58,10 @@ def _local_input(moment_utc: dt.datetime) -> str:
 # --- the three dates across the clock change ----------------------------------------------------
 
 
-def _file_at(monkeypatch, moment_utc, client_for, person, file_report, occurred_date):
+def _file_at(monkeypatch, moment_utc, client_for, person, file_report, occurred_date, occurred_time="23:30"):
     monkeypatch.setattr(clock, "utcnow", lambda: moment_utc)
     client = client_for(person)
-    reference = file_report(client, occurred_date=occurred_date)
+    reference = file_report(client, occurred_date=occurred_date, occurred_time=occurred_time)
     db.connect(reuse_if_open=True)
     case = Case.get(Case.reference == reference)
     assert case.created_at == moment_utc
@@ -431,3 +431,237 @@ def test_on_time_means_held_by_the_due_time_on_the_case_page_and_in_the_yearly_r
         (Conversation.case == council_case.id) & aftercare.held_late(Conversation.held_at, Conversation.due_at)
     )
     assert [c.number for c in late] == [2]
+
+
+# --- counted from the incident (§6.3) -------------------------------------------------------------
+
+
+def test_aftercare_due_dates_for_an_incident_reported_ten_days_late():
+    """§6.3: the first conversation within 24 hours, the second within three days after the incident,
+    the third after four to six weeks. The municipality learned of this incident ten days late: the
+    first and second are due as soon as possible from registration (with their own 24 hours and three
+    days), the third still four to six weeks after the incident."""
+    from models.aftercare import aftercare_due_dates
+
+    incident = dt.datetime(2026, 11, 20, 20, 30)  # Friday 20 November 2026, 21:30 in Amsterdam
+    registered = dt.datetime(2026, 11, 30, 9, 0)  # Monday 30 November, 10:00
+    first, second, third = aftercare_due_dates(registered, incident)
+    assert (first.as_soon_as_possible, first.due_from, first.due_at) == (True, registered, dt.datetime(2026, 12, 1, 9))
+    assert (second.as_soon_as_possible, second.due_from, second.due_at) == (
+        True,
+        registered,
+        dt.datetime(2026, 12, 3, 9),
+    )
+    assert (third.as_soon_as_possible, third.due_from, third.due_at) == (
+        False,
+        dt.datetime(2026, 12, 18, 20, 30),  # four weeks after the incident
+        dt.datetime(2027, 1, 1, 20, 30),  # six weeks after the incident
+    )
+
+    # Reported the same evening: all three count from the incident.
+    first, second, third = aftercare_due_dates(incident + dt.timedelta(hours=2), incident)
+    assert first.due_at == incident + dt.timedelta(hours=24) and second.due_at == dt.datetime(2026, 11, 23, 20, 30)
+    assert third.due_from == dt.datetime(2026, 12, 18, 20, 30) and not any(
+        d.as_soon_as_possible for d in (first, second, third)
+    )
+    # Two days late: the first is past (as soon as possible), the second is still within its three days.
+    first, second, _third = aftercare_due_dates(incident + dt.timedelta(days=2), incident)
+    assert first.as_soon_as_possible and not second.as_soon_as_possible
+    assert second.due_at == dt.datetime(2026, 11, 23, 20, 30)
+    # Seven weeks late: the third is past too, and gets its two weeks from registration.
+    late = dt.datetime(2027, 1, 8, 9, 0)
+    *_, third = aftercare_due_dates(late, incident)
+    assert (third.as_soon_as_possible, third.due_from, third.due_at) == (True, late, dt.datetime(2027, 1, 22, 9))
+    # A moment of the incident after registration (a typing error) counts from registration.
+    first, *_ = aftercare_due_dates(registered, registered + dt.timedelta(days=1))
+    assert first.due_at == registered + dt.timedelta(hours=24) and not first.as_soon_as_possible
+
+
+def test_a_late_report_shows_as_soon_as_possible_to_the_holders_and_the_victim(
+    app, people, signed_in, file_report, monkeypatch
+):
+    case, reporter = _file_at(
+        monkeypatch,
+        dt.datetime(2026, 11, 30, 9, 0),
+        signed_in,
+        people[Role.COUNCIL_MEMBER],
+        file_report,
+        "2026-11-20",
+        occurred_time="21:30",
+    )
+    first, second, third = (_conversations(case)[n] for n in (1, 2, 3))
+    assert first.as_soon_as_possible and second.as_soon_as_possible and not third.as_soon_as_possible
+    reminders = {d.kind: d for d in Deadline.select().where(Deadline.case == case.id)}
+    assert reminders[DeadlineKind.AFTERCARE_1.value].due_at == dt.datetime(2026, 12, 1, 9, 0)
+    assert reminders[DeadlineKind.AFTERCARE_3.value].due_at == dt.datetime(2027, 1, 1, 20, 30)
+    for page in (_page(signed_in(people[Role.CLERK]), case), reporter.get(f"/mijn-meldingen/{case.reference}")):
+        text = page if isinstance(page, str) else page.get_data(as_text=True)
+        assert "Zo snel mogelijk, uiterlijk 1 december 2026, 10:00" in text
+        assert "Zo snel mogelijk, uiterlijk 3 december 2026, 10:00" in text
+        assert "Van 18 december 2026, 21:30 tot en met 1 januari 2027, 21:30" in text
+
+
+def test_a_consultation_turned_into_a_report_counts_as_soon_as_possible_from_the_conversion(
+    app, people, signed_in, monkeypatch, db_session
+):
+    from models import registration
+    from models.cases import CaseKind, new_draft
+
+    filed = dt.datetime(2026, 11, 2, 9, 0)
+    monkeypatch.setattr(clock, "utcnow", lambda: filed)
+    member = people[Role.COUNCIL_MEMBER]
+    draft = new_draft(member, CaseKind.CONSULTATION)
+    case = registration.file_case(draft.id, {"narrative": "Iemand blijft mij mailen.", "occurred_at": filed})
+    assert _conversations(case) == {}  # a consultation: no aftercare yet
+    converted = dt.datetime(2026, 11, 30, 9, 0)
+    monkeypatch.setattr(clock, "utcnow", lambda: converted)
+    registration.convert_consultation(case, ["threatening"], people[Role.CLERK])
+    first, second, third = (_conversations(case)[n] for n in (1, 2, 3))
+    assert (first.as_soon_as_possible, first.due_at) == (True, dt.datetime(2026, 12, 1, 9, 0))
+    assert (second.as_soon_as_possible, second.due_at) == (True, dt.datetime(2026, 12, 3, 9, 0))
+    assert (third.as_soon_as_possible, third.due_from, third.due_at) == (
+        False,
+        converted,
+        dt.datetime(2026, 12, 14, 9, 0),  # six weeks after the incident
+    )
+
+
+# --- the victim's view (Mijn meldingen) -----------------------------------------------------------
+
+
+def test_the_victim_sees_the_conversations_planned_and_held_but_not_the_notes(app, people, signed_in, council_case):
+    clerk = signed_in(people[Role.CLERK])
+    held = (clock.utcnow() - dt.timedelta(hours=1)).replace(second=0, microsecond=0)
+    planned = (clock.utcnow() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    reference = council_case.reference
+    for number, data in (
+        (1, {"outcome": "held", "moment": _local_input(held), "notes": "Slaapt slecht sinds het incident."}),
+        (2, {"outcome": "planned", "moment": _local_input(planned), "notes": "Wil thuis praten."}),
+    ):
+        data = {f"gesprek{number}-{key}": value for key, value in data.items()}
+        assert clerk.post(f"/zaken/{reference}/nazorg/gesprek/{number}", data=data).status_code == 302
+    clerk.post(
+        f"/zaken/{reference}/nazorg/verwijzing",
+        data={"verwijzing-kind": "slachtofferhulp", "verwijzing-status": "requested", "verwijzing-note": "Belt zelf."},
+    )
+    reporter = signed_in(people[Role.COUNCIL_MEMBER])
+    page = reporter.get(f"/mijn-meldingen/{reference}").get_data(as_text=True)
+    assert "Opvang en nazorg" in page and "Uw nazorggesprekken" in page
+    assert f"Gevoerd op {clock.format_local(held, 'd MMMM yyyy, HH:mm', 'nl')}" in page
+    assert f"Afspraak op {clock.format_local(planned, 'd MMMM yyyy, HH:mm', 'nl')}" in page
+    assert "Nog geen afspraak" in page  # the third
+    assert "Slachtofferhulp Nederland: aangevraagd" in page and "0900 0101" in page
+    for secret in ("Slaapt slecht", "Wil thuis praten", "Belt zelf", "Vertrouwelijke aantekeningen"):
+        assert secret not in page
+
+
+# --- professional help: its cost in the damages ledger (§6.3, §6.4) --------------------------------
+
+
+def test_professional_help_gets_an_amount_booked_as_a_cost_the_municipality_bears(
+    app, people, signed_in, council_case, create_user
+):
+    """§6.3: when recovery stalls, professional help; the municipality covers what the health insurer
+    does not. The amount goes into the damages ledger as the municipality's own cost: not the victim's
+    claim, and not recovered from the perpetrator unless a handler decides so."""
+    from models import damages, perpetrators
+    from models.damages import LedgerEntry
+
+    clerk = signed_in(people[Role.CLERK])
+    reference = council_case.reference
+    data = {
+        "verwijzing-token": "a" * 32,
+        "verwijzing-kind": "professional_help",
+        "verwijzing-status": "requested",
+        "verwijzing-costs_covered": "y",
+        "verwijzing-cost": "450,00",
+    }
+    assert clerk.post(f"/zaken/{reference}/nazorg/verwijzing", data=data).status_code == 302
+    assert clerk.post(f"/zaken/{reference}/nazorg/verwijzing", data=data).status_code == 302  # sent twice
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        referral = Referral.get(Referral.case == council_case.id)
+        assert Referral.select().count() == 1 and referral.cost_cents == 45000
+        whole = damages.balances(case=council_case)
+        assert (whole.borne, whole.claimed, whole.approved, whole.to_recover) == (45000, 0, 0, 0)
+    assert "De gemeente betaalt: € 450,00" in _page(clerk, council_case)
+    own = signed_in(people[Role.COUNCIL_MEMBER]).get(f"/mijn-meldingen/{reference}").get_data(as_text=True)
+    assert "De gemeente betaalt € 450,00." in own
+    finance = signed_in(create_user(Role.FINANCE_OFFICER)).get(f"/financien/{reference}")
+    assert finance.status_code == 200
+    assert "Kosten die de gemeente zelf draagt" in finance.get_data(as_text=True)
+
+    # Another amount: a correction in the ledger, append-only.
+    update = f"/zaken/{reference}/nazorg/verwijzing/{referral.id}"
+    prefix = f"verwijzing{referral.id}"
+    assert 'value="450,00"' in _page(clerk, council_case)  # the form shows the amount in force
+    data = {f"{prefix}-status": "done", f"{prefix}-costs_covered": "y", f"{prefix}-cost": "520"}
+    assert clerk.post(update, data=data).status_code == 302
+    assert clerk.post(update, data=data).status_code == 302  # the same amount again changes nothing
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        borne = LedgerEntry.select().where(LedgerEntry.kind == "borne").order_by(LedgerEntry.id)
+        assert [(e.amount_cents, e.reverses_id is not None) for e in borne] == [
+            (45000, False),
+            (45000, True),
+            (52000, False),
+        ]
+        assert damages.balances(case=council_case).borne == 52000
+
+        # Recovered from the perpetrator only when a handler decides so, and at most what was borne.
+        perpetrator = perpetrators.link_case(council_case, name="Piet Boos", actor=people[Role.CLERK])
+        due = dt.date(2027, 1, 31)
+        with pytest.raises(damages.LedgerRefused):
+            damages.start_recovery(council_case, {perpetrator.id: 52001}, due, people[Role.CLERK])
+        damages.start_recovery(council_case, {perpetrator.id: 52000}, due, people[Role.CLERK])
+        assert damages.balances(case=council_case).to_recover == 52000
+
+
+def test_an_amount_only_when_the_municipality_pays_for_professional_help(app, people, signed_in, council_case):
+    from models import aftercare
+    from models.aftercare import ReferralKind
+
+    clerk = signed_in(people[Role.CLERK])
+    response = clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/verwijzing",
+        data={"verwijzing-kind": "professional_help", "verwijzing-status": "requested", "verwijzing-cost": "100"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Vul alleen een bedrag in als de gemeente de kosten betaalt. Zet dan het vinkje aan." in page
+    assert 'value="100"' in page  # what was typed stays
+    response = clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/verwijzing",
+        data={
+            "verwijzing-kind": "professional_help",
+            "verwijzing-status": "requested",
+            "verwijzing-costs_covered": "y",
+            "verwijzing-cost": "-5",
+        },
+    )
+    assert response.status_code == 400 and "Een bedrag kan niet negatief zijn." in response.get_data(as_text=True)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        assert Referral.select().count() == 0
+        for kind, covered in ((ReferralKind.SLACHTOFFERHULP, True), (ReferralKind.PROFESSIONAL_HELP, False)):
+            with pytest.raises(aftercare.ReferralRefused):
+                aftercare.add_referral(council_case, kind, people[Role.CLERK], costs_covered=covered, cost_cents=10000)
+        assert Referral.select().count() == 0
+
+    # No longer paid by the municipality: the cost leaves the ledger (a reversal).
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        referral = aftercare.add_referral(
+            council_case, ReferralKind.PROFESSIONAL_HELP, people[Role.CLERK], costs_covered=True, cost_cents=30000
+        )
+    prefix = f"verwijzing{referral.id}"
+    response = clerk.post(
+        f"/zaken/{council_case.reference}/nazorg/verwijzing/{referral.id}",
+        data={f"{prefix}-status": "declined", f"{prefix}-cost": ""},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        from models import damages
+
+        db.connect(reuse_if_open=True)
+        assert damages.balances(case=council_case).borne == 0 and Referral.get_by_id(referral.id).cost_entry is None

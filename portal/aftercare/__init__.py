@@ -4,11 +4,13 @@ those who hold them (models.aftercare.may_read_notes). The admin keeps the refer
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import aftercare, audit, clock
+from models import aftercare, audit, clock, damages
 from models.accounts import Role
 from models.aftercare import Conversation, Outcome, Referral, ReferralKind, ReferralStatus
 from models.cases import Case, NotAllowed
@@ -50,7 +52,10 @@ def _conversation_form(conversation: Conversation, may_read: bool, submitted: bo
 
 
 def _referral_form(submitted: bool = False) -> ReferralForm:
-    form = ReferralForm(prefix="verwijzing") if submitted else ReferralForm(formdata=None, prefix="verwijzing")
+    if submitted:
+        form = ReferralForm(prefix="verwijzing")
+    else:
+        form = ReferralForm(formdata=None, prefix="verwijzing", token=secrets.token_hex(16))
     form.kind.choices = referral_kind_choices(aftercare.referral_contacts())
     return form
 
@@ -58,8 +63,13 @@ def _referral_form(submitted: bool = False) -> ReferralForm:
 def _referral_update_form(referral: Referral, submitted: bool = False) -> ReferralUpdateForm:
     if submitted:
         return ReferralUpdateForm(prefix=f"verwijzing{referral.id}")
+    cost = referral.cost_cents
     return ReferralUpdateForm(
-        formdata=None, prefix=f"verwijzing{referral.id}", status=referral.status, costs_covered=referral.costs_covered
+        formdata=None,
+        prefix=f"verwijzing{referral.id}",
+        status=referral.status,
+        costs_covered=referral.costs_covered,
+        cost=damages.format_euros(cost).removeprefix("€ ") if cost else "",
     )
 
 
@@ -100,6 +110,7 @@ def panel_context(case: Case, level: Access, user):
         "referral_labels": {k.value: label for k, label in aftercare.REFERRAL_LABELS.items()},
         "referral_status_labels": {s.value: label for s, label in aftercare.REFERRAL_STATUS_LABELS.items()},
         "contacts": {k.value: number for k, number in aftercare.referral_contacts().items()},
+        "euros": damages.format_euros,
         "referral_form": (sent_form("aftercare", "verwijzing") or _referral_form()) if may_record else None,
         "may_record": may_record,
         "created_at": case.created_at,
@@ -153,6 +164,12 @@ def record_conversation(reference, number):
 # --- referrals ------------------------------------------------------------------------------------
 
 
+def _refused_on(form, refused: aftercare.ReferralRefused) -> None:
+    """About the amount when one was given, else about whether the municipality pays."""
+    field = form.cost if form.cost.data and form.costs_covered.data else form.costs_covered
+    field.errors.append(_(refused.message, **refused.values))
+
+
 @bp.route("/zaken/<reference>/nazorg/verwijzing", methods=["POST"])
 def add_referral(reference):
     case, _level = case_or_404(reference, Access.INFORMED, also=aftercare.may_record)
@@ -167,6 +184,9 @@ def add_referral(reference):
                     status=ReferralStatus(form.status.data),
                     costs_covered=form.costs_covered.data,
                     note=form.note.data,
+                    cost_cents=form.cost.cents,
+                    token=form.token.data or None,
+                    ip=client_ip(),
                 )
                 audit.record(
                     "aftercare_referral_added",
@@ -177,7 +197,7 @@ def add_referral(reference):
                     detail=f"referral={referral.id} kind={referral.kind}",
                 )
         except aftercare.ReferralRefused as refused:
-            form.costs_covered.errors.append(_(refused.message))
+            _refused_on(form, refused)
         else:
             flash(_("De verwijzing is opgeslagen."), "success")
             return _back(case)
@@ -200,6 +220,8 @@ def update_referral(reference, referral_id):
                     status=ReferralStatus(form.status.data),
                     costs_covered=form.costs_covered.data,
                     note=form.note.data,
+                    cost_cents=form.cost.cents,
+                    ip=client_ip(),
                 )
                 audit.record(
                     "aftercare_referral_updated",
@@ -210,7 +232,7 @@ def update_referral(reference, referral_id):
                     detail=f"referral={referral.id} status={referral.status}",
                 )
         except aftercare.ReferralRefused as refused:
-            form.costs_covered.errors.append(_(refused.message))
+            _refused_on(form, refused)
         else:
             flash(_("De verwijzing is bijgewerkt."), "success")
             return _back(case)
@@ -240,6 +262,44 @@ def referral_contacts_page():
     return render_template("aftercare/contacts.html", form=form)
 
 
+# --- the victim's own case page (Mijn meldingen) ----------------------------------------------------
+
+
+def own_case_section(case: Case) -> dict | None:
+    """What the victim sees of their aftercare: the conversations planned and held, and the help
+    they were referred to — never the confidential notes of a conversation or a referral."""
+    conversations = list(case.conversations.order_by(Conversation.number))
+    if not conversations:
+        return None
+    return {
+        "conversations": [
+            {
+                "number": c.number,
+                "outcome": c.outcome,
+                "due_from": c.due_from,
+                "due_at": c.due_at,
+                "as_soon_as_possible": c.as_soon_as_possible,
+                "planned_at": c.planned_at,
+                "held_at": c.held_at,
+            }
+            for c in conversations
+        ],
+        "referrals": [
+            {"kind": r.kind, "status": r.status, "costs_covered": r.costs_covered, "cost_cents": r.cost_cents}
+            for r in case.referrals.order_by(Referral.recorded_at, Referral.id)
+        ],
+        "referral_labels": {k.value: label for k, label in aftercare.REFERRAL_LABELS.items()},
+        "referral_status_labels": {s.value: label for s, label in aftercare.REFERRAL_STATUS_LABELS.items()},
+        "contacts": {k.value: number for k, number in aftercare.referral_contacts().items()},
+        "created_at": case.created_at,
+        "euros": damages.format_euros,
+    }
+
+
 def init_app(app):
     app.register_blueprint(bp)
     case_panels.register("aftercare", "aftercare/_panel.html", panel_context, order=30)
+
+    @app.context_processor
+    def _aftercare_globals():
+        return {"aftercare_own_case": own_case_section}

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from models import aftercare
 from models.aftercare import ReferralStatus
+from portal.damages.forms import Amount
 
 
 def _choices(labels: dict):
@@ -42,7 +43,20 @@ def referral_kind_choices(contacts: dict):
     ]
 
 
+def _cost_field():
+    return StringField(
+        _l("Bedrag dat de gemeente betaalt"),
+        validators=[Amount(optional=True)],
+        description=_l(
+            "Alleen bij professionele hulp: wat de zorgverzekering niet vergoedt, in euro, bijvoorbeeld 450,00. "
+            "De gemeente draagt deze kosten zelf. Ze worden niet verhaald op de veroorzaker, tenzij een "
+            "behandelaar dat besluit."
+        ),
+    )
+
+
 class ReferralForm(FlaskForm):
+    token = HiddenField()
     kind = SelectField(_l("Soort hulp"), validators=[InputRequired(_l("Kies de soort hulp."))])
     status = SelectField(
         _l("Stand"), choices=_choices(aftercare.REFERRAL_STATUS_LABELS), default=ReferralStatus.OFFERED.value
@@ -51,12 +65,14 @@ class ReferralForm(FlaskForm):
         _l("De gemeente betaalt de kosten"),
         description=_l("Alleen bij professionele hulp: wat de zorgverzekering niet vergoedt."),
     )
+    cost = _cost_field()
     note = TextAreaField(_l("Notitie"), validators=[Optional(), Length(max=5000)])
 
 
 class ReferralUpdateForm(FlaskForm):
     status = SelectField(_l("Stand"), choices=_choices(aftercare.REFERRAL_STATUS_LABELS))
     costs_covered = BooleanField(_l("De gemeente betaalt de kosten"))
+    cost = _cost_field()
     note = TextAreaField(
         _l("Nieuwe notitie"),
         validators=[Optional(), Length(max=5000)],
