@@ -8,7 +8,8 @@ needs stay, so past years' reports still add up:
 - a closed case (`retention_closed_case_months` after closing) loses its narrative, location,
   the perpetrator's identity, messages and notes, online-entry details, evidence (files
   overwritten, rows deleted), aftercare and referral notes, measure texts, the police's free text
-  and registration number, damage descriptions, receipts and ledger reasons; the victim's link
+  and registration number, the inspectorate assessment's reason, name and reference, what a
+  protection measure is and with whom, damage descriptions, receipts and ledger reasons; the victim's link
   (reporter, filer, their own timeline entries) points to one inactive placeholder account.
   Kept: class and behaviours, dates, channel, platform, target, reporter role, former flag,
   measure types and states, aftercare outcomes and times, police status, notices, deadlines and
@@ -42,8 +43,10 @@ from models.db import write_transaction
 # Also reached through this module by the case page's hold panel, the admin's page and models.schema.
 from models.holds import HoldRefused, LegalHold, active_hold, held_case_ids, lift_hold, place_hold  # noqa: F401
 from models.measures import Measure
+from models.notices import InspectorateAssessment
 from models.perpetrators import CasePerpetrator, Perpetrator
 from models.police import PoliceReport
+from models.protection import ProtectionMeasure
 from models.tombstones import KIND_LABELS, KIND_SETTINGS, Kind, Tombstone, rule  # noqa: F401
 
 log = logging.getLogger("veilig_bestuur.retention")
@@ -263,6 +266,11 @@ def anonymise_case(case_id: int, placeholder: User, rule_text: str, now: dt.date
     ).execute()
     LedgerEntry.update(reason=None).where(LedgerEntry.case == case_id).execute()
     LegalHold.update(reason=None, lift_reason=None).where(LegalHold.case == case_id).execute()
+    InspectorateAssessment.update(reason=None, notified_by=None, notice_reference=None).where(
+        InspectorateAssessment.case == case_id
+    ).execute()
+    # Protection measures keep their dates (a count at most, §7); what and with whom go.
+    ProtectionMeasure.update(description="", involved="").where(ProtectionMeasure.case == case_id).execute()
     tombstones.record(Kind.CLOSED_CASE, "case", case_id, rule_text, now)
     return files
 

@@ -9,10 +9,11 @@ from models.consent import ConsentRecord
 from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, MonthlyOverview, Recovery, RecoveryStep
 from models.deadlines import Deadline
 from models.measures import Measure
-from models.notices import Notice
+from models.notices import InspectorateAssessment, Notice
 from models.outbox import OutboxMessage
 from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, OnlineAccount, Perpetrator
 from models.police import PoliceFeedback, PoliceReport
+from models.protection import AcuteThreat, ProtectionMeasure
 from models.retention import LegalHold, Tombstone
 from models.routing import RoutingRule
 from models.settings import Setting
@@ -42,6 +43,9 @@ MODELS = [
     PoliceReport,
     PoliceFeedback,
     Notice,
+    InspectorateAssessment,
+    AcuteThreat,
+    ProtectionMeasure,
     ConsentRecord,
     Deadline,
     Conversation,

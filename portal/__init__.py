@@ -51,6 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     cases.init_app(app)
     aftercare.init_app(app)
     police.init_app(app)
+    from portal import notices  # case panel: whom to warn (26): inspectorate, acute threat, checklist
+
+    notices.init_app(app)
     from portal import measures, perpetrators  # case panels: perpetrator (10), measures (20)
 
     measures.init_app(app)

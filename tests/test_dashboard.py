@@ -18,7 +18,7 @@ def test_each_handler_sees_only_the_cases_they_may_see(app, create_user, login, 
     create_user(Role.MAYOR), create_user(Role.SECURITY_OFFICER)
     member, alderman = create_user(Role.COUNCIL_MEMBER), create_user(Role.ALDERMAN)
     two_days_ago = clock.utcnow() - dt.timedelta(days=2)
-    first = file_demo_incident(member, two_days_ago, behaviours=["threatening"], injury_mental=True)
+    first = file_demo_incident(member, two_days_ago, behaviours=["threatening"], hospital_admission=True)
     file_demo_incident(member, two_days_ago, behaviours=["insulting"])
     file_demo_incident(alderman, two_days_ago, behaviours=["insulting"])
     cases.assign(first, clerk, clerk)
@@ -27,7 +27,7 @@ def test_each_handler_sees_only_the_cases_they_may_see(app, create_user, login, 
     login(as_clerk, clerk)
     page = as_clerk.get("/overzicht").get_data(as_text=True)
     assert figures(page, "status") == {"new": "1", "in_progress": "1", "measures": "0", "aftercare": "0", "total": "2"}
-    # Overdue: the first aftercare conversation (24 hours) of both cases, and the inspectorate for the injury.
+    # Overdue: the first aftercare conversation (24 hours) of both cases, and the inspectorate for the admission.
     assert figures(page, "overdue") == {
         "aftercare": "2",
         "inspectorate": "1",

@@ -16,7 +16,7 @@ from models.deadlines import Deadline, DeadlineKind
 from models.notices import Notice
 from models.police import PoliceReport
 
-INJURY = {"injury_physical": "y"}
+INJURY = {"hospital_admission": "y"}  # starts the inspectorate's 24 hours at once (§6.4)
 STATION = {"aangifte-police_station": "Politiebureau Demodorp"}
 
 
@@ -166,7 +166,7 @@ def test_a_serious_incident_shows_the_inspectorate_deadline_and_reminds_then_esc
     assert set(deadline.escalate_roles.split(",")) == {"mayor", "municipal_secretary"}
     clerk = signed_in(people[Role.CLERK])
     page = _page(clerk, case)
-    assert f"De Arbeidsinspectie moet binnen 24 uur worden gewaarschuwd: uiterlijk {_local(deadline.due_at)}." in page
+    assert f"moet de Arbeidsinspectie uiterlijk {_local(deadline.due_at)} gewaarschuwd zijn." in page
     assert _local(deadline.remind_at) in page and _local(deadline.escalate_at) in page
     assert "Te laat" not in page
     clock_at(hours=25)  # the session has expired by then: sign in again
@@ -178,14 +178,26 @@ def test_a_serious_incident_shows_the_inspectorate_deadline_and_reminds_then_esc
 def test_recording_the_inspectorate_notice_completes_its_deadline(app, people, signed_in, report_by):
     case = report_by(consequences=INJURY)
     clerk = signed_in(people[Role.CLERK])
-    response = clerk.post(f"/zaken/{case.reference}/meldingen/inspectorate", data={"inspectorate-done_on": _today()})
+    response = clerk.post(
+        f"/zaken/{case.reference}/meldingen/arbeidsinspectie/beoordeling",
+        data={"beoordeling-reportable": "yes", "beoordeling-criteria": "hospital_admission"},
+    )
+    assert response.status_code == 302
+    assert "moet binnen 24 uur" in _page(clerk, case)
+    moment = clock.to_local(clock.utcnow()).strftime("%Y-%m-%dT%H:%M")
+    response = clerk.post(
+        f"/zaken/{case.reference}/meldingen/arbeidsinspectie/gewaarschuwd",
+        data={
+            "arbeidsinspectie-notified_at": moment,
+            "arbeidsinspectie-notified_by": people[Role.CLERK].name,
+            "arbeidsinspectie-reference": "NLA-9",
+        },
+    )
     assert response.status_code == 302
     assert _deadline(case, DeadlineKind.INSPECTORATE).get().done_at is not None
-    notice = Notice.get((Notice.case == case.id) & (Notice.kind == "inspectorate"))
-    assert notice.done_by_id == people[Role.CLERK].id
     page = _page(clerk, case)
     assert "De Arbeidsinspectie is gewaarschuwd op" in page and "moet binnen 24 uur" not in page
-    assert AuditEntry.get(AuditEntry.action == "notice_recorded").detail == "kind=inspectorate"
+    assert AuditEntry.get(AuditEntry.action == "inspectorate_notified").object_id == str(case.id)
 
 
 def test_lasting_harm_recorded_later_makes_the_case_serious_from_then(app, people, signed_in, report_by, clock_at):
@@ -203,18 +215,17 @@ def test_lasting_harm_recorded_later_makes_the_case_serious_from_then(app, peopl
 
 # --- the checklist --------------------------------------------------------------------------------
 
-CHECKLIST_FOR_THE_MAYOR = (
-    "Hoofdofficier van Justitie",
-    "Nationaal Coördinator Terrorismebestrijding",
-    "Commissaris van de Koning",
-)
+CHECKLIST_FOR_THE_MAYOR = ('id="melding-chief_prosecutor"', 'id="melding-nctv"', 'id="melding-kings_commissioner"')
 
 
 def test_when_the_mayor_is_the_target_the_checklist_has_three_more_items(app, people, signed_in, report_by):
     mayors_case = report_by(Role.MAYOR)
     secretary = signed_in(people[Role.MUNICIPAL_SECRETARY])
+    """The King's Commissioner when the mayor is the victim; with an acute, serious threat also the
+    Chief Public Prosecutor and the NCTV (tests/test_notices.py: the Chief Public Prosecutor for anyone)."""
     page = _page(secretary, mayors_case)
     assert all(item in page for item in CHECKLIST_FOR_THE_MAYOR)
+    assert secretary.post(f"/zaken/{mayors_case.reference}/meldingen/acute-dreiging").status_code == 302
     response = secretary.post(
         f"/zaken/{mayors_case.reference}/meldingen/kings_commissioner", data={"kings_commissioner-done_on": _today()}
     )
@@ -259,10 +270,11 @@ def test_a_date_in_the_future_is_refused(app, people, signed_in, report_by):
     case = report_by(consequences=INJURY)
     tomorrow = (clock.to_local(clock.utcnow()).date() + dt.timedelta(days=1)).isoformat()
     response = signed_in(people[Role.CLERK]).post(
-        f"/zaken/{case.reference}/meldingen/inspectorate", data={"inspectorate-done_on": tomorrow}
+        f"/zaken/{case.reference}/meldingen/public_prosecutor", data={"public_prosecutor-done_on": tomorrow}
     )
     assert response.status_code == 400 and "Deze datum ligt in de toekomst." in response.get_data(as_text=True)
-    assert _deadline(case, DeadlineKind.INSPECTORATE).get().done_at is None
+    db.connect(reuse_if_open=True)
+    assert Notice.select().where(Notice.case == case.id).count() == 0
 
 
 # --- who may do what ------------------------------------------------------------------------------
@@ -272,11 +284,11 @@ def test_informed_people_see_the_panel_but_change_nothing(app, people, signed_in
     case = report_by(consequences=INJURY)
     officer = signed_in(people[Role.SECURITY_OFFICER])
     page = _page(officer, case)
-    assert "Aangifte en meldingen" in page and "De Arbeidsinspectie moet binnen 24 uur" in page
+    assert "Aangifte en meldingen" in page and "Mogelijk een ernstig incident: beoordeel dit nu." in page
     assert "Aangifte vastleggen" not in page and "Toestemming vastleggen" not in page
     assert (
         officer.post(
-            f"/zaken/{case.reference}/meldingen/inspectorate", data={"inspectorate-done_on": _today()}
+            f"/zaken/{case.reference}/meldingen/public_prosecutor", data={"public_prosecutor-done_on": _today()}
         ).status_code
         == 404
     )
@@ -297,7 +309,7 @@ def test_outsiders_get_404_on_every_police_and_notice_url(app, people, signed_in
         f"aangifte/{report.id}/melder-geinformeerd",
         f"aangifte/{report.id}/om",
         "meldingen/ernstige-schade",
-        "meldingen/inspectorate",
+        "meldingen/arbeidsinspectie/beoordeling",
         "meldingen/public_prosecutor",
         "meldingen/other_office_holders",
     ]
@@ -314,7 +326,12 @@ def test_outsiders_get_404_on_every_police_and_notice_url(app, people, signed_in
         for url in urls:
             response = client.post(
                 f"/zaken/{case.reference}/{url}",
-                data={f"stand-{report.id}-status": "closed", "inspectorate-done_on": _today()},
+                data={
+                    f"stand-{report.id}-status": "closed",
+                    "public_prosecutor-done_on": _today(),
+                    "beoordeling-reportable": "no",
+                    "beoordeling-reason": "Geen letsel.",
+                },
             )
             assert response.status_code == 404, (person.role, url)
     assert clerk.post("/zaken/VB-2099-0001/aangifte").status_code == 404

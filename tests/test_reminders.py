@@ -21,7 +21,7 @@ def threat_case(app, create_user, login, file_report):
     }
     client = app.test_client()
     login(client, people[Role.COUNCIL_MEMBER])
-    reference = file_report(client, narrative="Geheim verhaal", consequences={"injury_physical": "y"})
+    reference = file_report(client, narrative="Geheim verhaal", consequences={"hospital_admission": "y"})
     with app.app_context():
         case = Case.get(Case.reference == reference)
     return case, people

@@ -1,6 +1,6 @@
-"""Police reports and notifications on the case page (§6.4, §7): filing one or more police reports,
-each fed back to the victim and made known to the OM, the dossier for the police, and the checklist
-of whom to warn — with the labour inspectorate's 24 hours for a serious incident. The rules are in
+"""Police reports on the case page (§6.4, §7): filing one or more police reports, each fed back to
+the victim and made known to the OM, and the dossier for the police. Whom to warn (the checklist,
+the labour inspectorate, an acute threat) is portal.notices' panel. The rules are in
 models.police, models.police_dossier and models.notices; handlers change, informed see."""
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, clock, consent, deadlines, notices, police, police_dossier, settings
+from models import audit, clock, consent, deadlines, notices, police, police_dossier
 from models.cases import Case, CaseKind, NotAllowed
 from models.consent import Purpose
 from models.db import write_transaction
-from models.notices import Notice, NoticeKind
 from models.police import InvestigationStatus, PoliceReport
 from models.visibility import Access
 from portal import case_panels
 from portal.case_panels import case_or_404, sent_form, show_again
 from portal.police.dossier import pdf_name, render_pdf, render_zip
-from portal.police.forms import ActionForm, FeedbackForm, FileForm, NoticeForm, ProsecutorForm, StatusForm
+from portal.police.forms import ActionForm, FeedbackForm, FileForm, ProsecutorForm, StatusForm
 from portal.security import client_ip
 
 bp = Blueprint("police", __name__)
@@ -79,35 +78,6 @@ def panel_context(case: Case, level: Access, user):
     handler = level >= Access.HANDLER
     now = clock.utcnow()
     consent_given = consent.in_force(case, Purpose.POLICE_REPORT)
-    done = {n.kind: n for n in Notice.select().where(Notice.case == case.id)}
-    items = []
-    for kind in notices.checklist(case):
-        notice = done.get(kind.value)
-        refused = kind == NoticeKind.OTHER_OFFICE_HOLDERS and not case.consent_inform_others
-        form = sent_form("police", kind.value)
-        if form is None and handler and notice is None and not refused:
-            form = NoticeForm(formdata=None, prefix=kind.value, done_on=_today())
-        items.append(
-            {
-                "kind": kind.value,
-                "label": notices.NOTICE_LABELS[kind],
-                "notice": notice,
-                "form": form,
-                "no_consent": refused,
-            }
-        )
-    inspectorate = None
-    if notices.is_serious(case):
-        row = notices.inspectorate_deadline_row(case)
-        deadline = notices.inspectorate_deadline(case)
-        warned = done.get(NoticeKind.INSPECTORATE.value)
-        inspectorate = {
-            "deadline": deadline,
-            "row": row,
-            "warned": warned,
-            "hours": settings.get("inspectorate_hours"),
-            "overdue": warned is None and now > deadline,
-        }
     return {
         "reports": [_report_item(case, report, handler) for report in police.reports_of(case)],
         "consent_given": consent_given,
@@ -116,9 +86,6 @@ def panel_context(case: Case, level: Access, user):
         "file_form": (sent_form("police", "file") or FileForm(formdata=None, prefix="aangifte", filed_on=_today()))
         if handler
         else None,
-        "checklist": items,
-        "inspectorate": inspectorate,
-        "serious_harm_recorded": case.serious_harm,
         "now": now,
         "date": lambda day: format_date(day, "d MMMM yyyy"),
     }
@@ -293,53 +260,6 @@ def dossier_zip(reference, report_id):
     package = render_zip(dossier, render_pdf(dossier))
     _audit("police_dossier_downloaded", case, detail=f"police_report={report.id} format=zip files={len(dossier.files)}")
     return _download(package, "application/zip", pdf_name(dossier).removesuffix(".pdf") + ".zip")
-
-
-# --- notifications --------------------------------------------------------------------------------
-
-
-@bp.route("/zaken/<reference>/meldingen/ernstige-schade", methods=["POST"])
-def serious_harm(reference):
-    case = _handler_case(reference)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if not case.serious_harm:
-        with write_transaction():
-            notices.mark_serious_harm(case, current_user)
-            _audit("serious_harm_recorded", case)
-    flash(
-        _(
-            "Vastgelegd: blijvende schade of overlijden. Waarschuw de Arbeidsinspectie op tijd; de termijn staat hieronder."
-        ),
-        "success",
-    )
-    return _back(case, "meldingen")
-
-
-@bp.route("/zaken/<reference>/meldingen/<kind>", methods=["POST"])
-def record_notice(reference, kind):
-    case = _handler_case(reference)
-    try:
-        notice_kind = NoticeKind(kind)
-    except ValueError:
-        abort(404)
-    if notice_kind not in notices.checklist(case):
-        abort(404)  # not a notice this case has
-    form = NoticeForm(prefix=notice_kind.value)
-    if form.validate_on_submit():
-        if Notice.select().where((Notice.case == case.id) & (Notice.kind == notice_kind.value)).exists():
-            flash(_("Dit was al vastgelegd."), "success")
-            return _back(case, "meldingen")
-        try:
-            with write_transaction():
-                notices.record(case, notice_kind, current_user, form.done_on.data)
-                _audit("notice_recorded", case, detail=f"kind={notice_kind.value}")
-        except notices.NoticeRefused as refused:
-            form.form_errors.append(_(refused.message))
-        else:
-            flash(_("Vastgelegd: %(what)s.", what=_(notices.NOTICE_LABELS[notice_kind])), "success")
-            return _back(case, "meldingen")
-    return show_again(case, "police", notice_kind.value, form, status=400)
 
 
 def init_app(app):
