@@ -219,13 +219,13 @@ CHECKLIST_FOR_THE_MAYOR = ('id="melding-chief_prosecutor"', 'id="melding-nctv"',
 
 
 def test_when_the_mayor_is_the_target_the_checklist_has_three_more_items(app, people, signed_in, report_by):
-    mayors_case = report_by(Role.MAYOR)
-    secretary = signed_in(people[Role.MUNICIPAL_SECRETARY])
     """The King's Commissioner when the mayor is the victim; with an acute, serious threat also the
     Chief Public Prosecutor and the NCTV (tests/test_notices.py: the Chief Public Prosecutor for anyone)."""
+    mayors_case = report_by(Role.MAYOR)
+    secretary = signed_in(people[Role.MUNICIPAL_SECRETARY])
+    assert secretary.post(f"/zaken/{mayors_case.reference}/meldingen/acute-dreiging").status_code == 302
     page = _page(secretary, mayors_case)
     assert all(item in page for item in CHECKLIST_FOR_THE_MAYOR)
-    assert secretary.post(f"/zaken/{mayors_case.reference}/meldingen/acute-dreiging").status_code == 302
     response = secretary.post(
         f"/zaken/{mayors_case.reference}/meldingen/kings_commissioner", data={"kings_commissioner-done_on": _today()}
     )
