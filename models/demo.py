@@ -293,7 +293,15 @@ def seed_demo_year(year: int) -> int:
                             starts_on=start,
                             ends_on=start + dt.timedelta(days=90),
                         )
-                        measures.decide(measure, mayor)
+                        if perpetrator_name:  # hoor en wederhoor (§2) before the decision
+                            measures.record_hearing(
+                                measure,
+                                decider,
+                                outcome=measures.HearingOutcome.DECLINED,
+                                held_on=start,
+                                heard_by=decider.name,
+                            )
+                        measures.decide(measure, mayor, reasons="(Demo) U heeft een ambtsdrager ernstig bedreigd.")
                     else:
                         measure_type = (
                             measures.MeasureType.WARNING_WRITTEN
@@ -301,7 +309,15 @@ def seed_demo_year(year: int) -> int:
                             else measure_type
                         )
                         measure = measures.propose(case, measure_type, decider, reasons="(Demo) Grens gesteld.")
-                        measures.decide(measure, decider)
+                        if perpetrator_name:  # hoor en wederhoor (§2) before the decision
+                            measures.record_hearing(
+                                measure,
+                                decider,
+                                outcome=measures.HearingOutcome.DECLINED,
+                                held_on=clock.to_local(later).date(),
+                                heard_by=decider.name,
+                            )
+                        measures.decide(measure, decider, reasons="(Demo) U bent over de grens gegaan.")
                     if case.consent_police_report:
                         report = police.file(
                             case,

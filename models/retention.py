@@ -42,7 +42,7 @@ from models.db import write_transaction
 
 # Also reached through this module by the case page's hold panel, the admin's page and models.schema.
 from models.holds import HoldRefused, LegalHold, active_hold, held_case_ids, lift_hold, place_hold  # noqa: F401
-from models.measures import Measure
+from models.measures import Measure, forget_measure_texts
 from models.notices import InspectorateAssessment
 from models.perpetrators import CasePerpetrator, Perpetrator
 from models.police import PoliceReport
@@ -250,7 +250,7 @@ def anonymise_case(case_id: int, placeholder: User, rule_text: str, now: dt.date
     Draft.delete().where(Draft.case == case_id).execute()  # ties the victim's account to the case
     Conversation.update(notes=None).where(Conversation.case == case_id).execute()
     Referral.update(note=None).where(Referral.case == case_id).execute()
-    Measure.update(description=None, reasons=None, security_advice=None).where(Measure.case == case_id).execute()
+    forget_measure_texts(case_id)
     PoliceReport.update(prosecutor_decision=None, outcome=None, registration_number="").where(
         PoliceReport.case == case_id
     ).execute()

@@ -8,7 +8,7 @@ from models.cases import Case, CaseAccess, CaseEvent, Draft, Evidence, OnlineEnt
 from models.consent import ConsentRecord
 from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, MonthlyOverview, Recovery, RecoveryStep
 from models.deadlines import Deadline
-from models.measures import Measure
+from models.measures import BanViolation, Measure, MeasureHearing, MeasureObjection
 from models.notices import InspectorateAssessment, Notice
 from models.outbox import OutboxMessage
 from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, OnlineAccount, Perpetrator
@@ -40,6 +40,9 @@ MODELS = [
     OnlineAccount,
     NotSamePerson,
     Measure,
+    MeasureHearing,
+    MeasureObjection,
+    BanViolation,
     PoliceReport,
     PoliceFeedback,
     Notice,

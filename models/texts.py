@@ -5,32 +5,50 @@ Letters are rendered in a sandbox (the admin writes them), with only the fields 
 from __future__ import annotations
 
 import peewee
+from jinja2 import TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from models import clock
 from models.base import BaseModel
 from models.i18n import N_
 
+# A written building ban (§6.2) is a decision of the mayor: the letter says what is decided and why
+# (the mayor's own words), on what legal basis, for what period, what follows a violation, and how to
+# object (bezwaar, Awb). Fields: see BAN_LETTER_SAMPLE; REQUIRED_FIELDS says which it must use.
 BAN_LETTER = """{{ gemeente }}
 Aan: {{ naam }}
 {{ adres }}
 
 {{ plaats_datum }}
+Kenmerk: {{ kenmerk }}
 
 Onderwerp: besluit ontzegging toegang gemeentelijke gebouwen
 
 Geachte heer/mevrouw,
 
-Op {{ datum_incident }} heeft u zich tegenover een politieke ambtsdrager van de gemeente gedragen op een manier die wij niet accepteren.
+Op {{ datum_incident }} heeft u zich tegenover een politieke ambtsdrager van de gemeente gedragen op een manier die wij niet accepteren. In deze brief leest u wat ik daarom heb besloten.
 
-Ik heb daarom besloten u de toegang tot alle gebouwen van de gemeente te ontzeggen van {{ begindatum }} tot en met {{ einddatum }}.
+Mijn besluit
+Ik ontzeg u de toegang tot de gebouwen van de gemeente. Dit geldt van {{ begindatum }} tot en met {{ einddatum }}.
 
-De reden voor dit besluit:
+Waarom ik dit besluit
 {{ redenen }}
 
-Komt u in deze periode toch in een gebouw van de gemeente, dan schakelen wij de politie in. Dat is huisvredebreuk of lokaalvredebreuk, een strafbaar feit. Daarvan doen wij aangifte.
+Waarop dit besluit is gebaseerd
+Ik neem dit besluit als burgemeester op grond van artikel 174 van de Gemeentewet. De burgemeester houdt toezicht op de gebouwen van de gemeente die open zijn voor publiek.
 
-Bent u het niet eens met dit besluit? Dan kunt u binnen zes weken na de datum van deze brief bezwaar maken bij de burgemeester. Vermeld in uw bezwaarschrift uw naam en adres, de datum, dit besluit en waarom u het er niet mee eens bent, en onderteken het.
+Wat gebeurt er als u zich niet aan dit besluit houdt?
+Komt u in deze periode toch in een gebouw van de gemeente? Dan waarschuwen wij direct de politie. U pleegt dan opnieuw een strafbaar feit: huisvredebreuk of lokaalvredebreuk. Daarvan doen wij opnieuw aangifte bij de politie.
+
+Bent u het niet eens met dit besluit?
+Dan kunt u bezwaar maken. Dat moet binnen zes weken nadat wij deze brief hebben verstuurd. Stuur uw bezwaarschrift naar de burgemeester van {{ gemeente }}, {{ adres_gemeente }}. Zet in uw bezwaarschrift:
+- uw naam en adres;
+- de datum;
+- het kenmerk van deze brief: {{ kenmerk }};
+- waarom u het niet eens bent met dit besluit.
+Zet uw handtekening onder het bezwaarschrift. Zo staat het in de Algemene wet bestuursrecht.
+
+Ook als u bezwaar maakt, blijft dit besluit gelden. Wilt u dat het besluit niet geldt zolang uw bezwaar loopt? Dan kunt u de voorzieningenrechter van de rechtbank vragen om een voorlopige voorziening. Daarvoor betaalt u griffierecht.
 
 Met vriendelijke groet,
 
@@ -130,10 +148,12 @@ BAN_LETTER_SAMPLE = {
     "naam": "J. Jansen",
     "adres": "Dorpsstraat 1, 1234 AB Voorbeeld",
     "plaats_datum": "Voorbeeld, 1 maart 2026",
+    "kenmerk": "VB-2026-0001-M1",
+    "adres_gemeente": "Raadhuisplein 1, 1234 AB Voorbeeld",
     "datum_incident": "14 februari 2026",
     "begindatum": "1 maart 2026",
     "einddatum": "31 mei 2026",
-    "redenen": "Bedreiging van een raadslid.",
+    "redenen": "U heeft een raadslid bedreigd. Dat accepteer ik niet.",
     "burgemeester": "A. de Burgemeester",
 }
 # The fields each editable text may use, with sample values to check an edited text before saving.
@@ -195,6 +215,19 @@ _sandbox = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
 
 class TemplateProblem(Exception):
     pass
+
+
+# What a letter must say however the municipality edits it: a ban's reference, period and reasons.
+REQUIRED_FIELDS = {"ban_letter": ("kenmerk", "begindatum", "einddatum", "redenen")}
+
+
+def missing_fields(key: str, body: str) -> list[str]:
+    """The required fields an (edited) letter leaves out; a text that does not parse is refused for that."""
+    try:
+        used = meta.find_undeclared_variables(_sandbox.parse(body))
+    except TemplateSyntaxError:
+        return []
+    return [name for name in REQUIRED_FIELDS.get(key, ()) if name not in used]
 
 
 def render_letter(key: str, fields: dict, body: str | None = None) -> str:

@@ -151,12 +151,20 @@ def seeded_year(app, db_session, people):
     with clock_fixed(at(1, 12)):
         for case in (jan10, jan20):
             measures.decide(
-                measures.propose(case, measures.MeasureType.WARNING_WRITTEN, secretary, reasons="r"), secretary
+                measures.propose(case, measures.MeasureType.WARNING_WRITTEN, secretary, reasons="r"),
+                secretary,
+                reasons="r",
+                unheard_reason="r",
             )
         report = police.file(jan10, secretary, filed_on=dt.date(YEAR, 1, 12), registration_number="PL-1")
         police.update_status(report, police.InvestigationStatus.INVESTIGATING, secretary)
     with clock_fixed(at(4, 5)):
-        measures.decide(measures.propose(apr3, measures.MeasureType.WARNING_WRITTEN, secretary, reasons="r"), secretary)
+        measures.decide(
+            measures.propose(apr3, measures.MeasureType.WARNING_WRITTEN, secretary, reasons="r"),
+            secretary,
+            reasons="r",
+            unheard_reason="r",
+        )
         measures.propose(mar4, measures.MeasureType.STOP_CONVERSATION, secretary, reasons="r")  # proposed only
     with clock_fixed(at(7, 2)):
         ban = measures.propose(
@@ -167,7 +175,7 @@ def seeded_year(app, db_session, people):
             starts_on=dt.date(YEAR, 7, 2),
             ends_on=dt.date(YEAR, 10, 2),
         )
-        measures.decide(ban, mayor)
+        measures.decide(ban, mayor, reasons="r", unheard_reason="r")
         police.file(jul1, secretary, filed_on=dt.date(YEAR, 7, 2), registration_number="PL-2")
     # Aftercare: Jan 10 all three held on time; Jan 20 first one held late; Feb 5 declined.
     for conversation in Conversation.select().where(Conversation.case == jan10.id):

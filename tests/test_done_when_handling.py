@@ -47,7 +47,11 @@ def test_the_demo_threat_case_is_handled_end_to_end(app, mailbox, clock_at):
         data={"type": "warning_written", "reasons": "Bedreiging van een raadslid via X."},
     )
     warning = _last_measure(app, case)
-    clerk.post(f"/zaken/{reference}/maatregelen/{warning.id}/besluiten")
+    decision = {"reasons": "Ik waarschuw u: dit moet stoppen.", "confirm": "y"}
+    clerk.post(
+        f"/zaken/{reference}/maatregelen/{warning.id}/besluiten",
+        data={**decision, "unheard_reason": "De waarschuwing is zelf het gesprek met hem."},
+    )
     # A three-month building ban: the clerk proposes, only the mayor decides.
     today = clock.to_local(clock.utcnow()).date()
     ends = today + dt.timedelta(days=91)
@@ -61,7 +65,11 @@ def test_the_demo_threat_case_is_handled_end_to_end(app, mailbox, clock_at):
         },
     )
     ban = _last_measure(app, case)
-    refused = clerk.post(f"/zaken/{reference}/maatregelen/{ban.id}/besluiten", follow_redirects=True)
+    heard = {"outcome": "heard", "held_on": today.isoformat(), "heard_by": "Griffier", "account": "Hij was boos."}
+    clerk.post(
+        f"/zaken/{reference}/maatregelen/{ban.id}/horen", data={f"horen-{ban.id}-{k}": v for k, v in heard.items()}
+    )
+    refused = clerk.post(f"/zaken/{reference}/maatregelen/{ban.id}/besluiten", data=decision, follow_redirects=True)
     assert "Alleen de burgemeester kan besluiten" in refused.get_data(as_text=True)
 
     # The police report, with the consent the council member gave in the report.
@@ -71,7 +79,7 @@ def test_the_demo_threat_case_is_handled_end_to_end(app, mailbox, clock_at):
     )
 
     mayor = _log_in(app, accounts["mayor"])
-    mayor.post(f"/zaken/{reference}/maatregelen/{ban.id}/besluiten")
+    mayor.post(f"/zaken/{reference}/maatregelen/{ban.id}/besluiten", data=decision)
     letter = mayor.get(f"/zaken/{reference}/maatregelen/{ban.id}/brief").get_data(as_text=True)
     assert "Demo Veroorzaker" in letter and "Dorpsstraat 1, Demodorp" in letter
     assert "Anna de Vries" in letter and "burgemeester van Gemeente Demodorp" in letter

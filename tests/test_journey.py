@@ -121,7 +121,10 @@ def test_journey_from_a_phone_report_through_ban_aftercare_damages_and_recovery_
     mayors_desk, mayor = open_as(browser, base, accounts["mayor"], problems)
     page = mayor
     page.goto(f"{base}/zaken/{reference}")
-    page.get_by_role("button", name="Besluiten tot deze maatregel").click()
+    page.get_by_role("link", name="Besluiten over deze maatregel").click()  # the decision screen
+    page.get_by_label("Uw redenen voor dit besluit").fill("U heeft het raadslid bedreigd. Dat accepteer ik niet.")
+    page.get_by_label("Ik neem dit besluit zonder advies van de ambtenaar Veiligheid.").check()
+    page.get_by_role("button", name="Besluit nemen").click()
     screenshot(page, "journey-11-mayor-ban-decided-1280")
     page.locator("a[href*='/maatregelen/'][href$='/brief']").first.click()
     assert page.locator("h1").inner_text() == "Brief met het besluit"

@@ -1,5 +1,6 @@
 """Measures against the perpetrator (§6.2): who proposed and decided what, when and why; a building
-ban is decided by the mayor only, printed as a letter and reminded before it ends; editable texts."""
+ban is decided by the mayor only, printed as a letter and reminded before it ends; editable texts.
+(Due process — the citizen's side, the decision screen, objection, violation: test_measures_due_process.)"""
 
 import datetime as dt
 import re
@@ -21,6 +22,9 @@ BAN = {
     "ends_on": "2027-04-03",
     "not_for_press": "y",
 }
+MAYORS_REASONS = "U heeft het raadslid bedreigd. Daarom mag u een tijd niet in de gebouwen van de gemeente komen."
+# The citizen could not be heard first: the decision says why (§2). Tests of hearing: test_measures_due_process.
+NOT_HEARD = "Spoed: hij staat elke avond bij het huis van het raadslid."
 
 
 @pytest.fixture
@@ -53,6 +57,12 @@ def _measure(app):
         return Measure.select().order_by(Measure.id.desc()).first()
 
 
+def _decide(client, reference, measure_id, **values):
+    """The decision screen sent: the decider's own reasons, confirmed."""
+    data = {"reasons": MAYORS_REASONS, "confirm": "y", **values}
+    return client.post(f"/zaken/{reference}/maatregelen/{measure_id}/besluiten", data=data, follow_redirects=True)
+
+
 def test_only_the_mayor_decides_a_building_ban_and_the_letter_is_in_dutch(app, council_case, login):
     reference, people = council_case
     clerk = _client(app, login, people[Role.CLERK])
@@ -61,17 +71,13 @@ def test_only_the_mayor_decides_a_building_ban_and_the_letter_is_in_dutch(app, c
     measure = _measure(app)
     assert measure.proposed_by_id == people[Role.CLERK].id and measure.not_for_press
 
-    page = clerk.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten", follow_redirects=True).get_data(
-        as_text=True
-    )
+    page = _decide(clerk, reference, measure.id, unheard_reason=NOT_HEARD).get_data(as_text=True)
     assert "Alleen de burgemeester kan besluiten tot een ontzegging van de toegang tot gemeentelijke gebouwen." in page
     assert _measure(app).state == "proposed" and _measure(app).decided_by_id is None
     assert clerk.get(f"/zaken/{reference}/maatregelen/{measure.id}/brief").status_code == 404  # not decided yet
 
     mayor = _client(app, login, people[Role.MAYOR])
-    page = mayor.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten", follow_redirects=True).get_data(
-        as_text=True
-    )
+    page = _decide(mayor, reference, measure.id, unheard_reason=NOT_HEARD).get_data(as_text=True)
     assert "Het besluit is vastgelegd." in page and "Burgemeester Van Dam" in page
     decided = _measure(app)
     assert decided.state == "decided" and decided.decided_by_id == people[Role.MAYOR].id and decided.decided_at
@@ -83,13 +89,14 @@ def test_only_the_mayor_decides_a_building_ban_and_the_letter_is_in_dutch(app, c
         "Gemeente Demodorp",
         "Aan: Piet Boos",
         "van 4 januari 2027 tot en met 3 april 2027",
-        "Hij dreigde het raadslid thuis op te zoeken.",
+        MAYORS_REASONS,
         "Op 20 november 2026 heeft u",
         "Burgemeester Van Dam\nburgemeester van Gemeente Demodorp",
         "Demodorp, ",
     ):
         assert expected in text, expected
     assert "<script" not in text
+    assert "Hij dreigde het raadslid thuis op te zoeken." not in text  # the clerk's proposal is internal
     with app.app_context():
         entry = AuditEntry.select().where(AuditEntry.action == "measure_letter_downloaded").get()
         assert entry.actor_id == people[Role.MAYOR].id and entry.object_id == str(measure.id)
@@ -103,7 +110,7 @@ def test_deciding_a_ban_schedules_a_reminder_fourteen_days_before_it_ends(app, c
     _client(app, login, people[Role.CLERK]).post(f"/zaken/{reference}/maatregelen", data=BAN)
     measure = _measure(app)
     mayor = _client(app, login, people[Role.MAYOR])
-    mayor.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten")
+    _decide(mayor, reference, measure.id, unheard_reason=NOT_HEARD)
     with app.app_context():
         deadline = Deadline.get((Deadline.kind == DeadlineKind.BAN_ENDING.value) & (Deadline.object_id == measure.id))
         assert clock.to_local(deadline.due_at).date() == dt.date(2027, 4, 3)
@@ -167,7 +174,7 @@ def test_a_clerk_decides_a_warning_and_the_proposal_form_says_what_is_missing(ap
     )
     measure = _measure(app)
     assert measure.not_for_press is False and measure.starts_on is None
-    page = clerk.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten", follow_redirects=True).get_data(
+    page = _decide(clerk, reference, measure.id, reasons="Tweede keer.", unheard_reason=NOT_HEARD).get_data(
         as_text=True
     )
     assert "Schriftelijke waarschuwing" in page and "Besloten" in page
@@ -201,7 +208,7 @@ def test_security_advice_is_recorded_only_by_the_security_officer(app, council_c
     # The security officer, informed of the case, may also propose a measure (§6.2), but not decide a ban.
     officer.post(f"/zaken/{reference}/maatregelen", data={"type": "stop_conversation", "reasons": "Patroon."})
     assert _measure(app).type == "stop_conversation"
-    officer.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten")
+    _decide(officer, reference, measure.id, unheard_reason=NOT_HEARD)
     with app.app_context():
         assert Measure.get_by_id(measure.id).state == "proposed"
     assert "niet voor de pers" in clerk.get(f"/zaken/{reference}").get_data(as_text=True)
@@ -211,14 +218,20 @@ def test_an_outsider_gets_404_on_every_measure_address(app, council_case, login)
     reference, people = council_case
     _client(app, login, people[Role.CLERK]).post(f"/zaken/{reference}/maatregelen", data=BAN)
     measure = _measure(app)
-    _client(app, login, people[Role.MAYOR]).post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten")
+    _decide(_client(app, login, people[Role.MAYOR]), reference, measure.id, unheard_reason=NOT_HEARD)
     outsider = _client(app, login, people[Role.ALDERMAN])
     base = f"/zaken/{reference}/maatregelen"
     assert outsider.get(f"{base}/{measure.id}/brief").status_code == 404
+    assert outsider.get(f"{base}/{measure.id}/besluiten").status_code == 404
     for path, data in (
         (base, BAN),
         (f"{base}/{measure.id}/advies", {"advice": "x"}),
-        (f"{base}/{measure.id}/besluiten", {}),
+        (f"{base}/{measure.id}/besluiten", {"reasons": "x", "confirm": "y", "unheard_reason": "x"}),
+        (f"{base}/{measure.id}/horen", {f"horen-{measure.id}-outcome": "declined"}),
+        (f"{base}/{measure.id}/bezwaar", {f"bezwaar-{measure.id}-grounds": "x"}),
+        (f"{base}/{measure.id}/overtreding", {f"overtreding-{measure.id}-location": "x"}),
+        (f"{base}/{measure.id}/bezwaar/1", {}),
+        (f"{base}/{measure.id}/overtreding/1/politie", {}),
         (f"{base}/{measure.id}/uitgevoerd", {}),
         (f"{base}/{measure.id}/beeindigen", {}),
         (f"{base}/{measure.id}/verlengen", {"new_end": "2028-01-01"}),
@@ -284,7 +297,7 @@ def test_the_letter_uses_the_edited_template(app, council_case, login):
     _client(app, login, people[Role.CLERK]).post(f"/zaken/{reference}/maatregelen", data=BAN)
     measure = _measure(app)
     mayor = _client(app, login, people[Role.MAYOR])
-    mayor.post(f"/zaken/{reference}/maatregelen/{measure.id}/besluiten")
+    _decide(mayor, reference, measure.id, unheard_reason=NOT_HEARD)
     text = mayor.get(f"/zaken/{reference}/maatregelen/{measure.id}/brief").get_data(as_text=True)
     assert "Beste Piet Boos, van 4 januari 2027 tot 3 april 2027." in text
     assert re.search(r"Veilighaven, \d{1,2} [a-z]+ 20\d\d", text)

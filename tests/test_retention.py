@@ -121,7 +121,7 @@ def _full_case(app, people, login, file_report, *, close=True) -> Case:
         description="Waarschuwingsbrief.",
         perpetrator=perpetrator,
     )
-    measures.decide(measure, clerk)
+    measures.decide(measure, clerk, reasons="Ik waarschuw u: dit moet stoppen.", unheard_reason="Spoed.")
     measures.record_advice(measure, "Advies: camera bij de voordeur.", people[Role.SECURITY_OFFICER])
     report = police.file(
         case, clerk, filed_on=clock.to_local(clock.utcnow()).date(), registration_number="PL0900-2026-77"
@@ -286,6 +286,7 @@ def test_a_closed_case_past_its_retention_keeps_its_facts_and_loses_everything_p
     assert Referral.get(Referral.case == case.id).note is None
     measure = Measure.get(Measure.case == case.id)
     assert (measure.description, measure.reasons, measure.security_advice) == (None, None, None)
+    assert (measure.decision_reasons, measure.unheard_reason) == (None, None)
     report = PoliceReport.get(PoliceReport.case == case.id)
     assert (report.prosecutor_decision, report.outcome, report.registration_number) == (None, None, "")
     item = DamageItem.get(DamageItem.case == case.id)

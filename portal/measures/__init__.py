@@ -1,29 +1,51 @@
-"""Measures against the perpetrator (§6.2) on the case page, the written decision for a building ban,
-and the texts the municipality edits. The rules live in models.measures and models.texts; who sees a
-case comes from models.visibility (a case someone may not see answers 404)."""
+"""Measures against the perpetrator (§6.2) on the case page: the citizen's side (§2), the decision
+screen, the written decision for a building ban, objections and violations; and the texts the
+municipality edits. The rules live in models.measures and models.texts; who sees a case comes from
+models.visibility (a case someone may not see answers 404)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+from collections import defaultdict
+
 import jinja2
 from babel.dates import format_date
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import meta
 
-from models import audit, clock, measures, perpetrators, texts
+from models import audit, clock, measures, perpetrators, police, texts
 from models.accounts import Role
 from models.db import write_transaction
-from models.measures import Measure, MeasureRefused, MeasureState, MeasureType
+from models.measures import (
+    BanViolation,
+    Measure,
+    MeasureHearing,
+    MeasureObjection,
+    MeasureRefused,
+    MeasureState,
+    MeasureType,
+)
 from models.visibility import Access
 from portal import case_panels
 from portal.case_panels import case_or_404, sent_form, show_again
-from portal.measures.forms import ActionForm, AdviceForm, ExtendForm, ProposeForm, texts_form
+from portal.measures.forms import (
+    ActionForm,
+    AdviceForm,
+    DecideForm,
+    ExtendForm,
+    HearingForm,
+    ObjectionForm,
+    ObjectionOutcomeForm,
+    ProposeForm,
+    ViolationForm,
+    texts_form,
+)
 from portal.security import client_ip, roles_required
 
 bp = Blueprint("measures", __name__)
-
-# The fields a letter may use, with sample values to try an edited template before it is saved.
 
 
 def may_propose(user, level: Access) -> bool:
@@ -35,6 +57,33 @@ def may_follow_up(user, level: Access, measure: Measure) -> bool:
     return level >= Access.HANDLER or measures.may_decide(user, MeasureType(measure.type))
 
 
+def may_record(user, level: Access, measure: Measure) -> bool:
+    """The citizen's side, an objection that came in, a violation: whoever may propose or decide it."""
+    return may_propose(user, level) or measures.may_decide(user, MeasureType(measure.type))
+
+
+def _today():
+    return clock.to_local(clock.utcnow()).date()
+
+
+def _by_measure(model, rows, order) -> dict:
+    grouped = defaultdict(list)
+    if rows:
+        for row in model.select().where(model.measure.in_([m.id for m in rows])).order_by(*order):
+            grouped[row.measure_id].append(row)
+    return grouped
+
+
+def _refused(form, refusal: MeasureRefused) -> None:
+    """The model's refusal on the form: next to its field where it names one, else at the top."""
+    message = _(refusal.message, **refusal.params)
+    target = form[refusal.field] if refusal.field and refusal.field in form else None
+    if target is not None:
+        target.errors = [*target.errors, message]
+    else:
+        form.form_errors.append(message)
+
+
 def _propose_form(case, form: ProposeForm | None = None) -> ProposeForm:
     linked = perpetrators.linked_perpetrators(case)
     if form is None:
@@ -43,20 +92,93 @@ def _propose_form(case, form: ProposeForm | None = None) -> ProposeForm:
     return form
 
 
+def _hearing_form(measure: Measure, user) -> HearingForm:
+    form = sent_form("measures", f"hearing-{measure.id}")
+    if form is None:
+        form = HearingForm(formdata=None, prefix=f"horen-{measure.id}", held_on=_today(), heard_by=user.name)
+        form.token.data = secrets.token_hex(16)
+    return form
+
+
+def _objection_form(measure: Measure) -> ObjectionForm:
+    form = sent_form("measures", f"objection-{measure.id}")
+    if form is None:
+        form = ObjectionForm(formdata=None, prefix=f"bezwaar-{measure.id}", received_on=_today())
+        form.token.data = secrets.token_hex(16)
+    return form
+
+
+def _violation_form(measure: Measure) -> ViolationForm:
+    form = sent_form("measures", f"violation-{measure.id}")
+    if form is None:
+        form = ViolationForm(formdata=None, prefix=f"overtreding-{measure.id}", occurred_date=_today())
+        form.token.data = secrets.token_hex(16)
+    return form
+
+
+def _outcome_form(objection: MeasureObjection) -> ObjectionOutcomeForm:
+    return sent_form("measures", f"objection-outcome-{objection.id}") or ObjectionOutcomeForm(
+        formdata=None, prefix=f"beslissing-{objection.id}"
+    )
+
+
 def panel_context(case, level, user):
     rows = list(Measure.select().where(Measure.case == case.id).order_by(Measure.proposed_at, Measure.id))
+    hearings = _by_measure(MeasureHearing, rows, (MeasureHearing.held_on, MeasureHearing.id))
+    objections = _by_measure(MeasureObjection, rows, (MeasureObjection.received_on, MeasureObjection.id))
+    violations = _by_measure(BanViolation, rows, (BanViolation.occurred_at, BanViolation.id))
+    proposals = {
+        v.police_report_proposal_id: v for vs in violations.values() for v in vs if v.police_report_proposal_id
+    }
+    # The police report filed for a violation (through the police panel): the first one since that day.
+    ban_reports = list(
+        police.PoliceReport.select()
+        .where(
+            (police.PoliceReport.case == case.id)
+            & (police.PoliceReport.subject == police.ReportSubject.BAN_VIOLATED.value)
+        )
+        .order_by(police.PoliceReport.filed_on, police.PoliceReport.id)
+    )
+    filed_for = {
+        v.id: next((r for r in ban_reports if r.filed_on >= clock.to_local(v.occurred_at).date()), None)
+        for vs in violations.values()
+        for v in vs
+    }
+    may_record_ = {m.id: may_record(user, level, m) for m in rows}
     return {
         "measures": rows,
         "labels": measures.MEASURE_LABELS,
         "state_labels": measures.STATE_LABELS,
+        "hearing_labels": {key.value: label for key, label in measures.HEARING_LABELS.items()},
+        "objection_labels": {key.value: label for key, label in measures.OBJECTION_LABELS.items()},
+        "HearingOutcome": measures.HearingOutcome,
+        "ObjectionOutcome": measures.ObjectionOutcome,
         "MeasureType": MeasureType,
         "MeasureState": MeasureState,
         "period_types": measures.PERIOD_MEASURES,
+        "objection_types": measures.OBJECTION_MEASURES,
         "may_propose": may_propose(user, level),
         "propose_form": _propose_form(case, sent_form("measures", "propose")),
         "is_security_officer": user.role_enum == Role.SECURITY_OFFICER,
         "may_decide": {m.id: measures.may_decide(user, MeasureType(m.type)) for m in rows},
         "may_follow_up": {m.id: may_follow_up(user, level, m) for m in rows},
+        "may_record": may_record_,
+        "known": {m.id: measures.against_known_person(m) for m in rows},
+        "hearings": hearings,
+        "objections": objections,
+        "violations": violations,
+        "from_violation": proposals,
+        "filed_for": filed_for,
+        "ban_subject": police.SUBJECT_LABELS[police.ReportSubject.BAN_VIOLATED],
+        "reference": {m.id: measures.letter_reference(m) for m in rows if m.type == MeasureType.BUILDING_BAN.value},
+        "objection_deadline": {m.id: measures.objection_deadline(m) for m in rows if m.decided_at},
+        "objection_late": measures.objection_late,
+        "in_force_now": {m.id: measures.in_force_on(m, clock.utcnow()) for m in rows},
+        "hearing_forms": {m.id: _hearing_form(m, user) for m in rows if m.state == MeasureState.PROPOSED.value},
+        "objection_forms": {m.id: _objection_form(m) for m in rows},
+        "violation_forms": {m.id: _violation_form(m) for m in rows if m.decided_at},
+        "outcome_forms": {o.id: _outcome_form(o) for os in objections.values() for o in os if o.outcome is None},
+        "police_form": ActionForm(formdata=None),
         "advice_form": AdviceForm(formdata=None),
         "extend_form": ExtendForm(formdata=None),
     }
@@ -151,11 +273,89 @@ def _change_state(reference, measure_id, change, audit_action: str, done_message
     return _back(case)
 
 
-@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/besluiten", methods=["POST"])
+@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/horen", methods=["POST"])
+def hear(reference, measure_id):
+    """Hoor en wederhoor (§2): the citizen's side, recorded before the measure is decided."""
+    case, level, measure = _measure(reference, measure_id)
+    if not may_record(current_user, level, measure):
+        abort(403)
+    form = HearingForm(prefix=f"horen-{measure.id}")
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                hearing = measures.record_hearing(
+                    measure,
+                    current_user,
+                    outcome=measures.HearingOutcome(form.outcome.data),
+                    held_on=form.held_on.data,
+                    heard_by=form.heard_by.data,
+                    account=form.account.data or "",
+                    token=form.token.data or None,
+                )
+                _audit("measure_hearing_recorded", measure, detail=f"case={case.id} hearing={hearing.id}")
+        except MeasureRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("De kant van de burger is vastgelegd."), "success")
+            return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"maatregel-{measure.id}"))
+    return show_again(case, "measures", f"hearing-{measure.id}", form)
+
+
+@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/besluiten", methods=["GET", "POST"])
 def decide(reference, measure_id):
-    return _change_state(
-        reference, measure_id, measures.decide, "measure_decided", _("Het besluit is vastgelegd."), follow_up=False
+    """The decision screen: the proposal, the citizen's side and the security officer's advice (or
+    that they are missing); the decider writes their own reasons and confirms."""
+    case, _level, measure = _measure(reference, measure_id)
+    measure_type = MeasureType(measure.type)
+    not_decider = measures.why_not_decider(current_user, measure_type)
+    hearing = measures.latest_hearing(measure)
+    form = DecideForm() if request.method == "POST" else DecideForm(formdata=None)
+    if measure_type == MeasureType.BUILDING_BAN:
+        form.reasons.description = _(
+            "Deze redenen komen in de brief aan de burger. Schrijf in de ik-vorm en spreek de burger aan met u."
+        )
+    if not measure.security_advice:
+        form.confirm.label.text = _("Ik neem dit besluit zonder advies van de ambtenaar Veiligheid.")
+    status = 403 if not_decider else 200
+    if request.method == "POST" and not not_decider:
+        if form.validate_on_submit():
+            try:
+                with write_transaction():
+                    if measures.decide(
+                        measure, current_user, reasons=form.reasons.data, unheard_reason=form.unheard_reason.data or ""
+                    ):
+                        _audit("measure_decided", measure)
+            except MeasureRefused as refusal:
+                _refused(form, refusal)
+            else:
+                flash(_("Het besluit is vastgelegd."), "success")
+                return _back(case)
+        status = 422
+    elif request.method == "POST":
+        form.form_errors.append(_(not_decider))
+    audit.record(
+        "case_viewed",
+        actor_id=current_user.id,
+        object_type="case",
+        object_id=case.id,
+        ip=client_ip(),
+        detail=f"measure={measure.id} decision",
     )
+    history = perpetrators.incident_history(measure.perpetrator, case) if measure.perpetrator_id else None
+    return render_template(
+        "measures/decide.html",
+        case=case,
+        measure=measure,
+        measure_type=measure_type,
+        labels=measures.MEASURE_LABELS,
+        hearing_labels={key.value: label for key, label in measures.HEARING_LABELS.items()},
+        hearing=hearing,
+        known=measures.against_known_person(measure),
+        history=history,
+        not_decider=not_decider,
+        form=form,
+        proposed=measure.state == MeasureState.PROPOSED.value,
+    ), status
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/uitgevoerd", methods=["POST"])
@@ -175,6 +375,117 @@ def end(reference, measure_id):
     return _change_state(
         reference, measure_id, measures.end, "measure_ended", _("De maatregel is beëindigd."), follow_up=True
     )
+
+
+@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/bezwaar", methods=["POST"])
+def record_objection(reference, measure_id):
+    """An objection (bezwaar) against the decision came in."""
+    case, level, measure = _measure(reference, measure_id)
+    if not may_record(current_user, level, measure):
+        abort(403)
+    form = ObjectionForm(prefix=f"bezwaar-{measure.id}")
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                objection = measures.record_objection(
+                    measure,
+                    current_user,
+                    received_on=form.received_on.data,
+                    grounds=form.grounds.data,
+                    token=form.token.data or None,
+                )
+                _audit("measure_objection_recorded", measure, detail=f"case={case.id} objection={objection.id}")
+        except MeasureRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("Het bezwaar is vastgelegd."), "success")
+            return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"bezwaar-{objection.id}"))
+    return show_again(case, "measures", f"objection-{measure.id}", form)
+
+
+@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/bezwaar/<int:objection_id>", methods=["POST"])
+def decide_objection(reference, measure_id, objection_id):
+    """The decision on an objection: by whoever may decide the measure (the mayor for a ban)."""
+    case, _level, measure = _measure(reference, measure_id)
+    objection = MeasureObjection.get_or_none(
+        (MeasureObjection.id == objection_id) & (MeasureObjection.measure == measure.id)
+    )
+    if objection is None:
+        abort(404)
+    form = ObjectionOutcomeForm(prefix=f"beslissing-{objection.id}")
+    key = f"objection-outcome-{objection.id}"
+    if not measures.may_decide(current_user, MeasureType(measure.type)):
+        form.form_errors.append(
+            _("Alleen de burgemeester beslist op een bezwaar tegen een ontzegging.")
+            if measure.type == MeasureType.BUILDING_BAN.value
+            else _("U kunt niet beslissen op dit bezwaar.")
+        )
+        return show_again(case, "measures", key, form, status=403)
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                if measures.decide_objection(
+                    objection,
+                    current_user,
+                    outcome=measures.ObjectionOutcome(form.outcome.data),
+                    reasons=form.reasons.data,
+                    new_ends_on=form.new_ends_on.data,
+                    new_description=form.new_description.data or "",
+                ):
+                    _audit("measure_objection_decided", measure, detail=f"case={case.id} objection={objection.id}")
+        except MeasureRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("De beslissing op het bezwaar is vastgelegd."), "success")
+            return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"bezwaar-{objection.id}"))
+    return show_again(case, "measures", key, form)
+
+
+@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/overtreding", methods=["POST"])
+def record_violation(reference, measure_id):
+    """A ban not complied with (§6.2): the police informed, a new police report proposed."""
+    case, level, measure = _measure(reference, measure_id)
+    if not may_record(current_user, level, measure):
+        abort(403)
+    form = ViolationForm(prefix=f"overtreding-{measure.id}")
+    if form.validate_on_submit():
+        occurred_at = clock.to_utc(dt.datetime.combine(form.occurred_date.data, form.occurred_time.data))
+        try:
+            with write_transaction():
+                violation, not_proposed = measures.record_violation(
+                    measure,
+                    current_user,
+                    occurred_at=occurred_at,
+                    location=form.location.data,
+                    seen_by=form.seen_by.data,
+                    account=form.account.data or "",
+                    police_informed=form.police_informed.data == "yes",
+                    token=form.token.data or None,
+                )
+                _audit("measure_violation_recorded", measure, detail=f"case={case.id} violation={violation.id}")
+        except MeasureRefused as refusal:
+            _refused(form, refusal)
+        else:
+            flash(_("De overtreding is vastgelegd."), "success")
+            if not_proposed:
+                flash(_("Er is geen nieuwe aangifte voorgesteld: %(why)s", why=_(not_proposed)), "error")
+            return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"overtreding-{violation.id}"))
+    return show_again(case, "measures", f"violation-{measure.id}", form)
+
+
+@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/overtreding/<int:violation_id>/politie", methods=["POST"])
+def police_informed(reference, measure_id, violation_id):
+    case, level, measure = _measure(reference, measure_id)
+    violation = BanViolation.get_or_none((BanViolation.id == violation_id) & (BanViolation.measure == measure.id))
+    if violation is None:
+        abort(404)
+    if not may_record(current_user, level, measure) or not ActionForm().validate_on_submit():
+        abort(403)
+    with write_transaction():
+        measures.police_informed(violation, current_user)
+        _audit("measure_violation_police_informed", measure, detail=f"case={case.id} violation={violation.id}")
+    flash(_("Vastgelegd: de politie is ingelicht."), "success")
+    return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"overtreding-{violation.id}"))
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/verlengen", methods=["POST"])
@@ -214,10 +525,13 @@ def letter_fields(measure: Measure) -> dict:
         "naam": name,
         "adres": address,
         "plaats_datum": f"{place}, {dutch_date(decided_on)}",
+        "kenmerk": measures.letter_reference(measure),
+        "adres_gemeente": texts.get("municipality_address"),
         "datum_incident": dutch_date(incident_on),
         "begindatum": dutch_date(measure.starts_on),
         "einddatum": dutch_date(measure.ends_on),
-        "redenen": measure.reasons or "",
+        # The decider's own words; a ban decided before they were asked for had only the proposal's.
+        "redenen": measure.decision_reasons if measure.decision_reasons is not None else measure.reasons or "",
         "burgemeester": measure.decided_by.name if measure.decided_by_id else "",
     }
 
@@ -232,6 +546,7 @@ def ban_letter(reference, measure_id):
         letter = texts.render_letter("ban_letter", letter_fields(measure))
     except texts.TemplateProblem:
         letter, problem = "", True
+    missing = texts.missing_fields("ban_letter", texts.get("ban_letter"))
     audit.record(
         "measure_letter_downloaded",
         actor_id=current_user.id,
@@ -240,7 +555,9 @@ def ban_letter(reference, measure_id):
         ip=client_ip(),
         detail=f"case={case.id}",
     )
-    return render_template("measures/letter.html", case=case, measure=measure, letter=letter, problem=problem)
+    return render_template(
+        "measures/letter.html", case=case, measure=measure, letter=letter, problem=problem, missing=missing
+    )
 
 
 def template_problem(key: str, body: str) -> str | None:
@@ -262,6 +579,9 @@ def template_problem(key: str, body: str) -> str | None:
             unknown=", ".join(unknown),
             known=", ".join(fields) or "—",
         )
+    missing = texts.missing_fields(key, body)
+    if missing:
+        return _("Deze brief moet deze velden noemen: %(missing)s.", missing=", ".join(missing))
     return None
 
 
