@@ -48,9 +48,8 @@ def _cost_field():
         _l("Bedrag dat de gemeente betaalt"),
         validators=[Amount(optional=True)],
         description=_l(
-            "Alleen bij professionele hulp: wat de zorgverzekering niet vergoedt, in euro, bijvoorbeeld 450,00. "
-            "De gemeente draagt deze kosten zelf. Ze worden niet verhaald op de veroorzaker, tenzij een "
-            "behandelaar dat besluit."
+            "In euro, bijvoorbeeld 450,00. De gemeente draagt deze kosten zelf. Ze worden niet verhaald op de "
+            "veroorzaker, tenzij een behandelaar dat besluit."
         ),
     )
 

@@ -25,17 +25,30 @@ class LinkForm(FlaskForm):
     )
 
 
-class EmployeeIncidentForm(FlaskForm):
-    token = HiddenField()
-    occurred_on = DateField(_l("Datum van het incident"), validators=[DataRequired(_l("Vul een geldige datum in."))])
-    behaviour_class = SelectField(
+# What happened: fields made anew for each form, so that each lists its errors in the order of its page.
+def _occurred_on_field():
+    return DateField(_l("Datum van het incident"), validators=[DataRequired(_l("Vul een geldige datum in."))])
+
+
+def _behaviour_class_field():
+    return SelectField(
         _l("Soort gedrag"), choices=[(key.value, _l(label)) for key, label in scheme.CLASS_LABELS.items()]
     )
-    summary = TextAreaField(
+
+
+def _summary_field():
+    return TextAreaField(
         _l("Korte beschrijving"),
         validators=[DataRequired(_l("Schrijf kort op wat er gebeurde.")), Length(max=500)],
         description=_l("Alleen wat nodig is. Geen namen van medewerkers."),
     )
+
+
+class EmployeeIncidentForm(FlaskForm):
+    token = HiddenField()
+    occurred_on = _occurred_on_field()
+    behaviour_class = _behaviour_class_field()
+    summary = _summary_field()
 
 
 class RenewForm(FlaskForm):
@@ -61,9 +74,10 @@ def _account_field(required: bool = False):
     )
 
 
-class NewEmployeeIncidentForm(EmployeeIncidentForm):
+class NewEmployeeIncidentForm(FlaskForm):
     """An incident against an employee by someone who may not be in the register yet (§6.2)."""
 
+    token = HiddenField()
     name = StringField(
         _l("Naam van de veroorzaker"),
         validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)],
@@ -74,6 +88,9 @@ class NewEmployeeIncidentForm(EmployeeIncidentForm):
     description = TextAreaField(_l("Beschrijving van de persoon"), validators=[Optional(), Length(max=2000)])
     platform = _platform_field()
     account = _account_field()
+    occurred_on = _occurred_on_field()
+    behaviour_class = _behaviour_class_field()
+    summary = _summary_field()
 
 
 class OnlineAccountForm(FlaskForm):
