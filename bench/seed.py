@@ -24,6 +24,7 @@ from models import aftercare, audit, clock, routing, scheme
 from models.accounts import Role, User, hash_password, new_totp_secret
 from models.audit import AuditEntry
 from models.cases import Case, CaseAccess, CaseEvent, Channel, Evidence, OnlineEntry, Status, format_reference
+from models.consent import ConsentRecord
 from models.crypto import EncryptedTextField
 from models.db import database_from_url, db
 from models.deadlines import Deadline, DeadlineKind
@@ -257,7 +258,7 @@ class CaseSeeder:
         settings.get = lambda key: (
             cache[key] if key in cache else cache.setdefault(key, read(key))
         )  # one read per setting
-        models = (Case, CaseAccess, CaseEvent, OnlineEntry, Evidence, Conversation, Deadline)
+        models = (Case, CaseAccess, CaseEvent, OnlineEntry, Evidence, Conversation, Deadline, ConsentRecord)
         self.sinks = sinks
         try:
             self.writers = {model: BulkWriter(model) for model in models}
@@ -291,6 +292,7 @@ class CaseSeeder:
             age = self.now - created_at
             status = Status.CLOSED if age > dt.timedelta(days=90) else rng.choice(OPEN_STATUSES)
             channel = rng.choice(list(Channel))
+            consented = rng.random() < 0.4  # to a police report, in the report (models.consent)
             rows.append(
                 dict(
                     reference=format_reference(year, number),
@@ -315,15 +317,14 @@ class CaseSeeder:
                     platform="X" if channel == Channel.SOCIAL_MEDIA else None,
                     perpetrator_known=rng.random() < 0.5,
                     perpetrator_name="Piet de Boer",
-                    consent_police_report=rng.random() < 0.4,
                     created_at=created_at,
                     closed_at=created_at + dt.timedelta(days=60) if status == Status.CLOSED else None,
                 )
             )
-            meta.append((reporter, created_at, channel))
+            meta.append((reporter, created_at, channel, consented))
         self.writers[Case].write(rows, self.sinks)  # gives each row its id
-        access, events, entries, evidence, conversations, due = [], [], [], [], [], []
-        for row, (reporter, created_at, channel) in zip(rows, meta, strict=True):
+        access, events, entries, evidence, conversations, due, consents = [], [], [], [], [], [], []
+        for row, (reporter, created_at, channel, consented) in zip(rows, meta, strict=True):
             case_id = row["id"]
             route = self.routes[reporter.id]
             access += [
@@ -335,6 +336,18 @@ class CaseSeeder:
                 for role in route.informed
             ]
             events.append(dict(case=case_id, at=created_at, actor=reporter.id, kind="submitted", detail=""))
+            if consented:
+                consents.append(
+                    dict(
+                        case=case_id,
+                        purpose="police_report",
+                        given=True,
+                        at=created_at,
+                        actor=reporter.id,
+                        how="in_report",
+                        recorded_at=created_at,
+                    )
+                )
             events.append(
                 dict(
                     case=case_id,
@@ -405,6 +418,7 @@ class CaseSeeder:
             (Evidence, evidence),
             (Conversation, conversations),
             (Deadline, due),
+            (ConsentRecord, consents),
         ):
             self.writers[model].write(batch, self.sinks)
 

@@ -156,9 +156,7 @@ class Case(BaseModel):
     hospital_admission = peewee.BooleanField(default=False)
     property_damage = peewee.BooleanField(default=False)
     extra_costs = peewee.BooleanField(default=False)
-    # Consent (§6.4, §7)
-    consent_police_report = peewee.BooleanField(default=False)
-    consent_inform_others = peewee.BooleanField(default=False)
+    # Consent (§6.4, §7) is kept per purpose with its history in models.consent (migration 0008).
     serious_harm = peewee.BooleanField(default=False)  # lasting harm to health or death (handler records it)
     created_at = peewee.DateTimeField(default=clock.utcnow, index=True)
     closed_at = peewee.DateTimeField(null=True)
@@ -225,6 +223,7 @@ REPORTER_VISIBLE_EVENTS = {
     EventKind.EVIDENCE,
     EventKind.ONLINE_ENTRY,
     EventKind.CONVERTED,
+    EventKind.CONSENT,  # their own consent, given or withdrawn (models.consent)
 }
 
 
@@ -405,8 +404,6 @@ def submit_draft(draft_id: int, values: dict) -> Case:
             hospital_admission=bool(values.get("hospital_admission")),
             property_damage=bool(values.get("property_damage")),
             extra_costs=bool(values.get("extra_costs")),
-            consent_police_report=bool(values.get("consent_police_report")),
-            consent_inform_others=bool(values.get("consent_inform_others")),
             created_at=now,
         )
         route = routing.route_for(reporter)

@@ -15,6 +15,7 @@ transaction of the act, at the moment of acting.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
 
 import peewee
@@ -25,6 +26,7 @@ from models.base import BaseModel
 from models.cases import Case, CaseEvent, EventKind, NotAllowed
 from models.db import serialised, write_transaction
 from models.i18n import N_
+from models.visibility import Access, case_access
 
 CONSENT_LOCK = 0x5642_434E  # "VBCN": serialises consent changes on PostgreSQL (a change sent twice is stored once)
 
@@ -46,7 +48,7 @@ PURPOSE_LABELS = {
 # What the victim is asked, in their own words (Mijn meldingen, the reporting form).
 PURPOSE_QUESTIONS = {
     Purpose.POLICE_REPORT: N_("Mag de gemeente namens u aangifte doen bij de politie?"),
-    Purpose.INFORM_OTHERS: N_("Mogen andere ambtsdragers over dit incident worden geïnformeerd?"),
+    Purpose.INFORM_OTHERS: N_("Mogen andere ambtsdragers horen dat dit is gebeurd?"),
     Purpose.PEER_SUPPORT: N_("Mag de gemeente een ambassadeur van de NVR vragen contact met u op te nemen?"),
     Purpose.PUBLIC_STATEMENT: N_("Mag de burgemeester een publieke verklaring over dit incident doen?"),
 }
@@ -87,6 +89,38 @@ HOW_LABELS = {
 # The ways a handler records what the victim told them.
 HANDLER_HOWS = (How.PHONE, How.IN_PERSON)
 
+# What a withdrawal cannot undo, said plainly where the victim withdraws and where handlers read it.
+STAYS_DONE = {
+    Purpose.POLICE_REPORT: N_(
+        "Een aangifte die al is gedaan, blijft bij de politie: de gemeente kan die niet terugnemen. Na het intrekken doet de gemeente geen nieuwe aangifte namens u."
+    ),
+    Purpose.INFORM_OTHERS: N_(
+        "Wie al is geïnformeerd, weet het al. Na het intrekken informeert de gemeente niemand meer."
+    ),
+    Purpose.PEER_SUPPORT: N_(
+        "Een ambassadeur die al is gevraagd, weet dat u steun kunt gebruiken. Na het intrekken vraagt de gemeente niemand meer."
+    ),
+    Purpose.PUBLIC_STATEMENT: N_(
+        "Een verklaring die al is gedaan, kan niet worden teruggenomen. Na het intrekken doet de burgemeester geen nieuwe verklaring."
+    ),
+}
+
+# What was done under each consent, as the case's timeline records it: (event kind, detail as a LIKE
+# pattern). A police report's event is "filed:<id>" ("filed" before migration 0009).
+ACTS = {
+    Purpose.POLICE_REPORT: ((EventKind.POLICE, "filed"), (EventKind.POLICE, "filed:%")),
+    Purpose.INFORM_OTHERS: ((EventKind.NOTIFICATION, "other_office_holders"),),
+    Purpose.PEER_SUPPORT: ((EventKind.AFTERCARE, "referral:nvr_ambassadors"),),  # not its later updates
+    Purpose.PUBLIC_STATEMENT: (),  # the portal makes no statements yet (a later issue)
+}
+
+ACT_LABELS = {
+    Purpose.POLICE_REPORT: N_("Aangifte gedaan"),
+    Purpose.INFORM_OTHERS: N_("Andere ambtsdragers geïnformeerd"),
+    Purpose.PEER_SUPPORT: N_("Ambassadeursnetwerk van de NVR ingeschakeld"),
+    Purpose.PUBLIC_STATEMENT: N_("Publieke verklaring gedaan"),
+}
+
 
 class ConsentRecord(BaseModel):
     """One change of one consent: given or withdrawn, when (`at`, the moment it takes effect), by whom
@@ -107,56 +141,89 @@ class ConsentRecord(BaseModel):
     def purpose_enum(self) -> Purpose:
         return Purpose(self.purpose)
 
-    @property
-    def how_enum(self) -> How:
-        return How(self.how)
+
+def _case_id(case: Case | int) -> int:
+    return case if isinstance(case, int) else case.id
 
 
 def _latest(case: Case | int, purpose: Purpose, at: dt.datetime | None = None) -> ConsentRecord | None:
     query = ConsentRecord.select().where(
-        (ConsentRecord.case == (case if isinstance(case, int) else case.id)) & (ConsentRecord.purpose == purpose.value)
+        (ConsentRecord.case == _case_id(case)) & (ConsentRecord.purpose == Purpose(purpose).value)
     )
     if at is not None:
         query = query.where(ConsentRecord.at <= at)
     return query.order_by(ConsentRecord.at.desc(), ConsentRecord.id.desc()).first()
 
 
+def record_in_force(case: Case | int, purpose: Purpose, at: dt.datetime | None = None) -> ConsentRecord | None:
+    """The record by which the consent for `purpose` is in force at `at` (now), or None."""
+    latest = _latest(case, purpose, at or clock.utcnow())
+    return latest if latest is not None and latest.given else None
+
+
 def in_force(case: Case | int, purpose: Purpose, at: dt.datetime | None = None) -> bool:
     """Whether the victim's consent for `purpose` is in force at `at` (now when not given)."""
-    latest = _latest(case, Purpose(purpose), at or clock.utcnow())
-    return latest is not None and latest.given
+    return record_in_force(case, purpose, at) is not None
 
 
 def require(case: Case | int, purpose: Purpose, at: dt.datetime | None = None) -> None:
     """The one check before acting under a consent: raises NotAllowed (code `consent:<purpose>`, with
-    the message a person sees) when the consent is not in force at `at` (now)."""
+    the message a person sees) when the consent is not in force at `at` (now). Called inside the act's
+    write transaction, it holds off a withdrawal until the act is stored (on PostgreSQL by the lock;
+    SQLite has one writer)."""
     purpose = Purpose(purpose)
-    if not in_force(case, purpose, at):
-        raise NotAllowed(f"consent:{purpose.value}", REFUSALS[purpose])
+    with serialised(CONSENT_LOCK):
+        if not in_force(case, purpose, at):
+            raise NotAllowed(f"consent:{purpose.value}", REFUSALS[purpose])
 
 
-def _change(case: Case, purpose: Purpose, actor: User, given: bool, how: How, at, ip) -> ConsentRecord:
+# --- who changes a consent --------------------------------------------------------------------
+
+
+def may_change_own(user: User | None, case: Case) -> bool:
+    """The victim themselves, in Mijn meldingen (not who filed for them)."""
+    return user is not None and user.is_active and case.reporter_id == user.id
+
+
+def may_record(user: User | None, case: Case) -> bool:
+    """A handler of the case records what the victim said by phone or in person."""
+    return case_access(user, case) >= Access.HANDLER
+
+
+def _check_actor(case: Case, actor: User, how: How) -> None:
+    if how == How.PORTAL:
+        allowed = may_change_own(actor, case)
+    elif how in HANDLER_HOWS:
+        allowed = may_record(actor, case)
+    elif how == How.IN_REPORT:
+        allowed = actor.id == case.filed_by_id  # registration.file_case, while filing
+    else:
+        allowed = False  # How.RECORDED: only migration 0008 wrote those
+    if not allowed:
+        raise NotAllowed(f"consent_by:{how.value}")
+
+
+def _change(case: Case, purpose: Purpose, actor: User, given: bool, how: How, at, ip) -> ConsentRecord | None:
     purpose, how = Purpose(purpose), How(how)
+    _check_actor(case, actor, how)
     now = clock.utcnow()
     at = at or now
     if at > now:
         raise NotAllowed("consent:future", N_("Een toestemming kan niet in de toekomst worden vastgelegd."))
     with write_transaction(), serialised(CONSENT_LOCK):
         latest = _latest(case, purpose)
-        if latest is not None and latest.given == given:
-            return latest  # sent twice: stored once
-        if latest is None and not given:
-            # never given: withdrawing changes nothing, so nothing is stored
-            return None
+        if (latest.given if latest is not None else False) == given:
+            return latest  # sent twice (or withdrawn when never given): stored once, or not at all
         if latest is not None and at < latest.at:
             raise NotAllowed("consent:order", N_("Deze wijziging ligt vóór de laatste wijziging van deze toestemming."))
         record = ConsentRecord.create(
             case=case, purpose=purpose.value, given=given, at=at, actor=actor, how=how.value, recorded_at=now
         )
         change = "given" if given else "withdrawn"
-        CaseEvent.create(
-            case=case, at=now, actor=actor, kind=EventKind.CONSENT.value, detail=f"{purpose.value}:{change}"
-        )
+        if how != How.IN_REPORT:  # given in the report: the timeline's "submitted" is that moment
+            CaseEvent.create(
+                case=case, at=now, actor=actor, kind=EventKind.CONSENT.value, detail=f"{purpose.value}:{change}"
+            )
         audit.record(
             f"consent_{change}",
             actor_id=actor.id,
@@ -171,8 +238,9 @@ def _change(case: Case, purpose: Purpose, actor: User, given: bool, how: How, at
 def give(
     case: Case, purpose: Purpose, actor: User, *, how: How, at: dt.datetime | None = None, ip: str | None = None
 ) -> ConsentRecord:
-    """The victim gives consent for `purpose` (or a handler records that they did, `how`). Given
-    while already in force: nothing new is stored, the record in force is returned."""
+    """The victim gives consent for `purpose` (how=PORTAL), or a handler records that they did
+    (PHONE, IN_PERSON), or it was given in the report (IN_REPORT, by who filed). Given while already in
+    force: nothing new is stored, the record in force is returned. Audited."""
     return _change(case, purpose, actor, True, how, at, ip)
 
 
@@ -186,16 +254,52 @@ def withdraw(
 
 def history(case: Case | int, purpose: Purpose | None = None) -> list[ConsentRecord]:
     """Every change, oldest first (of one purpose, or of all)."""
-    query = ConsentRecord.select().where(ConsentRecord.case == (case if isinstance(case, int) else case.id))
+    query = ConsentRecord.select().where(ConsentRecord.case == _case_id(case))
     if purpose is not None:
         query = query.where(ConsentRecord.purpose == Purpose(purpose).value)
     return list(query.order_by(ConsentRecord.at, ConsentRecord.id))
 
 
-def current(case: Case | int) -> dict[Purpose, ConsentRecord | None]:
-    """For each purpose, the record in force now (given or withdrawn), or None when never asked."""
-    latest: dict[Purpose, ConsentRecord | None] = dict.fromkeys(Purpose)
-    for record in history(case):
-        if record.at <= clock.utcnow():
-            latest[record.purpose_enum] = record
-    return latest
+def done_under(case: Case | int, purpose: Purpose) -> list[CaseEvent]:
+    """What was done under this consent (the timeline's acts), oldest first: it stays done."""
+    condition = None
+    for kind, pattern in ACTS[Purpose(purpose)]:
+        matches = (CaseEvent.kind == kind.value) & (CaseEvent.detail**pattern)  # LIKE (peewee: % is GLOB on SQLite)
+        condition = matches if condition is None else condition | matches
+    if condition is None:
+        return []
+    return list(
+        CaseEvent.select().where((CaseEvent.case == _case_id(case)) & condition).order_by(CaseEvent.at, CaseEvent.id)
+    )
+
+
+@dataclass
+class State:
+    """One purpose on a case, as the pages show it."""
+
+    purpose: Purpose
+    latest: ConsentRecord | None  # the last change, None when never given
+    records: list[ConsentRecord]  # the history, oldest first
+    acts: list[CaseEvent]  # what was done under it (stays done)
+
+    @property
+    def in_force(self) -> bool:
+        return self.latest is not None and self.latest.given
+
+    @property
+    def withdrawn_after_acts(self) -> list[CaseEvent]:
+        """Acts done before the withdrawal now in force: what the withdrawal cannot undo."""
+        if self.latest is None or self.latest.given:
+            return []
+        return [act for act in self.acts if act.at <= self.latest.at]
+
+
+def states(case: Case) -> list[State]:
+    """Every purpose with its last change, history and acts, in the order of Purpose."""
+    now = clock.utcnow()
+    records = history(case)
+    out = []
+    for purpose in Purpose:
+        own = [r for r in records if r.purpose == purpose.value and r.at <= now]
+        out.append(State(purpose, own[-1] if own else None, own, done_under(case, purpose)))
+    return out

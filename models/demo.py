@@ -57,6 +57,7 @@ def create_demo_case() -> str | None:
 
     from models import clock, registration
     from models.cases import Case, CaseKind, new_draft
+    from models.consent import Purpose
 
     member = User.get_or_none(User.email == f"raadslid@{DEMO_DOMAIN}")
     if member is None or Case.select().where(Case.reporter == member).exists():
@@ -86,8 +87,7 @@ def create_demo_case() -> str | None:
             "perpetrator_address": "Dorpsstraat 1, Demodorp",
             "injury_mental": True,
             "property_damage": True,
-            "consent_police_report": True,
-            "consent_inform_others": False,
+            "consents": [Purpose.POLICE_REPORT],  # not to inform other office holders
         },
     )
     audit.record("demo_case_created", object_type="case", object_id=case.id)
@@ -198,8 +198,9 @@ def seed_demo_year(year: int) -> int:
     own functions. The same year gives the same incidents (a fixed random seed). Returns how many."""
     import random
 
-    from models import aftercare, measures, police, registration
+    from models import aftercare, consent, measures, police, registration
     from models.cases import Status
+    from models.consent import Purpose
 
     people = {role: User.get_or_none(User.email == f"{local}@{DEMO_DOMAIN}") for role, local, _n in DEMO_PEOPLE}
     if any(
@@ -251,7 +252,9 @@ def seed_demo_year(year: int) -> int:
                 channel=rng.choice(channels),
                 target=rng.choice(targets),
                 perpetrator=(perpetrator_name := rng.choice(DEMO_PERPETRATORS) if rng.random() < 0.6 else None),
-                consent_police_report=behaviour_class in ("threat", "physical_violence") and rng.random() < 0.7,
+                consents=[Purpose.POLICE_REPORT]
+                if behaviour_class in ("threat", "physical_violence") and rng.random() < 0.7
+                else [],
             )
             filed += 1
             for conversation in aftercare.Conversation.select().where(aftercare.Conversation.case == case.id):
@@ -318,7 +321,7 @@ def seed_demo_year(year: int) -> int:
                                 heard_by=decider.name,
                             )
                         measures.decide(measure, decider, reasons="(Demo) U bent over de grens gegaan.")
-                    if case.consent_police_report:
+                    if consent.in_force(case, Purpose.POLICE_REPORT):
                         report = police.file(
                             case,
                             decider,

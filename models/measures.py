@@ -16,10 +16,10 @@ from enum import Enum
 import peewee
 from babel.dates import format_date
 
-from models import clock, deadlines, settings
+from models import clock, consent, deadlines, settings
 from models.accounts import Role, User
 from models.base import BaseModel
-from models.cases import Case, CaseEvent, EventKind
+from models.cases import Case, CaseEvent, EventKind, NotAllowed
 from models.crypto import EncryptedTextField
 from models.db import write_transaction
 from models.i18n import N_
@@ -55,6 +55,8 @@ PERIOD_MEASURES = {MeasureType.BUILDING_BAN, MeasureType.LIMIT_SERVICE}
 # Who may decide a measure; a written building ban is a decision of the mayor (§6.2).
 DECIDERS = {MeasureType.BUILDING_BAN: {Role.MAYOR}}
 DEFAULT_DECIDERS = {Role.MAYOR, Role.MUNICIPAL_SECRETARY, Role.CLERK, Role.DEPUTY_CLERK}
+# Measures the municipality takes only with the victim's consent in force (§6.4): proposed, decided, carried out.
+CONSENT_NEEDED = {MeasureType.POLICE_REPORT: consent.Purpose.POLICE_REPORT}
 
 
 class MeasureState(str, Enum):
@@ -180,6 +182,16 @@ class BanViolation(BaseModel):
     token = peewee.CharField(max_length=32, unique=True)  # a form sent twice stores one violation
 
 
+def _require_consent(case: Case, measure_type: MeasureType) -> None:
+    purpose = CONSENT_NEEDED.get(measure_type)
+    if purpose is None:
+        return
+    try:
+        consent.require(case, purpose)
+    except NotAllowed as refused:
+        raise MeasureRefused(refused.message) from refused
+
+
 def may_decide(user: User, measure_type: MeasureType) -> bool:
     return user.role_enum in DECIDERS.get(measure_type, DEFAULT_DECIDERS)
 
@@ -206,6 +218,7 @@ def propose(
     if not reasons.strip():
         raise MeasureRefused(N_("Schrijf op waarom deze maatregel nodig is. Het is een besluit over een burger."))
     with write_transaction():
+        _require_consent(case, measure_type)
         measure = Measure.create(
             case=case,
             perpetrator=perpetrator,
@@ -330,6 +343,7 @@ def decide(measure: Measure, actor: User, *, reasons: str, unheard_reason: str =
         )
     now = clock.utcnow()
     with write_transaction():
+        _require_consent(measure.case, measure_type)
         changed = (
             Measure.update(
                 state=MeasureState.DECIDED.value,
@@ -370,6 +384,7 @@ def carry_out(measure: Measure, actor: User) -> None:
     if measure.state != MeasureState.DECIDED.value:
         raise MeasureRefused(N_("Een maatregel wordt pas uitgevoerd als erover is besloten."))
     with write_transaction():
+        _require_consent(measure.case, MeasureType(measure.type))
         measure.state = MeasureState.CARRIED_OUT.value
         measure.carried_out_at = clock.utcnow()
         measure.save(only=[Measure.state, Measure.carried_out_at])

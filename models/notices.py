@@ -19,10 +19,10 @@ from enum import Enum
 
 import peewee
 
-from models import clock, deadlines, protection, settings
+from models import clock, consent, deadlines, protection, settings
 from models.accounts import Role, User
 from models.base import BaseModel
-from models.cases import Case, CaseEvent, CaseKind, EventKind
+from models.cases import Case, CaseEvent, CaseKind, EventKind, NotAllowed
 from models.crypto import EncryptedTextField
 from models.db import write_transaction
 from models.i18n import N_
@@ -380,13 +380,16 @@ def record_inspectorate_notice(
 
 
 def record(case: Case, kind: NoticeKind, actor: User, done_on: dt.date) -> Notice:
-    if kind == NoticeKind.OTHER_OFFICE_HOLDERS and not case.consent_inform_others:
-        raise NoticeRefused(N_("De ambtsdrager heeft geen toestemming gegeven om andere ambtsdragers te informeren."))
     if kind not in checklist(case):
         raise NoticeRefused(N_("Deze melding hoort niet bij deze zaak."))
     if done_on > _local_today():
         raise NoticeRefused(N_("Deze datum ligt in de toekomst."), "done_on")
     with write_transaction():
+        if kind == NoticeKind.OTHER_OFFICE_HOLDERS:  # §7: only with the victim's consent, in force now
+            try:
+                consent.require(case, consent.Purpose.INFORM_OTHERS)
+            except NotAllowed as refused:
+                raise NoticeRefused(refused.message) from refused
         notice, _created = Notice.get_or_create(
             case=case, kind=kind.value, defaults={"done_on": done_on, "done_by": actor}
         )

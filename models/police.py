@@ -10,10 +10,10 @@ from enum import Enum
 
 import peewee
 
-from models import clock, deadlines, notices, settings
+from models import clock, consent, deadlines, notices, settings
 from models.accounts import Role, User
 from models.base import BaseModel
-from models.cases import Case, CaseEvent, EventKind
+from models.cases import Case, CaseEvent, EventKind, NotAllowed
 from models.crypto import EncryptedTextField
 from models.db import serialised, write_transaction
 from models.i18n import N_
@@ -95,14 +95,6 @@ class AlreadyFiled(PoliceReportRefused):
         self.report = report
 
 
-def record_consent(case: Case, actor: User) -> None:
-    """The victim gave consent later (for example by phone): recorded on the case, with who recorded it."""
-    with write_transaction():
-        case.consent_police_report = True
-        case.save(only=[Case.consent_police_report])
-        CaseEvent.create(case=case, actor=actor, kind=EventKind.POLICE.value, detail="consent")
-
-
 def file(
     case: Case,
     actor: User,
@@ -114,10 +106,6 @@ def file(
 ) -> PoliceReport:
     """Record a police report the municipality filed. A case can hold several; the same
     registration number twice is the same report (AlreadyFiled)."""
-    if not case.consent_police_report:
-        raise PoliceReportRefused(
-            N_("Zonder toestemming van de ambtsdrager doet de gemeente geen aangifte. Leg eerst de toestemming vast.")
-        )
     number = registration_number.strip()
     if not number:
         raise PoliceReportRefused(N_("Vul het registratienummer van de politie in."))
@@ -125,15 +113,15 @@ def file(
         raise PoliceReportRefused(N_("Deze datum ligt in de toekomst."))
     subject = ReportSubject(subject)
     now = clock.utcnow()
-    consent_at, consent_by = _consent_given(case)
     with write_transaction(), serialised(POLICE_REPORT_LOCK):
         same = PoliceReport.get_or_none((PoliceReport.case == case.id) & (PoliceReport.registration_number == number))
         if same is not None:
             raise AlreadyFiled(same)
+        given = _consent_in_force(case, now)
         report = PoliceReport.create(
             case=case,
-            consent_recorded_at=consent_at,
-            consent_recorded_by=consent_by,
+            consent_recorded_at=given.at,
+            consent_recorded_by=given.actor_id,
             filed_on=filed_on,
             subject=subject.value,
             police_station=police_station.strip(),
@@ -170,19 +158,14 @@ def record_prosecutor_informed(report: PoliceReport, actor: User, done_on: dt.da
         notices.record(report.case, notices.NoticeKind.PUBLIC_PROSECUTOR, actor, done_on)
 
 
-def _consent_given(case: Case) -> tuple[dt.datetime, int]:
-    """When and by whom consent was recorded: later on the case, or by the reporter in the report."""
-    later = (
-        CaseEvent.select()
-        .where(
-            (CaseEvent.case == case.id) & (CaseEvent.kind == EventKind.POLICE.value) & (CaseEvent.detail == "consent")
-        )
-        .order_by(CaseEvent.at.desc())
-        .first()
-    )
-    if later is not None and later.actor_id:
-        return later.at, later.actor_id
-    return case.created_at, case.reporter_id
+def _consent_in_force(case: Case, now: dt.datetime) -> consent.ConsentRecord:
+    """The victim's consent to a police report (§6.4) in force now, or refused; inside the filing's
+    transaction, so a withdrawal sent at the same moment comes after the report (models.consent)."""
+    try:
+        consent.require(case, consent.Purpose.POLICE_REPORT, now)
+    except NotAllowed as refused:
+        raise PoliceReportRefused(refused.message) from refused
+    return consent.record_in_force(case, consent.Purpose.POLICE_REPORT, now)
 
 
 def _schedule_feedback(case: Case, report: PoliceReport, since: dt.datetime) -> None:

@@ -3,7 +3,7 @@ never exists without its planned aftercare and inspectorate deadline."""
 
 from __future__ import annotations
 
-from models import aftercare, cases, deadlines, notices
+from models import aftercare, cases, consent, deadlines, notices
 from models.accounts import User
 from models.cases import Case, CaseKind, Status
 from models.db import write_transaction
@@ -15,9 +15,13 @@ def _plan(case: Case) -> None:
         notices.schedule_inspectorate(case)
 
 
-def file_case(draft_id: int, values: dict) -> Case:
+def file_case(draft_id: int, values: dict, *, ip: str | None = None) -> Case:
+    """`values` as for cases.submit_draft, and `consents`: the purposes (models.consent.Purpose) the
+    victim consented to in the report, recorded as given by who filed, at the moment of filing."""
     with write_transaction():
         case = cases.submit_draft(draft_id, values)
+        for purpose in values.get("consents", ()):
+            consent.give(case, purpose, case.filed_by, how=consent.How.IN_REPORT, at=case.created_at, ip=ip)
         _plan(case)
     return case
 

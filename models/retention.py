@@ -37,6 +37,7 @@ from models import audit, clock, damages, evidence, perpetrators, settings, tomb
 from models.accounts import Role, User
 from models.aftercare import Conversation, Referral
 from models.cases import Case, CaseEvent, Draft, Evidence, OnlineEntry, Status
+from models.consent import ConsentRecord
 from models.damages import DamageItem, DamageReceipt, LedgerEntry, Recovery, RecoveryStep
 from models.db import write_transaction
 
@@ -256,6 +257,9 @@ def anonymise_case(case_id: int, placeholder: User, rule_text: str, now: dt.date
     ).execute()
     PoliceReport.update(consent_recorded_by=placeholder.id).where(
         (PoliceReport.case == case_id) & PoliceReport.consent_recorded_by.in_(victim)
+    ).execute()
+    ConsentRecord.update(actor=placeholder.id).where(
+        (ConsentRecord.case == case_id) & ConsentRecord.actor.in_(victim)
     ).execute()
     DamageItem.update(description="").where(DamageItem.case == case_id).execute()
     DamageItem.update(submitted_by=placeholder.id).where(

@@ -20,6 +20,7 @@ from models.aftercare import Conversation, Outcome, record_outcome
 from models.annual_report import COMPLEMENT, SMALL, Figure, Period, suppress_small_cells
 from models.audit import AuditEntry
 from models.cases import CaseKind, new_draft
+from models.consent import Purpose
 from models.demo import clock_fixed, file_demo_incident
 
 YEAR = 2025
@@ -134,7 +135,7 @@ def seeded_year(app, db_session, people):
                 channel=channel,
                 target=target,
                 perpetrator=perpetrator,
-                consent_police_report=month in (1, 7),
+                consents=[Purpose.POLICE_REPORT] if month in (1, 7) else [],
             )
         )
     file_demo_incident(people[Role.ALDERMAN], clock.to_utc(dt.datetime(2024, 11, 5, 12)), behaviours=["insulting"])

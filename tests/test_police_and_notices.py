@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from babel.dates import format_datetime
 
-from models import clock
+from models import clock, consent
 from models.accounts import Role
 from models.audit import AuditEntry
 from models.cases import Case
@@ -71,7 +71,7 @@ def test_no_police_report_without_consent_then_consent_and_filing(app, people, s
     case = report_by(consent_police_report="no")
     clerk = signed_in(people[Role.CLERK])
     page = _page(clerk, case)
-    assert "Nee, nog geen toestemming" in page and "Toestemming vastleggen" in page
+    assert "Nee, geen toestemming die nu geldt" in page and "Toestemming vastleggen" in page
     response = clerk.post(
         f"/zaken/{case.reference}/aangifte",
         data={**STATION, "aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"},
@@ -85,9 +85,11 @@ def test_no_police_report_without_consent_then_consent_and_filing(app, people, s
     assert PoliceReport.select().count() == 0
     assert not _deadline(case, DeadlineKind.POLICE_FEEDBACK).exists()
 
-    assert clerk.post(f"/zaken/{case.reference}/aangifte/toestemming").status_code == 302
+    by_phone = {"toestemming-vastleggen-purpose": "police_report", "toestemming-vastleggen-given": "ja"}
+    by_phone["toestemming-vastleggen-how"] = "phone"
+    assert clerk.post(f"/zaken/{case.reference}/toestemming", data=by_phone).status_code == 302
     db.connect(reuse_if_open=True)
-    assert Case.get_by_id(case.id).consent_police_report
+    assert consent.in_force(case, consent.Purpose.POLICE_REPORT)
     response = clerk.post(
         f"/zaken/{case.reference}/aangifte",
         data={**STATION, "aangifte-filed_on": _today(), "aangifte-registration_number": "PL0900-2026123456"},
@@ -100,7 +102,7 @@ def test_no_police_report_without_consent_then_consent_and_filing(app, people, s
     feedback = _deadline(case, DeadlineKind.POLICE_FEEDBACK).get()
     assert feedback.object_id == report.id and feedback.done_at is None
     assert dt.timedelta(days=27) < feedback.due_at - clock.utcnow() <= dt.timedelta(days=28)
-    assert {e.action for e in AuditEntry.select()} >= {"police_consent_recorded", "police_report_filed"}
+    assert {e.action for e in AuditEntry.select()} >= {"consent_given", "police_report_filed"}
     page = _page(clerk, case)
     assert "PL0900-2026123456" in page and "Aangifte gedaan" in page
     assert f"uiterlijk {_local(feedback.due_at)}" in page

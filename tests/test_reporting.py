@@ -3,9 +3,11 @@
 import io
 import re
 
+from models import consent
 from models.accounts import Role
 from models.audit import AuditEntry
 from models.cases import Case, CaseEvent, Draft, Evidence, OnlineEntry
+from models.consent import Purpose
 from models.db import db
 from tests.conftest import PNG_SCREENSHOT
 
@@ -66,7 +68,14 @@ def test_the_case_is_stored_with_its_online_entry_evidence_and_timeline(app, cre
         assert case.behaviour_class == "threat" and case.advice == "required"
         assert case.reporter_role == "group_member" and case.channel == "social_media" and case.is_online
         assert case.injury_mental and case.property_damage and not case.injury_physical
-        assert case.consent_police_report and not case.consent_inform_others
+        assert consent.in_force(case, Purpose.POLICE_REPORT) and not consent.in_force(case, Purpose.INFORM_OTHERS)
+        [given] = consent.history(case)  # consent to a police report, given in the report by who filed it
+        assert (given.purpose, given.how, given.actor_id, given.at) == (
+            "police_report",
+            "in_report",
+            member.id,
+            case.created_at,
+        )
         assert case.occurred_at.hour == 20 and case.occurred_at.minute == 30  # 21:30 in Amsterdam = 20:30 UTC
         [entry] = OnlineEntry.select().where(OnlineEntry.case == case)
         assert entry.platform == "X" and entry.sender_account == "@boos" and entry.reported_to_platform

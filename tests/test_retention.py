@@ -17,6 +17,7 @@ from models import (
     audit,
     cases,
     clock,
+    consent,
     damages,
     evidence,
     measures,
@@ -129,6 +130,7 @@ def _full_case(app, people, login, file_report, *, close=True) -> Case:
     police.update_status(
         report, InvestigationStatus.WITH_PROSECUTOR, clerk, decision="Het OM vervolgt.", outcome="Zitting in maart."
     )
+    consent.withdraw(case, consent.Purpose.POLICE_REPORT, victim, how=consent.How.PORTAL)  # after the report
     receipt = _store_file(app, case, victim)
     item = damages.submit_item(case, Category.PROPERTY, "Ruit aan de Dorpsweg 12", 34995, victim, receipts=[receipt])
     damages.assess(item, Decision.PARTIAL, secretary, approved_cents=30000, reason="Alleen de ruit, niet de gordijnen.")
@@ -178,7 +180,6 @@ def _case_facts(case_id: int) -> tuple:
         Case.injury_physical,
         Case.injury_mental,
         Case.property_damage,
-        Case.consent_police_report,
         Case.created_at,
         Case.closed_at,
     ]
@@ -289,6 +290,12 @@ def test_a_closed_case_past_its_retention_keeps_its_facts_and_loses_everything_p
     assert (measure.decision_reasons, measure.unheard_reason) == (None, None)
     report = PoliceReport.get(PoliceReport.case == case.id)
     assert (report.prosecutor_decision, report.outcome, report.registration_number) == (None, None, "")
+    assert report.consent_recorded_by_id == placeholder.id
+    # The consent's history stays (what was done, and when, under which consent), no longer tied to the victim.
+    assert [(r.purpose, r.given, r.actor_id) for r in consent.history(case)] == [
+        ("police_report", True, placeholder.id),
+        ("police_report", False, placeholder.id),
+    ]
     item = DamageItem.get(DamageItem.case == case.id)
     assert item.description == "" and item.submitted_by_id == placeholder.id
     assert {e.reason for e in LedgerEntry.select().where(LedgerEntry.case == case.id)} == {None}

@@ -6,6 +6,10 @@
   "recorded"; the old panel did not keep whether it was by phone or in person); otherwise consent
   given in the report is a record at the moment of filing by who filed (how: "in_report"). The same
   for consent to inform other office holders (only ever given in the report).
+- The columns case.consent_police_report and case.consent_inform_others are dropped: a yes there
+  would contradict a later withdrawal, and nothing reads them any more. ALTER TABLE … DROP COLUMN
+  needs SQLite 3.35 or later (Debian 12 ships 3.40); neither column is in an index or a constraint,
+  so SQLite drops it without rebuilding the table by hand.
 
 The DDL is frozen here by hand (the statements `flask --app app make-migration` writes for
 ConsentRecord). The test suite runs every `up` again on an emptied PostgreSQL database, so each
@@ -65,3 +69,5 @@ def up(database, dialect):
             database.execute_sql(insert, row)
         if others:
             database.execute_sql(insert, (case_id, "inform_others", True, created_at, filed_by_id, "in_report", now))
+    for column in ("consent_police_report", "consent_inform_others"):
+        database.execute_sql(f'ALTER TABLE "case" DROP COLUMN "{column}"')

@@ -30,7 +30,7 @@ from models.visibility import Access, own_cases_condition
 from portal import notify
 from portal.case_panels import case_or_404
 from portal.evidence_upload import store_files
-from portal.reports.forms import STEPS, AddInformationForm, ConsultationForm, OnBehalfForm
+from portal.reports.forms import STEPS, AddInformationForm, ConsentStep, ConsultationForm, OnBehalfForm
 from portal.security import client_ip
 from portal.templating import role_label
 
@@ -262,8 +262,8 @@ def _case_values(values: dict) -> dict:
         "hospital_admission": bool(values.get("hospital_admission")),
         "property_damage": bool(values.get("property_damage")),
         "extra_costs": bool(values.get("extra_costs")),
-        "consent_police_report": yes("consent_police_report"),
-        "consent_inform_others": yes("consent_inform_others"),
+        # the consent step (models.consent): each purpose answered yes is given in the report
+        "consents": [purpose for purpose in ConsentStep.PURPOSES if yes(f"consent_{purpose.value}")],
     }
 
 
@@ -284,7 +284,7 @@ def _submit(draft: Draft):
         return redirect(url_for("reports.step", token=draft.token, name=missing))
     try:
         with write_transaction():
-            case = registration.file_case(draft.id, _case_values(draft.values))
+            case = registration.file_case(draft.id, _case_values(draft.values), ip=client_ip())
             audit.record(
                 "case_submitted",
                 actor_id=current_user.id,

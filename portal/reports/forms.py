@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import cases, scheme
 from models.clock import to_local, utcnow
+from models.consent import PURPOSE_QUESTIONS, Purpose
 
 
 def _choices(labels: dict):
@@ -150,20 +151,23 @@ class ConsequencesStep(FlaskForm):
 
 
 class ConsentStep(FlaskForm):
+    """Consent asked while filing (models.consent): field `consent_<purpose>` for each of PURPOSES."""
+
+    PURPOSES = (Purpose.POLICE_REPORT, Purpose.INFORM_OTHERS)
     consent_police_report = RadioField(
-        _l("Mag de gemeente namens u aangifte doen bij de politie?"),
+        _l(PURPOSE_QUESTIONS[Purpose.POLICE_REPORT]),
         choices=YES_NO,
         validators=[InputRequired(_l("Kies ja of nee."))],
         description=_l(
-            "De gemeente doet aangifte met uw toestemming. U werkt daar zelf aan mee. U kunt dit later nog veranderen."
+            "De gemeente doet aangifte met uw toestemming. U werkt daar zelf aan mee. U kunt dit later veranderen in Mijn meldingen."
         ),
     )
     consent_inform_others = RadioField(
-        _l("Mogen andere ambtsdragers horen dat dit is gebeurd?"),
+        _l(PURPOSE_QUESTIONS[Purpose.INFORM_OTHERS]),
         choices=YES_NO,
         validators=[InputRequired(_l("Kies ja of nee."))],
         description=_l(
-            "Bijvoorbeeld de andere leden van de raad of het college. Zonder uw toestemming hoort niemand anders het."
+            "Bijvoorbeeld de andere leden van de raad of het college. Zonder uw toestemming hoort niemand anders het. U kunt dit later veranderen in Mijn meldingen."
         ),
     )
 
