@@ -108,7 +108,7 @@ def test_journey_from_a_phone_report_through_ban_aftercare_damages_and_recovery_
     screenshot(page, "journey-07-clerk-inbox-1280")
     page.get_by_role("link", name=reference).click()
     screenshot(page, "journey-08-clerk-case-1280")
-    page.locator("details.propose summary").click()
+    page.locator("details.propose summary", has_text="Een maatregel voorstellen").click()
     page.locator("select[name=type]").select_option("building_ban")
     page.locator("textarea[name=reasons]").fill("Hij dreigde het raadslid thuis op te zoeken.")
     page.locator("input[name=starts_on]").fill("2027-01-04")
