@@ -75,7 +75,11 @@ def test_the_demo_threat_case_is_handled_end_to_end(app, mailbox, clock_at):
     # The police report, with the consent the council member gave in the report.
     clerk.post(
         f"/zaken/{reference}/aangifte",
-        data={"aangifte-filed_on": today.isoformat(), "aangifte-registration_number": "PL0900-2026123456"},
+        data={
+            "aangifte-filed_on": today.isoformat(),
+            "aangifte-police_station": "Politiebureau Demodorp",
+            "aangifte-registration_number": "PL0900-2026123456",
+        },
     )
 
     mayor = _log_in(app, accounts["mayor"])

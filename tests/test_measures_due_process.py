@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from models import clock, consent, measures, texts
+from models import clock, consent, measures, perpetrators, texts
 from models.accounts import Role
 from models.audit import AuditEntry
 from models.cases import Case, CaseEvent
@@ -176,6 +176,32 @@ def test_the_decision_screen_shows_the_advice_or_warns_there_is_none_and_asks_fo
         assert viewed.count() >= 3  # every showing of the decision screen is a view of the case
 
 
+def test_the_decision_screen_says_whether_the_perpetrator_did_this_before(app, council_case, login, file_report):
+    """§6.2: whether it is a first or a repeated incident weighs in the choice of measure."""
+    reference, people = council_case
+    with app.app_context():
+        case = Case.get(Case.reference == reference)
+        piet = perpetrators.link_case(case, name="Piet Boos", birth_date="1980-02-03", actor=people[Role.CLERK])
+    clerk = _client(app, login, people[Role.CLERK])
+    clerk.post(f"/zaken/{reference}/maatregelen", data={**BAN, "perpetrator": str(piet.id)})
+    ban = _measure(app)
+    assert ban.perpetrator_id == piet.id
+    mayor = _client(app, login, people[Role.MAYOR])
+    screen = _page(mayor.get(f"/zaken/{reference}/maatregelen/{ban.id}/besluiten"))
+    assert "Nee, dit is het eerste incident" in screen
+
+    reporter = _client(app, login, people[Role.COUNCIL_MEMBER])
+    later = file_report(reporter, occurred_date=YESTERDAY.isoformat())
+    with app.app_context():
+        perpetrators.link_case(
+            Case.get(Case.reference == later), name="Piet Boos", birth_date="1980-02-03", actor=people[Role.CLERK]
+        )
+    clerk.post(f"/zaken/{later}/maatregelen", data={**BAN, "perpetrator": str(piet.id)})
+    again = _measure(app)
+    screen = _page(mayor.get(f"/zaken/{later}/maatregelen/{again.id}/besluiten"))
+    assert "Ja. Eerdere incidenten, ook tegen medewerkers van de gemeente: 1" in screen
+
+
 def test_only_the_mayor_sees_the_decision_form_for_a_ban(app, council_case, login):
     reference, people = council_case
     clerk, ban = _propose_ban(app, login, people, reference=reference)
@@ -245,6 +271,8 @@ def test_the_ban_letter_carries_the_mayors_reasons_reference_legal_basis_period_
 
 def test_the_texts_page_refuses_a_ban_letter_without_its_reference_period_or_reasons(app, create_user, login):
     client = _client(app, login, create_user(Role.ADMIN))
+    page = _page(client.get("/beheer/teksten"))
+    assert "Deze velden moeten in de brief blijven staan:" in page and "{{ kenmerk }}" in page
     without = texts.BAN_LETTER.replace("{{ kenmerk }}", "").replace("{{ redenen }}", "")
     response = client.post("/beheer/teksten", data={"municipality_name": "Gemeente Demodorp", "ban_letter": without})
     assert response.status_code == 422
@@ -499,3 +527,24 @@ def test_a_violation_with_the_police_already_informed_says_so(app, council_case,
     assert "Politie ingelicht op" in page and "De politie is nog niet ingelicht." not in page
     with app.app_context():
         assert BanViolation.get().police_informed_at is not None
+
+
+def test_a_violation_without_the_victims_consent_is_recorded_and_says_why_no_police_report_is_proposed(
+    app, create_user, login, file_report
+):
+    """A police report is made only with the victim's consent (§6.4): the violation is still recorded."""
+    member, clerk, mayor = create_user(Role.COUNCIL_MEMBER), create_user(Role.CLERK), create_user(Role.MAYOR)
+    reporter = app.test_client()
+    login(reporter, member)
+    reference = file_report(reporter, consent_police_report="no")
+    start = TODAY - dt.timedelta(days=3)
+    people = {Role.CLERK: clerk, Role.MAYOR: mayor}
+    clerk_client, _mayor, ban = _decided_ban(
+        app, login, people, reference, starts_on=start.isoformat(), ends_on=(start + dt.timedelta(days=30)).isoformat()
+    )
+    page = _page(_violate(clerk_client, reference, ban.id))
+    assert "De overtreding is vastgelegd." in page
+    assert "Er is geen nieuwe aangifte voorgesteld: Zonder toestemming van de ambtsdrager" in page
+    with app.app_context():
+        assert BanViolation.get().police_report_proposal_id is None
+        assert Measure.select().where(Measure.type == "police_report").count() == 0

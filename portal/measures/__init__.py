@@ -124,6 +124,8 @@ def _outcome_form(objection: MeasureObjection) -> ObjectionOutcomeForm:
 
 def panel_context(case, level, user):
     rows = list(Measure.select().where(Measure.case == case.id).order_by(Measure.proposed_at, Measure.id))
+    for m in rows:
+        m.case = case  # one case for all: not read again per measure
     hearings = _by_measure(MeasureHearing, rows, (MeasureHearing.held_on, MeasureHearing.id))
     objections = _by_measure(MeasureObjection, rows, (MeasureObjection.received_on, MeasureObjection.id))
     violations = _by_measure(BanViolation, rows, (BanViolation.occurred_at, BanViolation.id))
@@ -606,7 +608,9 @@ def texts_page():
                     )
             flash(_("De teksten zijn opgeslagen."), "success")
             return redirect(url_for("measures.texts_page"))
-    return render_template("measures/texts.html", form=form, fields=texts.LETTER_SAMPLES), 422 if form.errors else 200
+    return render_template(
+        "measures/texts.html", form=form, fields=texts.LETTER_SAMPLES, required=texts.REQUIRED_FIELDS
+    ), 422 if form.errors else 200
 
 
 def init_app(app):

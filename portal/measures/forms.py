@@ -21,7 +21,7 @@ class ProposeForm(FlaskForm):
         _l("Waarom is deze maatregel nodig?"),
         id="maatregel-reasons",
         validators=[DataRequired(_l("Schrijf op waarom deze maatregel nodig is.")), Length(max=5000)],
-        description=_l("Dit is een besluit over een burger. De redenen komen ook in de brief."),
+        description=_l("Voor wie besluit. De brief aan de burger krijgt de redenen die de beslisser zelf schrijft."),
     )
     description = TextAreaField(
         _l("Wat houdt de maatregel in?"), id="maatregel-description", validators=[Optional(), Length(max=5000)]
