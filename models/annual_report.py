@@ -547,10 +547,14 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
         if ("measures", measure_type) in counts:
             counts["measures", measure_type] += number
             counts["measures", "total"] += number
+    # An incident can have several police reports (a ban not kept, a later message): it counts once,
+    # at the stand of its latest report, so "filed" is incidents and the stands add up to it.
+    latest_reports = (
+        PoliceReport.select(peewee.fn.MAX(PoliceReport.id)).join(Case).where(in_period).group_by(PoliceReport.case)
+    )
     for status, number in (
         PoliceReport.select(PoliceReport.status, peewee.fn.COUNT(PoliceReport.id))
-        .join(Case)
-        .where(in_period)
+        .where(PoliceReport.id.in_(latest_reports))
         .group_by(PoliceReport.status)
         .tuples()
     ):

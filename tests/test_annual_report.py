@@ -255,6 +255,27 @@ def test_the_figures_of_a_seeded_year_match_a_hand_count(seeded_year):
             assert (case.id in repeated) == any(perpetrators.incident_history(p, case)["repeated"] for p in linked)
 
 
+def test_an_incident_with_a_second_police_report_counts_once_at_its_latest_stand(seeded_year, people):
+    """A ban not kept brings a second police report on the same incident: the report still counts
+    incidents with a police report, and the stands add up to that number."""
+    jul1 = seeded_year[15]
+    with clock_fixed(at(9, 1)):
+        second = police.file(
+            jul1,
+            people[Role.MUNICIPAL_SECRETARY],
+            filed_on=dt.date(YEAR, 9, 1),
+            registration_number="PL-3",
+            subject=police.ReportSubject.BAN_VIOLATED,
+        )
+        police.update_status(second, police.InvestigationStatus.WITH_PROSECUTOR, people[Role.MUNICIPAL_SECRETARY])
+    counts, _groups = annual_report.raw_counts(Period.year(YEAR))
+    assert counts["police", "filed"] == 2 and counts["police", "not_filed"] == 14
+    assert counts["police_status", "investigating"] == 1  # January's incident
+    assert counts["police_status", "with_prosecutor"] == 1  # July's, at its latest report
+    assert counts["police_status", "filed"] == 0
+    assert sum(counts["police_status", s.value] for s in police.InvestigationStatus) == 2
+
+
 def test_the_published_figures_hide_small_counts_and_what_would_give_them_away(seeded_year):
     settings.change("report_min_cell", 3, None)
     report = annual_report.build(Period.year(YEAR))
