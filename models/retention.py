@@ -442,7 +442,9 @@ def subject_access(user: User, perpetrator_id: int) -> dict:
     cases = []
     for link in links:
         case = Case.get_by_id(link.case_id)
-        police = PoliceReport.get_or_none(PoliceReport.case == case.id)
+        reports = (
+            PoliceReport.select().where(PoliceReport.case == case.id).order_by(PoliceReport.filed_on, PoliceReport.id)
+        )
         cases.append(
             {
                 "reference": case.reference,
@@ -466,7 +468,7 @@ def subject_access(user: User, perpetrator_id: int) -> dict:
                     }
                     for entry in case.online_entries.order_by(OnlineEntry.id)
                 ],
-                "police": {"filed_on": police.filed_on, "status": police.status} if police else None,
+                "police": [{"filed_on": report.filed_on, "status": report.status} for report in reports],
                 "linked_at": link.linked_at,
             }
         )

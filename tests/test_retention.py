@@ -672,6 +672,32 @@ def test_the_admin_sees_counts_per_kind_without_content_and_can_run_it_now(app, 
 # --- inzageverzoek ------------------------------------------------------------------------------------
 
 
+def test_the_inzage_pdf_lists_every_police_report_and_the_registers_online_accounts(app, people, login, file_report):
+    """A case can hold several police reports (a ban not kept): the requester sees each, and the online
+    accounts the register keeps about them."""
+    case = _full_case(app, people, login, file_report, close=False)
+    [perpetrator] = perpetrators.linked_perpetrators(case)
+    victim, clerk = people[Role.COUNCIL_MEMBER], people[Role.CLERK]
+    consent.give(case, consent.Purpose.POLICE_REPORT, victim, how=consent.How.PORTAL)
+    police.file(
+        case,
+        clerk,
+        filed_on=clock.to_local(clock.utcnow()).date(),
+        registration_number="PL0900-2026-78",
+        subject=police.ReportSubject.BAN_VIOLATED,
+    )
+    data = retention.subject_access(people[Role.SECURITY_OFFICER], perpetrator.id)
+    assert [report["status"] for report in data["cases"][0]["police"]] == ["with_prosecutor", "filed"]
+    text = _pdf_text(
+        _client(app, login, people[Role.SECURITY_OFFICER]).get(f"/register/{perpetrator.id}/inzage.pdf").data
+    )
+    assert text.count("gedaan op") == 2
+    assert "Online accounts in het register" in text
+    assert data["online_accounts"], "the case's online account is on the register entry"
+    for account in data["online_accounts"]:
+        assert account["account"] in text
+
+
 def test_the_security_officer_gets_a_pdf_with_the_perpetrators_own_data_only(app, people, login, file_report):
     case = _full_case(app, people, login, file_report, close=False)
     [perpetrator] = perpetrators.linked_perpetrators(case)

@@ -122,22 +122,26 @@ def subject_access_pdf(data: dict) -> bytes:
                     ),
                 )
             )
-        if case["police"]:
+        for report in case["police"]:
             rows.append(
                 (
                     _("Aangifte"),
                     escape(
                         _(
                             "gedaan op %(date)s; stand: %(status)s",
-                            date=_day(case["police"]["filed_on"]),
-                            status=_label(
-                                police.INVESTIGATION_LABELS, police.InvestigationStatus, case["police"]["status"]
-                            ),
+                            date=_day(report["filed_on"]),
+                            status=_label(police.INVESTIGATION_LABELS, police.InvestigationStatus, report["status"]),
                         )
                     ),
                 )
             )
         facts(rows)
+
+    story.append(Paragraph(escape(_("Online accounts in het register")), h2))
+    if not data["online_accounts"]:
+        story.append(Paragraph(escape(_("Geen.")), body))
+    for account in data["online_accounts"]:
+        story.append(Paragraph(escape(", ".join(filter(None, [account["platform"], account["account"]]))), body))
 
     story.append(Paragraph(escape(_("Incidenten tegen medewerkers van de gemeente")), h2))
     if not data["employee_incidents"]:
