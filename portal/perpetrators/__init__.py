@@ -62,7 +62,6 @@ def _with_token(form):
 
 def panel_context(case, level, user):
     sees_employee_incidents = visibility.may_see_employee_incidents(user)
-    perpetrators.record_case_accounts(case)  # online entries added since the case was linked
     entries = []
     for perpetrator in perpetrators.linked_perpetrators(case):
         history = perpetrators.incident_history(perpetrator, case)

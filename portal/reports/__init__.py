@@ -8,7 +8,7 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import audit, cases, clock, registration, scheme
+from models import audit, cases, clock, perpetrators, registration, scheme
 from models import evidence as evidence_store
 from models.accounts import OFFICE_HOLDER_ROLES, User
 from models.cases import (
@@ -370,6 +370,7 @@ def own_case(reference):
                 CaseEvent.create(
                     case=case, actor=current_user.id, kind=EventKind.ONLINE_ENTRY.value, detail=str(entry.id)
                 )
+                perpetrators.record_case_accounts(case)  # the register knows the account from now on
             stored = store_files(form.files, current_user.id, case=case, online_entry=entry)
             for item in stored:
                 CaseEvent.create(case=case, actor=current_user.id, kind=EventKind.EVIDENCE.value, detail=str(item.id))
