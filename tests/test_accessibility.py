@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 AXE = pathlib.Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Downloads and one-time addresses: not pages to check (the PDFs and CSVs are no HTML).
-NOT_PAGES = re.compile(r"^/(static/|bewijs/|schade/bon/|link/)|\.(csv|pdf)$")
+NOT_PAGES = re.compile(r"^/(static/|bewijs/|schade/bon/|link/)|\.(csv|pdf|zip)$")
 PER_PATTERN = 3  # this many addresses of one shape (three cases, three register entries, ...)
 
 
