@@ -9,25 +9,15 @@ from xml.sax.saxutils import escape
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from models import measures, police, scheme
 from models.cases import ACTS_FOR_LABELS, CHANNEL_LABELS, TARGET_LABELS, ActsFor, Channel, Target
 from models.police_dossier import Dossier
+from portal.pdf import a4, facts_table, label
 from portal.templating import local_datetime, role_label
-
-
-def _label(labels: dict, enum, value) -> str:
-    if not value:
-        return "—"
-    try:
-        return _(labels[enum(value)])
-    except (KeyError, ValueError):
-        return value
 
 
 def _moment(value, fmt="d MMMM yyyy, HH:mm") -> str:
@@ -81,17 +71,7 @@ def render_pdf(dossier: Dossier) -> bytes:
     ]
 
     def facts(rows):
-        table = Table(
-            [
-                [Paragraph(escape(key), body), value if not isinstance(value, str) else Paragraph(value, body)]
-                for key, value in rows
-            ],
-            colWidths=[50 * mm, 120 * mm],
-        )
-        table.setStyle(
-            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)])
-        )
-        story.append(KeepTogether([table, Spacer(1, 4 * mm)]))  # one item's rows on one page
+        story.append(KeepTogether([facts_table(rows, body, 50), Spacer(1, 4 * mm)]))  # one item's rows on one page
 
     def heading(title):
         story.append(Paragraph(escape(title), h2))
@@ -100,13 +80,13 @@ def render_pdf(dossier: Dossier) -> bytes:
     heading(_("De aangifte"))
     consent_by = report.consent_recorded_by
     rows = [
-        (_("Waarover"), escape(_label(police.SUBJECT_LABELS, police.ReportSubject, report.subject))),
+        (_("Waarover"), escape(label(police.SUBJECT_LABELS, police.ReportSubject, report.subject))),
         (_("Aangifte gedaan op"), escape(_day(report.filed_on))),
         (_("Politiebureau"), text(report.police_station)),
         (_("Registratienummer"), escape(report.registration_number)),
         (
             _("Stand van het onderzoek"),
-            escape(_label(police.INVESTIGATION_LABELS, police.InvestigationStatus, report.status)),
+            escape(label(police.INVESTIGATION_LABELS, police.InvestigationStatus, report.status)),
         ),
         (
             _("Toestemming van de ambtsdrager"),
@@ -129,7 +109,7 @@ def render_pdf(dossier: Dossier) -> bytes:
                 _("Andere aangifte in deze zaak"),
                 escape(
                     f"{other.registration_number} ({_day(other.filed_on)}): "
-                    + _label(police.SUBJECT_LABELS, police.ReportSubject, other.subject)
+                    + label(police.SUBJECT_LABELS, police.ReportSubject, other.subject)
                 ),
             )
         )
@@ -179,15 +159,15 @@ def render_pdf(dossier: Dossier) -> bytes:
         (_("Melding"), escape(case.reference)),
         (_("Gemeld op"), escape(_moment(case.created_at))),
         (_("Wanneer"), escape(when)),
-        (_("Hoe of waar"), escape(_label(CHANNEL_LABELS, Channel, case.channel))),
+        (_("Hoe of waar"), escape(label(CHANNEL_LABELS, Channel, case.channel))),
         (
             _("Plaats"),
             escape(_("Bij de ambtsdrager thuis. Het adres staat niet in dit dossier."))
             if dossier.at_home
             else text(dossier.location),
         ),
-        (_("Gericht op"), escape(_label(TARGET_LABELS, Target, case.target))),
-        (_("Soort gedrag"), escape(_label(scheme.CLASS_LABELS, scheme.BehaviourClass, case.behaviour_class))),
+        (_("Gericht op"), escape(label(TARGET_LABELS, Target, case.target))),
+        (_("Soort gedrag"), escape(label(scheme.CLASS_LABELS, scheme.BehaviourClass, case.behaviour_class))),
         (
             _("Wat deed de persoon?"),
             "<br/>".join(
@@ -199,7 +179,7 @@ def render_pdf(dossier: Dossier) -> bytes:
         ),
         (
             _("Na aanspreken"),
-            escape(_label(scheme.AFTER_ADDRESSED_LABELS, scheme.AfterAddressed, case.after_addressed)),
+            escape(label(scheme.AFTER_ADDRESSED_LABELS, scheme.AfterAddressed, case.after_addressed)),
         ),
         (_("Vaker gebeurd"), escape(_("Ja") if case.recurring else _("Nee"))),
     ]
@@ -241,7 +221,7 @@ def render_pdf(dossier: Dossier) -> bytes:
                 (_("Geboortedatum"), text(case.perpetrator_birth_date)),
                 (_("Adres"), text(case.perpetrator_address)),
                 (_("Beschrijving"), text(case.perpetrator_description)),
-                (_("Handelde voor"), escape(_label(ACTS_FOR_LABELS, ActsFor, case.perpetrator_acts_for))),
+                (_("Handelde voor"), escape(label(ACTS_FOR_LABELS, ActsFor, case.perpetrator_acts_for))),
                 (_("Organisatie"), text(case.perpetrator_organisation)),
             ]
         )
@@ -261,8 +241,8 @@ def render_pdf(dossier: Dossier) -> bytes:
         story.append(Paragraph(escape(_("Geen.")), body))
     for measure in dossier.measures:
         rows = [
-            (_("Maatregel"), escape(_label(measures.MEASURE_LABELS, measures.MeasureType, measure.type))),
-            (_("Stand"), escape(_label(measures.STATE_LABELS, measures.MeasureState, measure.state))),
+            (_("Maatregel"), escape(label(measures.MEASURE_LABELS, measures.MeasureType, measure.type))),
+            (_("Stand"), escape(label(measures.STATE_LABELS, measures.MeasureState, measure.state))),
             (_("Besloten op"), escape(_moment(measure.decided_at))),
         ]
         if measure.starts_on or measure.ends_on:
@@ -299,19 +279,7 @@ def render_pdf(dossier: Dossier) -> bytes:
             ]
         )
 
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=_("Dossier bij de aangifte"),
-        author="",
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        invariant=1,
-    ).build(story)
-    return buffer.getvalue()
+    return a4(story, _("Dossier bij de aangifte"))
 
 
 def render_zip(dossier: Dossier, pdf: bytes) -> bytes:

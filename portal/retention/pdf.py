@@ -3,19 +3,17 @@ for the person it is about. Only their own data; see that function for what is l
 
 from __future__ import annotations
 
-import io
 from xml.sax.saxutils import escape
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
 from models import clock, damages, measures, police, scheme
 from models.cases import ACTS_FOR_LABELS, CHANNEL_LABELS, ActsFor, Channel
+from portal.pdf import a4, facts_table, label
 
 
 def _day(value) -> str:
@@ -24,15 +22,6 @@ def _day(value) -> str:
     if hasattr(value, "hour"):
         value = clock.to_local(value).date()
     return format_date(value, "d MMMM yyyy")
-
-
-def _label(labels: dict, enum, value) -> str:
-    if not value:
-        return "—"
-    try:
-        return _(labels[enum(value)])
-    except (KeyError, ValueError):
-        return value
 
 
 def _text(value) -> str:
@@ -60,14 +49,7 @@ def subject_access_pdf(data: dict) -> bytes:
     ]
 
     def facts(rows):
-        table = Table(
-            [[Paragraph(escape(key), body), Paragraph(value, body)] for key, value in rows],
-            colWidths=[55 * mm, 115 * mm],
-        )
-        table.setStyle(
-            TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)])
-        )
-        story.extend([table, Spacer(1, 4 * mm)])
+        story.extend([facts_table(rows, body), Spacer(1, 4 * mm)])
 
     story.append(Paragraph(escape(_("Het register van veroorzakers")), h2))
     if person.expired_at:
@@ -99,13 +81,13 @@ def subject_access_pdf(data: dict) -> bytes:
         rows = [
             (_("Melding"), escape(case["reference"])),
             (_("Datum"), _day(case["occurred_at"] or case["created_at"])),
-            (_("Soort gedrag"), escape(_label(scheme.CLASS_LABELS, scheme.BehaviourClass, case["behaviour_class"]))),
-            (_("Hoe"), escape(_label(CHANNEL_LABELS, Channel, case["channel"]))),
+            (_("Soort gedrag"), escape(label(scheme.CLASS_LABELS, scheme.BehaviourClass, case["behaviour_class"]))),
+            (_("Hoe"), escape(label(CHANNEL_LABELS, Channel, case["channel"]))),
             (_("Naam"), _text(case["perpetrator_name"])),
             (_("Geboortedatum"), _text(case["perpetrator_birth_date"])),
             (_("Adres"), _text(case["perpetrator_address"])),
             (_("Beschrijving"), _text(case["perpetrator_description"])),
-            (_("Handelde voor"), escape(_label(ACTS_FOR_LABELS, ActsFor, case["perpetrator_acts_for"]))),
+            (_("Handelde voor"), escape(label(ACTS_FOR_LABELS, ActsFor, case["perpetrator_acts_for"]))),
             (_("Organisatie"), _text(case["perpetrator_organisation"])),
         ]
         for entry in case["online"]:
@@ -130,7 +112,7 @@ def subject_access_pdf(data: dict) -> bytes:
                         _(
                             "gedaan op %(date)s; stand: %(status)s",
                             date=_day(report["filed_on"]),
-                            status=_label(police.INVESTIGATION_LABELS, police.InvestigationStatus, report["status"]),
+                            status=label(police.INVESTIGATION_LABELS, police.InvestigationStatus, report["status"]),
                         )
                     ),
                 )
@@ -152,7 +134,7 @@ def subject_access_pdf(data: dict) -> bytes:
                 (_("Datum"), _day(incident["occurred_on"])),
                 (
                     _("Soort gedrag"),
-                    escape(_label(scheme.CLASS_LABELS, scheme.BehaviourClass, incident["behaviour_class"])),
+                    escape(label(scheme.CLASS_LABELS, scheme.BehaviourClass, incident["behaviour_class"])),
                 ),
                 (_("Korte beschrijving"), _text(incident["summary"])),
             ]
@@ -164,8 +146,8 @@ def subject_access_pdf(data: dict) -> bytes:
     for measure in data["measures"]:
         facts(
             [
-                (_("Maatregel"), escape(_label(measures.MEASURE_LABELS, measures.MeasureType, measure["type"]))),
-                (_("Stand"), escape(_label(measures.STATE_LABELS, measures.MeasureState, measure["state"]))),
+                (_("Maatregel"), escape(label(measures.MEASURE_LABELS, measures.MeasureType, measure["type"]))),
+                (_("Stand"), escape(label(measures.STATE_LABELS, measures.MeasureState, measure["state"]))),
                 (_("Voorgesteld op"), _day(measure["proposed_at"])),
                 (_("Besloten op"), _day(measure["decided_at"])),
                 (_("Van"), _day(measure["starts_on"])),
@@ -196,14 +178,14 @@ def subject_access_pdf(data: dict) -> bytes:
         for entry in recovery["payments"]:
             rows.append(
                 (
-                    _label(damages.ENTRY_LABELS, damages.EntryKind, entry["kind"]),
+                    label(damages.ENTRY_LABELS, damages.EntryKind, entry["kind"]),
                     escape(f"{_day(entry['booked_on'])}: {damages.format_euros(entry['cents'])}"),
                 )
             )
         for step in recovery["steps"]:
             rows.append(
                 (
-                    _label(damages.STEP_LABELS, damages.StepKind, step["kind"]),
+                    label(damages.STEP_LABELS, damages.StepKind, step["kind"]),
                     _day(step["done_on"]) + (f"<br/>{_text(step['note'])}" if step["note"] else ""),
                 )
             )
@@ -212,17 +194,4 @@ def subject_access_pdf(data: dict) -> bytes:
         Paragraph(escape(_("Totaal nog te betalen: %(amount)s", amount=damages.format_euros(data["owed_cents"]))), body)
     )
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=_("Inzage in uw persoonsgegevens"),
-        author="",
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        invariant=1,
-    )
-    document.build(story)
-    return buffer.getvalue()
+    return a4(story, _("Inzage in uw persoonsgegevens"))
