@@ -43,7 +43,7 @@ from models.db import write_transaction
 
 # Also reached through this module by the case page's hold panel, the admin's page and models.schema.
 from models.holds import HoldRefused, LegalHold, active_hold, held_case_ids, lift_hold, place_hold  # noqa: F401
-from models.measures import Measure, forget_measure_texts
+from models.measures import BanViolation, Measure, MeasureHearing, MeasureObjection, forget_measure_texts
 from models.notices import InspectorateAssessment
 from models.perpetrators import CasePerpetrator, Perpetrator
 from models.police import PoliceReport
@@ -482,6 +482,21 @@ def subject_access(user: User, perpetrator_id: int) -> dict:
             "ends_on": m.ends_on,
             "description": m.description,
             "reasons": m.reasons,
+            "decision_reasons": m.decision_reasons,
+            # Their side as they gave it, their objections and the decisions on them, the violations of a
+            # ban; not who heard them or who saw a violation (employees' names are other people's data).
+            "hearings": [
+                {"held_on": h.held_on, "outcome": h.outcome, "account": h.account}
+                for h in m.hearings.order_by(MeasureHearing.held_on, MeasureHearing.id)
+            ],
+            "objections": [
+                {"received_on": o.received_on, "grounds": o.grounds, "outcome": o.outcome, "reasons": o.outcome_reasons}
+                for o in m.objections.order_by(MeasureObjection.received_on, MeasureObjection.id)
+            ],
+            "violations": [
+                {"occurred_at": v.occurred_at, "location": v.location}
+                for v in m.violations.order_by(BanViolation.occurred_at, BanViolation.id)
+            ],
         }
         for m in Measure.select().where(Measure.perpetrator == perpetrator_id).order_by(Measure.proposed_at)
     ]

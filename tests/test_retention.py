@@ -686,6 +686,18 @@ def test_the_inzage_pdf_lists_every_police_report_and_the_registers_online_accou
         registration_number="PL0900-2026-78",
         subject=police.ReportSubject.BAN_VIOLATED,
     )
+    measure = measures.propose(
+        case, MeasureType.STOP_CONVERSATION, clerk, reasons="Intern: weer boos.", perpetrator=perpetrator
+    )
+    measures.record_hearing(
+        measure,
+        clerk,
+        outcome=measures.HearingOutcome.HEARD,
+        held_on=clock.to_local(clock.utcnow()).date(),
+        heard_by="Griffier De Boer",
+        account="Ik was boos over de vergunning.",
+    )
+    measures.decide(measure, clerk, reasons="Wij voeren een stopgesprek met u.")
     data = retention.subject_access(people[Role.SECURITY_OFFICER], perpetrator.id)
     assert [report["status"] for report in data["cases"][0]["police"]] == ["with_prosecutor", "filed"]
     text = _pdf_text(
@@ -693,6 +705,8 @@ def test_the_inzage_pdf_lists_every_police_report_and_the_registers_online_accou
     )
     assert text.count("gedaan op") == 2
     assert "Online accounts in het register" in text
+    assert "Wij voeren een stopgesprek met u." in text  # the decision's own reasons
+    assert "Ik was boos over de vergunning." in text and "Griffier De Boer" not in text  # their side, not who heard it
     assert data["online_accounts"], "the case's online account is on the register entry"
     for account in data["online_accounts"]:
         assert account["account"] in text

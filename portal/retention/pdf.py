@@ -144,18 +144,44 @@ def subject_access_pdf(data: dict) -> bytes:
     if not data["measures"]:
         story.append(Paragraph(escape(_("Geen.")), body))
     for measure in data["measures"]:
-        facts(
-            [
-                (_("Maatregel"), escape(label(measures.MEASURE_LABELS, measures.MeasureType, measure["type"]))),
-                (_("Stand"), escape(label(measures.STATE_LABELS, measures.MeasureState, measure["state"]))),
-                (_("Voorgesteld op"), _day(measure["proposed_at"])),
-                (_("Besloten op"), _day(measure["decided_at"])),
-                (_("Van"), _day(measure["starts_on"])),
-                (_("Tot"), _day(measure["ends_on"])),
-                (_("Omschrijving"), _text(measure["description"])),
-                (_("Redenen"), _text(measure["reasons"])),
-            ]
-        )
+        rows = [
+            (_("Maatregel"), escape(label(measures.MEASURE_LABELS, measures.MeasureType, measure["type"]))),
+            (_("Stand"), escape(label(measures.STATE_LABELS, measures.MeasureState, measure["state"]))),
+            (_("Voorgesteld op"), _day(measure["proposed_at"])),
+            (_("Besloten op"), _day(measure["decided_at"])),
+            (_("Van"), _day(measure["starts_on"])),
+            (_("Tot"), _day(measure["ends_on"])),
+            (_("Omschrijving"), _text(measure["description"])),
+            (_("Redenen"), _text(measure["reasons"])),
+            (_("Redenen van het besluit"), _text(measure["decision_reasons"])),
+        ]
+        for hearing in measure["hearings"]:
+            rows.append(
+                (
+                    _("Uw kant (%(date)s)", date=_day(hearing["held_on"])),
+                    escape(label(measures.HEARING_LABELS, measures.HearingOutcome, hearing["outcome"]))
+                    + ("<br/>" + _text(hearing["account"]) if hearing["account"] else ""),
+                )
+            )
+        for objection in measure["objections"]:
+            rows.append(
+                (
+                    _("Bezwaar (%(date)s)", date=_day(objection["received_on"])),
+                    _text(objection["grounds"])
+                    + "<br/>"
+                    + escape(
+                        label(measures.OBJECTION_LABELS, measures.ObjectionOutcome, objection["outcome"])
+                        if objection["outcome"]
+                        else _("Nog geen besluit")
+                    )
+                    + ("<br/>" + _text(objection["reasons"]) if objection["reasons"] else ""),
+                )
+            )
+        for violation in measure["violations"]:
+            rows.append(
+                (_("Overtreding (%(date)s)", date=_day(violation["occurred_at"])), _text(violation["location"]))
+            )
+        facts(rows)
 
     story.append(Paragraph(escape(_("Schade die de gemeente op u verhaalt")), h2))
     if not data["recoveries"]:
