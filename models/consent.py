@@ -8,8 +8,8 @@ time; a handler can record what the victim said by phone or in person. Every cha
 force stays done, and the record shows when.
 
 `require` is the one check every path calls before it acts (the police panel, a measure of type
-police report, the notice "other office holders informed", a statement). Call it before the write
-transaction of the act, at the moment of acting.
+police report, the notice "other office holders informed", a statement). Call it inside the act's
+write transaction, at the moment of acting: a withdrawal sent at the same time then comes after.
 """
 
 from __future__ import annotations
