@@ -10,7 +10,7 @@ from enum import Enum
 
 import peewee
 
-from models import clock, damages, deadlines, settings
+from models import clock, consent, damages, deadlines, settings
 from models.accounts import Role, User
 from models.base import BaseModel
 from models.cases import Case, CaseEvent, EventKind, NotAllowed
@@ -383,6 +383,8 @@ def add_referral(
     with write_transaction():
         if token and (existing := Referral.get_or_none(Referral.token == token)) is not None:
             return existing
+        if kind == ReferralKind.NVR:  # an ambassador is asked only with the victim's consent (§6.3, §7)
+            consent.require(case, consent.Purpose.PEER_SUPPORT)
         referral = Referral.create(
             case=case,
             kind=kind.value,

@@ -10,8 +10,9 @@ import pathlib
 import peewee
 import pytest
 
-from models import clock, consent, measures, notices, police, registration
+from models import aftercare, clock, consent, measures, notices, police, registration
 from models.accounts import Role
+from models.aftercare import Referral, ReferralKind
 from models.audit import AuditEntry
 from models.cases import Case, CaseEvent, CaseKind, NotAllowed, new_draft
 from models.consent import ConsentRecord, How, Purpose
@@ -88,6 +89,11 @@ def _inform_others(case, clerk):
     return Notice.select().where((Notice.case == case.id) & (Notice.kind == "other_office_holders")).exists()
 
 
+def _ask_an_nvr_ambassador(case, clerk):
+    aftercare.add_referral(case, ReferralKind.NVR, clerk, note="Ambassadeur gevraagd.")
+    return Referral.select().where((Referral.case == case.id) & (Referral.kind == ReferralKind.NVR.value)).exists()
+
+
 def _public_statement(case, clerk):
     consent.require(case, Purpose.PUBLIC_STATEMENT)  # the statement itself is a later issue
     return True
@@ -105,6 +111,7 @@ PATHS = {
         "decided",
     ),
     "notice 'other office holders informed'": (Purpose.INFORM_OTHERS, _inform_others, NoticeRefused, None),
+    "referral to the NVR ambassadors": (Purpose.PEER_SUPPORT, _ask_an_nvr_ambassador, NotAllowed, None),
     "public statement": (Purpose.PUBLIC_STATEMENT, _public_statement, NotAllowed, None),
 }
 
@@ -123,7 +130,7 @@ def test_each_path_acts_only_with_its_own_consent_in_force(people, threat_case, 
         consent.give(case, purpose, victim, how=How.PORTAL)
     if state == "withdrawn":
         consent.withdraw(case, purpose, victim, how=How.PORTAL)
-    before = {model: model.select().count() for model in (PoliceReport, Measure, Notice)}
+    before = {model: model.select().count() for model in (PoliceReport, Measure, Notice, Referral)}
 
     if purpose == needed and state == "given":
         assert act(case, clerk, *args)

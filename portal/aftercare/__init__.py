@@ -198,6 +198,8 @@ def add_referral(reference):
                 )
         except aftercare.ReferralRefused as refused:
             _refused_on(form, refused)
+        except NotAllowed as refused:  # the NVR ambassadors without the victim's consent
+            form.kind.errors.append(_(refused.message))
         else:
             flash(_("De verwijzing is opgeslagen."), "success")
             return _back(case)
