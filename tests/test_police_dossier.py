@@ -5,6 +5,7 @@ before it is packed; a changed file is refused and logged. Only with the victim'
 and never with the victim's home address: the municipality's address stands in its place."""
 
 import base64
+import datetime as dt
 import hashlib
 import io
 import pathlib
@@ -205,3 +206,42 @@ def test_no_dossier_without_the_police_report_consent_in_force(app, people, sign
     assert [e.detail for e in _audit("police_dossier_refused")] == [f"police_report={report.id}"]
     with pytest.raises(NotAllowed):
         police_dossier.build(PoliceReport.get_by_id(report.id), people[Role.CLERK], app.config["UPLOAD_PATH"])
+
+
+def test_a_report_for_a_ban_not_kept_carries_the_violation_and_the_decision(app, people, signed_in, reported):
+    """§6.2: not complying with a ban is a new offence. The police get what happened (when, where, who saw
+    it) and the mayor's own decision, not the internal proposal; the victim's home stays out."""
+    case, _first = reported()
+    clerk, mayor = people[Role.CLERK], people[Role.MAYOR]
+    today = clock.to_local(clock.utcnow()).date()
+    ban = measures.propose(
+        case,
+        MeasureType.BUILDING_BAN,
+        clerk,
+        reasons="Intern: voorstel van de griffie.",
+        starts_on=today - dt.timedelta(days=7),
+        ends_on=today + dt.timedelta(days=180),
+    )
+    measures.decide(ban, mayor, reasons="Ik ontzeg u de toegang tot het gemeentehuis.", unheard_reason="Spoed.")
+    measures.record_violation(
+        measures.Measure.get_by_id(ban.id),
+        clerk,
+        occurred_at=clock.utcnow() - dt.timedelta(hours=1),
+        location=f"In de publiekshal, en daarna voor de woning aan de {HOME}",
+        seen_by="Baliemedewerker Yilmaz",
+        police_informed=True,
+    )
+    second = police.file(
+        case,
+        clerk,
+        filed_on=today,
+        registration_number="PL0900-2026004712",
+        police_station="Politiebureau Demodorp",
+        subject=police.ReportSubject.BAN_VIOLATED,
+    )
+    text = pdf_text(signed_in(clerk).get(_url(case, second, "dossier.pdf")).data)
+    for expected in ("Niet nageleefd", "In de publiekshal", "Baliemedewerker Yilmaz", "Besloten door", mayor.name):
+        assert expected in text, expected
+    assert "Ik ontzeg u de toegang tot het gemeentehuis." in text
+    assert "Intern: voorstel van de griffie." not in text
+    assert HOME not in text and "[woonadres weggelaten]" in text

@@ -247,7 +247,28 @@ def render_pdf(dossier: Dossier) -> bytes:
         ]
         if measure.starts_on or measure.ends_on:
             rows.append((_("Periode"), escape(f"{_day(measure.starts_on)} – {_day(measure.ends_on)}")))
-        rows += [(_("Omschrijving"), text(measure.description)), (_("Redenen"), text(measure.reasons))]
+        rows.append((_("Omschrijving"), text(measure.description)))
+        # The decision's own reasons (the letter's), not the internal proposal, once there is a decision.
+        rows.append((_("Redenen"), text(measure.decision_reasons or measure.reasons)))
+        if measure.decided_by_id:
+            rows.append(
+                (_("Besloten door"), escape(f"{measure.decided_by.name} ({role_label(measure.decided_by.role)})"))
+            )
+        for violation in measure.violations.order_by(measures.BanViolation.occurred_at):
+            rows.append(
+                (
+                    _("Niet nageleefd"),
+                    text(
+                        _(
+                            "Op %(moment)s, %(location)s. Gezien door: %(seen_by)s.",
+                            moment=_moment(violation.occurred_at),
+                            location=violation.location,
+                            seen_by=violation.seen_by,
+                        )
+                        + (f"\n{violation.account}" if violation.account else "")
+                    ),
+                )
+            )
         facts(rows)
 
     # --- evidence: chain of custody ----------------------------------------------------------------------
