@@ -17,11 +17,19 @@ from models.deadlines import Deadline, DeadlineKind
 from models.measures import BanViolation, Measure, MeasureHearing, MeasureObjection, MeasureRefused
 from tests.test_measures import BAN, MAYORS_REASONS, _client, _decide, _measure, council_case  # noqa: F401
 
-TODAY = clock.to_local(clock.utcnow()).date()
-YESTERDAY = TODAY - dt.timedelta(days=1)
+
+def today() -> dt.date:
+    """Asked each time, not once at collection: a suite that runs past midnight moves on a day."""
+    return clock.to_local(clock.utcnow()).date()
+
+
+def yesterday() -> dt.date:
+    return today() - dt.timedelta(days=1)
+
+
 HEARD = {
     "outcome": "heard",
-    "held_on": YESTERDAY.isoformat(),
+    "held_on": yesterday().isoformat(),
     "heard_by": "Griffier De Boer",
     "account": "Hij zegt dat hij boos was over zijn bouwvergunning en het niet zo bedoelde.",
 }
@@ -76,7 +84,7 @@ def test_a_ban_on_a_known_citizen_is_not_decided_before_their_side_is_recorded(a
     assert decided.decision_reasons == MAYORS_REASONS and decided.unheard_reason is None
     with app.app_context():
         hearing = MeasureHearing.get(MeasureHearing.measure == ban.id)
-        assert (hearing.outcome, hearing.held_on, hearing.heard_by) == ("heard", YESTERDAY, "Griffier De Boer")
+        assert (hearing.outcome, hearing.held_on, hearing.heard_by) == ("heard", yesterday(), "Griffier De Boer")
         assert hearing.recorded_by_id == people[Role.CLERK].id
 
 
@@ -90,7 +98,7 @@ def test_a_citizen_who_declined_or_could_not_be_reached_is_recorded_and_the_form
     assert response.status_code == 422
     page = _page(response)
     assert "Schrijf op hoe is geprobeerd de burger te bereiken." in page and "Griffier De Boer" in page
-    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
     response = _hear(clerk, reference, ban.id, held_on=tomorrow)
     assert response.status_code == 422 and "Deze datum ligt in de toekomst." in _page(response)
     with app.app_context():
@@ -100,7 +108,7 @@ def test_a_citizen_who_declined_or_could_not_be_reached_is_recorded_and_the_form
                 Measure.get_by_id(ban.id),
                 people[Role.CLERK],
                 outcome=measures.HearingOutcome.HEARD,
-                held_on=YESTERDAY,
+                held_on=yesterday(),
                 heard_by="Griffier De Boer",
                 account=" ",
             )
@@ -191,7 +199,7 @@ def test_the_decision_screen_says_whether_the_perpetrator_did_this_before(app, c
     assert "Nee, dit is het eerste incident" in screen
 
     reporter = _client(app, login, people[Role.COUNCIL_MEMBER])
-    later = file_report(reporter, occurred_date=YESTERDAY.isoformat())
+    later = file_report(reporter, occurred_date=yesterday().isoformat())
     with app.app_context():
         perpetrators.link_case(
             Case.get(Case.reference == later), name="Piet Boos", birth_date="1980-02-03", actor=people[Role.CLERK]
@@ -294,7 +302,7 @@ def _decided_ban(app, login, people, reference, **changes):
 
 
 def _object(client, reference, ban_id, token="t1", **values):
-    data = {"received_on": TODAY.isoformat(), "grounds": "Ik heb niemand bedreigd.", "token": token, **values}
+    data = {"received_on": today().isoformat(), "grounds": "Ik heb niemand bedreigd.", "token": token, **values}
     return client.post(
         f"/zaken/{reference}/maatregelen/{ban_id}/bezwaar",
         data={f"bezwaar-{ban_id}-{key}": value for key, value in data.items()},
@@ -415,14 +423,14 @@ def test_no_objection_before_a_decision_nor_against_a_warning(app, council_case,
     assert response.status_code == 422 and "Bezwaar kan pas als over de maatregel is besloten." in _page(response)
     with app.app_context(), pytest.raises(MeasureRefused):
         measures.record_objection(
-            Measure.get_by_id(ban.id), people[Role.CLERK], received_on=TODAY, grounds="Nee.", token="x"
+            Measure.get_by_id(ban.id), people[Role.CLERK], received_on=today(), grounds="Nee.", token="x"
         )
     with app.app_context():
         assert MeasureObjection.select().count() == 0
     clerk.post(f"/zaken/{reference}/maatregelen", data={"type": "warning_written", "reasons": "Eerste keer."})
     warning = _measure(app)
     with app.app_context(), pytest.raises(MeasureRefused, match="Bezwaar vastleggen kan bij een ontzegging"):
-        measures.record_objection(warning, people[Role.CLERK], received_on=TODAY, grounds="Nee.", token="y")
+        measures.record_objection(warning, people[Role.CLERK], received_on=today(), grounds="Nee.", token="y")
 
 
 # --- a violation of a ban (§6.2) --------------------------------------------------------------------
@@ -430,7 +438,7 @@ def test_no_objection_before_a_decision_nor_against_a_warning(app, council_case,
 
 def _violate(client, reference, ban_id, token="v1", **values):
     data = {
-        "occurred_date": YESTERDAY.isoformat(),
+        "occurred_date": yesterday().isoformat(),
         "occurred_time": "10:15",
         "location": "Gemeentehuis, publiekshal",
         "seen_by": "Baliemedewerker Yilmaz",
@@ -458,7 +466,7 @@ def test_a_violation_of_a_ban_is_recorded_and_proposes_a_new_police_report(app, 
     criminal offence of which a police report is filed."""
     reference, people = council_case
     _consent_to_police_report(app, reference, people[Role.CLERK])
-    start = TODAY - dt.timedelta(days=10)
+    start = today() - dt.timedelta(days=10)
     clerk, _mayor, ban = _decided_ban(
         app, login, people, reference, starts_on=start.isoformat(), ends_on=(start + dt.timedelta(days=90)).isoformat()
     )
@@ -481,7 +489,7 @@ def test_a_violation_of_a_ban_is_recorded_and_proposes_a_new_police_report(app, 
         assert f"{reference}-M{ban.id}" in proposal.reasons
         assert Measure.select().where(Measure.type == "police_report").count() == 1
         assert clock.to_local(violation.occurred_at).replace(tzinfo=None) == dt.datetime.combine(
-            YESTERDAY, dt.time(10, 15)
+            yesterday(), dt.time(10, 15)
         )
 
     page = _page(
@@ -495,13 +503,13 @@ def test_a_violation_of_a_ban_is_recorded_and_proposes_a_new_police_report(app, 
         f"/zaken/{reference}/aangifte",
         data={
             "aangifte-subject": "ban_violated",
-            "aangifte-filed_on": TODAY.isoformat(),
+            "aangifte-filed_on": today().isoformat(),
             "aangifte-police_station": "Politiebureau Demodorp",
             "aangifte-registration_number": "PL0900-2026-555",
         },
         follow_redirects=True,
     )
-    assert f"Aangifte gedaan op {format_day(TODAY)}, registratienummer PL0900-2026-555." in _page(filed)
+    assert f"Aangifte gedaan op {format_day(today())}, registratienummer PL0900-2026-555." in _page(filed)
     assert "De politie is nog niet ingelicht." not in page and "Politie ingelicht op" in page
     with app.app_context():
         assert BanViolation.get_by_id(violation.id).police_informed_by_id == people[Role.CLERK].id
@@ -519,7 +527,7 @@ def test_a_violation_of_a_ban_is_recorded_and_proposes_a_new_police_report(app, 
 
 def test_a_violation_with_the_police_already_informed_says_so(app, council_case, login):
     reference, people = council_case
-    start = TODAY - dt.timedelta(days=3)
+    start = today() - dt.timedelta(days=3)
     clerk, _mayor, ban = _decided_ban(
         app, login, people, reference, starts_on=start.isoformat(), ends_on=(start + dt.timedelta(days=30)).isoformat()
     )
@@ -537,7 +545,7 @@ def test_a_violation_without_the_victims_consent_is_recorded_and_says_why_no_pol
     reporter = app.test_client()
     login(reporter, member)
     reference = file_report(reporter, consent_police_report="no")
-    start = TODAY - dt.timedelta(days=3)
+    start = today() - dt.timedelta(days=3)
     people = {Role.CLERK: clerk, Role.MAYOR: mayor}
     clerk_client, _mayor, ban = _decided_ban(
         app, login, people, reference, starts_on=start.isoformat(), ends_on=(start + dt.timedelta(days=30)).isoformat()
