@@ -109,7 +109,7 @@ def demo_command(as_json, if_empty, seed_year):
         return
     click.echo("DEMO municipality 'Demodorp' — these accounts are for trying the portal only.")
     click.echo(
-        "Add the TOTP secret to an authenticator app (or: python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\")."
+        "Add the TOTP secret to an authenticator app (or: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\")."
     )
     for row in created:
         click.echo(f"  {row['role']:<20} {row['email']:<36} {row['password']:<24} {row['totp_secret']}")
