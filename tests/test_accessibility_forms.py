@@ -175,3 +175,27 @@ def test_form_errors_have_no_wcag_21_aa_violations(make_app, live_server, axe_pa
 
     print(f"axe checked {len(axe.checked)} pages:\n" + "\n".join(axe.checked))
     assert not axe.violations, axe.report()
+
+
+def test_a_required_field_not_filled_in_yet_is_not_shown_as_an_error(live_server, page):
+    """Someone who opens a form sees no red before they typed or sent anything; a field the server
+    refused (aria-invalid) is marked."""
+    page.goto(live_server.url + "/login")
+    styles = page.evaluate(
+        """() => {
+        const main = document.querySelector('main');
+        const make = (html) => { const box = document.createElement('div'); box.innerHTML = html; main.append(box);
+                                 return box.firstElementChild; };
+        const border = (el) => getComputedStyle(el).borderTopColor;
+        const radio = 'class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" name="x" required';
+        const area = 'class="utrecht-textarea utrecht-textarea--html-textarea" required';
+        return {
+          radio: border(make(`<input ${radio}>`)), radioRefused: border(make(`<input ${radio} aria-invalid="true">`)),
+          optionalRadio: border(make('<input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" name="y">')),
+          area: border(make(`<textarea ${area}></textarea>`)), areaRefused: border(make(`<textarea ${area} aria-invalid="true"></textarea>`)),
+          optionalArea: border(make('<textarea class="utrecht-textarea utrecht-textarea--html-textarea"></textarea>')),
+        };
+    }"""
+    )
+    assert styles["radio"] == styles["optionalRadio"] != styles["radioRefused"], styles
+    assert styles["area"] == styles["optionalArea"] != styles["areaRefused"], styles
