@@ -186,6 +186,38 @@ def advice_explanation(behaviour_class: BehaviourClass, advice: Advice) -> str:
     )
 
 
+def handler_explanation(behaviour_class: BehaviourClass, advice: Advice) -> str:
+    """Plain Dutch for the handler: what the protocol says about this behaviour (§3) and what the
+    handler does with it (§6). `advice_explanation` says it to the reporter."""
+    if behaviour_class == BehaviourClass.PHYSICAL_VIOLENCE:
+        return N_(
+            "Bij fysiek geweld moet de melder altijd melden (§3). U pakt de melding meteen op. De ambtenaar Veiligheid adviseert over maatregelen (§6.2). U vraagt de melder of de gemeente aangifte mag doen (§6.4). U biedt opvang en nazorg aan, met een eerste gesprek binnen 24 uur (§6.3). Is er letsel, beoordeel dan of de Arbeidsinspectie binnen 24 uur moet worden gewaarschuwd (§6.4)."
+        )
+    if behaviour_class == BehaviourClass.THREAT:
+        return N_(
+            "Bij bedreiging of intimidatie moet de melder altijd melden, ook als het online gebeurde (§3). U bespreekt met de melder welke maatregelen de gemeente neemt (§6.2) en of de gemeente aangifte mag doen; het Openbaar Ministerie wordt ingelicht (§6.4). U biedt opvang en nazorg aan, met een eerste gesprek binnen 24 uur (§6.3)."
+        )
+    if behaviour_class == BehaviourClass.VERBAL_AGGRESSION:
+        if advice == Advice.NOT_NEEDED:
+            return N_(
+                "De persoon werd persoonlijk, maar stopte na aanspreken. Dan hoefde de melder niet te melden, maar deed het wel (§3). Leg het vast: gebeurt het opnieuw, dan is het een patroon. Bespreek met de melder of een gesprek met de persoon nodig is (§6.2) en bied nazorg aan (§6.3)."
+            )
+        if advice == Advice.REQUIRED:
+            return N_(
+                "De persoon werd persoonlijk en ging door na aanspreken, of het gebeurt vaker. Dan moet de melder dit melden (§3). U bespreekt met de melder welke maatregel past, zoals een waarschuwing of een stopgesprek (§6.2), en biedt opvang en nazorg aan (§6.3)."
+            )
+        return N_(
+            "De persoon werd persoonlijk. Ging het door na aanspreken, dan moet de melder het melden (§3). Vraag de melder hoe het verder ging en bespreek welke maatregel past (§6.2). Bied opvang en nazorg aan (§6.3)."
+        )
+    if advice == Advice.ADVISED:
+        return N_(
+            "Emotie mag, maar dit gedrag houdt aan of komt vaker voor. Daarom raadt het protocol de melder aan het te melden (§3). Ga na of het een patroon is en bespreek met de melder of de persoon erop wordt aangesproken (§6.2)."
+        )
+    return N_(
+        "Boosheid en kritiek vallen niet onder agressie. De melder mocht dit melden, maar het hoefde niet (§3). Bespreek met de melder wat nodig is. Houdt het aan of wordt het een patroon, dan is het wel normoverschrijdend gedrag."
+    )
+
+
 WHAT_HAPPENS_NEXT = N_(
     "Uw melding gaat alleen naar de mensen die het protocol noemt. Zij nemen snel contact met u op, bespreken met u welke maatregelen de gemeente neemt en bieden u opvang en nazorg aan."
 )

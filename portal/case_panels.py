@@ -1,23 +1,31 @@
 """Sections of the handler's case page, each owned by its own area (measures, aftercare, police…).
 
-An area registers a panel: a template and a function that gives its context. The case page has
-already checked visibility (models.visibility) before any panel runs; a panel gets the level.
+An area registers a panel: a template, a function that gives its context, and the section of the
+page it belongs in (models.casework.Section, in the order of the work). The case page wraps the
+panels of each section in one `<section id="<section>">`. It has already checked visibility
+(models.visibility) before any panel runs; a panel gets the level.
 
 One mechanism for every area that works on a case: `case_or_404` gets the case at the access level
-a page needs (a case someone may not see answers 404, like one that does not exist), and
-`show_again` shows the case page again with a panel's form as it was sent, each error next to its
-field; the panel finds that form with `sent_form`."""
+a page needs (a case someone may not see answers 404, like one that does not exist); `back_to`
+returns to the section that was saved, where the page shows the confirmation; and `show_again`
+shows the case page again with a panel's form as it was sent, each error next to its field; the
+panel finds that form with `sent_form`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, redirect, session, url_for
 from flask_login import current_user
 
 from models.cases import Case
+from models.casework import Section
 from models.visibility import Access, case_access
+
+# The session key that carries the saved section across the redirect to the case page, next to
+# Flask's own flashes: the page shows that request's flashes in this section instead of at the top.
+SAVED_SECTION = "saved_section"
 
 
 @dataclass(frozen=True)
@@ -25,26 +33,33 @@ class Panel:
     name: str
     template: str
     context: Callable  # (case, level, user) -> dict | None  (None: the panel is not shown)
+    section: Section
     order: int
 
 
 _panels: list[Panel] = []
+_SECTION_ORDER = {section: i for i, section in enumerate(Section)}
 
 
-def register(name: str, template: str, context: Callable, order: int = 50) -> None:
+def register(name: str, template: str, context: Callable, section: Section, order: int = 50) -> None:
     if any(p.name == name for p in _panels):
         return
-    _panels.append(Panel(name, template, context, order))
-    _panels.sort(key=lambda p: p.order)
+    _panels.append(Panel(name, template, context, section, order))
+    _panels.sort(key=lambda p: (_SECTION_ORDER[p.section], p.order))
 
 
-def render_context(case, level, user) -> list[tuple[Panel, dict]]:
-    shown = []
+def section_of(name: str) -> Section:
+    return next(p.section for p in _panels if p.name == name)
+
+
+def render_context(case, level, user) -> list[tuple[Section, list[tuple[Panel, dict]]]]:
+    """The sections the page shows, in the order of the work, each with its panels that are shown."""
+    sections: dict[Section, list[tuple[Panel, dict]]] = {}
     for panel in _panels:
         context = panel.context(case, level, user)
         if context is not None:
-            shown.append((panel, context))
-    return shown
+            sections.setdefault(panel.section, []).append((panel, context))
+    return list(sections.items())
 
 
 def case_or_404(reference: str, minimum: Access = Access.INFORMED, also: Callable | None = None) -> tuple[Case, Access]:
@@ -58,10 +73,30 @@ def case_or_404(reference: str, minimum: Access = Access.INFORMED, also: Callabl
     return case, level
 
 
+def back_to(case: Case, section: Section):
+    """After saving: the case page at the section that was saved, with this request's flashes
+    (the confirmation, or why it was refused) shown in that section."""
+    session[SAVED_SECTION] = section.value
+    return redirect(url_for("cases.case_page", reference=case.reference, _anchor=section.value))
+
+
+def saved_section() -> Section | None:
+    """The section the flashes of this showing belong in: the one `back_to` named, or the one of the
+    form `show_again` sends back. Read once: a later showing of the page has its flashes at the top."""
+    value = session.pop(SAVED_SECTION, None)
+    if "sent_section" in g:
+        return g.sent_section
+    try:
+        return Section(value) if value else None
+    except ValueError:
+        return None
+
+
 def show_again(case: Case, panel: str, key: str, form, status: int = 422):
     """The case page again (audited as a view, like every showing of it) with this panel's form as
-    it was sent, each error next to its field."""
+    it was sent, each error next to its field and the error summary in its section."""
     g.setdefault("sent_forms", {})[panel, key] = form
+    g.sent_section = section_of(panel)
     case_page = current_app.view_functions["cases.case_page"]  # portal.cases renders the panels registered here
     return case_page(reference=case.reference), status
 

@@ -14,6 +14,7 @@ from models import aftercare, audit, clock, damages
 from models.accounts import Role
 from models.aftercare import Conversation, Outcome, Referral, ReferralKind, ReferralStatus
 from models.cases import Case, NotAllowed
+from models.casework import Section
 from models.db import write_transaction
 from models.visibility import Access
 from portal import case_panels
@@ -24,7 +25,7 @@ from portal.aftercare.forms import (
     referral_contacts_form,
     referral_kind_choices,
 )
-from portal.case_panels import case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, sent_form, show_again
 from portal.security import client_ip, roles_required
 
 bp = Blueprint("aftercare", __name__)
@@ -117,10 +118,6 @@ def panel_context(case: Case, level: Access, user):
     }
 
 
-def _back(case: Case):
-    return redirect(url_for("cases.case_page", reference=case.reference) + "#nazorg")
-
-
 # --- conversations --------------------------------------------------------------------------------
 
 
@@ -157,7 +154,7 @@ def record_conversation(reference, number):
             form.moment.errors.append(_(refused.message))
         else:
             flash(_("Het nazorggesprek is bijgewerkt."), "success")
-            return _back(case)
+            return back_to(case, Section.AFTERCARE)
     return show_again(case, "aftercare", f"gesprek{number}", form, status=400)
 
 
@@ -202,7 +199,7 @@ def add_referral(reference):
             form.kind.errors.append(_(refused.message))
         else:
             flash(_("De verwijzing is opgeslagen."), "success")
-            return _back(case)
+            return back_to(case, Section.AFTERCARE)
     return show_again(case, "aftercare", "verwijzing", form, status=400)
 
 
@@ -237,7 +234,7 @@ def update_referral(reference, referral_id):
             _refused_on(form, refused)
         else:
             flash(_("De verwijzing is bijgewerkt."), "success")
-            return _back(case)
+            return back_to(case, Section.AFTERCARE)
     return show_again(case, "aftercare", f"verwijzing{referral.id}", form, status=400)
 
 
@@ -300,7 +297,7 @@ def own_case_section(case: Case) -> dict | None:
 
 def init_app(app):
     app.register_blueprint(bp)
-    case_panels.register("aftercare", "aftercare/_panel.html", panel_context, order=30)
+    case_panels.register("aftercare", "aftercare/_panel.html", panel_context, Section.AFTERCARE)
 
     @app.context_processor
     def _aftercare_globals():

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import accounts, audit, cases, clock, registration, scheme
+from models import accounts, audit, cases, casework, clock, registration, scheme
 from models.accounts import User
-from models.cases import Case, CaseAccess, CaseEvent, EventKind, Evidence, Status
+from models.cases import Case, CaseAccess, CaseEvent, CaseKind, EventKind, Evidence, Status
+from models.casework import Section
 from models.db import write_transaction
 from models.visibility import Access, case_access, inbox_condition, may_be_granted, people_with_access
 from portal import case_panels, notify
@@ -120,45 +121,22 @@ def case_page(reference):
     if level == Access.REPORTER:
         return redirect(url_for("reports.own_case", reference=reference))
     audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
-    status_form = StatusForm(status=case.status)
-    status_form.status.choices = [
-        (s.value, _(cases.STATUS_LABELS[s])) for s in cases.next_statuses(Status(case.status))
-    ]
-    with_access = people_with_access(case)
-    assign_form = AssignForm(handler=case.assigned_to_id or 0)
-    assign_form.handler.choices = [(0, _("Niemand"))] + [
-        (u.id, u.name) for u, level in with_access if level == Access.HANDLER
-    ]
-    grant_form = GrantForm()
-    already = {person.id for person, _level in with_access}
-    people = list(accounts.listed().order_by(User.name))
-    grant_form.person.choices = [
-        (u.id, u.name) for u in people if may_be_granted(u) and u.id not in already and u.id != case.reporter_id
-    ]
-    grants = list(
-        CaseAccess.select().where(
-            (CaseAccess.case == case.id) & CaseAccess.user.is_null(False) & CaseAccess.revoked_at.is_null()
-        )
-    )
+    sections = case_panels.render_context(case, level, current_user)
+    shown = {section for section, _panels in sections}
+    steps = casework.open_steps(case, current_user)
     return render_template(
         "cases/case.html",
         case=case,
         level=level,
         Access=Access,
-        events=list(case.events.order_by(CaseEvent.at, CaseEvent.id)),
-        users={u.id: u for u in people},
-        evidence=list(case.evidence.order_by(Evidence.uploaded_at)),
-        entries=list(case.online_entries),
-        status_form=status_form,
-        assign_form=assign_form,
-        note_form=NoteForm(),
-        message_form=MessageForm(),
-        grant_form=grant_form,
-        convert_form=ConvertForm(),
-        grants=grants,
-        routed=list(CaseAccess.select().where((CaseAccess.case == case.id) & CaseAccess.role.is_null(False))),
+        sections=sections,
+        section_labels=casework.SECTION_LABELS,
+        saved_section=case_panels.saved_section(),
+        steps=steps,
+        shown_sections=shown,
+        who_label=casework.who_label,
+        status_why=casework.status_explained(case),
         advice=_advice(case),
-        panels=case_panels.render_context(case, level, current_user),
     )
 
 
@@ -169,35 +147,117 @@ def _advice(case: Case):
     return {
         "class_label": scheme.CLASS_LABELS[behaviour_class],
         "advice_label": scheme.ADVICE_LABELS[advice],
-        "explanation": scheme.advice_explanation(behaviour_class, advice),
+        "explanation": scheme.handler_explanation(behaviour_class, advice),
     }
 
 
-def _back(case: Case):
-    return redirect(url_for("cases.case_page", reference=case.reference))
+# --- the case page's own sections: registered like every other area's panel ------------------------
+
+
+def _events(case: Case) -> list[CaseEvent]:
+    """The timeline, read once per showing of the page (the messages, notes and timeline share it)."""
+    cache = g.setdefault("case_events", {})
+    if case.id not in cache:
+        cache[case.id] = list(case.events.order_by(CaseEvent.at, CaseEvent.id))
+    return cache[case.id]
+
+
+def _people() -> dict[int, User]:
+    if "listed_people" not in g:
+        g.listed_people = {u.id: u for u in accounts.listed().order_by(User.name)}
+    return g.listed_people
+
+
+def _pickup_context(case: Case, level: Access, user):
+    if level < Access.HANDLER:
+        return None
+    status_form = case_panels.sent_form("cases", "status") or StatusForm(status=case.status, formdata=None)
+    status_form.status.choices = [
+        (s.value, _(cases.STATUS_LABELS[s])) for s in cases.next_statuses(Status(case.status))
+    ]
+    assign_form = AssignForm(handler=case.assigned_to_id or 0, formdata=None)
+    assign_form.handler.choices = [(0, _("Niemand"))] + [(u.id, u.name) for u in _handlers_for(case)]
+    convert_form = None
+    if case.kind == CaseKind.CONSULTATION.value:
+        convert_form = case_panels.sent_form("cases", "convert") or ConvertForm(formdata=None)
+    return {"status_form": status_form, "assign_form": assign_form, "convert_form": convert_form}
+
+
+def _details_context(case: Case, level: Access, user):
+    return {}
+
+
+def _messages_context(case: Case, level: Access, user):
+    messages = [
+        e
+        for e in _events(case)
+        if e.kind in (EventKind.MESSAGE_TO_REPORTER.value, EventKind.MESSAGE_FROM_REPORTER.value)
+    ]
+    form = None
+    if level >= Access.HANDLER:
+        form = case_panels.sent_form("cases", "message") or MessageForm(formdata=None)
+    return {"messages": messages, "form": form}
+
+
+def _notes_context(case: Case, level: Access, user):
+    notes = [e for e in _events(case) if e.kind == EventKind.NOTE.value]
+    return {"notes": notes, "form": case_panels.sent_form("cases", "note") or NoteForm(formdata=None)}
+
+
+def _timeline_context(case: Case, level: Access, user):
+    return {"events": _events(case), "users": _people()}
+
+
+def _access_context(case: Case, level: Access, user):
+    with_access = people_with_access(case)
+    grant_form = None
+    if level >= Access.HANDLER:
+        already = {person.id for person, _level in with_access}
+        grant_form = GrantForm(formdata=None)
+        grant_form.person.choices = [
+            (u.id, u.name)
+            for u in _people().values()
+            if may_be_granted(u) and u.id not in already and u.id != case.reporter_id
+        ]
+    grants = list(
+        CaseAccess.select().where(
+            (CaseAccess.case == case.id) & CaseAccess.user.is_null(False) & CaseAccess.revoked_at.is_null()
+        )
+    )
+    routed = list(CaseAccess.select().where((CaseAccess.case == case.id) & CaseAccess.role.is_null(False)))
+    return {"grants": grants, "routed": routed, "grant_form": grant_form, "handler": level >= Access.HANDLER}
+
+
+def _back(case: Case, section: Section):
+    return case_panels.back_to(case, section)
 
 
 @bp.route("/zaken/<reference>/status", methods=["POST"])
 def change_status(reference):
     case, _level = case_or_404(reference, Access.HANDLER)
     form = StatusForm()
-    form.status.choices = [(s.value, s.value) for s in cases.TRANSITIONS[Status(case.status)]]
-    if not form.validate_on_submit():
-        flash(_("Deze status kan nu niet worden gekozen."), "error")
-        return _back(case)
-    with write_transaction():
+    form.status.choices = [(s.value, _(cases.STATUS_LABELS[s])) for s in cases.next_statuses(Status(case.status))]
+    if form.validate_on_submit():
         before = case.status
-        registration.set_status(case, Status(form.status.data), current_user)
-        audit.record(
-            "case_status_changed",
-            actor_id=current_user.id,
-            object_type="case",
-            object_id=case.id,
-            ip=client_ip(),
-            detail=f"{before}->{case.status}",
-        )
-    flash(_("De status is gewijzigd."), "success")
-    return _back(case)
+        try:
+            with write_transaction():
+                casework.set_status_by_hand(case, Status(form.status.data), current_user, form.reason.data)
+                audit.record(
+                    "case_status_changed",
+                    actor_id=current_user.id,
+                    object_type="case",
+                    object_id=case.id,
+                    ip=client_ip(),
+                    detail=f"{before}->{case.status}",
+                )
+        except cases.NotAllowed as refused:
+            form.form_errors.append(
+                _(refused.message) if refused.message else _("Deze status kan nu niet worden gekozen.")
+            )
+        else:
+            flash(_("De status is gewijzigd."), "success")
+            return _back(case, Section.PICKUP)
+    return case_panels.show_again(case, "cases", "status", form)
 
 
 @bp.route("/zaken/<reference>/toewijzen", methods=["POST"])
@@ -219,40 +279,36 @@ def assign(reference):
             detail=str(form.handler.data or ""),
         )
     flash(_("De toewijzing is opgeslagen."), "success")
-    return _back(case)
+    return _back(case, Section.PICKUP)
 
 
 @bp.route("/zaken/<reference>/notitie", methods=["POST"])
 def add_note(reference):
     case, _level = case_or_404(reference, Access.INFORMED)
     form = NoteForm()
-    if form.validate_on_submit():
-        with write_transaction():
-            cases.add_event(case, current_user, EventKind.NOTE, body=form.body.data)
-            audit.record(
-                "case_note_added", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip()
-            )
-        flash(_("De notitie is opgeslagen."), "success")
-    else:
-        flash(_("Schrijf eerst een notitie."), "error")
-    return _back(case)
+    if not form.validate_on_submit():
+        return case_panels.show_again(case, "cases", "note", form)
+    with write_transaction():
+        cases.add_event(case, current_user, EventKind.NOTE, body=form.body.data)
+        audit.record("case_note_added", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
+    flash(_("De notitie is opgeslagen. Alleen behandelaars lezen haar."), "success")
+    return _back(case, Section.NOTES)
 
 
 @bp.route("/zaken/<reference>/bericht", methods=["POST"])
 def message_reporter(reference):
     case, _level = case_or_404(reference, Access.HANDLER)
     form = MessageForm()
-    if form.validate_on_submit():
-        with write_transaction():
-            cases.add_event(case, current_user, EventKind.MESSAGE_TO_REPORTER, body=form.body.data)
-            audit.record(
-                "case_message_sent", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip()
-            )
-            notify.message_to_reporter(case)
-        flash(_("Het bericht is verstuurd. De melder krijgt een e-mail zonder de inhoud."), "success")
-    else:
-        flash(_("Schrijf eerst een bericht."), "error")
-    return _back(case)
+    if not form.validate_on_submit():
+        return case_panels.show_again(case, "cases", "message", form)
+    with write_transaction():
+        cases.add_event(case, current_user, EventKind.MESSAGE_TO_REPORTER, body=form.body.data)
+        audit.record(
+            "case_message_sent", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip()
+        )
+        notify.message_to_reporter(case)
+    flash(_("Het bericht is verstuurd. De melder krijgt een e-mail zonder de inhoud."), "success")
+    return _back(case, Section.MESSAGES)
 
 
 @bp.route("/zaken/<reference>/toegang", methods=["POST"])
@@ -276,7 +332,7 @@ def grant(reference):
         )
         notify.access_granted(case, person)
     flash(_("%(name)s heeft nu toegang tot deze melding.", name=person.name), "success")
-    return _back(case)
+    return _back(case, Section.ACCESS)
 
 
 @bp.route("/zaken/<reference>/toegang/<int:grant_id>/intrekken", methods=["POST"])
@@ -301,7 +357,7 @@ def revoke(reference, grant_id):
             detail=f"user={row.user_id}",
         )
     flash(_("De toegang is ingetrokken."), "success")
-    return _back(case)
+    return _back(case, Section.ACCESS)
 
 
 @bp.route("/zaken/<reference>/omzetten", methods=["POST"])
@@ -309,13 +365,12 @@ def convert(reference):
     case, _level = case_or_404(reference, Access.HANDLER)
     form = ConvertForm()
     if not form.validate_on_submit():
-        flash(_("Kies minstens één gedraging om het overleg om te zetten in een melding."), "error")
-        return _back(case)
+        return case_panels.show_again(case, "cases", "convert", form)
     with write_transaction():
         registration.convert_consultation(case, form.behaviours.data, current_user)
         audit.record("case_converted", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
     flash(_("Het overleg is nu een melding."), "success")
-    return _back(case)
+    return _back(case, Section.PICKUP)
 
 
 @bp.route("/bewijs/<int:evidence_id>")
@@ -330,3 +385,10 @@ def download_evidence(evidence_id):
 
 def init_app(app):
     app.register_blueprint(bp)
+    # The case page's own sections; "cases" is the panel name its forms come back under (show_again).
+    case_panels.register("cases", "cases/_pickup.html", _pickup_context, Section.PICKUP)
+    case_panels.register("details", "cases/_details_section.html", _details_context, Section.DETAILS)
+    case_panels.register("messages", "cases/_messages.html", _messages_context, Section.MESSAGES)
+    case_panels.register("notes", "cases/_notes.html", _notes_context, Section.NOTES)
+    case_panels.register("timeline", "cases/_timeline_section.html", _timeline_context, Section.TIMELINE)
+    case_panels.register("access", "cases/_access.html", _access_context, Section.ACCESS)

@@ -45,21 +45,30 @@ class InboxFilter(FlaskForm):
     )
 
 
+# The case page holds many forms (its own and the panels'): each field has an id of its own, so a
+# label never points at another form's field.
+
+
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Nieuwe status"), choices=_choices(cases.STATUS_LABELS))
+    status = SelectField(_l("Nieuwe status"), choices=_choices(cases.STATUS_LABELS), id="status-new")
+    reason = TextAreaField(
+        _l("Waarom zet u de status met de hand?"),
+        validators=[DataRequired(_l("Schrijf op waarom u de status met de hand verandert.")), Length(max=2000)],
+        description=_l("Alleen behandelaars lezen dit. De status volgt verder vanzelf het werk."),
+        id="status-reason",
+    )
 
 
 class AssignForm(FlaskForm):
-    handler = SelectField(_l("Toewijzen aan"), coerce=int)
+    handler = SelectField(_l("Toewijzen aan"), coerce=int, id="assign-handler")
 
 
 class NoteForm(FlaskForm):
     body = TextAreaField(
         _l("Interne notitie"),
         validators=[DataRequired(_l("Schrijf eerst een notitie.")), Length(max=10000)],
-        description=_l(
-            "Alleen zichtbaar voor wie de melding behandelt of erover geïnformeerd is. De melder ziet dit niet."
-        ),
+        description=_l("Alleen voor behandelaars en wie geïnformeerd is. De melder ziet dit niet."),
+        id="note-body",
     )
 
 
@@ -67,17 +76,21 @@ class MessageForm(FlaskForm):
     body = TextAreaField(
         _l("Bericht aan de melder"),
         validators=[DataRequired(_l("Schrijf eerst een bericht.")), Length(max=10000)],
-        description=_l("De melder krijgt een e-mail dat er een bericht is, zonder de inhoud."),
+        description=_l(
+            "De melder leest dit in Mijn meldingen en krijgt een e-mail dat er een bericht is, zonder de inhoud."
+        ),
+        id="message-body",
     )
 
 
 class GrantForm(FlaskForm):
-    person = SelectField(_l("Toegang geven aan"), coerce=int)
+    person = SelectField(_l("Toegang geven aan"), coerce=int, id="grant-person")
 
 
 class ConvertForm(FlaskForm):
     behaviours = MultiCheckboxField(
         _l("Wat deed de persoon?"),
+        id="convert-behaviours",
         choices=[(b.code, _l(b.label)) for b in scheme.BEHAVIOURS],
         validators=[DataRequired(_l("Kies minstens één gedraging."))],
     )

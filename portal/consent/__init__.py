@@ -10,11 +10,12 @@ from flask_login import current_user
 
 from models import consent
 from models.cases import Case, CaseKind, NotAllowed
+from models.casework import Section
 from models.consent import Purpose
 from models.db import write_transaction
 from models.visibility import Access
 from portal import case_panels, notify
-from portal.case_panels import case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, sent_form, show_again
 from portal.consent.forms import GIVEN, WITHDRAWN, OwnConsentForm, RecordConsentForm
 from portal.security import client_ip
 
@@ -117,13 +118,13 @@ def record(reference):
                 flash(_("Vastgelegd: de ambtsdrager gaf toestemming voor: %(what)s.", what=label), "success")
             else:
                 flash(_("Vastgelegd: de ambtsdrager trok de toestemming in voor: %(what)s.", what=label), "success")
-            return redirect(url_for("cases.case_page", reference=case.reference, _anchor="toestemming"))
+            return back_to(case, Section.CONSENT)
     return show_again(case, "consent", "record", form, status=400)
 
 
 def init_app(app):
     app.register_blueprint(bp)
-    case_panels.register("consent", "cases/_consent_panel.html", panel_context, order=15)
+    case_panels.register("consent", "cases/_consent_panel.html", panel_context, Section.CONSENT)
 
     @app.context_processor
     def _consent_globals():

@@ -20,6 +20,7 @@ from flask_login import current_user
 from models import audit, clock, damages, evidence, texts
 from models.accounts import Role, User
 from models.cases import Case, Evidence
+from models.casework import Section
 from models.damages import (
     DamageItem,
     DamageReceipt,
@@ -35,7 +36,7 @@ from models.damages import (
 from models.db import write_transaction
 from models.visibility import Access, case_access
 from portal import case_panels, mail
-from portal.case_panels import case_or_404
+from portal.case_panels import back_to, case_or_404
 from portal.damages.forms import (
     ArrangementForm,
     AssessForm,
@@ -87,7 +88,7 @@ def claim(reference):
     back = (
         url_for("reports.own_case", reference=reference)
         if level == Access.REPORTER
-        else url_for("cases.case_page", reference=reference, _anchor="schade")
+        else url_for("cases.case_page", reference=reference, _anchor=Section.DAMAGES.value)
     )
     form = ClaimForm()
     if request.method == "GET":
@@ -117,7 +118,7 @@ def claim(reference):
             else:
                 flash(_("Uw schadeclaim is ingediend. U ziet hier hoe het ermee staat."), "success")
                 _say_already_there(already + _forget_unlinked_copies(stored))
-                return redirect(back)
+                return redirect(back) if level == Access.REPORTER else back_to(case, Section.DAMAGES)
         _say_already_there(already)
     return render_template(
         "damages/claim.html", case=case, form=form, back=back, on_behalf=level != Access.REPORTER
@@ -686,7 +687,7 @@ def export_csv():
 
 def init_app(app):
     app.register_blueprint(bp)
-    case_panels.register("damages", "damages/_panel.html", panel_context, order=40)
+    case_panels.register("damages", "damages/_panel.html", panel_context, Section.DAMAGES)
 
     @app.context_processor
     def _damages_globals():

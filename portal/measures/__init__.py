@@ -18,6 +18,7 @@ from jinja2 import meta
 
 from models import audit, clock, measures, perpetrators, police, texts
 from models.accounts import Role
+from models.casework import Section
 from models.db import write_transaction
 from models.measures import (
     BanViolation,
@@ -30,7 +31,7 @@ from models.measures import (
 )
 from models.visibility import Access
 from portal import case_panels
-from portal.case_panels import case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, sent_form, show_again
 from portal.measures.forms import (
     ActionForm,
     AdviceForm,
@@ -194,10 +195,6 @@ def _measure(reference: str, measure_id: int, minimum: Access = Access.INFORMED)
     return case, level, measure
 
 
-def _back(case):
-    return redirect(url_for("cases.case_page", reference=case.reference, _anchor="maatregelen"))
-
-
 def _audit(action: str, measure: Measure, detail: str = ""):
     audit.record(
         action,
@@ -235,7 +232,7 @@ def propose(reference):
             form.form_errors.append(_(refusal.message))
         else:
             flash(_("De maatregel is voorgesteld."), "success")
-            return _back(case)
+            return back_to(case, Section.MEASURES)
     return show_again(case, "measures", "propose", form)
 
 
@@ -245,16 +242,16 @@ def advise(reference, measure_id):
     form = AdviceForm()
     if not form.validate_on_submit():
         flash(_("Schrijf eerst het advies."), "error")
-        return _back(case)
+        return back_to(case, Section.MEASURES)
     try:
         with write_transaction():
             measures.record_advice(measure, form.advice.data, current_user)
             _audit("measure_advice_recorded", measure)
     except MeasureRefused as refusal:
         flash(_(refusal.message), "error")
-        return _back(case)
+        return back_to(case, Section.MEASURES)
     flash(_("Het advies is vastgelegd."), "success")
-    return _back(case)
+    return back_to(case, Section.MEASURES)
 
 
 def _change_state(reference, measure_id, change, audit_action: str, done_message: str, follow_up: bool):
@@ -270,9 +267,9 @@ def _change_state(reference, measure_id, change, audit_action: str, done_message
             _audit(audit_action, measure)
     except MeasureRefused as refusal:
         flash(_(refusal.message), "error")
-        return _back(case)
+        return back_to(case, Section.MEASURES)
     flash(done_message, "success")
-    return _back(case)
+    return back_to(case, Section.MEASURES)
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/horen", methods=["POST"])
@@ -299,7 +296,7 @@ def hear(reference, measure_id):
             _refused(form, refusal)
         else:
             flash(_("De kant van de burger is vastgelegd."), "success")
-            return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"maatregel-{measure.id}"))
+            return back_to(case, Section.MEASURES)
     return show_again(case, "measures", f"hearing-{measure.id}", form)
 
 
@@ -331,7 +328,7 @@ def decide(reference, measure_id):
                 _refused(form, refusal)
             else:
                 flash(_("Het besluit is vastgelegd."), "success")
-                return _back(case)
+                return back_to(case, Section.MEASURES)
         status = 422
     elif request.method == "POST":
         form.form_errors.append(_(not_decider))
@@ -401,7 +398,7 @@ def record_objection(reference, measure_id):
             _refused(form, refusal)
         else:
             flash(_("Het bezwaar is vastgelegd."), "success")
-            return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"bezwaar-{objection.id}"))
+            return back_to(case, Section.MEASURES)
     return show_again(case, "measures", f"objection-{measure.id}", form)
 
 
@@ -439,7 +436,7 @@ def decide_objection(reference, measure_id, objection_id):
             _refused(form, refusal)
         else:
             flash(_("De beslissing op het bezwaar is vastgelegd."), "success")
-            return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"bezwaar-{objection.id}"))
+            return back_to(case, Section.MEASURES)
     return show_again(case, "measures", key, form)
 
 
@@ -471,7 +468,7 @@ def record_violation(reference, measure_id):
             flash(_("De overtreding is vastgelegd."), "success")
             if not_proposed:
                 flash(_("Er is geen nieuwe aangifte voorgesteld: %(why)s", why=_(not_proposed)), "error")
-            return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"overtreding-{violation.id}"))
+            return back_to(case, Section.MEASURES)
     return show_again(case, "measures", f"violation-{measure.id}", form)
 
 
@@ -487,7 +484,7 @@ def police_informed(reference, measure_id, violation_id):
         measures.police_informed(violation, current_user)
         _audit("measure_violation_police_informed", measure, detail=f"case={case.id} violation={violation.id}")
     flash(_("Vastgelegd: de politie is ingelicht."), "success")
-    return redirect(url_for("cases.case_page", reference=case.reference, _anchor=f"overtreding-{violation.id}"))
+    return back_to(case, Section.MEASURES)
 
 
 @bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/verlengen", methods=["POST"])
@@ -496,16 +493,16 @@ def extend(reference, measure_id):
     form = ExtendForm()
     if not form.validate_on_submit():
         flash(_("Vul een geldige nieuwe einddatum in."), "error")
-        return _back(case)
+        return back_to(case, Section.MEASURES)
     try:
         with write_transaction():
             measures.extend(measure, form.new_end.data, current_user)
             _audit("measure_extended", measure)
     except MeasureRefused as refusal:
         flash(_(refusal.message), "error")
-        return _back(case)
+        return back_to(case, Section.MEASURES)
     flash(_("De maatregel is verlengd."), "success")
-    return _back(case)
+    return back_to(case, Section.MEASURES)
 
 
 def dutch_date(value) -> str:
@@ -615,4 +612,4 @@ def texts_page():
 
 def init_app(app):
     app.register_blueprint(bp)
-    case_panels.register("measures", "measures/_panel.html", panel_context, order=20)
+    case_panels.register("measures", "measures/_panel.html", panel_context, Section.MEASURES)

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import audit, clock, consent, notices, protection, settings
 from models.cases import Case, CaseKind
+from models.casework import Section
 from models.consent import Purpose
 from models.db import write_transaction
 from models.notices import InspectorateState, Notice, NoticeKind
 from models.protection import ProtectionMeasure
 from models.visibility import Access
 from portal import case_panels, mail
-from portal.case_panels import case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, sent_form, show_again
 from portal.notices.forms import (
     ActionForm,
     AssessmentForm,
@@ -147,10 +148,6 @@ def _handler_case(reference: str) -> Case:
     return case
 
 
-def _back(case: Case, anchor: str = "meldingen"):
-    return redirect(url_for("cases.case_page", reference=case.reference) + f"#{anchor}")
-
-
 def _audit(action: str, case: Case, detail: str = "") -> None:
     audit.record(action, actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip(), detail=detail)
 
@@ -178,7 +175,7 @@ def assess(reference):
     if form.validate_on_submit():
         if notices.current_assessment(case) is not None:
             flash(_("Dit was al vastgelegd."), "success")
-            return _back(case, "arbeidsinspectie")
+            return back_to(case, Section.NOTICES)
         reportable = form.reportable.data == "yes"
         try:
             with write_transaction():
@@ -198,7 +195,7 @@ def assess(reference):
                 flash(_("Vastgelegd: een ernstig incident. Waarschuw de Arbeidsinspectie op tijd."), "success")
             else:
                 flash(_("Vastgelegd: geen melding aan de Arbeidsinspectie nodig."), "success")
-            return _back(case, "arbeidsinspectie")
+            return back_to(case, Section.NOTICES)
     return show_again(case, PANEL, "assessment", form, status=400)
 
 
@@ -210,7 +207,7 @@ def inspectorate_notice(reference):
         current = notices.current_assessment(case)
         if current is not None and current.notified_at is not None:
             flash(_("Dit was al vastgelegd."), "success")
-            return _back(case, "arbeidsinspectie")
+            return back_to(case, Section.NOTICES)
         try:
             with write_transaction():
                 notices.record_inspectorate_notice(
@@ -225,7 +222,7 @@ def inspectorate_notice(reference):
             _refused(form, refused)
         else:
             flash(_("Vastgelegd: de Arbeidsinspectie is gewaarschuwd."), "success")
-            return _back(case, "arbeidsinspectie")
+            return back_to(case, Section.NOTICES)
     return show_again(case, PANEL, "inspectorate", form, status=400)
 
 
@@ -244,7 +241,7 @@ def serious_harm(reference):
         ),
         "success",
     )
-    return _back(case, "arbeidsinspectie")
+    return back_to(case, Section.NOTICES)
 
 
 # --- an acute, serious threat ---------------------------------------------------------------------
@@ -265,7 +262,7 @@ def mark_acute(reference):
     flash(
         _("Vastgelegd: een acute, ernstige dreiging. Licht de politie en de Hoofdofficier van Justitie in."), "success"
     )
-    return _back(case, "acute-dreiging")
+    return back_to(case, Section.NOTICES)
 
 
 @bp.route("/zaken/<reference>/meldingen/beveiligingsmaatregelen", methods=["POST"])
@@ -290,7 +287,7 @@ def add_protection(reference):
             _refused(form, refused)
         else:
             flash(_("De beveiligingsmaatregel is vastgelegd."), "success")
-            return _back(case, "acute-dreiging")
+            return back_to(case, Section.NOTICES)
     return show_again(case, PANEL, "protection", form, status=400)
 
 
@@ -310,7 +307,7 @@ def end_protection(reference, measure_id):
             _refused(form, refused)
         else:
             flash(_("De einddatum van de beveiligingsmaatregel is vastgelegd."), "success")
-            return _back(case, "acute-dreiging")
+            return back_to(case, Section.NOTICES)
     return show_again(case, PANEL, f"end-{measure.id}", form, status=400)
 
 
@@ -330,7 +327,7 @@ def record_notice(reference, kind):
     if form.validate_on_submit():
         if Notice.select().where((Notice.case == case.id) & (Notice.kind == notice_kind.value)).exists():
             flash(_("Dit was al vastgelegd."), "success")
-            return _back(case)
+            return back_to(case, Section.NOTICES)
         try:
             with write_transaction():
                 notices.record(case, notice_kind, current_user, form.done_on.data)
@@ -339,10 +336,10 @@ def record_notice(reference, kind):
             _refused(form, refused)
         else:
             flash(_("Vastgelegd: %(what)s.", what=_(notices.NOTICE_LABELS[notice_kind])), "success")
-            return _back(case)
+            return back_to(case, Section.NOTICES)
     return show_again(case, PANEL, notice_kind.value, form, status=400)
 
 
 def init_app(app):
     app.register_blueprint(bp)
-    case_panels.register(PANEL, "notices/_panel.html", panel_context, order=26)
+    case_panels.register(PANEL, "notices/_panel.html", panel_context, Section.NOTICES)

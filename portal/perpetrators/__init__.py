@@ -17,11 +17,12 @@ from flask_login import current_user
 from models import audit, perpetrators, scheme, visibility
 from models.accounts import Role
 from models.cases import Case, NotAllowed
+from models.casework import Section
 from models.db import write_transaction
 from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, Perpetrator
 from models.visibility import Access, case_access
 from portal import case_panels
-from portal.case_panels import case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, sent_form, show_again
 from portal.perpetrators.forms import (
     EmployeeIncidentForm,
     LinkForm,
@@ -125,7 +126,7 @@ def link(reference):
                 detail=f"perpetrator={perpetrator.id}",
             )
         flash(_("De melding is gekoppeld aan het register van veroorzakers."), "success")
-        return redirect(url_for("cases.case_page", reference=case.reference, _anchor="veroorzaker"))
+        return back_to(case, Section.PERPETRATOR)
     return show_again(case, "perpetrators", "link", form)
 
 
@@ -177,7 +178,7 @@ def decide_match(reference, perpetrator_id):
         flash(_("De melding is gekoppeld aan deze vermelding in het register."), "success")
     else:
         flash(_("Vastgelegd: dit is iemand anders. De melding blijft los van deze vermelding."), "success")
-    return redirect(url_for("cases.case_page", reference=case.reference, _anchor="veroorzaker"))
+    return back_to(case, Section.PERPETRATOR)
 
 
 # --- the register: the security officer only -------------------------------------------------------
@@ -392,4 +393,4 @@ def renew(perpetrator_id):
 
 def init_app(app):
     app.register_blueprint(bp)
-    case_panels.register("perpetrators", "perpetrators/_panel.html", panel_context, order=10)
+    case_panels.register("perpetrators", "perpetrators/_panel.html", panel_context, Section.PERPETRATOR)

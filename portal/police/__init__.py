@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, Response, abort, current_app, flash
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import audit, clock, consent, deadlines, notices, police, police_dossier
 from models.cases import Case, CaseKind, NotAllowed
+from models.casework import Section
 from models.consent import Purpose
 from models.db import write_transaction
 from models.police import InvestigationStatus, PoliceReport
 from models.visibility import Access
 from portal import case_panels
-from portal.case_panels import case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, sent_form, show_again
 from portal.police.dossier import pdf_name, render_pdf, render_zip
 from portal.police.forms import ActionForm, FeedbackForm, FileForm, ProsecutorForm, StatusForm
 from portal.security import client_ip
@@ -108,10 +109,6 @@ def _handler_case(reference: str) -> Case:
     return case
 
 
-def _back(case: Case, anchor: str = "aangifte"):
-    return redirect(url_for("cases.case_page", reference=case.reference) + f"#{anchor}")
-
-
 def _audit(action: str, case: Case, detail: str = "") -> None:
     audit.record(action, actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip(), detail=detail)
 
@@ -142,12 +139,12 @@ def file_report(reference):
                 _audit("police_report_filed", case, detail=f"police_report={report.id}")
         except police.AlreadyFiled:
             flash(_("Deze aangifte was al vastgelegd."), "success")
-            return _back(case)
+            return back_to(case, Section.POLICE)
         except (police.PoliceReportRefused, NotAllowed) as refused:
             form.form_errors.append(_refusal(refused))
         else:
             flash(_("De aangifte is vastgelegd. De melder moet regelmatig horen hoe het ervoor staat."), "success")
-            return _back(case)
+            return back_to(case, Section.POLICE)
     return show_again(case, "police", "file", form, status=400)
 
 
@@ -171,7 +168,7 @@ def update_status(reference, report_id):
             )
             _audit("police_report_status_changed", case, detail=f"police_report={report.id} status={status.value}")
         flash(_("De stand van de aangifte is bijgewerkt."), "success")
-        return _back(case, f"aangifte-{report.id}")
+        return back_to(case, Section.POLICE)
     return show_again(case, "police", f"status-{report.id}", form, status=400)
 
 
@@ -186,7 +183,7 @@ def feedback_given(reference, report_id):
         feedback = police.feedback_given(report, current_user, after=form.after.data)
         _audit("police_feedback_given", case, detail=f"police_report={report.id} feedback={feedback.id}")
     flash(_("Vastgelegd dat de melder is geïnformeerd over de aangifte."), "success")
-    return _back(case, f"aangifte-{report.id}")
+    return back_to(case, Section.POLICE)
 
 
 @bp.route("/zaken/<reference>/aangifte/<int:report_id>/om", methods=["POST"])
@@ -203,7 +200,7 @@ def prosecutor_informed(reference, report_id):
             form.form_errors.append(_refusal(refused))
         else:
             flash(_("Vastgelegd dat het Openbaar Ministerie op de hoogte is van deze aangifte."), "success")
-            return _back(case, f"aangifte-{report.id}")
+            return back_to(case, Section.POLICE)
     return show_again(case, "police", f"prosecutor-{report.id}", form, status=400)
 
 
@@ -264,7 +261,7 @@ def dossier_zip(reference, report_id):
 
 def init_app(app):
     app.register_blueprint(bp)
-    case_panels.register("police", "police/_panel.html", panel_context, order=25)
+    case_panels.register("police", "police/_panel.html", panel_context, Section.POLICE)
 
     @app.context_processor
     def _police_globals():

@@ -12,12 +12,13 @@ from flask_login import current_user
 from models import audit, retention, settings
 from models.accounts import Role
 from models.cases import Case
+from models.casework import Section
 from models.db import write_transaction
 from models.perpetrators import Perpetrator
 from models.retention import Kind, Tombstone
 from models.visibility import Access
 from portal import case_panels
-from portal.case_panels import case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, sent_form, show_again
 from portal.retention.forms import LiftHoldForm, PlaceHoldForm, RunForm
 from portal.security import client_ip, roles_required
 
@@ -66,7 +67,7 @@ def place_hold(reference):
         flash(_(refused.message), "error")
     else:
         flash(_("De melding wordt bewaard. De gegevens worden niet verwijderd tot u dit opheft."), "success")
-    return redirect(url_for("cases.case_page", reference=case.reference, _anchor="bewaren"))
+    return back_to(case, Section.ACCESS)
 
 
 @bp.route("/zaken/<reference>/bewaren/opheffen", methods=["POST"])
@@ -90,7 +91,7 @@ def lift_hold(reference):
         flash(_(refused.message), "error")
     else:
         flash(_("De melding wordt niet langer extra bewaard. De gewone bewaartermijn geldt weer."), "success")
-    return redirect(url_for("cases.case_page", reference=case.reference, _anchor="bewaren"))
+    return back_to(case, Section.ACCESS)
 
 
 # --- the admin: what the settings do ------------------------------------------------------------
@@ -171,4 +172,4 @@ def subject_access_pdf(perpetrator_id):
 
 def init_app(app):
     app.register_blueprint(bp)
-    case_panels.register("retention", "retention/_panel.html", panel_context, order=5)
+    case_panels.register("retention", "retention/_panel.html", panel_context, Section.ACCESS, order=60)
