@@ -3,12 +3,12 @@ job. A case someone may not see is treated exactly like a case that does not exi
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import Enum, IntEnum
 
 import peewee
 
 from models.accounts import Role, User, listed
-from models.cases import Case, CaseAccess, NotAllowed
+from models.cases import REPORTER_VISIBLE_EVENTS, Case, CaseAccess, EventKind, NotAllowed
 from models.routing import HANDLER_ROLES, HANDLES
 
 # Roles that never see case content, whatever the routing says.
@@ -113,3 +113,51 @@ def employee_incidents(user: User | None, perpetrator) -> list:
         raise NotAllowed("employee_incidents")
     incidents = perpetrator.employee_incidents
     return list(incidents.order_by(incidents.model.occurred_on, incidents.model.id))
+
+
+# --- what the office holder concerned sees of their own case (Mijn meldingen) ------------------------
+
+
+class VictimPart(str, Enum):
+    """The parts of their own case the office holder concerned sees (DOMAIN.md, "The victim sees what
+    is done"; §6.4). models.victim_view assembles them and copies only what the comment names."""
+
+    STATUS = "status"  # the status, and why in their words (never a handler's own reason for it)
+    TIMELINE = "timeline"  # their messages, the municipality's messages to them, what they added
+    MEASURES = "measures"  # each measure once decided: its type and date only
+    POLICE = "police"  # each police report: date, station, number, stand, the OM's decision, feedback given
+    AFTERCARE = "aftercare"  # the conversations planned and held (dates, never the notes), referrals
+    DAMAGES = "damages"  # what was asked, granted and paid
+    CONSENT = "consent"  # their consent per purpose, and what was done under it
+    ASKED = "asked"  # what is asked of them (models.casework steps for the victim): a consent, a message
+
+
+# Never on their page: internal notes, assignments, who was given access or is informed, a measure's
+# reasons, the security officer's advice, the citizen's side, the perpetrator register, notices to
+# agencies and protection measures (models.protection) - nor anything of another case.
+VICTIM_EVENTS = frozenset(REPORTER_VISIBLE_EVENTS)
+# A measure is shown once decided: a proposal is not yet something the municipality does.
+VICTIM_MEASURE_STATES = frozenset({"decided", "carried_out", "ended"})  # models.measures.MeasureState
+
+_FOR_THE_FILER = frozenset(
+    {VictimPart.STATUS, VictimPart.TIMELINE, VictimPart.MEASURES, VictimPart.POLICE, VictimPart.DAMAGES}
+)
+
+
+def victim_parts(user: User | None, case: Case, level: Access | None = None) -> frozenset[VictimPart]:
+    """What this person sees of the case in Mijn meldingen: every part when it is about them; who filed
+    it for them sees how it is handled and may claim damages for them, not the victim's aftercare,
+    consent or what is asked of the victim; anyone else nothing here (a handler reads the case page).
+    `level`: case_access, when the caller has it."""
+    level = case_access(user, case) if level is None else level
+    if level < Access.REPORTER:
+        return frozenset()
+    if case.reporter_id == user.id:
+        return frozenset(VictimPart)
+    if case.filed_by_id == user.id:
+        return _FOR_THE_FILER
+    return frozenset()
+
+
+def victim_sees_event(kind: str) -> bool:
+    return EventKind(kind) in VICTIM_EVENTS

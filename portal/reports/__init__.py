@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, cases, clock, perpetrators, registration, scheme
+from models import audit, cases, clock, perpetrators, registration, scheme, victim_view
 from models import evidence as evidence_store
 from models.accounts import OFFICE_HOLDER_ROLES, User
 from models.cases import (
-    REPORTER_VISIBLE_EVENTS,
     AlreadySubmitted,
     Case,
     CaseEvent,
@@ -26,13 +27,14 @@ from models.cases import (
     save_draft_values,
 )
 from models.db import write_transaction
-from models.visibility import Access, own_cases_condition
+from models.visibility import Access, VictimPart, own_cases_condition, victim_parts
 from portal import notify
 from portal.case_panels import case_or_404
+from portal.consent.forms import GIVEN, WITHDRAWN, OwnConsentForm
 from portal.evidence_upload import store_files
 from portal.reports.forms import STEPS, AddInformationForm, ConsentStep, ConsultationForm, OnBehalfForm
 from portal.security import client_ip
-from portal.templating import role_label
+from portal.templating import local_datetime, role_label
 
 bp = Blueprint("reports", __name__)
 
@@ -344,12 +346,15 @@ def consultation(token):
 def own_cases():
     rows = list(Case.select().where(own_cases_condition(current_user)).order_by(Case.created_at.desc()))
     audit.record("own_cases_viewed", actor_id=current_user.id, ip=client_ip())
-    return render_template("reports/own_cases.html", cases=rows, drafts=_open_drafts())
+    summaries = [victim_view.summary(current_user, case) for case in rows]
+    return render_template("reports/own_cases.html", cases=summaries, drafts=_open_drafts(), say=_say)
 
 
 @bp.route("/mijn-meldingen/<reference>", methods=["GET", "POST"])
 def own_case(reference):
-    case, _level = case_or_404(reference, Access.REPORTER)
+    case, level = case_or_404(reference, Access.REPORTER)
+    if not victim_parts(current_user, case, level):  # informed or handling, not about them: the case page
+        return redirect(url_for("cases.case_page", reference=reference))
     form = AddInformationForm()
     if form.validate_on_submit():
         with write_transaction():
@@ -398,18 +403,43 @@ def own_case(reference):
         ip=client_ip(),
         detail="as_reporter",
     )
-    events = [
-        e for e in case.events.order_by(CaseEvent.at, CaseEvent.id) if EventKind(e.kind) in REPORTER_VISIBLE_EVENTS
-    ]
+    view = victim_view.victim_view(current_user, case, level)
     return render_template(
         "reports/own_case.html",
         case=case,
+        view=view,
+        parts=VictimPart,
         form=form,
-        events=events,
+        consent_form=OwnConsentForm(formdata=None) if view.may_change_consent else None,
+        GIVEN=GIVEN,
+        WITHDRAWN=WITHDRAWN,
+        say=_say,
         advice=_case_advice(case),
         just_submitted=request.args.get("nieuw"),
         added=request.args.get("toegevoegd"),
     )
+
+
+def _who(role: str | None) -> str:
+    """Someone at the municipality, by role only (a name is not the victim's business): "De griffier"."""
+    if not role:
+        return _(victim_view.THE_MUNICIPALITY)
+    return _("De %(role)s", role=role_label(role).lower())
+
+
+def _say(text: str, params: dict | None = None) -> str:
+    """A sentence from models.victim_view in the person's language: a role becomes "De griffier", a
+    moment a Dutch date in the municipality's time zone."""
+    values = {}
+    for name, value in (params or {}).items():
+        if name == "who":
+            value = _who(value)
+        elif isinstance(value, dt.datetime):
+            value = local_datetime(value, "d MMMM yyyy")
+        elif isinstance(value, dt.date):
+            value = format_date(value, "d MMMM yyyy")
+        values[name] = value
+    return _(text, **values)
 
 
 def _case_advice(case: Case):
