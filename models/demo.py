@@ -198,8 +198,7 @@ def seed_demo_year(year: int) -> int:
     own functions. The same year gives the same incidents (a fixed random seed). Returns how many."""
     import random
 
-    from models import aftercare, consent, measures, police, registration
-    from models.cases import Status
+    from models import aftercare, casework, consent, measures, police
     from models.consent import Purpose
 
     people = {role: User.get_or_none(User.email == f"{local}@{DEMO_DOMAIN}") for role, local, _n in DEMO_PEOPLE}
@@ -338,6 +337,6 @@ def seed_demo_year(year: int) -> int:
             closing = when + dt.timedelta(days=60)
             if closing < now:
                 with clock_fixed(closing):
-                    registration.set_status(case, Status.CLOSED, decider)
+                    casework.close(case, decider, reason="Afgehandeld; de melder is geholpen.")
     audit.record("demo_year_seeded", detail=f"year={year} incidents={filed}")
     return filed

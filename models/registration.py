@@ -3,7 +3,7 @@ never exists without its planned aftercare and inspectorate deadline."""
 
 from __future__ import annotations
 
-from models import aftercare, cases, consent, deadlines, notices
+from models import aftercare, cases, casework, consent, notices
 from models.accounts import User
 from models.cases import Case, CaseKind, Status
 from models.db import write_transaction
@@ -32,8 +32,6 @@ def convert_consultation(case: Case, behaviour_codes: list[str], actor: User) ->
         _plan(case)
 
 
-def set_status(case: Case, status: Status, actor: User) -> None:
-    with write_transaction():
-        cases.change_status(case, status, actor)
-        if status == Status.CLOSED:
-            deadlines.cancel_open(case.id)
+def set_status(case: Case, status: Status, actor: User, reason: str) -> None:
+    """A handler sets the status by hand, with a reason (models.casework: the status follows the work)."""
+    casework.set_status_by_hand(case, status, actor, reason)

@@ -1,5 +1,8 @@
 """Template helpers: dates in the municipality's time zone, labels from models/ translated."""
 
+import datetime as dt
+
+from babel.dates import format_date
 from flask_babel import get_locale, gettext
 
 from models import clock
@@ -21,6 +24,22 @@ def labels(mapping) -> dict:
     return {getattr(key, "value", key): gettext(text) for key, text in mapping.items()}
 
 
+def explain(text: str, params: dict | None = None) -> str:
+    """A sentence from models/ (an N_ msgid with %(name)s values), translated: each value that is
+    a moment is shown in the municipality's time; each text value is translated when it is a label."""
+    shown = {}
+    for key, value in (params or {}).items():
+        if isinstance(value, dt.datetime):
+            shown[key] = local_datetime(value)
+        elif isinstance(value, dt.date):
+            shown[key] = format_date(value, "d MMMM yyyy", locale=get_locale())
+        elif isinstance(value, str):
+            shown[key] = gettext(value)
+        else:
+            shown[key] = value
+    return gettext(text, **shown)
+
+
 def init_app(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["local_datetime"] = local_datetime
@@ -29,7 +48,7 @@ def init_app(app):
 
     @app.context_processor
     def _globals():
-        from models import cases, scheme
+        from models import cases, casework, scheme
         from models.routing import HANDLER_ROLES
 
         return {
@@ -39,5 +58,8 @@ def init_app(app):
             "ROLE_LABELS": ROLE_LABELS,
             "scheme": scheme,
             "cases_model": cases,
+            "casework": casework,
+            "status_change": casework.status_change,
+            "explain": explain,
             "is_handler": lambda user: user.role in {r.value for r in HANDLER_ROLES},
         }

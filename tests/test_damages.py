@@ -647,14 +647,13 @@ def test_the_dunning_schedule_sends_each_step_exactly_once(app, damage_case, peo
 
 
 def test_closing_the_case_does_not_stop_collecting_but_paying_does(app, damage_case, people, db_session):
-    from models import registration
-    from models.cases import Status
+    from models import casework
 
     case, finance = damage_case, people[Role.FINANCE_OFFICER]
     _claim_and_approve(case, people, amounts=(10000,))
     [perpetrator] = damages.liable_perpetrators(case)
     [recovery] = damages.start_recovery(case, {perpetrator.id: 10000}, TODAY, finance)
-    registration.set_status(case, Status.CLOSED, people[Role.CLERK])
+    casework.close(case, people[Role.CLERK], reason="Afgehandeld met de melder.")
     open_ledger = Deadline.select().where(
         (Deadline.case == case.id)
         & Deadline.done_at.is_null()

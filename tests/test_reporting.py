@@ -342,8 +342,11 @@ def test_status_workflow_assignment_and_reopen(app, create_user, login, file_rep
     login(handler, clerk)
     handler.post(f"/zaken/{reference}/toewijzen", data={"handler": deputy.id})
     for status in ("measures", "aftercare", "closed", "in_progress"):
-        assert handler.post(f"/zaken/{reference}/status", data={"status": status}).status_code == 302
-    refused = handler.post(f"/zaken/{reference}/status", data={"status": "new"}, follow_redirects=True)
+        sent = {"status": status, "reason": "Besproken in het teamoverleg."}
+        assert handler.post(f"/zaken/{reference}/status", data=sent).status_code == 302
+    refused = handler.post(
+        f"/zaken/{reference}/status", data={"status": "new", "reason": "Terug naar af."}, follow_redirects=True
+    )
     assert "Deze status kan nu niet worden gekozen" in refused.get_data(as_text=True)
     with app.app_context():
         case = Case.get(Case.reference == reference)
@@ -351,11 +354,11 @@ def test_status_workflow_assignment_and_reopen(app, create_user, login, file_rep
         kinds = [(e.kind, e.detail) for e in CaseEvent.select().where(CaseEvent.case == case).order_by(CaseEvent.id)]
     assert kinds[1:] == [
         ("assigned", str(deputy.id)),
-        ("status", "new->in_progress"),
-        ("status", "in_progress->measures"),
-        ("status", "measures->aftercare"),
-        ("status", "aftercare->closed"),
-        ("status", "closed->in_progress"),
+        ("status", "new->in_progress"),  # picked up: the status follows the work
+        ("status", "in_progress->measures;hand=in_progress"),  # set by hand: the work said "in progress"
+        ("status", "measures->aftercare;hand=in_progress"),
+        ("status", "aftercare->closed;hand=in_progress"),
+        ("status", "closed->in_progress;hand=in_progress"),
     ]
     mine = app.test_client()
     login(mine, deputy)
@@ -421,7 +424,7 @@ def test_a_new_case_nobody_picks_up_within_the_pickup_hours_is_overdue(app, crea
     import datetime as dt
 
     from models import cases, registration, settings
-    from models.cases import CaseKind, Status
+    from models.cases import CaseKind
 
     member, clerk = create_user(Role.COUNCIL_MEMBER), create_user(Role.CLERK)
     with app.app_context(), db.connection_context():
@@ -433,7 +436,7 @@ def test_a_new_case_nobody_picks_up_within_the_pickup_hours_is_overdue(app, crea
             Case.id == case.id
         ).execute()
         assert overdue()
-        registration.set_status(Case.get_by_id(case.id), Status.IN_PROGRESS, clerk)  # picked up
+        cases.assign(Case.get_by_id(case.id), clerk, clerk)  # picked up
         assert not overdue()
 
 

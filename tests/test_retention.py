@@ -16,6 +16,7 @@ from models import (
     aftercare,
     audit,
     cases,
+    casework,
     clock,
     consent,
     damages,
@@ -30,7 +31,7 @@ from models import (
 from models.accounts import Role, User
 from models.aftercare import Conversation, Outcome, Referral, ReferralKind
 from models.audit import AuditCheckpoint, AuditEntry
-from models.cases import Case, CaseEvent, Draft, EventKind, Evidence, OnlineEntry, Status
+from models.cases import Case, CaseEvent, Draft, EventKind, Evidence, OnlineEntry
 from models.damages import Category, DamageItem, DamageReceipt, Decision, LedgerEntry, RecoveryStep, StepKind
 from models.db import db
 from models.measures import Measure, MeasureType
@@ -140,7 +141,7 @@ def _full_case(app, people, login, file_report, *, close=True) -> Case:
     damages.record_step(recovery, StepKind.LETTER_SENT, today, finance, note="Brief naar Kerkstraat 9.")
     damages.record_payment(recovery, 10000, today, "BANK-1", finance)
     if close:
-        cases.change_status(case, Status.CLOSED, clerk)
+        casework.close(case, clerk, reason="Afgehandeld met de melder.")
     return Case.get_by_id(case.id)
 
 
@@ -362,7 +363,7 @@ def test_a_closed_case_is_kept_until_the_same_calendar_date_its_months_later(
     case = Case.get(Case.reference == reference)
     with monkeypatch.context() as closing_day:
         closing_day.setattr(clock, "utcnow", lambda: dt.datetime(2024, 8, 31, 10, 0))
-        cases.change_status(case, Status.CLOSED, people[Role.CLERK])
+        casework.close(case, people[Role.CLERK], reason="Afgehandeld met de melder.")
 
     assert retention.plan(dt.datetime(2026, 8, 25, 12, 0)).closed_cases == []
     retention.apply(dt.datetime(2026, 8, 31, 9, 59), upload_dir=app.config["UPLOAD_PATH"])
@@ -627,10 +628,10 @@ def test_the_yearly_figures_are_the_same_before_and_after_retention(app, people,
     ):
         reference = file_report(_client(app, login, reporter), channel=channel, behaviours=behaviours)
         _connect(app)
-        cases.change_status(
+        casework.close(
             Case.get(Case.reference == reference),
-            Status.CLOSED,
             people[Role.CLERK] if reporter.role == "council_member" else people[Role.MAYOR],
+            reason="Afgehandeld met de melder.",
         )
     held = file_report(_client(app, login, people[Role.COUNCIL_MEMBER]), channel="email")
     _connect(app)
