@@ -10,11 +10,11 @@ import pathlib
 from huey import crontab
 
 from jobs import huey, notifications, settings
-from models import accounts, audit, clock, damages, deadlines, outbox, retention
+from models import accounts, audit, casework, clock, damages, deadlines, outbox, retention
 from models import db as database
 from models.accounts import Role, User
 from models.db import db, write_transaction
-from models.deadlines import DEADLINE_LABELS, LEDGER_KINDS, DeadlineKind
+from models.deadlines import LEDGER_KINDS, DeadlineKind
 
 log = logging.getLogger("veilig_bestuur.jobs")
 
@@ -117,7 +117,7 @@ def _queue_deadline_mail(person: User, deadline: deadlines.Deadline, escalation:
         base_url=base_url,
         name=person.name,
         path=notifications.PAGES["deadlines.my_deadlines"],
-        what=DEADLINE_LABELS[kind],
+        what=casework.deadline_label(deadline),
         due_at=deadline.due_at,
     )
 

@@ -500,8 +500,10 @@ def convert_to_report(case: Case, behaviour_codes: list[str], actor: User) -> No
     """A consultation (§6.1, in doubt) becomes a report; the handler records what happened."""
     codes = [c for c in behaviour_codes if c in scheme.BEHAVIOUR_BY_CODE]
     behaviour_class = scheme.classify(codes)
-    if case.kind != CaseKind.CONSULTATION.value or behaviour_class is None:
-        raise NotAllowed("convert")
+    if case.kind != CaseKind.CONSULTATION.value:  # a stale page: someone converted it meanwhile
+        raise NotAllowed("convert_done", N_("Dit overleg is al omgezet in een melding, misschien door een collega."))
+    if behaviour_class is None:
+        raise NotAllowed("convert", N_("Kies minstens één gedraging om het overleg om te zetten in een melding."))
     with write_transaction():
         case.kind = CaseKind.REPORT.value
         case.behaviours = ",".join(codes)

@@ -70,6 +70,7 @@ class StepCode(str, Enum):
     DECIDE_MEASURE = "decide_measure"
     CARRY_OUT_MEASURE = "carry_out_measure"
     DECIDE_OBJECTION = "decide_objection"
+    BAN_ENDING = "ban_ending"
     ASK_CONSENT = "ask_consent"
     FILE_POLICE_REPORT = "file_police_report"
     NOTICE = "notice"
@@ -93,6 +94,7 @@ STEP_LABELS = {
     StepCode.DECIDE_MEASURE: N_("Besluiten over de voorgestelde maatregel"),
     StepCode.CARRY_OUT_MEASURE: N_("De besloten maatregel uitvoeren"),
     StepCode.DECIDE_OBJECTION: N_("Beslissen op het bezwaar"),
+    StepCode.BAN_ENDING: N_("Einde van een ontzegging: verlengen of laten aflopen"),
     StepCode.ASK_CONSENT: N_("De melder vragen of de gemeente aangifte mag doen"),
     StepCode.FILE_POLICE_REPORT: N_("Aangifte doen bij de politie"),
     StepCode.NOTICE: N_("Melden aan een instantie"),
@@ -141,6 +143,10 @@ STEP_WHY = {
     ),
     StepCode.CARRY_OUT_MEASURE: ("§6.2", N_("Het besluit is genomen; de maatregel moet nog worden uitgevoerd.")),
     StepCode.DECIDE_OBJECTION: ("§6.2", N_("Tegen een besluit kan de burger bezwaar maken; daarop wordt beslist.")),
+    StepCode.BAN_ENDING: (
+        "§6.2",
+        N_("Een ontzegging geldt voor een bepaalde tijd. Beslis op tijd of die moet worden verlengd."),
+    ),
     StepCode.ASK_CONSENT: (
         "§6.4",
         N_("De gemeente doet aangifte, maar alleen met toestemming van de melder. Vraag het de melder."),
@@ -176,14 +182,21 @@ WORK_ORDER = list(StepCode)
 
 # Steps about money: they go on after a case is closed (models.deadlines.LEDGER_KINDS), so they do
 # not keep a case open; and steps the victim is asked, which a handler cannot do for them.
-NOT_BLOCKING_CLOSE = {StepCode.REIMBURSE, StepCode.RECOVER, StepCode.VICTIM_CONSENT, StepCode.VICTIM_REPLY}
+# A ban runs its period whether or not the case is open; its end is still reminded.
+NOT_BLOCKING_CLOSE = {
+    StepCode.REIMBURSE,
+    StepCode.RECOVER,
+    StepCode.VICTIM_CONSENT,
+    StepCode.VICTIM_REPLY,
+    StepCode.BAN_ENDING,
+}
 
 DEADLINE_STEPS = {
     DeadlineKind.AFTERCARE_1: StepCode.AFTERCARE,
     DeadlineKind.AFTERCARE_2: StepCode.AFTERCARE,
     DeadlineKind.AFTERCARE_3: StepCode.AFTERCARE,
     DeadlineKind.INSPECTORATE: StepCode.NOTIFY_INSPECTORATE,
-    DeadlineKind.BAN_ENDING: StepCode.CARRY_OUT_MEASURE,
+    DeadlineKind.BAN_ENDING: StepCode.BAN_ENDING,
     DeadlineKind.POLICE_FEEDBACK: StepCode.POLICE_FEEDBACK,
     DeadlineKind.RECOVERY_REMINDER: StepCode.RECOVER,
     DeadlineKind.RECOVERY_DEMAND: StepCode.RECOVER,
@@ -197,6 +210,7 @@ STEP_SECTIONS = {
     StepCode.DECIDE_MEASURE: Section.MEASURES,
     StepCode.CARRY_OUT_MEASURE: Section.MEASURES,
     StepCode.DECIDE_OBJECTION: Section.MEASURES,
+    StepCode.BAN_ENDING: Section.MEASURES,
     StepCode.ASK_CONSENT: Section.CONSENT,
     StepCode.FILE_POLICE_REPORT: Section.POLICE,
     StepCode.NOTICE: Section.NOTICES,
@@ -216,6 +230,17 @@ STEP_SECTIONS = {
 def step_for_deadline(deadline: Deadline) -> StepCode:
     """The step a deadline of the deadline engine belongs to."""
     return DEADLINE_STEPS[DeadlineKind(deadline.kind)]
+
+
+def deadline_label(deadline: Deadline) -> str:
+    """What a deadline asks, in the words of the open steps (N_ msgid): the reminder mail, the
+    deadlines page and the case page say the same thing."""
+    kind = DeadlineKind(deadline.kind)
+    if kind in (DeadlineKind.AFTERCARE_1, DeadlineKind.AFTERCARE_2, DeadlineKind.AFTERCARE_3):
+        return CONVERSATION_LABELS[int(kind.value[-1])]
+    if kind in deadlines.LEDGER_KINDS:
+        return deadlines.DEADLINE_LABELS[kind]  # the herinnering or the aanmaning: which one matters
+    return STEP_LABELS[step_for_deadline(deadline)]
 
 
 @dataclass(frozen=True)
@@ -431,6 +456,9 @@ def _steps(facts: _Facts) -> list[Step]:
             add(StepCode.DECIDE_MEASURE, deciders, object_id=measure.id, label=_decide_label(kind))
         elif measure.state == measures.MeasureState.DECIDED.value:
             add(StepCode.CARRY_OUT_MEASURE, handlers, object_id=measure.id)
+        ending = _deadline(facts, DeadlineKind.BAN_ENDING, measure.id)
+        if ending is not None and measure.state != measures.MeasureState.ENDED.value:
+            add(StepCode.BAN_ENDING, handlers | {Role.MAYOR.value}, object_id=measure.id, due_at=ending.due_at)
     for objection in facts.open_objections:
         measure = next(m for m in facts.measures if m.id == objection.measure_id)
         kind = measures.MeasureType(measure.type)

@@ -4,10 +4,13 @@ import traceback
 
 import peewee
 from flask import g, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from models.cases import NotAllowed
 
 MESSAGES = {
     400: (
@@ -31,6 +34,12 @@ MESSAGES = {
     413: (
         _l("Het bestand is te groot"),
         _l("Wat u wilde versturen is te groot. Maak het bestand kleiner of verstuur minder bestanden tegelijk."),
+    ),
+    409: (
+        _l("Dit kan nu niet"),
+        _l(
+            "Iemand anders heeft deze melding intussen veranderd, of dit mag nu niet. Ga terug, laad de pagina opnieuw en kijk wat er nu nodig is."
+        ),
     ),
     429: (
         _l("Te veel pogingen"),
@@ -87,6 +96,14 @@ def init_app(app):
         if "_login_user" not in g:
             g._login_user = AnonymousUserMixin()  # loading the person would need the database again
         return render_error(503)
+
+    @app.errorhandler(NotAllowed)
+    def _not_allowed(error):
+        # A rule of the protocol said no, on a path no page handles itself (a stale page: someone
+        # else already did it). Never a 500: the rule's own Dutch words, or a plain "not now".
+        if error.message:
+            return render_error(409, _l("Dit kan nu niet"), gettext(error.message))
+        return render_error(409)
 
     @app.errorhandler(Exception)
     def _crash(error):

@@ -50,6 +50,8 @@ def test_aftercare_reminder_is_sent_once_even_when_the_job_runs_twice(app, threa
     assert len(reminders) == len(first_round)  # one each
     body = reminders[0].get_content()
     assert "Eerste nazorggesprek" in body and "Geheim verhaal" not in body and case.reference not in body
+    # The mail names the step as the case page's "Wat moet er nu gebeuren" does (models.casework).
+    assert "Er is een termijn die binnenkort verloopt: Eerste nazorggesprek voeren." in body
 
 
 def test_a_crash_half_way_sends_nothing_twice(app, threat_case, mailbox, clock_at, monkeypatch):
@@ -143,7 +145,10 @@ def test_closing_the_case_stops_its_reminders(app, threat_case, login, mailbox, 
     case, people = threat_case
     handler = app.test_client()
     login(handler, people[Role.CLERK])
-    handler.post(f"/zaken/{case.reference}/status", data={"status": "closed"})
+    closed = handler.post(
+        f"/zaken/{case.reference}/status", data={"status": "closed", "reason": "De melder wil geen nazorg meer."}
+    )
+    assert closed.status_code == 302
     mailbox.messages.clear()
     clock_at(days=50)
     _run_job(app)

@@ -366,9 +366,15 @@ def convert(reference):
     form = ConvertForm()
     if not form.validate_on_submit():
         return case_panels.show_again(case, "cases", "convert", form)
-    with write_transaction():
-        registration.convert_consultation(case, form.behaviours.data, current_user)
-        audit.record("case_converted", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
+    try:
+        with write_transaction():
+            registration.convert_consultation(case, form.behaviours.data, current_user)
+            audit.record(
+                "case_converted", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip()
+            )
+    except cases.NotAllowed as refused:  # converted by someone else meanwhile: say so, show the case as it is now
+        flash(_(refused.message), "error")
+        return _back(case, Section.PICKUP)
     flash(_("Het overleg is nu een melding."), "success")
     return _back(case, Section.PICKUP)
 
