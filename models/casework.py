@@ -305,23 +305,21 @@ def _facts(case: Case, now: dt.datetime) -> _Facts:
         .tuples()
     )
     victims = {case.reporter_id, case.filed_by_id}
-    picked_up = (
-        CaseEvent.select()
-        .where(
-            (CaseEvent.case == case.id)
-            & (CaseEvent.kind.not_in([EventKind.SUBMITTED.value, EventKind.MESSAGE_FROM_REPORTER.value]))
-            & CaseEvent.actor.is_null(False)
-            & CaseEvent.actor.not_in(list(victims))
-        )
+    # The timeline once (without the encrypted bodies), oldest first: who picked it up, the last
+    # status change, the last message.
+    events = list(
+        CaseEvent.select(CaseEvent.id, CaseEvent.at, CaseEvent.actor, CaseEvent.kind, CaseEvent.detail)
+        .where(CaseEvent.case == case.id)
         .order_by(CaseEvent.at, CaseEvent.id)
-        .first()
     )
-    last_status = (
-        CaseEvent.select()
-        .where((CaseEvent.case == case.id) & (CaseEvent.kind == EventKind.STATUS.value))
-        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
-        .first()
-    )
+    not_pickup = {EventKind.SUBMITTED.value, EventKind.MESSAGE_FROM_REPORTER.value}
+    picked_up = next((e for e in events if e.kind not in not_pickup and e.actor_id and e.actor_id not in victims), None)
+    statuses = [e for e in events if e.kind == EventKind.STATUS.value]
+    last_status = CaseEvent.get_by_id(statuses[-1].id) if statuses and ";hand=" in statuses[-1].detail else None
+    last_status = last_status or (statuses[-1] if statuses else None)
+    messages = [
+        e for e in events if e.kind in (EventKind.MESSAGE_TO_REPORTER.value, EventKind.MESSAGE_FROM_REPORTER.value)
+    ]
     case_measures = list(
         measures.Measure.select().where(measures.Measure.case == case.id).order_by(measures.Measure.id)
     )
@@ -346,6 +344,7 @@ def _facts(case: Case, now: dt.datetime) -> _Facts:
         else []
     )
     reports = list(police.PoliceReport.select().where(police.PoliceReport.case == case.id))
+    balance = damages.balances(case=case)
     return _Facts(
         case=case,
         now=now,
@@ -365,35 +364,31 @@ def _facts(case: Case, now: dt.datetime) -> _Facts:
             .order_by(aftercare.Conversation.number)
         ),
         open_deadlines=list(deadlines.open_for([case.id])),
-        damage_waiting=damages.DamageItem.select()
-        .where(
-            (damages.DamageItem.case == case.id)
-            & damages.DamageItem.id.not_in(
-                damages.LedgerEntry.select(damages.LedgerEntry.item).where(
-                    (damages.LedgerEntry.case == case.id)
-                    & (damages.LedgerEntry.kind == damages.EntryKind.APPROVED.value)
-                    & damages.LedgerEntry.reverses.is_null()
-                    & damages.LedgerEntry.id.not_in(
-                        damages.LedgerEntry.select(damages.LedgerEntry.reverses).where(
-                            (damages.LedgerEntry.case == case.id) & damages.LedgerEntry.reverses.is_null(False)
-                        )
-                    )
-                )
-            )
-        )
-        .count(),
-        balance=damages.balances(case=case),
-        liable=len(damages.liable_perpetrators(case)),
-        recoveries=damages.Recovery.select().where(damages.Recovery.case == case.id).count(),
-        last_message=CaseEvent.select()
-        .where(
-            (CaseEvent.case == case.id)
-            & CaseEvent.kind.in_([EventKind.MESSAGE_TO_REPORTER.value, EventKind.MESSAGE_FROM_REPORTER.value])
-        )
-        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
-        .first(),
+        damage_waiting=_damage_waiting(case, balance),
+        balance=balance,
+        liable=len(damages.liable_perpetrators(case)) if balance.reimbursed else 0,
+        recoveries=damages.Recovery.select().where(damages.Recovery.case == case.id).count()
+        if balance.reimbursed
+        else 0,
+        last_message=messages[-1] if messages else None,
         checklist=notices.checklist(case) if case.kind == CaseKind.REPORT.value else [],
     )
+
+
+def _damage_waiting(case: Case, balance: damages.Balance) -> int:
+    """Claim items not assessed yet (each item is booked as claimed: nothing claimed, none waiting)."""
+    if not balance.claimed:
+        return 0
+    entry = damages.LedgerEntry
+    reversed_ids = entry.select(entry.reverses).where((entry.case == case.id) & entry.reverses.is_null(False))
+    assessed = entry.select(entry.item).where(
+        (entry.case == case.id)
+        & (entry.kind == damages.EntryKind.APPROVED.value)
+        & entry.reverses.is_null()
+        & entry.id.not_in(reversed_ids)
+    )
+    items = damages.DamageItem
+    return items.select().where((items.case == case.id) & items.id.not_in(assessed)).count()
 
 
 def _consent_state(records: list, purpose: consent.Purpose, now: dt.datetime):
@@ -564,7 +559,22 @@ def open_steps(case: Case, person: User | None = None, now: dt.datetime | None =
     then by due moment, then in the order of the work. With `person`, each step says whether it is
     theirs (`mine`): their role is named, or they are the office holder the case is about."""
     now = now or clock.utcnow()
-    steps = sorted(_steps(_facts(case, now)), key=_sort_key)
+    return _for_person(case, sorted(_steps(_facts(case, now)), key=_sort_key), person)
+
+
+@dataclass(frozen=True)
+class Overview:
+    steps: list[Step]
+    status: StatusWhy
+
+
+def overview(case: Case, person: User | None = None, now: dt.datetime | None = None) -> Overview:
+    """The open steps and the status with why, read from the case's facts once (a page shows both)."""
+    facts = _facts(case, now or clock.utcnow())
+    return Overview(_for_person(case, sorted(_steps(facts), key=_sort_key), person), _explained(facts))
+
+
+def _for_person(case: Case, steps: list[Step], person: User | None) -> list[Step]:
     if person is None:
         return steps
     is_victim = person.id == case.reporter_id
