@@ -140,7 +140,7 @@ def test_journey_from_a_phone_report_through_ban_aftercare_damages_and_recovery_
     page.goto(f"{base}/zaken/{reference}")  # reloaded: the mayor's decision is on it now
     aftercare = page.locator("#nazorg")
     aftercare.scroll_into_view_if_needed()
-    assert aftercare.get_by_role("heading", name="Opvang en nazorg").is_visible()
+    assert aftercare.get_by_role("heading", name="Nazorg", exact=True).is_visible()
     rows = aftercare.locator("table").first.locator("tbody tr")
     assert rows.count() == 3
     for number in (1, 2, 3):

@@ -349,7 +349,7 @@ def test_an_acute_serious_threat_against_anyone_brings_the_chief_prosecutor_and_
     assert (
         clerk.post(f"/zaken/{case.reference}/meldingen/chief_prosecutor", data={"chief_prosecutor-done_on": _today()})
         .headers["Location"]
-        .endswith("#meldingen")
+        .endswith("#meldingen-instanties")
     )
     assert "Ja, op" in _page(clerk, case).split('id="melding-chief_prosecutor"')[1].split("</tr>")[0]
 
@@ -551,7 +551,7 @@ WIDER_THAN_THE_SCREEN = """() => [...document.querySelectorAll('body *')]
 
 def _panel_shot(page, path) -> None:
     """The panel as it lies on the page (page coordinates), the whole width of the screen."""
-    box = page.locator("#meldingen").bounding_box()
+    box = page.locator("#meldingen-instanties").bounding_box()
     top = box["y"] + page.evaluate("window.scrollY")
     width = page.evaluate("document.documentElement.clientWidth")
     page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": top, "width": width, "height": box["height"]})
@@ -594,8 +594,8 @@ def test_the_panel_fits_a_phone_and_a_screen(make_app, live_server, browser):
     for width, height in ((360, 740), (1280, 900)):
         page.set_viewport_size({"width": width, "height": height})
         for name, reference in (("te-beoordelen", to_assess), ("ernstig-acuut", serious_reference)):
-            page.goto(f"{live_server.url}/zaken/{reference}#meldingen")
-            panel = page.locator("#meldingen")
+            page.goto(f"{live_server.url}/zaken/{reference}#meldingen-instanties")
+            panel = page.locator("#meldingen-instanties")
             assert panel.is_visible()
             wide = page.evaluate(WIDER_THAN_THE_SCREEN)
             assert not wide, (name, width, wide)
@@ -605,7 +605,7 @@ def test_the_panel_fits_a_phone_and_a_screen(make_app, live_server, browser):
         page.get_by_label("Ja. De gemeente moet de Arbeidsinspectie waarschuwen.").check()
         page.get_by_role("button", name="Beoordeling vastleggen").click()
         page.wait_for_load_state("load")  # the page shown again, with its style sheet
-        assert "Kies wat de ambtsdrager is overkomen." in page.locator("#meldingen").inner_text()
+        assert "Kies wat de ambtsdrager is overkomen." in page.locator("#meldingen-instanties").inner_text()
         assert not page.evaluate(WIDER_THAN_THE_SCREEN)
         _panel_shot(page, shots / f"fout-{width}.png")
         axe.check(f"fout {width}")

@@ -286,7 +286,7 @@ def test_informed_people_see_the_panel_but_change_nothing(app, people, signed_in
     case = report_by(consequences=INJURY)
     officer = signed_in(people[Role.SECURITY_OFFICER])
     page = _page(officer, case)
-    assert "Aangifte en meldingen" in page and "Mogelijk een ernstig incident: beoordeel dit nu." in page
+    assert ">Aangifte</h2>" in page and "Mogelijk een ernstig incident: beoordeel dit nu." in page
     assert "Aangifte vastleggen" not in page and "Toestemming vastleggen" not in page
     assert (
         officer.post(
@@ -366,7 +366,7 @@ def test_a_form_sent_back_shows_the_case_page_again_and_is_audited_like_every_vi
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Vul de datum van de aangifte in." in page
-    assert case.reference in page and "Aangifte en meldingen" in page and 'value="PL0900-2026123456"' in page
+    assert case.reference in page and ">Aangifte</h2>" in page and 'value="PL0900-2026123456"' in page
     assert views() == before + 1
     assert signed_in(people[Role.ALDERMAN]).post(f"/zaken/{case.reference}/aangifte").status_code == 404
     assert clerk.post("/zaken/VB-2099-0001/aangifte").status_code == 404

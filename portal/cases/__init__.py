@@ -236,7 +236,8 @@ def _back(case: Case, section: Section):
 def change_status(reference):
     case, _level = case_or_404(reference, Access.HANDLER)
     form = StatusForm()
-    form.status.choices = [(s.value, _(cases.STATUS_LABELS[s])) for s in cases.next_statuses(Status(case.status))]
+    # Every status is a choice here: which one may follow the current one is models.casework's to say.
+    form.status.choices = [(s.value, _(cases.STATUS_LABELS[s])) for s in Status]
     if form.validate_on_submit():
         before = case.status
         try:
