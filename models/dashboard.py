@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
-from models import clock, deadlines
+from models import casework, clock, deadlines
 from models.accounts import User
 from models.annual_report import Period, local_month
 from models.cases import Case, CaseKind, Status
@@ -27,6 +28,42 @@ OVERDUE_GROUPS = {
     "payments": (N_("Betalingen van veroorzakers"), {DeadlineKind.RECOVERY_REMINDER, DeadlineKind.RECOVERY_DEMAND}),
     "police_feedback": (N_("De melder informeren over de aangifte"), {DeadlineKind.POLICE_FEEDBACK}),
 }
+
+
+@dataclass(frozen=True)
+class DueStep:
+    """A deadline as the open step it belongs to (models.casework): what, where on the case page, by when."""
+
+    deadline: Deadline
+    code: casework.StepCode
+    label: str  # N_ msgid
+    section: casework.Section
+    due_at: dt.datetime
+    overdue: bool
+
+    @property
+    def reference(self) -> str:
+        return self.deadline.case.reference
+
+
+# Deadlines whose own label says more than their step's (which measure ends, which letter to send).
+_OWN_LABELS = {DeadlineKind.BAN_ENDING, DeadlineKind.RECOVERY_REMINDER, DeadlineKind.RECOVERY_DEMAND}
+_CONVERSATIONS = {DeadlineKind.AFTERCARE_1: 1, DeadlineKind.AFTERCARE_2: 2, DeadlineKind.AFTERCARE_3: 3}
+
+
+def due_step(deadline: Deadline, now: dt.datetime | None = None) -> DueStep:
+    """The step of the case page a deadline belongs to, with casework's label and section."""
+    kind = DeadlineKind(deadline.kind)
+    code = casework.step_for_deadline(deadline)
+    if kind in _CONVERSATIONS:
+        label = casework.CONVERSATION_LABELS[_CONVERSATIONS[kind]]
+    elif kind in _OWN_LABELS:
+        label = deadlines.DEADLINE_LABELS[kind]
+    else:
+        label = casework.STEP_LABELS[code]
+    return DueStep(
+        deadline, code, label, casework.STEP_SECTIONS[code], deadline.due_at, deadline.is_overdue(now or clock.utcnow())
+    )
 
 
 def visible_cases(user: User):

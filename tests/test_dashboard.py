@@ -47,11 +47,16 @@ def test_each_handler_sees_only_the_cases_they_may_see(app, create_user, login, 
     assert sum(int(n) for n in figures(page, "month").values()) == 1
 
 
-def test_the_dashboard_is_for_handlers_and_is_their_start(app, create_user, login, db_session):
+def test_the_dashboard_is_for_handlers_linked_from_their_start_page_below_what_waits(
+    app, create_user, login, db_session
+):
     alderman, clerk = app.test_client(), app.test_client()
     login(alderman, create_user(Role.ALDERMAN))
     login(clerk, create_user(Role.CLERK))
     assert alderman.get("/overzicht").status_code == 403
     assert "/overzicht" not in alderman.get("/").get_data(as_text=True)
     home = clerk.get("/").get_data(as_text=True)
-    assert 'card card--primary"><h2 class="utrecht-heading-2"><a href="/overzicht"' in home
+    # What waits comes first (issue 15); the dashboard is one of the links below it.
+    waits, links = home.index("Wat er op u wacht"), home.index("Wat u hier kunt doen")
+    assert waits < links
+    assert '<a href="/overzicht">Overzicht</a>' in home[links:]

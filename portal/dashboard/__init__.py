@@ -11,7 +11,6 @@ from markupsafe import Markup
 
 from models import audit, charts, clock, dashboard
 from models.cases import STATUS_LABELS
-from models.deadlines import DEADLINE_LABELS, DeadlineKind
 from models.routing import HANDLER_ROLES
 from portal.security import client_ip
 
@@ -43,11 +42,12 @@ def index():
         by_status=by_status,
         status_labels=STATUS_LABELS,
         open_total=sum(by_status.values()),
-        overdue=dashboard.overdue_by_group(overdue),
+        overdue={
+            code: [dashboard.due_step(row, now) for row in rows]
+            for code, rows in dashboard.overdue_by_group(overdue).items()
+        },
         overdue_total=len(overdue),
         groups=dashboard.OVERDUE_GROUPS,
-        deadline_labels=DEADLINE_LABELS,
-        Kind=DeadlineKind,
         assignments=dashboard.my_assignments(current_user),
         trend=list(zip(month_names, [count for _m, count in trend], strict=True)),
         trend_svg=Markup(charts.to_svg(chart, "grafiek-trend")),  # noqa: S704 - to_svg escapes every text

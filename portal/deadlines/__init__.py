@@ -1,11 +1,13 @@
-"""'My deadlines': every open reminder on the cases a person may see and is reminded for."""
+"""'My deadlines': every open reminder on the cases a person may see and is reminded for, each as the
+open step it belongs to (models.casework: its label, and the case page's section where it is done)."""
 
 from flask import Blueprint, render_template
 from flask_login import current_user
 
 from models import audit, clock
 from models.cases import Case
-from models.deadlines import DEADLINE_LABELS, Deadline, DeadlineKind
+from models.dashboard import due_step
+from models.deadlines import Deadline
 from models.visibility import inbox_condition
 from portal.security import client_ip
 
@@ -28,11 +30,10 @@ def deadlines_for(user, case_ids=None):
 
 @bp.route("/termijnen")
 def my_deadlines():
-    rows = deadlines_for(current_user)
+    now = clock.utcnow()
+    rows = [due_step(row, now) for row in deadlines_for(current_user)]
     audit.record("deadlines_viewed", actor_id=current_user.id, ip=client_ip())
-    return render_template(
-        "deadlines/list.html", rows=rows, labels=DEADLINE_LABELS, Kind=DeadlineKind, now=clock.utcnow()
-    )
+    return render_template("deadlines/list.html", rows=rows)
 
 
 def init_app(app):

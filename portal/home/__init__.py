@@ -1,18 +1,56 @@
-"""The start page after logging in: what this person can do, by role. And the two public
-statements every Dutch government service publishes: accessibility and privacy."""
+"""The start page after logging in: what needs doing for this person, by role (models.start_pages),
+each count linked to the list behind it; below that what they can do. And the two public statements
+every Dutch government service publishes: accessibility and privacy."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
-from models import routing, settings
+from models import audit, clock, routing, settings, start_pages
 from models.accounts import Role
-from portal.security import public
+from models.dashboard import due_step
+from models.measures import MEASURE_LABELS, MeasureType
+from portal.security import client_ip, public
 
 bp = Blueprint("home", __name__)
+LIST_PAGE_SIZE = 50
 
 
 @bp.route("/")
 def index():
-    return render_template("home/index.html")
+    now = clock.utcnow()
+    page = start_pages.start_page(current_user, now)
+    if page.tallies or page.steps:  # case references are shown: like the inbox, the trail says who saw them
+        audit.record("start_page_viewed", actor_id=current_user.id, ip=client_ip())
+    return render_template(
+        "home/index.html",
+        page=page,
+        steps=[due_step(row, now) for row in page.steps],
+        cap=start_pages.CAP,
+        measure_labels={kind.value: label for kind, label in MEASURE_LABELS.items()},
+        MeasureType=MeasureType,
+    )
+
+
+@bp.route("/start/<key>")
+def start_list(key):
+    """The whole list behind a count on the start page: the same query, a page at a time."""
+    if not start_pages.may_see_list(current_user, key):
+        abort(404)
+    kind = start_pages.LISTS[key]
+    number = max(request.args.get("pagina", 1, type=int), 1)
+    rows = list(start_pages.cases_of(current_user, key).limit(LIST_PAGE_SIZE + 1).offset((number - 1) * LIST_PAGE_SIZE))
+    has_next, rows = len(rows) > LIST_PAGE_SIZE, rows[:LIST_PAGE_SIZE]
+    waiting = start_pages.waiting_measures(current_user, [r.id for r in rows]) if key == "besluiten" and rows else {}
+    audit.record("start_list_viewed", actor_id=current_user.id, ip=client_ip(), detail=key)
+    return render_template(
+        "home/list.html",
+        kind=kind,
+        cases=rows,
+        page=number,
+        has_next=has_next,
+        waiting=waiting,
+        measure_labels={kind.value: label for kind, label in MEASURE_LABELS.items()},
+    )
 
 
 @bp.route("/toegankelijkheid")

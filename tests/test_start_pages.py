@@ -1,0 +1,238 @@
+"""Start pages per role (issue 15, item 4): each person lands on what waits for them — the mayor on a
+building ban to decide, the clerk on new and late cases, the security officer on advice asked and acute
+threats, the finance officer on what to pay, the office holder on their own cases and what is asked of
+them. Every count links to the list behind it, holding exactly those cases, and never a case the person
+may not see (models.visibility)."""
+
+import datetime as dt
+import os
+import pathlib
+import re
+
+import pytest
+
+from models import damages, measures, protection
+from models.accounts import Role
+from models.cases import Case, CaseEvent, EventKind
+
+BAN_REASONS = "Hij dreigde het raadslid thuis op te zoeken."
+
+
+def counts(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-count="([^"]+)">([^<]+)</span>', html))
+
+
+def listed(client, key: str) -> set[str]:
+    response = client.get(f"/start/{key}")
+    assert response.status_code == 200, (key, response.status_code)
+    return set(re.findall(r'data-reference="([^"]+)"', response.get_data(as_text=True)))
+
+
+def case(app, reference: str) -> Case:
+    with app.app_context():
+        return Case.get(Case.reference == reference)
+
+
+@pytest.fixture
+def municipality(app, create_user, login, file_report, clock_at):
+    """A council member's threat (the clerk handles it; the mayor and the security officer are informed)
+    with a building ban proposed, and without an answer on the police report; a second council case
+    nobody picked up for two days; an alderman's case (the mayor and the secretary handle it) marked an
+    acute threat, with an approved damage claim not yet paid."""
+    people = {
+        role: create_user(role)
+        for role in (
+            Role.COUNCIL_MEMBER,
+            Role.ALDERMAN,
+            Role.CLERK,
+            Role.MAYOR,
+            Role.MUNICIPAL_SECRETARY,
+            Role.SECURITY_OFFICER,
+            Role.FINANCE_OFFICER,
+        )
+    }
+    member, alderman = app.test_client(), app.test_client()
+    login(member, people[Role.COUNCIL_MEMBER])
+    login(alderman, people[Role.ALDERMAN])
+    threat = file_report(member, consent_police_report="no", perpetrator_name="Piet Boos")
+    waiting = file_report(member, behaviours=("insulting",), consent_police_report="no", files=())
+    acute = file_report(alderman, behaviours=("insulting",), files=())
+    today = dt.date.today()
+    with app.app_context():
+        measures.propose(
+            case(app, threat),
+            measures.MeasureType.BUILDING_BAN,
+            people[Role.CLERK],
+            reasons=BAN_REASONS,
+            starts_on=today + dt.timedelta(days=7),
+            ends_on=today + dt.timedelta(days=97),
+        )
+        CaseEvent.create(
+            case=case(app, threat),
+            actor=people[Role.CLERK],
+            kind=EventKind.MESSAGE_TO_REPORTER.value,
+            body="Kunt u ons bellen over de aangifte?",
+        )
+        protection.mark_acute(case(app, acute), people[Role.MUNICIPAL_SECRETARY])
+        item = damages.submit_item(
+            case(app, acute), damages.Category.PROPERTY, "Ruit van de voordeur", 12_500, people[Role.ALDERMAN]
+        )
+        damages.assess(item, damages.Decision.FULL, people[Role.MUNICIPAL_SECRETARY])
+    clock_at(hours=50)  # two days on: nobody picked up the waiting case within 24 hours
+    return {"threat": threat, "waiting": waiting, "acute": acute}, people
+
+
+def test_the_mayor_sees_the_building_ban_waiting_and_its_link_leads_to_the_case(app, municipality, signed_in):
+    refs, people = municipality
+    mayor = signed_in(people[Role.MAYOR])
+    home = mayor.get("/").get_data(as_text=True)
+    assert counts(home)["besluiten"] == "1"
+    decisions = home.split('data-list="besluiten"')[1].split("</li>\n")[0]
+    assert "Toegang tot gemeentelijke gebouwen ontzeggen" in decisions
+    link = re.search(rf'href="(/zaken/{refs["threat"]}#maatregelen)"', decisions).group(1)
+    assert mayor.get(link.split("#")[0]).status_code == 200
+    # Informed of the council member's cases (§6.1); the alderman's case the mayor handles is not "informed".
+    assert counts(home)["geinformeerd"] == "2"
+    assert listed(mayor, "besluiten") == {refs["threat"]}
+    assert listed(mayor, "geinformeerd") == {refs["threat"], refs["waiting"]}
+    # What waits comes before the links that were the whole start page.
+    assert home.index("Wat er op u wacht") < home.index("Wat u hier kunt doen") < home.index("Een incident melden")
+
+
+def test_the_clerk_sees_new_cases_a_late_pick_up_and_open_steps(app, municipality, signed_in):
+    refs, people = municipality
+    clerk = signed_in(people[Role.CLERK])
+    home = clerk.get("/").get_data(as_text=True)
+    # The threat has a measure proposed, so the work moved it on; the other is still new, and late.
+    assert counts(home)["nieuw"] == "1" and counts(home)["te-laat-opgepakt"] == "1"
+    assert f'href="/zaken/{refs["waiting"]}#oppakken"' in home
+    assert listed(clerk, "nieuw") == {refs["waiting"]}
+    assert listed(clerk, "te-laat-opgepakt") == {refs["waiting"]}
+    # The ban is the mayor's decision, not the clerk's.
+    assert counts(home)["besluiten"] == "0" and listed(clerk, "besluiten") == set()
+    steps = home.split('id="stappen-titel"')[1].split("</section>")[0]
+    assert "Eerste nazorggesprek voeren" in steps and f"/zaken/{refs['threat']}#nazorg" in steps
+    assert refs["acute"] not in home  # the alderman's case is not the clerk's
+
+
+def test_the_security_officer_sees_advice_asked_and_an_acute_threat(app, municipality, signed_in):
+    refs, people = municipality
+    officer = signed_in(people[Role.SECURITY_OFFICER])
+    home = officer.get("/").get_data(as_text=True)
+    assert counts(home)["advies"] == "1" and counts(home)["acuut"] == "1"
+    assert listed(officer, "advies") == {refs["threat"]}
+    assert listed(officer, "acuut") == {refs["acute"]}
+    with app.app_context():
+        measures.record_advice(
+            measures.Measure.get(measures.Measure.case == case(app, refs["threat"]).id),
+            "Verbod is passend.",
+            people[Role.SECURITY_OFFICER],
+        )
+    assert counts(officer.get("/").get_data(as_text=True))["advies"] == "0"
+    assert listed(officer, "advies") == set()
+
+
+def test_the_finance_officer_sees_an_approved_claim_to_pay_and_no_case_content(app, municipality, signed_in):
+    refs, people = municipality
+    finance = signed_in(people[Role.FINANCE_OFFICER])
+    home = finance.get("/").get_data(as_text=True)
+    assert counts(home)["uitbetalen"] == "1" and counts(home)["betalingen-te-laat"] == "0"
+    assert f'href="/financien/{refs["acute"]}"' in home
+    assert listed(finance, "uitbetalen") == {refs["acute"]}
+    assert refs["threat"] not in home and "Ruit van de voordeur" not in home
+    assert finance.get("/start/nieuw").status_code == 404  # not a list of theirs
+
+
+def test_the_office_holder_sees_their_own_case_and_what_is_asked_of_them(app, municipality, signed_in):
+    refs, people = municipality
+    member = signed_in(people[Role.COUNCIL_MEMBER])
+    home = member.get("/").get_data(as_text=True)
+    assert counts(home) == {"toestemming": "1", "berichten": "1", "mijn-open": "2"}
+    assert f'href="/mijn-meldingen/{refs["threat"]}"' in home
+    assert listed(member, "toestemming") == {refs["threat"]}
+    assert listed(member, "berichten") == {refs["threat"]}
+    assert listed(member, "mijn-open") == {refs["threat"], refs["waiting"]}
+    assert member.get("/start/besluiten").status_code == 404
+    with app.app_context():  # answering clears both
+        CaseEvent.create(
+            case=case(app, refs["threat"]),
+            actor=people[Role.COUNCIL_MEMBER],
+            kind=EventKind.MESSAGE_FROM_REPORTER.value,
+            body="Ik bel morgen.",
+        )
+        from models import consent
+
+        consent.give(
+            case(app, refs["threat"]),
+            consent.Purpose.POLICE_REPORT,
+            people[Role.COUNCIL_MEMBER],
+            how=consent.How.PORTAL,
+        )
+    assert counts(member.get("/").get_data(as_text=True)) == {"toestemming": "0", "berichten": "0", "mijn-open": "2"}
+
+
+def test_nobody_sees_a_case_they_may_not(app, municipality, signed_in):
+    refs, people = municipality
+    alderman = signed_in(people[Role.ALDERMAN])
+    home = alderman.get("/").get_data(as_text=True)
+    assert refs["threat"] not in home and refs["waiting"] not in home
+    assert counts(home)["mijn-open"] == "1" and listed(alderman, "mijn-open") == {refs["acute"]}
+    # The secretary handles the alderman's case, never the council member's.
+    secretary = signed_in(people[Role.MUNICIPAL_SECRETARY])
+    page = secretary.get("/").get_data(as_text=True)
+    assert refs["threat"] not in page and refs["waiting"] not in page
+    assert secretary.get("/start/acuut").status_code == 404  # the security officer's list
+    # The alderman's own case is never on their start page as a handler's list.
+    for key in ("besluiten", "nieuw", "advies", "acuut", "geinformeerd"):
+        assert alderman.get(f"/start/{key}").status_code == 404
+
+
+def test_a_count_stops_at_the_cap_and_says_more(app, create_user, signed_in, file_report, login, monkeypatch):
+    from models import start_pages
+
+    monkeypatch.setattr(start_pages, "CAP", 2)
+    member, clerk = create_user(Role.COUNCIL_MEMBER), create_user(Role.CLERK)
+    client = app.test_client()
+    login(client, member)
+    for _ in range(4):
+        file_report(client, behaviours=("insulting",), files=())
+    home = signed_in(clerk).get("/").get_data(as_text=True)
+    assert counts(home)["nieuw"] == "meer dan 2"
+    assert len(listed(signed_in(clerk), "nieuw")) == 4  # the list behind it is whole
+
+
+# --- in a real browser, on a phone and a desktop ------------------------------------------------
+
+SHOTS = pathlib.Path(os.environ.get("PORTAL_START_SHOTS", "/tmp/shots-start"))
+WIDE_JS = """() => [...document.querySelectorAll('main *')]
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1 && el.children.length === 0)
+  .slice(0, 10).map(el => `${el.tagName}.${el.className}: ${el.textContent.slice(0, 50)}`)"""
+
+
+@pytest.mark.browser
+def test_the_start_pages_on_a_phone_and_a_desktop(app, municipality, live_server, browser):
+    from playwright.sync_api import expect
+
+    from models.db import db
+    from tests.browser import log_in
+    from tests.conftest import fresh_code
+
+    refs, people = municipality
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for role, name in ((Role.MAYOR, "mayor"), (Role.CLERK, "clerk"), (Role.COUNCIL_MEMBER, "council-member")):
+        person = people[role]
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+        page = context.new_page()
+        db.connect(reuse_if_open=True)
+        account = {"email": person.email, "password": person.test_password, "role": person.role}
+        log_in(page, live_server.url, account, code=fresh_code(person))
+        for width in (360, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(live_server.url + "/")
+            page.screenshot(path=str(SHOTS / f"start-{name}-{width}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, (name, width)
+            assert page.evaluate(WIDE_JS) == [], (name, width)
+        if role == Role.MAYOR:  # the waiting decision leads to the case's measures
+            page.get_by_role("link", name=refs["threat"]).first.click()
+            expect(page).to_have_url(re.compile(rf"/zaken/{refs['threat']}#maatregelen$"))
+        context.close()
