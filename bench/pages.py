@@ -1,4 +1,4 @@
-"""Server time and query count of the inbox and the case page, next to a floor: a bare Flask route
+"""Server time and query count of the inbox, the case page and each role's start page, next to a floor: a bare Flask route
 that selects 50 cases with one indexed query and renders them with a minimal template."""
 
 from __future__ import annotations
@@ -82,6 +82,21 @@ def timed(client, path: str, rounds: int, counter: QueryCounter | None = None) -
         "median_ms": statistics.median(times) * 1000,
         "p95_ms": times[max(int(round(0.95 * len(times))) - 1, 0)] * 1000,
         "queries": max(queries),
+    }
+
+
+def start_page_people(people: dict) -> dict:
+    """Whose start page is measured (issue 15): one person of each role with a start page of its own;
+    the office holder is the first of the 200 who report (a council member)."""
+    from models.accounts import Role
+
+    return {
+        Role.MAYOR.value: people[Role.MAYOR],
+        Role.CLERK.value: people[Role.CLERK],
+        Role.MUNICIPAL_SECRETARY.value: people[Role.MUNICIPAL_SECRETARY],
+        Role.SECURITY_OFFICER.value: people[Role.SECURITY_OFFICER],
+        Role.FINANCE_OFFICER.value: people[Role.FINANCE_OFFICER],
+        "office holder": people["reporters"][0],
     }
 
 

@@ -28,6 +28,8 @@ from models.consent import ConsentRecord
 from models.crypto import EncryptedTextField
 from models.db import database_from_url, db
 from models.deadlines import Deadline, DeadlineKind
+from models.measures import Measure
+from models.protection import AcuteThreat
 
 TOTAL_CASES = 100_000
 SPAN = dt.timedelta(days=3 * 365)  # 100 000 cases over three years: a national deployment
@@ -233,6 +235,7 @@ class CaseSeeder:
 
     def __init__(self, reporters, now: dt.datetime, seed: int = 9):
         self.rng = random.Random(seed)
+        self.work_rng = random.Random(seed + 1)  # measures and threats, without changing the cases' draws
         self.now = now
         self.reporters = reporters
         self.routes = {r.id: routing.route_for(r) for r in reporters}
@@ -258,7 +261,18 @@ class CaseSeeder:
         settings.get = lambda key: (
             cache[key] if key in cache else cache.setdefault(key, read(key))
         )  # one read per setting
-        models = (Case, CaseAccess, CaseEvent, OnlineEntry, Evidence, Conversation, Deadline, ConsentRecord)
+        models = (
+            Case,
+            CaseAccess,
+            CaseEvent,
+            OnlineEntry,
+            Evidence,
+            Conversation,
+            Deadline,
+            ConsentRecord,
+            Measure,
+            AcuteThreat,
+        )
         self.sinks = sinks
         try:
             self.writers = {model: BulkWriter(model) for model in models}
@@ -268,7 +282,7 @@ class CaseSeeder:
             settings.get = read
 
     def _write(self, slots) -> None:
-        rng = self.rng
+        rng, work_rng = self.rng, self.work_rng
         rows, meta = [], []
         for created_at, year, number in slots:
             reporter = rng.choice(self.reporters)
@@ -324,6 +338,7 @@ class CaseSeeder:
             meta.append((reporter, created_at, channel, consented))
         self.writers[Case].write(rows, self.sinks)  # gives each row its id
         access, events, entries, evidence, conversations, due, consents = [], [], [], [], [], [], []
+        proposed, acute = [], []
         for row, (reporter, created_at, channel, consented) in zip(rows, meta, strict=True):
             case_id = row["id"]
             route = self.routes[reporter.id]
@@ -382,6 +397,28 @@ class CaseSeeder:
                         added_at=created_at,
                     )
                 )
+            # What the start pages count (issue 15): on one open case in twenty a measure waits for a
+            # decision without the security officer's advice (half of them a building ban, the mayor's),
+            # and one in fifty is an acute threat. A separate generator: the cases stay as they were.
+            if row["status"] != Status.CLOSED.value:
+                if work_rng.random() < 0.05:
+                    ban = work_rng.random() < 0.5
+                    proposed.append(
+                        dict(
+                            case=case_id,
+                            type="building_ban" if ban else "warning_written",
+                            state="proposed",
+                            reasons="Hij dreigde het raadslid thuis op te zoeken.",
+                            proposed_by=reporter.id,
+                            proposed_at=created_at + dt.timedelta(hours=3),
+                            starts_on=(created_at + dt.timedelta(days=7)).date() if ban else None,
+                            ends_on=(created_at + dt.timedelta(days=97)).date() if ban else None,
+                        )
+                    )
+                if work_rng.random() < 0.02:
+                    acute.append(
+                        dict(case=case_id, marked_at=created_at + dt.timedelta(hours=1), marked_by=reporter.id)
+                    )
             holders = ",".join(sorted(r.value for r in aftercare.aftercare_holders(reporter.role)))
             for conversation in aftercare.aftercare_due_dates(created_at):
                 held = row["status"] == Status.CLOSED.value
@@ -419,6 +456,8 @@ class CaseSeeder:
             (Conversation, conversations),
             (Deadline, due),
             (ConsentRecord, consents),
+            (Measure, proposed),
+            (AcuteThreat, acute),
         ):
             self.writers[model].write(batch, self.sinks)
 
