@@ -270,3 +270,27 @@ def test_the_victims_case_page_on_a_phone_and_a_screen(app, live_server, browser
         page.screenshot(path=str(SHOTS / f"own-cases-{width}.png"), full_page=True)
         assert page.evaluate(WIDE_JS) == [], width
     context.close()
+
+
+def test_every_status_sentence_casework_writes_has_the_victims_words():
+    """models.casework explains a status to handlers; the victim reads their own sentence for each
+    (models.victim_view.VICTIM_WHY). A new handlers' sentence without one would fall back to the bare
+    status: this says which to add."""
+    import ast
+    import inspect
+
+    from models import victim_view
+
+    tree = ast.parse(inspect.getsource(casework))
+    written = {
+        call.args[1].args[0].value
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call)
+        and getattr(call.func, "id", None) == "StatusWhy"
+        and len(call.args) > 1
+        and isinstance(call.args[1], ast.Call)
+        and getattr(call.args[1].func, "id", None) == "N_"
+    }
+    assert written, "casework.StatusWhy is no longer built with an N_ sentence: read this test again"
+    by_hand = {w for w in written if "met de hand" in w}
+    assert written - by_hand - set(victim_view.VICTIM_WHY) == set()

@@ -429,7 +429,7 @@ def _who(role: str | None) -> str:
 
 def _say(text: str, params: dict | None = None) -> str:
     """A sentence from models.victim_view in the person's language: a role becomes "De griffier", a
-    moment a Dutch date in the municipality's time zone."""
+    moment a date in the municipality's time zone, a label its translation."""
     values = {}
     for name, value in (params or {}).items():
         if name == "who":
@@ -438,6 +438,8 @@ def _say(text: str, params: dict | None = None) -> str:
             value = local_datetime(value, "d MMMM yyyy")
         elif isinstance(value, dt.date):
             value = format_date(value, "d MMMM yyyy")
+        elif isinstance(value, str):
+            value = _(value)  # a label from models/ (a measure's type, "eerste")
         values[name] = value
     return _(text, **values)
 
