@@ -123,7 +123,7 @@ def case_page(reference):
     audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
     sections = case_panels.render_context(case, level, current_user)
     shown = {section for section, _panels in sections}
-    steps = casework.open_steps(case, current_user)
+    summary = casework.overview(case, current_user)  # the steps and the status from one reading of the facts
     return render_template(
         "cases/case.html",
         case=case,
@@ -132,10 +132,10 @@ def case_page(reference):
         sections=sections,
         section_labels=casework.SECTION_LABELS,
         saved_section=case_panels.saved_section(),
-        steps=steps,
+        steps=summary.steps,
         shown_sections=shown,
         who_label=casework.who_label,
-        status_why=casework.status_explained(case),
+        status_why=summary.status,
         advice=_advice(case),
     )
 
