@@ -256,6 +256,12 @@ class Step:
     overdue: bool = False
     mine: bool = False
     object_id: int | None = None
+    anchor: str | None = None  # an HTML id inside the section, where the step's form is
+
+    @property
+    def target(self) -> str:
+        """Where the step's link lands: its own place in the section, or the section."""
+        return self.anchor or self.section.value
 
     @property
     def blocks_closing(self) -> bool:
@@ -409,7 +415,7 @@ def _steps(facts: _Facts) -> list[Step]:
     handlers = facts.handler_roles or frozenset({Role.CLERK.value})
     out: list[Step] = []
 
-    def add(code, who, *, label=None, due_at=None, due_from=None, object_id=None, section=None):
+    def add(code, who, *, label=None, due_at=None, due_from=None, object_id=None, section=None, anchor=None):
         protocol, why = STEP_WHY[code]
         out.append(
             Step(
@@ -423,6 +429,7 @@ def _steps(facts: _Facts) -> list[Step]:
                 due_from=due_from,
                 overdue=bool(due_at and due_at < now),
                 object_id=object_id,
+                anchor=anchor,
             )
         )
 
@@ -485,6 +492,7 @@ def _steps(facts: _Facts) -> list[Step]:
                 ({r.value for r in police.FEEDBACK_ROLES} & handlers) or handlers,
                 due_at=row.due_at,
                 object_id=report.id,
+                anchor=f"aangifte-{report.id}",
             )
 
     # Notices (§6.4, §7)
@@ -495,7 +503,7 @@ def _steps(facts: _Facts) -> list[Step]:
         if kind == notices.NoticeKind.OTHER_OFFICE_HOLDERS and not others_in_force:
             continue  # only with the victim's consent (§7), and then only when the victim wants it
         who = handlers | ({Role.MAYOR.value} if case.reporter_role != Role.MAYOR.value else set())
-        add(StepCode.NOTICE, who, label=NOTICE_STEP_LABELS[kind], object_id=None)
+        add(StepCode.NOTICE, who, label=NOTICE_STEP_LABELS[kind], object_id=None, anchor=f"melding-{kind.value}")
     if facts.inspectorate == notices.InspectorateState.TO_ASSESS:
         add(StepCode.ASSESS_INSPECTORATE, handlers)
     elif facts.inspectorate == notices.InspectorateState.REPORTABLE:
@@ -551,7 +559,8 @@ def _decide_label(kind: measures.MeasureType) -> str:
 
 def _sort_key(step: Step):
     far = dt.datetime.max
-    return (not step.overdue, step.due_at or far, WORK_ORDER.index(step.code))
+    # Picking the case up comes first: who handles it is known before anything else is done.
+    return (step.code != StepCode.PICK_UP, not step.overdue, step.due_at or far, WORK_ORDER.index(step.code))
 
 
 def open_steps(case: Case, person: User | None = None, now: dt.datetime | None = None) -> list[Step]:
@@ -751,7 +760,9 @@ def close(case: Case, actor: User, reason: str = "") -> None:
                 "close_open_steps",
                 N_("Er staat nog iets open. Rond dat eerst af, of schrijf op waarom de melding toch wordt afgesloten."),
             )
-        _write_status(case, Status.CLOSED, actor, body=reason or None, derived=_derived(facts).status)
+        # Closed because nothing was open is the work's own end, not a status set by hand.
+        derived = _derived(facts).status if blocking else None
+        _write_status(case, Status.CLOSED, actor, body=reason or None, derived=derived)
         deadlines.cancel_open(case.id)
 
 

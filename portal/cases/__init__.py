@@ -261,6 +261,21 @@ def change_status(reference):
     return case_panels.show_again(case, "cases", "status", form)
 
 
+@bp.route("/zaken/<reference>/afsluiten", methods=["POST"])
+def close_case(reference):
+    """'De melding afsluiten' (models.casework: when nothing is open); with steps open, the status form."""
+    case, _level = case_or_404(reference, Access.HANDLER)
+    try:
+        with write_transaction():
+            casework.close(case, current_user)
+            audit.record("case_closed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
+    except cases.NotAllowed as refused:
+        flash(_(refused.message), "error")
+    else:
+        flash(_("De melding is afgesloten."), "success")
+    return _back(case, Section.PICKUP)
+
+
 @bp.route("/zaken/<reference>/toewijzen", methods=["POST"])
 def assign(reference):
     case, _level = case_or_404(reference, Access.HANDLER)
