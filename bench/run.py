@@ -302,6 +302,13 @@ def pages_verdict(rows) -> str:
             verdict = "met" if ratio_floor <= 3 else "MISSED"
             if page != "inbox, first page" and not page.startswith("inbox"):
                 verdict = "no target, shown for comparison"
+            if page == "case page":  # issue 15: at most 6x the floor, in at most 15 queries
+                queries = int(next(r[5] for r in mine if r[1] == f"{last:,}" and r[2] == page))
+                lines.append(
+                    f"{label} case page: p95 at {last:,} = {ratio_floor:.1f}x floor (target <= 6x: "
+                    f"{'met' if ratio_floor <= 6 else 'MISSED'}); {queries} queries (target <= 15: "
+                    f"{'met' if queries <= 15 else 'MISSED'})"
+                )
             lines.append(
                 f"{label} {page}: p95 at {last:,} = {ratio_floor:.1f}x floor (target <= 3x for the inbox: "
                 f"{verdict}); {STAGES[0]:,} -> {last:,} growth {growth:.2f}x (target <= 1.5x: "

@@ -3,7 +3,9 @@
 An area registers a panel: a template, a function that gives its context, and the section of the
 page it belongs in (models.casework.Section, in the order of the work). The case page wraps the
 panels of each section in one `<section id="<section>">`. It has already checked visibility
-(models.visibility) before any panel runs; a panel gets the level.
+(models.visibility) before any panel runs; a panel gets the level, and the page's
+models.case_file.CaseFile: the rows several panels need (accounts, access rows, the timeline), read
+once per showing of the page.
 
 One mechanism for every area that works on a case: `case_or_404` gets the case at the access level
 a page needs (a case someone may not see answers 404, like one that does not exist); `back_to`
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, g, redirect, session, url_for
 from flask_login import current_user
 
+from models.case_file import CaseFile
 from models.cases import Case
 from models.casework import Section
 from models.visibility import Access, case_access
@@ -32,7 +35,7 @@ SAVED_SECTION = "saved_section"
 class Panel:
     name: str
     template: str
-    context: Callable  # (case, level, user) -> dict | None  (None: the panel is not shown)
+    context: Callable  # (case, level, user, file: CaseFile) -> dict | None  (None: the panel is not shown)
     section: Section
     order: int
 
@@ -52,11 +55,12 @@ def section_of(name: str) -> Section:
     return next(p.section for p in _panels if p.name == name)
 
 
-def render_context(case, level, user) -> list[tuple[Section, list[tuple[Panel, dict]]]]:
+def render_context(case, level, user, file: CaseFile | None = None) -> list[tuple[Section, list[tuple[Panel, dict]]]]:
     """The sections the page shows, in the order of the work, each with its panels that are shown."""
+    file = file or CaseFile(case)
     sections: dict[Section, list[tuple[Panel, dict]]] = {}
     for panel in _panels:
-        context = panel.context(case, level, user)
+        context = panel.context(case, level, user, file)
         if context is not None:
             sections.setdefault(panel.section, []).append((panel, context))
     return list(sections.items())

@@ -52,12 +52,12 @@ def _conversation_form(conversation: Conversation, may_read: bool, submitted: bo
     return form
 
 
-def _referral_form(submitted: bool = False) -> ReferralForm:
+def _referral_form(submitted: bool = False, contacts: dict | None = None) -> ReferralForm:
     if submitted:
         form = ReferralForm(prefix="verwijzing")
     else:
         form = ReferralForm(formdata=None, prefix="verwijzing", token=secrets.token_hex(16))
-    form.kind.choices = referral_kind_choices(aftercare.referral_contacts())
+    form.kind.choices = referral_kind_choices(aftercare.referral_contacts() if contacts is None else contacts)
     return form
 
 
@@ -74,7 +74,7 @@ def _referral_update_form(referral: Referral, submitted: bool = False) -> Referr
     )
 
 
-def panel_context(case: Case, level: Access, user):
+def panel_context(case: Case, level: Access, user, file):
     conversations = list(case.conversations.order_by(Conversation.number))
     if not conversations:
         return None  # a consultation: aftercare is planned when it becomes a report
@@ -96,6 +96,7 @@ def panel_context(case: Case, level: Access, user):
             }
         )
     referrals = list(case.referrals.order_by(Referral.recorded_at, Referral.id))
+    contacts = aftercare.referral_contacts()  # once: the panel and its referral form both name them
     return {
         "rows": rows,
         "outcome_labels": {o.value: label for o, label in aftercare.OUTCOME_LABELS.items()},
@@ -110,9 +111,11 @@ def panel_context(case: Case, level: Access, user):
         ],
         "referral_labels": {k.value: label for k, label in aftercare.REFERRAL_LABELS.items()},
         "referral_status_labels": {s.value: label for s, label in aftercare.REFERRAL_STATUS_LABELS.items()},
-        "contacts": {k.value: number for k, number in aftercare.referral_contacts().items()},
+        "contacts": {k.value: number for k, number in contacts.items()},
         "euros": damages.format_euros,
-        "referral_form": (sent_form("aftercare", "verwijzing") or _referral_form()) if may_record else None,
+        "referral_form": (sent_form("aftercare", "verwijzing") or _referral_form(contacts=contacts))
+        if may_record
+        else None,
         "may_record": may_record,
         "created_at": case.created_at,
     }

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import accounts, audit, cases, casework, clock, registration, scheme
 from models.accounts import User
-from models.cases import Case, CaseAccess, CaseEvent, CaseKind, EventKind, Evidence, Status
+from models.case_file import CaseFile
+from models.cases import Case, CaseAccess, CaseKind, EventKind, Evidence, Status
 from models.casework import Section
 from models.db import write_transaction
 from models.visibility import Access, case_access, inbox_condition, may_be_granted, people_with_access
@@ -111,8 +112,9 @@ def inbox():
     )
 
 
-def _handlers_for(case: Case) -> list[User]:
-    return [person for person, level in people_with_access(case) if level == Access.HANDLER]
+def _handlers_for(case: Case, file: CaseFile | None = None) -> list[User]:
+    with_access = file.with_access if file else people_with_access(case)
+    return [person for person, level in with_access if level == Access.HANDLER]
 
 
 @bp.route("/zaken/<reference>")
@@ -121,7 +123,9 @@ def case_page(reference):
     if level == Access.REPORTER:
         return redirect(url_for("reports.own_case", reference=reference))
     audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
-    sections = case_panels.render_context(case, level, current_user)
+    file = CaseFile(case)  # the rows several panels need, read once for this showing
+    file.attach([case], "reporter", "filed_by", "assigned_to")
+    sections = case_panels.render_context(case, level, current_user, file)
     shown = {section for section, _panels in sections}
     summary = casework.overview(case, current_user)  # the steps and the status from one reading of the facts
     return render_template(
@@ -154,21 +158,7 @@ def _advice(case: Case):
 # --- the case page's own sections: registered like every other area's panel ------------------------
 
 
-def _events(case: Case) -> list[CaseEvent]:
-    """The timeline, read once per showing of the page (the messages, notes and timeline share it)."""
-    cache = g.setdefault("case_events", {})
-    if case.id not in cache:
-        cache[case.id] = list(case.events.order_by(CaseEvent.at, CaseEvent.id))
-    return cache[case.id]
-
-
-def _people() -> dict[int, User]:
-    if "listed_people" not in g:
-        g.listed_people = {u.id: u for u in accounts.listed().order_by(User.name)}
-    return g.listed_people
-
-
-def _pickup_context(case: Case, level: Access, user):
+def _pickup_context(case: Case, level: Access, user, file: CaseFile):
     if level < Access.HANDLER:
         return None
     status_form = case_panels.sent_form("cases", "status") or StatusForm(status=case.status, formdata=None)
@@ -176,22 +166,20 @@ def _pickup_context(case: Case, level: Access, user):
         (s.value, _(cases.STATUS_LABELS[s])) for s in cases.next_statuses(Status(case.status))
     ]
     assign_form = AssignForm(handler=case.assigned_to_id or 0, formdata=None)
-    assign_form.handler.choices = [(0, _("Niemand"))] + [(u.id, u.name) for u in _handlers_for(case)]
+    assign_form.handler.choices = [(0, _("Niemand"))] + [(u.id, u.name) for u in _handlers_for(case, file)]
     convert_form = None
     if case.kind == CaseKind.CONSULTATION.value:
         convert_form = case_panels.sent_form("cases", "convert") or ConvertForm(formdata=None)
     return {"status_form": status_form, "assign_form": assign_form, "convert_form": convert_form}
 
 
-def _details_context(case: Case, level: Access, user):
+def _details_context(case: Case, level: Access, user, file: CaseFile):
     return {}
 
 
-def _messages_context(case: Case, level: Access, user):
+def _messages_context(case: Case, level: Access, user, file: CaseFile):
     messages = [
-        e
-        for e in _events(case)
-        if e.kind in (EventKind.MESSAGE_TO_REPORTER.value, EventKind.MESSAGE_FROM_REPORTER.value)
+        e for e in file.events if e.kind in (EventKind.MESSAGE_TO_REPORTER.value, EventKind.MESSAGE_FROM_REPORTER.value)
     ]
     form = None
     if level >= Access.HANDLER:
@@ -199,32 +187,29 @@ def _messages_context(case: Case, level: Access, user):
     return {"messages": messages, "form": form}
 
 
-def _notes_context(case: Case, level: Access, user):
-    notes = [e for e in _events(case) if e.kind == EventKind.NOTE.value]
+def _notes_context(case: Case, level: Access, user, file: CaseFile):
+    notes = [e for e in file.events if e.kind == EventKind.NOTE.value]
     return {"notes": notes, "form": case_panels.sent_form("cases", "note") or NoteForm(formdata=None)}
 
 
-def _timeline_context(case: Case, level: Access, user):
-    return {"events": _events(case), "users": _people()}
+def _timeline_context(case: Case, level: Access, user, file: CaseFile):
+    return {"events": file.events, "users": file.users}
 
 
-def _access_context(case: Case, level: Access, user):
-    with_access = people_with_access(case)
+def _access_context(case: Case, level: Access, user, file: CaseFile):
+    with_access = file.with_access
     grant_form = None
     if level >= Access.HANDLER:
         already = {person.id for person, _level in with_access}
         grant_form = GrantForm(formdata=None)
         grant_form.person.choices = [
             (u.id, u.name)
-            for u in _people().values()
+            for u in file.users.values()
             if may_be_granted(u) and u.id not in already and u.id != case.reporter_id
         ]
-    grants = list(
-        CaseAccess.select().where(
-            (CaseAccess.case == case.id) & CaseAccess.user.is_null(False) & CaseAccess.revoked_at.is_null()
-        )
-    )
-    routed = list(CaseAccess.select().where((CaseAccess.case == case.id) & CaseAccess.role.is_null(False)))
+    # The case's access rows once: the live grants to a person, and the roles it was routed to.
+    grants = [row for row in file.access_rows if row.user_id is not None and row.revoked_at is None]
+    routed = [row for row in file.access_rows if row.role is not None]
     return {"grants": grants, "routed": routed, "grant_form": grant_form, "handler": level >= Access.HANDLER}
 
 

@@ -87,11 +87,13 @@ def own(reference, purpose):
 # --- the handlers, on the case page ---------------------------------------------------------------
 
 
-def panel_context(case: Case, level: Access, user):
+def panel_context(case: Case, level: Access, user, file):
     if not _is_report(case):
         return None
     may_record = level >= Access.HANDLER
     states = consent.states(case)
+    for state in states:
+        file.attach(state.records, "actor")
     return {
         "states": states,
         "history": sorted((r for state in states for r in state.records), key=lambda r: (r.at, r.id)),

@@ -121,7 +121,7 @@ def _acute(case: Case, handler: bool) -> dict:
     }
 
 
-def panel_context(case: Case, level: Access, user):
+def panel_context(case: Case, level: Access, user, file):
     if case.kind != CaseKind.REPORT.value:
         return None  # a consultation is not an incident to warn anyone of
     handler = level >= Access.HANDLER

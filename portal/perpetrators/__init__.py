@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from models import audit, perpetrators, scheme, visibility
 from models.accounts import Role
-from models.cases import Case, NotAllowed
+from models.cases import Case, CaseAccess, NotAllowed
 from models.casework import Section
 from models.db import write_transaction
 from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, Perpetrator
@@ -36,9 +36,28 @@ from portal.security import client_ip, roles_required
 bp = Blueprint("perpetrators", __name__)
 
 
-def _split_by_access(user, others: list[Case]) -> tuple[list[Case], int]:
-    visible = [other for other in others if case_access(user, other) >= Access.INFORMED]
+def _split_by_access(user, others: list[Case], rows: dict[int, list] | None = None) -> tuple[list[Case], int]:
+    """`rows`: the live access rows of these cases (`_access_rows`), read at once for all of them."""
+    visible = [
+        other
+        for other in others
+        if case_access(user, other, rows.get(other.id, []) if rows is not None else None) >= Access.INFORMED
+    ]
     return visible, len(others) - len(visible)
+
+
+def _access_rows(others: list[Case]) -> dict[int, list]:
+    """The live access rows (kind, role, user) of these cases, by case, in one query instead of one
+    per case; models.visibility.case_access still judges them."""
+    ids = {other.id for other in others}
+    rows: dict[int, list] = {case_id: [] for case_id in ids}
+    if ids:
+        query = CaseAccess.select(CaseAccess.case, CaseAccess.kind, CaseAccess.role, CaseAccess.user).where(
+            CaseAccess.case.in_(ids) & CaseAccess.revoked_at.is_null()
+        )
+        for case_id, kind, role, user_id in query.tuples():
+            rows[case_id].append((kind, role, user_id))
+    return rows
 
 
 def _prefilled_link_form(case: Case) -> LinkForm:
@@ -61,15 +80,19 @@ def _with_token(form):
     return form
 
 
-def panel_context(case, level, user):
+def panel_context(case, level, user, file):
     sees_employee_incidents = visibility.may_see_employee_incidents(user)
     entries = []
+    linked = []
     for perpetrator in perpetrators.linked_perpetrators(case):
         history = perpetrators.incident_history(perpetrator, case)
         earlier_ids = {c.id for c in history["earlier_cases"]}
         later = [c for c in perpetrators.other_cases(perpetrator, case.id) if c.id not in earlier_ids]
-        earlier_visible, earlier_hidden = _split_by_access(user, history["earlier_cases"])
-        later_visible, later_hidden = _split_by_access(user, later)
+        linked.append((perpetrator, history, later))
+    rows = _access_rows([c for _p, history, later in linked for c in history["earlier_cases"] + later])
+    for perpetrator, history, later in linked:
+        earlier_visible, earlier_hidden = _split_by_access(user, history["earlier_cases"], rows)
+        later_visible, later_hidden = _split_by_access(user, later, rows)
         entries.append(
             {
                 "perpetrator": perpetrator,

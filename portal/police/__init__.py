@@ -73,14 +73,17 @@ def _report_item(case: Case, report: PoliceReport, handler: bool) -> dict:
     return item
 
 
-def panel_context(case: Case, level: Access, user):
+def panel_context(case: Case, level: Access, user, file):
     if case.kind != CaseKind.REPORT.value:
         return None
     handler = level >= Access.HANDLER
     now = clock.utcnow()
     consent_given = consent.in_force(case, Purpose.POLICE_REPORT)
     return {
-        "reports": [_report_item(case, report, handler) for report in police.reports_of(case)],
+        "reports": [
+            _report_item(case, report, handler)
+            for report in file.attach(police.reports_of(case), "filed_by", "consent_recorded_by")
+        ],
         "consent_given": consent_given,
         "handler": handler,
         "action_form": ActionForm(formdata=None),

@@ -28,7 +28,7 @@ bp = Blueprint("retention", __name__)
 # --- legal hold on the case page --------------------------------------------------------------
 
 
-def panel_context(case: Case, level: Access, user):
+def panel_context(case: Case, level: Access, user, file):
     hold = retention.active_hold(case.id)
     handler = level >= Access.HANDLER
     if hold is None and not handler:

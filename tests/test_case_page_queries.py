@@ -1,0 +1,84 @@
+"""The handler's case page sends a fixed number of statements, whatever the case holds (issue 15,
+speed). A query count is deterministic, not a timing: it fails the moment a panel reads a row per
+row again (an account per timeline entry, the access rows per panel).
+
+Target: 15 statements. Reached so far (the clerk; PostgreSQL sends one statement more than SQLite):
+the demo threat case 48 / 49 (65 / 66 before), a case with a measure, police report, aftercare and
+damages 71 / 72 (116 / 117 before). What is left,
+in order of size: models.casework's facts read again what the panels read (timeline, measures,
+police reports, consent history, notices, conversations, deadlines, balance); consent.states reads
+the timeline once per purpose; the inspectorate assessment and the acute threat are read twice; the
+damages panel reads the balance and the corrections per recovery and the receipts per item; the
+perpetrators panel reads each perpetrator's other cases twice. Those reads live in models/ (consent,
+notices, protection, damages, perpetrators) and need the rows passed in from models.case_file."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.db import db, is_postgres
+
+# The clerk's page, measured on SQLite; lower these as the page reads less, never raise them.
+LIMIT_DEMO_THREAT_CASE = 48
+LIMIT_CASE_WITH_EVERYTHING = 71
+POSTGRES_EXTRA = 1  # PostgreSQL sends one statement more for the same page
+
+
+@pytest.fixture
+def demo(app, db_session):
+    from models import migrations
+    from models.accounts import User
+    from models.aftercare import Conversation
+    from models.cases import Case
+    from models.damages import DamageItem
+    from models.demo import create_demo_accounts, create_demo_case, seed_demo_year
+    from models.measures import Measure
+    from models.police import PoliceReport
+
+    migrations.apply_pending()
+    create_demo_accounts()
+    threat = create_demo_case()
+    seed_demo_year(2026)
+    with_all = (
+        Case.select(Case.reference)
+        .where(
+            Case.id.in_(Measure.select(Measure.case))
+            & Case.id.in_(PoliceReport.select(PoliceReport.case))
+            & Case.id.in_(Conversation.select(Conversation.case))
+            & Case.id.in_(DamageItem.select(DamageItem.case))
+        )
+        .order_by(Case.id)
+        .first()
+    )
+    assert with_all is not None, "the demo year has no case with a measure, police report, aftercare and damages"
+    clerk = User.get(User.role == "clerk")
+    db.close()
+    return clerk, threat, with_all.reference
+
+
+def _statements(app, client, path: str, monkeypatch) -> int:
+    assert client.get(path).status_code == 200  # warm: templates, translations, settings
+    sent = []
+    original = db.obj.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        sent.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db.obj, "execute_sql", counting)
+    response = client.get(path)
+    monkeypatch.setattr(db.obj, "execute_sql", original)
+    assert response.status_code == 200
+    return len(sent)
+
+
+def test_the_case_page_reads_a_fixed_number_of_times(app, demo, monkeypatch):
+    from bench.pages import logged_in_client
+
+    clerk, threat, with_all = demo
+    client = logged_in_client(app, clerk)
+    threat_count = _statements(app, client, f"/zaken/{threat}", monkeypatch)
+    with_all_count = _statements(app, client, f"/zaken/{with_all}", monkeypatch)
+    extra = POSTGRES_EXTRA if is_postgres() else 0
+    assert threat_count <= LIMIT_DEMO_THREAT_CASE + extra, threat_count
+    assert with_all_count <= LIMIT_CASE_WITH_EVERYTHING + extra, with_all_count
