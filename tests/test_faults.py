@@ -288,7 +288,9 @@ def test_reminders_are_all_sent_once_when_the_consumer_is_killed_half_way_and_re
     finally:
         _kill(second)
 
-    reminders = [m for m in mailbox.messages if "Einde van een gebiedsverbod" in m.get_content()]
+    reminders = [
+        m for m in mailbox.messages if "Einde van een ontzegging: verlengen of laten aflopen" in m.get_content()
+    ]
     assert len(mailbox.messages) == len(reminders) == 30
     assert len({m["Message-ID"] for m in reminders}) == 30
     assert sorted(m["To"] for m in reminders) == sorted([mayor.email, clerk.email] * 15)

@@ -217,7 +217,7 @@ def test_journey_from_a_phone_report_through_ban_aftercare_damages_and_recovery_
     #    books the perpetrator's payment in full; nothing is left open.
     finance_desk, finance = open_as(browser, base, accounts["finance_officer"], problems)
     page = finance
-    page.get_by_role("link", name="Financiën").click()
+    page.locator("main").get_by_role("link", name="Financiën", exact=True).click()  # from the start page
     to_pay = page.get_by_role("row").filter(has_text=reference).first
     assert "€ 349,95" in to_pay.inner_text()
     screenshot(page, "journey-24-finance-overview-1280")

@@ -318,8 +318,8 @@ def test_the_consumer_alone_sends_reminders_and_invitations_in_each_recipient_s_
     assert to_mayor["Subject"] == "Herinnering: er verloopt binnenkort een termijn in Veilig Bestuur"
     assert to_clerk["Subject"] == "Reminder: a deadline in Veilig Bestuur is coming up"
     for reminder, locale, what, due in (
-        (to_mayor, "nl", "Einde van een gebiedsverbod", "Uiterlijk"),
-        (to_clerk, "en", "End of an area ban", "Due by"),
+        (to_mayor, "nl", "Einde van een ontzegging: verlengen of laten aflopen", "Uiterlijk"),
+        (to_clerk, "en", "End of a ban: extend it or let it end", "Due by"),
     ):
         text = reminder.get_content().replace("\r\n", "\n")
         when = format_datetime(clock.to_local(now + dt.timedelta(days=2)), "d MMMM yyyy, HH:mm", locale=locale)
