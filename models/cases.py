@@ -90,7 +90,7 @@ class Target(str, Enum):
 
 
 TARGET_LABELS = {
-    Target.SELF: N_("Op mij zelf"),
+    Target.SELF: N_("Op mijzelf"),
     Target.ENVIRONMENT: N_("Op mijn omgeving: familie, vrienden, huisdieren of spullen"),
     Target.BOTH: N_("Op mij en op mijn omgeving"),
 }

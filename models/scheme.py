@@ -98,6 +98,99 @@ BEHAVIOURS: list[Behaviour] = [
 ]
 BEHAVIOUR_BY_CODE = {b.code: b for b in BEHAVIOURS}
 
+# The same behaviours in plain words (B1), for someone who was just threatened; the protocol's own
+# term (Behaviour.label) is shown next to it as a hint.
+PLAIN_LABELS = {
+    "asking_exception": N_("Vroeg om een uitzondering of om begrip"),
+    "complaining": N_("Klaagde"),
+    "making_excuses": N_("Verzon smoesjes"),
+    "appeal_reasonableness": N_("Zei dat het oneerlijk was en vroeg om redelijkheid"),
+    "dependent_claiming": N_("Claimde mij of werd erg afhankelijk van mij"),
+    "arguing": N_("Bleef in discussie gaan"),
+    "holding_to_account": N_("Eiste uitleg of verantwoording van mij"),
+    "accusing": N_("Beschuldigde mij of sprak er schande van"),
+    "power_struggle": N_("Wilde per se zijn of haar zin krijgen"),
+    "obstruction": N_("Werkte tegen of lag dwars"),
+    "taunting": N_("Pestte of treiterde mij"),
+    "provoking": N_("Probeerde mij uit te lokken"),
+    "rudeness": N_("Was grof tegen mij"),
+    "swearing": N_("Schold mij uit"),
+    "ridicule": N_("Maakte mij belachelijk"),
+    "insulting": N_("Beledigde mij"),
+    "defamation": N_("Vertelde onware dingen over mij rond"),
+    "threatening": N_("Dreigde, met woorden of met gebaren"),
+    "threatening_violence": N_("Dreigde met geweld"),
+    "intimidation": N_("Probeerde mij bang te maken of onder druk te zetten"),
+    "sexual_intimidation": N_("Viel mij seksueel lastig, met woorden, gebaren of aanrakingen"),
+    "stalking": N_("Appte, mailde of belde steeds, stuurde ongewenste cadeaus of volgde mij"),
+    "kicking": N_("Schopte"),
+    "hitting": N_("Sloeg"),
+    "spitting": N_("Spuugde"),
+    "grabbing": N_("Pakte mij vast"),
+    "pulling": N_("Trok aan mij of duwde mij"),
+    "vandalism": N_("Vernielde iets"),
+    "throwing": N_("Gooide met iets"),
+}
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A plain first answer to "Wat is er gebeurd?"; it opens the concrete behaviours that belong to
+    it. Each behaviour belongs to exactly one situation, so the class still follows from the
+    behaviours alone (classify)."""
+
+    code: str
+    label: str
+    behaviours: tuple[str, ...]
+
+
+SITUATIONS: list[Situation] = [
+    Situation(
+        "insulted",
+        N_("Iemand schold mij uit of beledigde mij"),
+        ("swearing", "insulting", "rudeness", "ridicule", "taunting", "provoking", "defamation"),
+    ),
+    Situation(
+        "threatened",
+        N_("Iemand bedreigde mij of mijn naasten"),
+        ("threatening_violence", "threatening", "intimidation"),
+    ),
+    Situation("harassed", N_("Iemand valt mij steeds lastig of volgt mij"), ("stalking", "sexual_intimidation")),
+    Situation(
+        "physical",
+        N_("Iemand werd handtastelijk of vernielde iets"),
+        ("hitting", "kicking", "grabbing", "pulling", "spitting", "throwing", "vandalism"),
+    ),
+    Situation(
+        "emotional",
+        N_("Iemand was boos of emotioneel"),
+        (
+            "complaining",
+            "arguing",
+            "accusing",
+            "holding_to_account",
+            "asking_exception",
+            "appeal_reasonableness",
+            "making_excuses",
+        ),
+    ),
+    Situation("other", N_("Iets anders"), ("power_struggle", "obstruction", "dependent_claiming")),
+]
+SITUATION_BY_CODE = {s.code: s for s in SITUATIONS}
+
+
+def chosen_behaviours(situation_codes, behaviour_codes) -> list[str]:
+    """The ticked behaviours that belong to a chosen situation: a behaviour under a situation that
+    was unticked again does not count."""
+    allowed = {code for s in situation_codes if s in SITUATION_BY_CODE for code in SITUATION_BY_CODE[s].behaviours}
+    return [b.code for b in BEHAVIOURS if b.code in allowed and b.code in set(behaviour_codes)]
+
+
+def situations_of(behaviour_codes) -> list[str]:
+    """The situations that hold these behaviours, in the order they are asked."""
+    codes = set(behaviour_codes)
+    return [s.code for s in SITUATIONS if codes & set(s.behaviours)]
+
 
 class AfterAddressed(str, Enum):
     """Did the behaviour change after the citizen was addressed about it (§3)?"""

@@ -273,9 +273,16 @@ PNG_SCREENSHOT = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 
 @pytest.fixture
 def file_report():
-    """Fill in all six steps of the report form and submit; returns the case reference."""
+    """Fill in every step of the report form that applies and submit; returns the case reference.
+    The plain first answers (situations) are the ones that hold the given behaviours; `consequences`
+    may hold the meeting questions (posted to the meeting step when the channel is a meeting) and
+    the consequences (posted with who did it)."""
     import io
     import re
+
+    from models import scheme
+
+    MEETING_FIELDS = {"meeting_disrupted", "meeting_orders_out", "livestream_stopped"}
 
     def _file(
         client,
@@ -305,8 +312,18 @@ def file_report():
         response = client.post("/melden", data=start)
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         base = response.headers["Location"].rsplit("/", 1)[0]
+        consequences = dict(consequences or {})
+        meeting = {key: consequences.pop(key) for key in list(consequences) if key in MEETING_FIELDS}
         steps = [
-            ("wat", {"behaviours": list(behaviours), "after_addressed": after_addressed, "recurring": recurring}),
+            (
+                "wat",
+                {
+                    "situations": scheme.situations_of(behaviours),
+                    "behaviours": list(behaviours),
+                    "after_addressed": after_addressed,
+                    "recurring": recurring,
+                },
+            ),
             (
                 "wanneer",
                 {
@@ -317,6 +334,7 @@ def file_report():
                     "narrative": narrative,
                 },
             ),
+            *([("vergadering", meeting)] if channel == "meeting" else []),
             (
                 "bewijs",
                 {
@@ -328,8 +346,7 @@ def file_report():
                     "files": [(io.BytesIO(data), name) for name, data in files],
                 },
             ),
-            ("wie", {"perpetrator_known": perpetrator_known, "perpetrator_name": perpetrator_name}),
-            ("gevolgen", consequences or {}),
+            ("wie", {"perpetrator_known": perpetrator_known, "perpetrator_name": perpetrator_name, **consequences}),
             (
                 "versturen",
                 {"consent_police_report": consent_police_report, "consent_inform_others": consent_inform_others},

@@ -26,6 +26,9 @@ def test_a_council_member_reports_a_threat_on_social_media_and_the_clerk_sees_it
     assert "Uw melding is verstuurd" in receipt and f"Het kenmerk is {reference}" in receipt
     assert "Melden is verplicht" in receipt
     assert re.fullmatch(r"VB-\d{4}-0001", reference)
+    confirmation = reporter.get(f"/mijn-meldingen/{reference}/verstuurd").get_data(as_text=True)
+    assert "<h1" in confirmation and "Uw melding is verstuurd" in confirmation and reference in confirmation
+    assert "De griffier of de plaatsvervangend griffier neemt binnen 24 uur contact met u op." in confirmation
 
     handler = app.test_client()
     login(handler, clerk)
@@ -84,11 +87,19 @@ def test_the_case_is_stored_with_its_online_entry_evidence_and_timeline(app, cre
         assert [e.kind for e in CaseEvent.select().where(CaseEvent.case == case)] == ["submitted"]
 
 
+def _online_draft(client) -> str:
+    """A draft up to the evidence step of a report about a message on social media (the online
+    questions are asked only for an online channel); the draft's address."""
+    base = client.post("/melden", data={"kind": "report"}).headers["Location"].rsplit("/", 1)[0]
+    client.post(f"{base}/wanneer", data={"occurred_date": "2026-11-20", "channel": "social_media"})
+    return base
+
+
 def test_a_rejected_upload_keeps_everything_else_that_was_typed(app, create_user, login):
     member = create_user(Role.COUNCIL_MEMBER)
     client = app.test_client()
     login(client, member)
-    base = client.post("/melden", data={"kind": "report"}).headers["Location"].rsplit("/", 1)[0]
+    base = _online_draft(client)
     html = b"<html><script>alert(1)</script></html>"
     response = client.post(
         f"{base}/bewijs",
@@ -114,7 +125,7 @@ def test_a_too_large_upload_says_how_large_it_may_be(make_app, create_user, logi
     member = create_user(Role.COUNCIL_MEMBER)
     client = app.test_client()
     login(client, member)
-    base = client.post("/melden", data={"kind": "report"}).headers["Location"].rsplit("/", 1)[0]
+    base = _online_draft(client)
     big = PNG_SCREENSHOT + b"\x00" * (1024 * 1024)
     response = client.post(
         f"{base}/bewijs",
@@ -243,7 +254,15 @@ def test_the_draft_is_kept_when_the_phone_locks(app, create_user, login):
     client = app.test_client()
     login(client, member)
     base = client.post("/melden", data={"kind": "report"}).headers["Location"].rsplit("/", 1)[0]
-    client.post(f"{base}/wat", data={"behaviours": ["stalking"], "after_addressed": "persisted", "recurring": "yes"})
+    client.post(
+        f"{base}/wat",
+        data={
+            "situations": ["harassed"],
+            "behaviours": ["stalking"],
+            "after_addressed": "persisted",
+            "recurring": "yes",
+        },
+    )
     client.post(f"{base}/wanneer", data={"narrative": "Half getypt verhaal", "channel": "phone"})  # no date yet
     later = app.test_client()
     login(later, member)

@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, cases, clock, perpetrators, registration, scheme, victim_view
+from models import aftercare, audit, cases, clock, perpetrators, registration, routing, scheme, settings, victim_view
 from models import evidence as evidence_store
 from models.accounts import OFFICE_HOLDER_ROLES, User
 from models.cases import (
@@ -32,7 +32,15 @@ from portal import notify
 from portal.case_panels import case_or_404
 from portal.consent.forms import GIVEN, WITHDRAWN, OwnConsentForm
 from portal.evidence_upload import store_files
-from portal.reports.forms import STEPS, AddInformationForm, ConsentStep, ConsultationForm, OnBehalfForm
+from portal.reports.forms import (
+    CONSEQUENCE_FIELDS,
+    STEPS,
+    AddInformationForm,
+    ConsentStep,
+    ConsultationForm,
+    OnBehalfForm,
+    PerpetratorStep,
+)
 from portal.security import client_ip
 from portal.templating import local_datetime, role_label
 
@@ -148,9 +156,32 @@ def _form_for(step_index: int, draft: Draft, formdata=True):
     return form
 
 
+def _is_online(values: dict) -> bool:
+    return values.get("channel") in {c.value for c in cases.ONLINE_CHANNELS}
+
+
+def _at_meeting(values: dict) -> bool:
+    return values.get("channel") == cases.Channel.MEETING.value
+
+
+def applicable_steps(values: dict) -> list[str]:
+    """The steps this report asks: the meeting questions only for an incident at a meeting."""
+    return [name for name in STEP_NAMES if name != "vergadering" or _at_meeting(values)]
+
+
+def _step_title(name: str, values: dict) -> str:
+    if name == "bewijs" and _is_online(values):
+        return _("Online bericht en bewijs")
+    return str(dict((n, t) for n, t, _f in STEPS)[name])
+
+
+def _behaviour_codes(values: dict) -> list[str]:
+    return scheme.chosen_behaviours(values.get("situations") or [], values.get("behaviours") or [])
+
+
 def _advice(draft: Draft):
     values = draft.values
-    behaviour_class = scheme.classify(values.get("behaviours") or [])
+    behaviour_class = scheme.classify(_behaviour_codes(values))
     if behaviour_class is None:
         return None
     after = values.get("after_addressed")
@@ -168,11 +199,15 @@ def _advice(draft: Draft):
     }
 
 
+# Sent with a step opened from the check page's "Wijzigen": after saving, back to the check page.
+BACK_TO_CHECK = "controle"
+
+
 @bp.route("/melden/<token>/<name>", methods=["GET", "POST"])
 def step(token, name):
     draft = _draft(token)
     if draft.case_id:
-        return redirect(url_for("reports.own_case", reference=draft.case.reference, nieuw=1))
+        return redirect(url_for("reports.confirmation", reference=draft.case.reference))
     if name not in STEP_NAMES:
         abort(404)
     index = STEP_NAMES.index(name)
@@ -182,6 +217,7 @@ def step(token, name):
         with write_transaction():
             save_draft_values(draft, _raw_values(form))
         return "", 204
+    back_to_check = (request.form if request.method == "POST" else request.args).get("_naar") == BACK_TO_CHECK
     if request.method == "POST":
         going_back = "terug" in request.form
         valid = form.validate_on_submit()
@@ -192,21 +228,40 @@ def step(token, name):
             if "files" in form._fields:
                 store_files(form.files, current_user.id, draft=draft)
         files_ok = not ("files" in form._fields and form.files.errors)
+        steps = applicable_steps(draft.values)
+        position = steps.index(name) if name in steps else 0
         if going_back:
-            return redirect(url_for("reports.step", token=token, name=STEP_NAMES[max(index - 1, 0)]))
+            return redirect(url_for("reports.step", token=token, name=steps[max(position - 1, 0)]))
         if valid and files_ok:
-            if index + 1 < len(STEPS):
-                return redirect(url_for("reports.step", token=token, name=STEP_NAMES[index + 1]))
-            return _submit(draft)
+            if name == STEP_NAMES[-1]:
+                return _submit(draft)
+            if back_to_check:
+                # A change can make a step apply that was not answered yet (a meeting): that step first.
+                return redirect(url_for("reports.step", token=token, name=_first_incomplete_step(draft) or "versturen"))
+            return redirect(url_for("reports.step", token=token, name=steps[position + 1]))
+    values = draft.values
+    steps = applicable_steps(values)
+    if name not in steps:  # the meeting step, for an incident that was not at a meeting
+        return redirect(url_for("reports.step", token=token, name=_resume_step(draft)))
+    if "files" in form._fields:
+        form.files.description = _(
+            "Schermafbeeldingen, foto's, PDF's, e-mails (EML) of tekstbestanden. Hoogstens %(mb)s MB per bestand. Op een telefoon kunt u kiezen uit uw foto's.",
+            mb=current_app.config["MAX_UPLOAD_MB"],
+        )
+    done = set(values.get("_done", []))
     return render_template(
         "reports/step.html",
         form=form,
         draft=draft,
-        index=index,
-        steps=STEPS,
+        step_name=name,
+        step_title=_step_title(name, values),
+        position=steps.index(name),
+        step_list=[(n, _step_title(n, values), n in done) for n in steps],
+        back_to_check=back_to_check,
+        is_online=_is_online(values),
         advice=_advice(draft) if index > 0 else None,
-        summary=_case_values(draft.values) if index == len(STEPS) - 1 else None,
-        evidence=list(draft.evidence) if name == "bewijs" else [],
+        summary=_check_page(draft) if name == STEP_NAMES[-1] else None,
+        evidence=list(draft.evidence) if name in ("bewijs", "versturen") else [],
     )
 
 
@@ -232,33 +287,39 @@ def _local_to_utc(date_text, time_text):
 
 
 def _case_values(values: dict) -> dict:
-    """The draft's form values as the case's typed fields."""
+    """The draft's form values as the case's typed fields. Answers of a step that no longer applies
+    (online details after the channel changed to a meeting) are not sent."""
     yes = lambda key: values.get(key) == "yes"  # noqa: E731
+    online = _is_online(values)
+    meeting = _at_meeting(values)
+    only = lambda applies, value: value if applies else None  # noqa: E731
     return {
-        "behaviours": values.get("behaviours") or [],
-        "after_addressed": values.get("after_addressed"),
+        "behaviours": _behaviour_codes(values),
+        "after_addressed": values.get("after_addressed") or None,
         "recurring": yes("recurring"),
-        "target": values.get("target"),
+        "target": values.get("target") or None,
         "occurred_at": _local_to_utc(values.get("occurred_date"), values.get("occurred_time")),
         "occurred_time_known": bool(values.get("occurred_time")),
         "channel": values.get("channel"),
         "location": values.get("location"),
         "narrative": values.get("narrative"),
-        "platform": values.get("platform"),
-        "sender_account": values.get("sender_account"),
-        "urls": values.get("urls"),
-        "message_at": _local_to_utc(values.get("message_date"), values.get("message_time")),
-        "reported_to_platform": yes("reported_to_platform"),
-        "perpetrator_known": yes("perpetrator_known"),
+        "platform": only(online, values.get("platform")),
+        "sender_account": only(online, values.get("sender_account")),
+        "urls": only(online, values.get("urls")),
+        "message_at": only(online, _local_to_utc(values.get("message_date"), values.get("message_time"))),
+        "reported_to_platform": online and yes("reported_to_platform"),
+        # Someone who fills in a name without answering "Weet u wie het deed?" knows something.
+        "perpetrator_known": yes("perpetrator_known")
+        or (values.get("perpetrator_known") != "no" and any(values.get(key) for key in PERPETRATOR_DETAILS)),
         "perpetrator_name": values.get("perpetrator_name"),
         "perpetrator_birth_date": values.get("perpetrator_birth_date"),
         "perpetrator_address": values.get("perpetrator_address"),
         "perpetrator_description": values.get("perpetrator_description"),
         "perpetrator_acts_for": values.get("perpetrator_acts_for"),
         "perpetrator_organisation": values.get("perpetrator_organisation"),
-        "meeting_disrupted": bool(values.get("meeting_disrupted")),
-        "meeting_orders_out": values.get("meeting_orders_out") or 0,
-        "livestream_stopped": bool(values.get("livestream_stopped")),
+        "meeting_disrupted": meeting and bool(values.get("meeting_disrupted")),
+        "meeting_orders_out": (values.get("meeting_orders_out") or 0) if meeting else 0,
+        "livestream_stopped": meeting and bool(values.get("livestream_stopped")),
         "injury_physical": bool(values.get("injury_physical")),
         "injury_mental": bool(values.get("injury_mental")),
         "hospital_admission": bool(values.get("hospital_admission")),
@@ -269,15 +330,52 @@ def _case_values(values: dict) -> dict:
     }
 
 
+PERPETRATOR_DETAILS = (
+    "perpetrator_name",
+    "perpetrator_birth_date",
+    "perpetrator_address",
+    "perpetrator_description",
+    "perpetrator_organisation",
+)
+
+
+def _check_page(draft: Draft) -> dict:
+    """Everything that will be sent, per step, for the check page."""
+    values = draft.values
+    case = _case_values(values)
+    return {
+        "case": case,
+        "consequences": [str(getattr(PerpetratorStep, key).args[0]) for key in CONSEQUENCE_FIELDS if case[key]],
+        "situations": [
+            scheme.SITUATION_BY_CODE[c] for c in values.get("situations") or [] if c in scheme.SITUATION_BY_CODE
+        ],
+        "message_time_known": bool(values.get("message_time")),
+        "birth_date": _dutch_date(values.get("perpetrator_birth_date")),
+        "online": _is_online(values),
+        "meeting": _at_meeting(values),
+        "titles": {n: _step_title(n, values) for n in STEP_NAMES},
+    }
+
+
+def _dutch_date(text):
+    """ "4 mei 1980", like every date on the portal; what was typed when it is no date."""
+    try:
+        return format_date(dt.date.fromisoformat(text), "d MMMM yyyy") if text else None
+    except (TypeError, ValueError):
+        return text
+
+
 def _resume_step(draft: Draft) -> str:
     """Where a person continues a draft: the first step not done yet."""
     return _first_incomplete_step(draft) or STEP_NAMES[-1]
 
 
 def _first_incomplete_step(draft: Draft) -> str | None:
-    """The first step not yet completed with valid answers (each step records itself as done)."""
-    done = set(draft.values.get("_done", []))
-    return next((name for name in STEP_NAMES if name not in done), None)
+    """The first step that applies and is not yet completed with valid answers (each step records
+    itself as done)."""
+    values = draft.values
+    done = set(values.get("_done", []))
+    return next((name for name in applicable_steps(values) if name not in done), None)
 
 
 def _submit(draft: Draft):
@@ -300,7 +398,47 @@ def _submit(draft: Draft):
         case = already.case
     except NotAllowed:
         abort(403)  # filed for someone else by a role that may not (changed since the draft was started)
-    return redirect(url_for("reports.own_case", reference=case.reference, nieuw=1))
+    return redirect(url_for("reports.confirmation", reference=case.reference))
+
+
+@bp.route("/mijn-meldingen/<reference>/verstuurd")
+def confirmation(reference):
+    """After sending: the reference, who will contact the reporter and within what time (the
+    routing and the pick-up setting), what happens next, and where to call in acute need."""
+    case = Case.get_or_none(Case.reference == reference)
+    if case is None or current_user.id not in (case.reporter_id, case.filed_by_id):
+        abort(404)
+    route = routing.route_for(case.reporter)
+    contacts = aftercare.referral_contacts()
+    return render_template(
+        "reports/confirmation.html",
+        case=case,
+        handlers=_either(route.handles),
+        informed=_both(route.informed),
+        pickup_hours=settings.get("case_pickup_hours"),
+        acute=[
+            (aftercare.REFERRAL_LABELS[kind], contacts[kind])
+            for kind in (aftercare.ReferralKind.VERTROUWENSLIJN, aftercare.ReferralKind.SLACHTOFFERHULP)
+            if contacts[kind]
+        ],
+    )
+
+
+def _role_names(roles) -> list[str]:
+    order = [r.value for r in routing.HANDLER_ROLES]
+    ordered = sorted((r.value for r in roles), key=lambda v: order.index(v) if v in order else len(order))
+    return [_("de %(role)s", role=role_label(value).lower()) for value in ordered]
+
+
+def _either(roles) -> str:
+    """ "de griffier of de plaatsvervangend griffier"."""
+    names = _role_names(roles)
+    return _("%(some)s of %(last)s", some=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else "".join(names)
+
+
+def _both(roles) -> str:
+    names = _role_names(roles)
+    return _("%(some)s en %(last)s", some=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else "".join(names)
 
 
 # --- consultation (§6.1: in doubt) ------------------------------------------------------------
@@ -310,7 +448,7 @@ def _submit(draft: Draft):
 def consultation(token):
     draft = _draft(token)
     if draft.case_id:
-        return redirect(url_for("reports.own_case", reference=draft.case.reference, nieuw=1))
+        return redirect(url_for("reports.confirmation", reference=draft.case.reference))
     form = ConsultationForm()
     if form.validate_on_submit():
         values = {
@@ -335,7 +473,7 @@ def consultation(token):
             case = already.case
         except NotAllowed:
             abort(403)
-        return redirect(url_for("reports.own_case", reference=case.reference, nieuw=1))
+        return redirect(url_for("reports.confirmation", reference=case.reference))
     return render_template("reports/consultation.html", form=form, draft=draft)
 
 

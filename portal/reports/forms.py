@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from models import cases, scheme
+from models import cases, evidence, scheme
 from models.clock import to_local, utcnow
 from models.consent import PURPOSE_QUESTIONS, Purpose
 
@@ -35,39 +35,55 @@ YES_NO = [("yes", _l("Ja")), ("no", _l("Nee"))]
 
 
 class BehaviourStep(FlaskForm):
+    """First a plain choice (scheme.SITUATIONS), then the concrete behaviours of the chosen ones."""
+
+    situations = MultiCheckboxField(
+        _l("Wat is er gebeurd?"),
+        choices=[(s.code, _l(s.label)) for s in scheme.SITUATIONS],
+        validators=[DataRequired(_l("Kies bij ‘Wat is er gebeurd?’ minstens één antwoord."))],
+        description=_l("Kies alles wat past. Daarna vragen we wat de persoon precies deed."),
+    )
     behaviours = MultiCheckboxField(
-        _l("Wat deed de persoon?"),
-        choices=[(b.code, _l(b.label)) for b in scheme.BEHAVIOURS],
-        validators=[DataRequired(_l("Kies minstens één gedraging die past bij wat er gebeurde."))],
-        description=_l("Vink alles aan wat past. Meerdere antwoorden zijn mogelijk."),
+        _l("Wat deed de persoon precies?"),
+        choices=[(b.code, _l(scheme.PLAIN_LABELS[b.code])) for b in scheme.BEHAVIOURS],
     )
     after_addressed = RadioField(
         _l("Is de persoon aangesproken op het gedrag, en veranderde het daarna?"),
         choices=_choices(scheme.AFTER_ADDRESSED_LABELS),
-        validators=[InputRequired(_l("Kies wat er gebeurde nadat de persoon werd aangesproken."))],
+        validators=[Optional()],
     )
     recurring = RadioField(
         _l("Is dit vaker gebeurd, door dezelfde persoon of op dezelfde manier?"),
         choices=YES_NO,
-        validators=[InputRequired(_l("Kies ja of nee."))],
+        validators=[Optional()],
     )
+
+    def validate_behaviours(self, field):
+        if self.situations.data and not scheme.chosen_behaviours(self.situations.data, field.data or []):
+            raise ValidationError(_l("Kies bij ‘Wat deed de persoon precies?’ minstens één antwoord."))
+
+
+def _today():
+    return to_local(utcnow()).date()
 
 
 def _not_in_future(form, field):
-    if field.data and field.data > to_local(utcnow()).date():
+    if field.data and field.data > _today():
         raise ValidationError(_l("Deze datum ligt in de toekomst. Vul de datum in waarop het gebeurde."))
 
 
 class WhenWhereStep(FlaskForm):
     occurred_date = DateField(
         _l("Op welke dag gebeurde het?"),
-        validators=[InputRequired(_l("Vul de datum in waarop het gebeurde.")), _not_in_future],
+        default=_today,
+        validators=[InputRequired(_l("Vul bij ‘Op welke dag gebeurde het?’ een datum in.")), _not_in_future],
+        description=_l("Vandaag staat al ingevuld. Was het een andere dag? Pas de datum dan aan."),
     )
     occurred_time = TimeField(_l("Hoe laat ongeveer?"), validators=[Optional()])
     channel = RadioField(
         _l("Hoe of waar gebeurde het?"),
         choices=_choices(cases.CHANNEL_LABELS),
-        validators=[InputRequired(_l("Kies hoe of waar het gebeurde."))],
+        validators=[InputRequired(_l("Kies bij ‘Hoe of waar gebeurde het?’ een antwoord."))],
     )
     location = StringField(
         _l("Waar was het?"),
@@ -77,7 +93,7 @@ class WhenWhereStep(FlaskForm):
     target = RadioField(
         _l("Op wie was het gericht?"),
         choices=_choices(cases.TARGET_LABELS),
-        validators=[InputRequired(_l("Kies op wie het gedrag was gericht."))],
+        validators=[Optional()],
     )
     narrative = TextAreaField(
         _l("Vertel wat er gebeurde"),
@@ -86,7 +102,31 @@ class WhenWhereStep(FlaskForm):
     )
 
 
+class MeetingStep(FlaskForm):
+    """Only for an incident at a meeting (channel MEETING)."""
+
+    meeting_disrupted = BooleanField(_l("De vergadering werd verstoord"))
+    meeting_orders_out = IntegerField(
+        _l("Hoe vaak heeft de voorzitter de persoon gevraagd te vertrekken?"),
+        validators=[
+            Optional(),
+            NumberRange(0, 50, _l("Vul bij ‘Hoe vaak heeft de voorzitter…’ een getal van 0 tot en met 50 in.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    livestream_stopped = BooleanField(_l("De livestream is stopgezet"))
+
+
+# What the file field offers to pick: the types models.evidence accepts (it checks the bytes, not this).
+EVIDENCE_ACCEPT = ",".join(
+    [*evidence.ALLOWED_TYPES, ".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".pdf", ".eml", ".txt"]
+)
+
+
 class OnlineStep(FlaskForm):
+    """The online details only for online channels (cases.ONLINE_CHANNELS); evidence for every channel."""
+
+    ONLINE_FIELDS = ("platform", "sender_account", "urls", "message_date", "message_time", "reported_to_platform")
     platform = StringField(
         _l("Op welk platform of in welke app?"),
         validators=[Optional(), Length(max=64)],
@@ -104,19 +144,16 @@ class OnlineStep(FlaskForm):
         choices=YES_NO,
         description=_l("Het protocol vraagt u online berichten ook bij het platform zelf te melden."),
     )
-    files = MultipleFileField(
-        _l("Bewijs toevoegen"),
-        description=_l(
-            "Schermafbeeldingen, foto's, PDF's, e-mails of tekstbestanden. Op een telefoon kunt u kiezen uit uw foto's."
-        ),
-    )
+    files = MultipleFileField(_l("Bewijs toevoegen"), render_kw={"accept": EVIDENCE_ACCEPT})
 
 
 class PerpetratorStep(FlaskForm):
+    """Who did it, and the consequences (one step: neither has a question that must be answered)."""
+
     perpetrator_known = RadioField(
         _l("Weet u wie het deed?"),
         choices=[("yes", _l("Ja, of ik weet iets over de persoon")), ("no", _l("Nee"))],
-        validators=[InputRequired(_l("Kies ja of nee."))],
+        validators=[Optional()],
     )
     perpetrator_name = StringField(_l("Naam"), validators=[Optional(), Length(max=200)])
     perpetrator_birth_date = DateField(_l("Geboortedatum"), validators=[Optional()])
@@ -134,15 +171,6 @@ class PerpetratorStep(FlaskForm):
     perpetrator_organisation = StringField(
         _l("Naam van het bedrijf, de organisatie of groep"), validators=[Optional(), Length(max=200)]
     )
-
-
-class ConsequencesStep(FlaskForm):
-    meeting_disrupted = BooleanField(_l("Er werd een vergadering verstoord"))
-    meeting_orders_out = IntegerField(
-        _l("Hoe vaak heeft de voorzitter de persoon gevraagd te vertrekken?"),
-        validators=[Optional(), NumberRange(0, 50, _l("Vul een getal van 0 tot en met 50 in."))],
-    )
-    livestream_stopped = BooleanField(_l("De livestream is stopgezet"))
     injury_physical = BooleanField(_l("Lichamelijk letsel"))
     injury_mental = BooleanField(_l("Psychische klachten, zoals angst of slecht slapen"))
     hospital_admission = BooleanField(_l("Opname in het ziekenhuis"))
@@ -150,35 +178,40 @@ class ConsequencesStep(FlaskForm):
     extra_costs = BooleanField(_l("Extra kosten, zoals beveiliging of reiskosten"))
 
 
+CONSEQUENCE_FIELDS = ("injury_physical", "injury_mental", "hospital_admission", "property_damage", "extra_costs")
+
+
 class ConsentStep(FlaskForm):
-    """Consent asked while filing (models.consent): field `consent_<purpose>` for each of PURPOSES."""
+    """Consent asked while filing (models.consent): field `consent_<purpose>` for each of PURPOSES.
+    Not required: someone who was just threatened may decide later, in Mijn meldingen."""
 
     PURPOSES = (Purpose.POLICE_REPORT, Purpose.INFORM_OTHERS)
     consent_police_report = RadioField(
         _l(PURPOSE_QUESTIONS[Purpose.POLICE_REPORT]),
         choices=YES_NO,
-        validators=[InputRequired(_l("Kies ja of nee."))],
+        validators=[Optional()],
         description=_l(
-            "De gemeente doet aangifte met uw toestemming. U werkt daar zelf aan mee. U kunt dit later veranderen in Mijn meldingen."
+            "De gemeente doet aangifte met uw toestemming. U werkt daar zelf aan mee. U mag dit ook later beslissen of veranderen in Mijn meldingen."
         ),
     )
     consent_inform_others = RadioField(
         _l(PURPOSE_QUESTIONS[Purpose.INFORM_OTHERS]),
         choices=YES_NO,
-        validators=[InputRequired(_l("Kies ja of nee."))],
+        validators=[Optional()],
         description=_l(
-            "Bijvoorbeeld de andere leden van de raad of het college. Zonder uw toestemming hoort niemand anders het. U kunt dit later veranderen in Mijn meldingen."
+            "Bijvoorbeeld de andere leden van de raad of het college. Zonder uw toestemming hoort niemand anders het. U mag dit ook later beslissen of veranderen in Mijn meldingen."
         ),
     )
 
 
+# (name in the address, title, form). Which of them apply to a report: reports.applicable_steps.
 STEPS = [
     ("wat", _l("Wat is er gebeurd?"), BehaviourStep),
     ("wanneer", _l("Wanneer en waar?"), WhenWhereStep),
-    ("bewijs", _l("Online berichten en bewijs"), OnlineStep),
-    ("wie", _l("Wie deed het?"), PerpetratorStep),
-    ("gevolgen", _l("Gevolgen"), ConsequencesStep),
-    ("versturen", _l("Toestemming en versturen"), ConsentStep),
+    ("vergadering", _l("De vergadering"), MeetingStep),
+    ("bewijs", _l("Bewijs"), OnlineStep),
+    ("wie", _l("Wie deed het, en de gevolgen"), PerpetratorStep),
+    ("versturen", _l("Controleren en versturen"), ConsentStep),
 ]
 
 
