@@ -45,11 +45,12 @@ extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o portal/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
-## Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
+## Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser), and
+## poppler-utils' pdftoppm, which renders the letters' PDFs to PNG to look at (tests/test_letters_pdf.py).
 browser:
-	@command -v chromium >/dev/null || { \
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; }
 
 ## axe-core (accessibility tests) and the NL Design System sources, pinned in package-lock.json.
 npm: node_modules/.installed

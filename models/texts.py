@@ -15,14 +15,10 @@ from models.i18n import N_
 # A written building ban (§6.2) is a decision of the mayor: the letter says what is decided and why
 # (the mayor's own words), on what legal basis, for what period, what follows a violation, and how to
 # object (bezwaar, Awb). Fields: see BAN_LETTER_SAMPLE; REQUIRED_FIELDS says which it must use.
-BAN_LETTER = """{{ gemeente }}
-Aan: {{ naam }}
-{{ adres }}
-
-{{ plaats_datum }}
-Kenmerk: {{ kenmerk }}
-
-Onderwerp: besluit ontzegging toegang gemeentelijke gebouwen
+# A letter's text is the letter itself: the letterhead, the addressee, the date and kenmerk and the
+# signature (name, function, room to sign) are laid out around it (models.letters, portal.letters);
+# a first line "Onderwerp: …" is the subject next to the kenmerk.
+BAN_LETTER = """Onderwerp: besluit ontzegging toegang gemeentelijke gebouwen
 
 Geachte heer/mevrouw,
 
@@ -51,20 +47,11 @@ Zet uw handtekening onder het bezwaarschrift. Zo staat het in de Algemene wet be
 Ook als u bezwaar maakt, blijft dit besluit gelden. Wilt u dat het besluit niet geldt zolang uw bezwaar loopt? Dan kunt u de voorzieningenrechter van de rechtbank vragen om een voorlopige voorziening. Daarvoor betaalt u griffierecht.
 
 Met vriendelijke groet,
-
-{{ burgemeester }}
-burgemeester van {{ gemeente }}
 """
 
 # Damages (§6.4): the claim on the perpetrator, the reminder and the formal demand. Fields: gemeente,
 # naam, adres, plaats_datum, datum_incident, kenmerk, bedrag, openstaand, vervaldatum, termijnen, ondertekenaar.
-CLAIM_LETTER = """{{ gemeente }}
-Aan: {{ naam }}
-{{ adres }}
-
-{{ plaats_datum }}
-
-Onderwerp: vergoeding van schade, kenmerk {{ kenmerk }}
+CLAIM_LETTER = """Onderwerp: vergoeding van schade
 
 Geachte heer/mevrouw,
 
@@ -80,18 +67,9 @@ Wij hebben met u afgesproken dat u in termijnen betaalt:
 Betaalt u niet op tijd? Dan sturen wij u een herinnering en daarna een aanmaning. Betaalt u dan nog niet, dan kunnen wij de vordering overdragen aan een incassobureau of een advocaat. De kosten daarvan komen voor uw rekening.
 
 Met vriendelijke groet,
-
-{{ ondertekenaar }}
-namens {{ gemeente }}
 """
 
-REMINDER_LETTER = """{{ gemeente }}
-Aan: {{ naam }}
-{{ adres }}
-
-{{ plaats_datum }}
-
-Onderwerp: herinnering, kenmerk {{ kenmerk }}
+REMINDER_LETTER = """Onderwerp: herinnering
 
 Geachte heer/mevrouw,
 
@@ -102,18 +80,9 @@ Nog te betalen: {{ openstaand }}
 Betaal dit bedrag binnen 14 dagen na de datum van deze brief. Vermeld bij de betaling het kenmerk {{ kenmerk }}. Heeft u al betaald? Dan kunt u deze brief als niet verzonden beschouwen.
 
 Met vriendelijke groet,
-
-{{ ondertekenaar }}
-namens {{ gemeente }}
 """
 
-DEMAND_LETTER = """{{ gemeente }}
-Aan: {{ naam }}
-{{ adres }}
-
-{{ plaats_datum }}
-
-Onderwerp: aanmaning, kenmerk {{ kenmerk }}
+DEMAND_LETTER = """Onderwerp: aanmaning
 
 Geachte heer/mevrouw,
 
@@ -124,9 +93,6 @@ Nog te betalen: {{ openstaand }}
 Dit is een aanmaning. Betaal dit bedrag binnen 14 dagen na de datum van deze brief. Vermeld bij de betaling het kenmerk {{ kenmerk }}. Betaalt u niet op tijd, dan dragen wij de vordering over aan een incassobureau of een advocaat, zonder u nog een brief te sturen. De kosten daarvan komen voor uw rekening.
 
 Met vriendelijke groet,
-
-{{ ondertekenaar }}
-namens {{ gemeente }}
 """
 
 # The fields each damages letter may use, with sample values to try an edited text before it is saved.

@@ -1,4 +1,4 @@
-"""What the portal's printed documents share (the inzage PDF, the police dossier, the yearly report):
+"""What the portal's printed documents share (the inzage PDF, the police dossier, the yearly report, the letters):
 an A4 page with the same margins and no production timestamp, a two-column table of facts, and a
 label from models/ translated, or the stored value when it has none."""
 
@@ -13,10 +13,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+A4_WIDTH = 170 * mm  # what the page holds between its margins (210 mm less 20 mm either side)
 
-def a4(story: list, title: str, margin_mm: float = 20) -> bytes:
-    """The document as PDF bytes. invariant: no production timestamp in the file (same input, same bytes)."""
+
+def a4(story: list, title: str, margin_mm: float = 20, on_page=None) -> bytes:
+    """The document as PDF bytes. invariant: no production timestamp in the file (same input, same bytes).
+    `on_page(canvas, doc)` draws what every page has besides the story (a letter's footer)."""
     buffer = io.BytesIO()
+    pages = {"onFirstPage": on_page, "onLaterPages": on_page} if on_page else {}
     SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -31,7 +35,7 @@ def a4(story: list, title: str, margin_mm: float = 20) -> bytes:
         topMargin=margin_mm * mm,
         bottomMargin=margin_mm * mm,
         invariant=1,
-    ).build(story)
+    ).build(story, **pages)
     return buffer.getvalue()
 
 

@@ -269,7 +269,7 @@ def test_the_ban_letter_carries_the_mayors_reasons_reference_legal_basis_period_
         "bezwaar maken",
         "Stuur uw bezwaarschrift naar de burgemeester van Gemeente Demodorp",
         "Algemene wet bestuursrecht",
-        "Burgemeester Van Dam\nburgemeester van Gemeente Demodorp",
+        "Burgemeester Van Dam<br>burgemeester van Demodorp",  # the signature, laid out around the text
     ):
         assert expected in letter, expected
     assert "Hij dreigde het raadslid thuis op te zoeken." not in letter  # the clerk's proposal stays inside

@@ -1,22 +1,21 @@
-"""The yearly report as a printable PDF (ReportLab): the same sections, tables and charts as the page.
-No names, no dates finer than a month; the document's metadata names only the report."""
+"""The yearly report as a printable PDF, on portal.pdf's A4 page like the other documents: the same
+sections, tables and charts as the page. No names, no dates finer than a month; the document's metadata names only the report."""
 
 from __future__ import annotations
 
-import io
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from models import charts
 from models.annual_report import AnnualReport
 from portal.annual_report.texts import intro_text, suppression_text
+from portal.pdf import A4_WIDTH, a4
 
 FONTS = {"start": "start", "middle": "middle", "end": "end"}
 
@@ -69,23 +68,7 @@ def _drawing(chart: charts.Chart, width: float) -> Drawing:
 def render_pdf(
     report: AnnualReport, sections: list[dict], period_label: str, previous_label: str, made_in: str
 ) -> bytes:
-    buffer = io.BytesIO()
     title = _("Jaarverslag normoverschrijdend gedrag tegen politieke ambtsdragers")
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"{title} {period_label}",
-        author="",
-        subject="",
-        creator="",
-        producer="",
-        keywords="",
-        invariant=1,
-    )  # invariant: no production timestamp in the file
     styles = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=10, leading=14)
     small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#444444"))
@@ -101,7 +84,7 @@ def render_pdf(
         p(_("Gemaakt in %(month)s met Veilig Bestuur.", month=made_in), small),
         Spacer(1, 6),
     ]
-    width = doc.width
+    width = A4_WIDTH
     for section in sections:
         table_rows = [[_("Wat"), period_label, previous_label]]
         table_rows += [
@@ -125,5 +108,4 @@ def render_pdf(
         story.append(KeepTogether(parts))
         if section["chart"] is not None:
             story += [Spacer(1, 6), _drawing(section["chart"], width), Spacer(1, 4)]
-    doc.build(story)
-    return buffer.getvalue()
+    return a4(story, f"{title} {period_label}", margin_mm=18)

@@ -17,8 +17,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, clock, damages, evidence, texts
-from models.accounts import Role, User
+from models import audit, clock, damages, evidence, letters, texts
+from models.accounts import ROLE_LABELS, Role, User
 from models.cases import Case, Evidence
 from models.casework import Section
 from models.damages import (
@@ -34,6 +34,8 @@ from models.damages import (
     balances,
 )
 from models.db import write_transaction
+from models.i18n import N_
+from models.letters import Letter
 from models.visibility import Access, case_access
 from portal import case_panels, mail
 from portal.case_panels import back_to, case_or_404
@@ -49,6 +51,7 @@ from portal.damages.forms import (
     recovery_form,
 )
 from portal.evidence_upload import send_evidence, store_files
+from portal.letters import pdf_response
 from portal.security import client_ip, roles_required
 
 bp = Blueprint("damages", __name__)
@@ -190,7 +193,7 @@ def own_case_section(case: Case, level: Access | None = None) -> dict:
     return {"items": items, "balance": whole, "may_claim": damages.may_claim(current_user, case, level)}
 
 
-def panel_context(case, level, user, file):
+def panel_context(case, level, user):
     """The case page for those who handle or are informed of the case."""
     section = own_case_section(case, level)
     recoveries = list(Recovery.select().where(Recovery.case == case.id).order_by(Recovery.id))
@@ -575,27 +578,77 @@ def dutch_date(value) -> str:
     return format_date(value, "d MMMM yyyy", locale="nl") if value else ""
 
 
-@bp.route("/financien/<reference>/verhaal/<int:recovery_id>/brief/<kind>")
-@finance_only
-def letter(reference, recovery_id, kind):
-    case, recovery = _recovery(reference, recovery_id)
-    key = damages.LETTER_KEYS.get(kind)
-    if key is None:
+# Letters are Dutch whatever language the reader chose: these are printed as written, never translated.
+LETTER_SUBJECTS = {
+    "vordering": N_("Vergoeding van schade"),
+    "herinnering": N_("Herinnering"),
+    "aanmaning": N_("Aanmaning"),
+}
+SIGNATORY_FUNCTION = N_("%(role)s van de gemeente %(place)s")
+
+
+def letter_document(recovery: Recovery, kind: str) -> Letter:
+    """A damages letter as the municipality sends it, signed by the finance officer; raises texts.TemplateProblem."""
+    fields = damages.letter_fields(recovery, current_user.name, dutch_date)
+    return letters.compose(
+        damages.LETTER_KEYS[kind],
+        fields,
+        kenmerk=fields["kenmerk"],
+        date=dutch_date(clock.to_local(clock.utcnow()).date()),
+        subject=LETTER_SUBJECTS[kind],
+        addressee_name=fields["naam"],
+        addressee_address=fields["adres"],
+        signatory=current_user.name,
+        function=SIGNATORY_FUNCTION
+        % {"role": ROLE_LABELS[current_user.role_enum], "place": letters.place_of(fields["gemeente"])},
+        home=letters.victim_home(recovery.case),
+    )
+
+
+def _letter_of(reference, recovery_id, kind):
+    if kind not in damages.LETTER_KEYS:
         abort(404)
-    problem = None
-    try:
-        text = texts.render_letter(key, damages.letter_fields(recovery, current_user.name, dutch_date))
-    except texts.TemplateProblem:
-        text, problem = "", True
+    return _recovery(reference, recovery_id)
+
+
+def _audit_letter(case, recovery, kind: str, form: str) -> None:
     audit.record(
         "recovery_letter_printed",
         actor_id=current_user.id,
         object_type="recovery",
         object_id=recovery.id,
         ip=client_ip(),
-        detail=f"case={case.id} letter={kind}",
+        detail=f"case={case.id} letter={kind} format={form}",
     )
-    return render_template("damages/letter.html", case=case, recovery=recovery, letter=text, problem=problem, kind=kind)
+
+
+@bp.route("/financien/<reference>/verhaal/<int:recovery_id>/brief/<kind>")
+@finance_only
+def letter(reference, recovery_id, kind):
+    """The letter as a page to check before downloading it (the PDF is the document)."""
+    case, recovery = _letter_of(reference, recovery_id, kind)
+    problem = None
+    try:
+        document = letter_document(recovery, kind)
+    except texts.TemplateProblem:
+        document, problem = None, True
+    _audit_letter(case, recovery, kind, "html")
+    return render_template(
+        "damages/letter.html", case=case, recovery=recovery, letter=document, problem=problem, kind=kind
+    )
+
+
+@bp.route("/financien/<reference>/verhaal/<int:recovery_id>/brief/<kind>.pdf")
+@finance_only
+def letter_pdf(reference, recovery_id, kind):
+    case, recovery = _letter_of(reference, recovery_id, kind)
+    try:
+        document = letter_document(recovery, kind)
+    except texts.TemplateProblem:
+        flash(_("De brief kan niet worden gemaakt, omdat de tekst van de brief een fout bevat."), "error")
+        return redirect(url_for("damages.letter", reference=reference, recovery_id=recovery_id, kind=kind))
+    _audit_letter(case, recovery, kind, "pdf")
+    return pdf_response(document, f"{kind}-{document.kenmerk}.pdf")
 
 
 # --- the CSV export: a stable layout, documented in README.md ("Damages ledger CSV") -----------

@@ -16,10 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import meta
 
-from models import audit, clock, measures, perpetrators, police, texts
+from models import audit, clock, letters, measures, perpetrators, police, texts
 from models.accounts import Role
 from models.casework import Section
 from models.db import write_transaction
+from models.i18n import N_
+from models.letters import Letter
 from models.measures import (
     BanViolation,
     Measure,
@@ -32,6 +34,7 @@ from models.measures import (
 from models.visibility import Access
 from portal import case_panels
 from portal.case_panels import back_to, case_or_404, sent_form, show_again
+from portal.letters import pdf_response
 from portal.measures.forms import (
     ActionForm,
     AdviceForm,
@@ -123,19 +126,16 @@ def _outcome_form(objection: MeasureObjection) -> ObjectionOutcomeForm:
     )
 
 
-def panel_context(case, level, user, file):
+def panel_context(case, level, user):
     rows = list(Measure.select().where(Measure.case == case.id).order_by(Measure.proposed_at, Measure.id))
     for m in rows:
         m.case = case  # one case for all: not read again per measure
     hearings = _by_measure(MeasureHearing, rows, (MeasureHearing.held_on, MeasureHearing.id))
     objections = _by_measure(MeasureObjection, rows, (MeasureObjection.received_on, MeasureObjection.id))
     violations = _by_measure(BanViolation, rows, (BanViolation.occurred_at, BanViolation.id))
-    file.attach(rows, "proposed_by", "decided_by", "advice_by")  # the accounts the panel names, read once
     proposals = {
         v.police_report_proposal_id: v for vs in violations.values() for v in vs if v.police_report_proposal_id
     }
-    file.attach([o for os in objections.values() for o in os], "decided_by")
-    file.attach([v for vs in violations.values() for v in vs], "police_informed_by")
     # The police report filed for a violation (through the police panel): the first one since that day.
     ban_reports = list(
         police.PoliceReport.select()
@@ -538,28 +538,72 @@ def letter_fields(measure: Measure) -> dict:
     }
 
 
-@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/brief")
-def ban_letter(reference, measure_id):
+# Letters are Dutch whatever language the reader chose: these are printed as written, never translated.
+BAN_SUBJECT = N_("Besluit ontzegging toegang gemeentelijke gebouwen")
+MAYOR_FUNCTION = N_("burgemeester van %(place)s")
+
+
+def ban_letter_document(measure: Measure) -> Letter:
+    """The mayor's decision as the letter the municipality sends; raises texts.TemplateProblem."""
+    fields = letter_fields(measure)
+    return letters.compose(
+        "ban_letter",
+        fields,
+        kenmerk=fields["kenmerk"],
+        date=dutch_date(clock.to_local(measure.decided_at).date()),
+        subject=BAN_SUBJECT,
+        addressee_name=fields["naam"],
+        addressee_address=fields["adres"],
+        signatory=fields["burgemeester"],
+        function=MAYOR_FUNCTION % {"place": letters.place_of(fields["gemeente"])},
+        home=letters.victim_home(measure.case),
+    )
+
+
+def _decided_ban(reference, measure_id):
     case, _level, measure = _measure(reference, measure_id)
     if measure.type != MeasureType.BUILDING_BAN.value or measure.decided_at is None:
         abort(404)
-    problem = None
-    try:
-        letter = texts.render_letter("ban_letter", letter_fields(measure))
-    except texts.TemplateProblem:
-        letter, problem = "", True
-    missing = texts.missing_fields("ban_letter", texts.get("ban_letter"))
+    return case, measure
+
+
+def _audit_letter(case, measure, form: str) -> None:
     audit.record(
         "measure_letter_downloaded",
         actor_id=current_user.id,
         object_type="measure",
         object_id=measure.id,
         ip=client_ip(),
-        detail=f"case={case.id}",
+        detail=f"case={case.id} format={form}",
     )
+
+
+@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/brief")
+def ban_letter(reference, measure_id):
+    """The letter as a page to check before downloading it (the PDF is the document)."""
+    case, measure = _decided_ban(reference, measure_id)
+    problem = None
+    try:
+        letter = ban_letter_document(measure)
+    except texts.TemplateProblem:
+        letter, problem = None, True
+    missing = texts.missing_fields("ban_letter", texts.get("ban_letter"))
+    _audit_letter(case, measure, "html")
     return render_template(
         "measures/letter.html", case=case, measure=measure, letter=letter, problem=problem, missing=missing
     )
+
+
+@bp.route("/zaken/<reference>/maatregelen/<int:measure_id>/brief.pdf")
+def ban_letter_pdf(reference, measure_id):
+    case, measure = _decided_ban(reference, measure_id)
+    try:
+        letter = ban_letter_document(measure)
+    except texts.TemplateProblem:
+        flash(_("De brief kan niet worden gemaakt, omdat de tekst van de brief een fout bevat."), "error")
+        return redirect(url_for("measures.ban_letter", reference=reference, measure_id=measure_id))
+    _audit_letter(case, measure, "pdf")
+    return pdf_response(letter, f"besluit-{letter.kenmerk}.pdf")
 
 
 def template_problem(key: str, body: str) -> str | None:
