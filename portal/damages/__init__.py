@@ -193,7 +193,7 @@ def own_case_section(case: Case, level: Access | None = None) -> dict:
     return {"items": items, "balance": whole, "may_claim": damages.may_claim(current_user, case, level)}
 
 
-def panel_context(case, level, user):
+def panel_context(case, level, user, file):
     """The case page for those who handle or are informed of the case."""
     section = own_case_section(case, level)
     recoveries = list(Recovery.select().where(Recovery.case == case.id).order_by(Recovery.id))

@@ -126,13 +126,16 @@ def _outcome_form(objection: MeasureObjection) -> ObjectionOutcomeForm:
     )
 
 
-def panel_context(case, level, user):
+def panel_context(case, level, user, file):
     rows = list(Measure.select().where(Measure.case == case.id).order_by(Measure.proposed_at, Measure.id))
     for m in rows:
         m.case = case  # one case for all: not read again per measure
+    file.attach(rows, "proposed_by", "decided_by", "advice_by")  # the accounts the panel names, read once
     hearings = _by_measure(MeasureHearing, rows, (MeasureHearing.held_on, MeasureHearing.id))
     objections = _by_measure(MeasureObjection, rows, (MeasureObjection.received_on, MeasureObjection.id))
     violations = _by_measure(BanViolation, rows, (BanViolation.occurred_at, BanViolation.id))
+    file.attach([o for os in objections.values() for o in os], "decided_by")
+    file.attach([v for vs in violations.values() for v in vs], "police_informed_by")
     proposals = {
         v.police_report_proposal_id: v for vs in violations.values() for v in vs if v.police_report_proposal_id
     }
