@@ -30,18 +30,19 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
     phone, page = open_as(browser, base, member, problems, phone=True)
     menu_link(page, "Melden").click()
     page.get_by_role("button", name="Start de melding").click()
-    expect(page.get_by_text("Stap 1 van 6")).to_be_visible()
-    page.get_by_label("Dreigen met geweld").check()
+    expect(page.get_by_text("Stap 1 van 5")).to_be_visible()
+    page.get_by_label("Iemand bedreigde mij of mijn naasten").check()
+    page.get_by_label("Dreigde met geweld").check()
     page.get_by_label("Nee, de persoon ging door of het werd erger").check()
     page.locator("#recurring-1").check()
     page.get_by_role("button", name="Volgende stap").click()
-    expect(page.get_by_text("Stap 2 van 6")).to_be_visible()
+    expect(page.get_by_text("Stap 2 van 5")).to_be_visible()
     page.get_by_label("Op welke dag gebeurde het?").fill("2026-11-24")
     page.get_by_label("Persoonlijk, van aangezicht tot aangezicht").check()
-    page.get_by_label("Op mij zelf").check()
+    page.get_by_label("Op mijzelf").check()
     page.get_by_label("Vertel wat er gebeurde").fill(NARRATIVE)
     page.get_by_role("button", name="Volgende stap").click()
-    expect(page.get_by_text("Stap 3 van 6")).to_be_visible()
+    expect(page.get_by_text("Stap 3 van 5")).to_be_visible()
     screenshot(page, "draft-01-step3-before-the-phone-locks-360")
     phone.close()
 
@@ -57,12 +58,12 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
     resume.get_by_role("link").click()
 
     # It continues at the first step not done yet; going back shows every earlier answer kept.
-    expect(page.get_by_text("Stap 3 van 6")).to_be_visible()
+    expect(page.get_by_text("Stap 3 van 5")).to_be_visible()
     page.get_by_role("button", name="Vorige stap").click()
-    expect(page.get_by_text("Stap 2 van 6")).to_be_visible()  # wait for each page before the next click
+    expect(page.get_by_text("Stap 2 van 5")).to_be_visible()  # wait for each page before the next click
     page.get_by_role("button", name="Vorige stap").click()
-    expect(page.get_by_text("Stap 1 van 6")).to_be_visible()
-    assert page.get_by_label("Dreigen met geweld").is_checked()
+    expect(page.get_by_text("Stap 1 van 5")).to_be_visible()
+    assert page.get_by_label("Dreigde met geweld").is_checked()
     page.get_by_role("button", name="Volgende stap").click()
     assert page.get_by_label("Vertel wat er gebeurde").input_value() == NARRATIVE
     assert page.get_by_label("Op welke dag gebeurde het?").input_value() == "2026-11-24"
@@ -74,11 +75,11 @@ def test_the_draft_is_kept_when_the_phone_locks(live_server, browser):
     page.get_by_role("button", name="Volgende stap").click()  # nothing online to add
     page.get_by_label("Nee", exact=True).check()
     page.get_by_role("button", name="Volgende stap").click()
-    page.get_by_role("button", name="Volgende stap").click()
     page.locator("#consent_police_report-1").check()
     page.locator("#consent_inform_others-1").check()
     page.get_by_role("button", name="Melding versturen").click()
     assert "Uw melding is verstuurd" in page.get_by_role("status").first.inner_text()
+    page.get_by_role("link", name="Naar mijn melding").click()
     assert NARRATIVE in page.locator("main").inner_text()
     screenshot(page, "draft-04-sent-360")
 

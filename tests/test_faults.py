@@ -419,6 +419,8 @@ def test_a_full_disk_while_storing_evidence_gives_a_clear_message_and_keeps_the_
 
     login(client, create_user(Role.ALDERMAN))
     draft_url = client.post("/melden", data={"kind": "report"}).headers["Location"].rsplit("/", 1)[0]
+    # A message on Facebook: the online questions are asked only for an online channel.
+    client.post(f"{draft_url}/wanneer", data={"occurred_date": "2026-11-20", "channel": "social_media"})
     written = {}
     real_fsync = os.fsync
 

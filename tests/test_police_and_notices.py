@@ -373,6 +373,6 @@ def test_a_form_sent_back_shows_the_case_page_again_and_is_audited_like_every_vi
     member = signed_in(people[Role.COUNCIL_MEMBER])
     location = member.post("/melden", data={"kind": "consultation"}).headers["Location"]
     done = member.post(location, data={"question": "Iemand blijft mij aanspreken.", "channel": "meeting"})
-    consultation = done.headers["Location"].split("/")[-1].split("?")[0]
+    consultation = done.headers["Location"].split("/mijn-meldingen/")[1].split("/")[0]
     assert clerk.get(f"/zaken/{consultation}").status_code == 200
     assert clerk.post(f"/zaken/{consultation}/aangifte").status_code == 404

@@ -34,8 +34,8 @@ def people(create_user):
 
 @pytest.fixture
 def reported(app, people, signed_in, file_report):
-    """A threat at the victim's home, with a screenshot and a second file added later, and a
-    police report filed with the victim's consent. Returns (case, report)."""
+    """A threat at the victim's home, with a screenshot; a second file and the messages that followed
+    on X added later; a police report filed with the victim's consent. Returns (case, report)."""
 
     def _reported(**answers):
         member = signed_in(people[Role.COUNCIL_MEMBER])
@@ -48,7 +48,13 @@ def reported(app, people, signed_in, file_report):
         )
         member.post(
             f"/mijn-meldingen/{reference}",
-            data={"files": [(io.BytesIO(b"Hij belde om 23:10 en zei dat hij terugkomt.\n"), "notitie.txt")]},
+            data={
+                "files": [(io.BytesIO(b"Hij belde om 23:10 en zei dat hij terugkomt.\n"), "notitie.txt")],
+                # after the threat at home, messages on X (added later: the report was about the visit)
+                "platform": "X",
+                "sender_account": "@boos",
+                "urls": "https://x.example/status/1",
+            },
             content_type="multipart/form-data",
         )
         db.connect(reuse_if_open=True)

@@ -415,6 +415,7 @@ def confirmation(reference):
         case=case,
         handlers=_either(route.handles),
         informed=_both(route.informed),
+        informed_count=len(route.informed),
         pickup_hours=settings.get("case_pickup_hours"),
         acute=[
             (aftercare.REFERRAL_LABELS[kind], contacts[kind])
@@ -427,7 +428,8 @@ def confirmation(reference):
 def _role_names(roles) -> list[str]:
     order = [r.value for r in routing.HANDLER_ROLES]
     ordered = sorted((r.value for r in roles), key=lambda v: order.index(v) if v in order else len(order))
-    return [_("de %(role)s", role=role_label(value).lower()) for value in ordered]
+    # "de ambtenaar Veiligheid": only the first letter in lower case, inside a sentence
+    return [_("de %(role)s", role=(label := role_label(value))[:1].lower() + label[1:]) for value in ordered]
 
 
 def _either(roles) -> str:
