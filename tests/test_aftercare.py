@@ -139,7 +139,7 @@ def test_the_holders_follow_the_reporters_role(
     reference = file_report(signed_in(people[reporter_role]))
     page = signed_in(people[viewer_role]).get(f"/zaken/{reference}").get_data(as_text=True)
     assert "Opvang en nazorg" in page
-    assert page.count(f"<td>{holders}</td>") == 3
+    assert page.count(f'<td data-label="Gevoerd door">{holders}</td>') == 3
 
 
 # --- recording a conversation ---------------------------------------------------------------------
