@@ -3,6 +3,7 @@
 import datetime as dt
 
 from babel.dates import format_date
+from flask import g
 from flask_babel import get_locale, gettext
 
 from models import clock
@@ -12,6 +13,42 @@ from models.accounts import ROLE_LABELS, Role
 def local_datetime(value, fmt="d MMMM yyyy, HH:mm"):
     # Babel directly, not flask_babel's wrapper, which would look the zone up again for every cell of a list.
     return clock.format_local(value, fmt, get_locale())
+
+
+def local_date(value, fmt="d MMMM yyyy"):
+    """A date in Dutch (or the reader's language): '4 mei 1980'. Takes a date or an ISO text
+    ('1980-05-04', as a birth date is stored); any other text is shown as it was typed."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return local_datetime(value, fmt)
+    return format_date(value, fmt, locale=get_locale())
+
+
+def local_moment(value):
+    """A moment in the municipality's time, without the time when none was given: a moment stored
+    as local midnight is a day whose time nobody knew (a message date without its time)."""
+    if not value:
+        return ""
+    if clock.to_local(value).time() == dt.time(0, 0):
+        return local_datetime(value, "d MMMM yyyy")
+    return local_datetime(value)
+
+
+def mark_errors() -> str:
+    """Called by the form macros (portal/templates/_forms.html) when they show an error: the
+    page's <title> then starts with "Fout:" (base.html renders the content before the title)."""
+    g.page_shows_errors = True
+    return ""
+
+
+def page_shows_errors() -> bool:
+    return bool(g.get("page_shows_errors"))
 
 
 def role_label(role: str) -> str:
@@ -43,6 +80,11 @@ def explain(text: str, params: dict | None = None) -> str:
 def init_app(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["local_moment"] = local_moment
+    # Globals, not context: the form macros are imported without the page's context.
+    app.jinja_env.globals["mark_errors"] = mark_errors
+    app.jinja_env.globals["page_shows_errors"] = page_shows_errors
     # Labels declared in models/ with N_() are translated where they are shown.
     app.jinja_env.filters["t"] = lambda text: gettext(text) if text else ""
 

@@ -786,7 +786,8 @@ def test_the_finance_officer_corrects_the_amount_to_recover_and_everyone_sees_th
     page = finance.get(base).get_data(as_text=True)
     assert "Bedrag te verhalen corrigeren" in page  # filled in with the amount now, to change
     assert (
-        f'id="correctie-{recovery.id}-amount" name="correctie-{recovery.id}-amount" type="text" value="200,00"' in page
+        f'id="correctie-{recovery.id}-amount" inputmode="decimal" name="correctie-{recovery.id}-amount" type="text" value="200,00"'
+        in page
     )
     first = LedgerEntry.get((LedgerEntry.recovery == recovery.id) & (LedgerEntry.kind == "to_recover"))
 

@@ -5,7 +5,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from models import aftercare
 from models.aftercare import ReferralStatus
-from portal.damages.forms import Amount
+from portal.damages.forms import AMOUNT_INPUT, Amount
 
 
 def _choices(labels: dict):
@@ -51,6 +51,7 @@ def _cost_field():
             "In euro, bijvoorbeeld 450,00. De gemeente draagt deze kosten zelf. Ze worden niet verhaald op de "
             "veroorzaker, tenzij een behandelaar dat besluit."
         ),
+        render_kw=AMOUNT_INPUT,
     )
 
 

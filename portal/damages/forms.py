@@ -34,8 +34,17 @@ class Amount:
             raise ValidationError(_(problem.message, **problem.values)) from None
 
 
-def amount_field(label, optional=False, allow_zero=False):
-    return StringField(label, validators=[Amount(allow_zero=allow_zero, optional=optional)], description=AMOUNT_HELP)
+# An amount is typed as text (349,95 or 1.200); on a phone the keyboard with digits and a comma.
+AMOUNT_INPUT = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+def amount_field(label, optional=False, allow_zero=False, description=AMOUNT_HELP):
+    return StringField(
+        label,
+        validators=[Amount(allow_zero=allow_zero, optional=optional)],
+        description=description,
+        render_kw=AMOUNT_INPUT,
+    )
 
 
 class ClaimForm(FlaskForm):
@@ -62,11 +71,16 @@ class AssessForm(FlaskForm):
         choices=[(d.value, _l(label)) for d, label in damages.DECISION_LABELS.items()],
         validators=[DataRequired(_l("Kies een besluit."))],
     )
-    amount = amount_field(_l("Toegekend bedrag (alleen bij een gedeeltelijke toekenning)"), optional=True)
+    # Both are needed for some decisions only: the help says plainly when (validate checks it).
+    amount = amount_field(
+        _l("Toegekend bedrag"),
+        optional=True,
+        description=_l("Alleen invullen als u een deel toekent. In euro, bijvoorbeeld 349,95 of 1.200"),
+    )
     reason = TextAreaField(
         _l("Reden"),
         validators=[Optional(), Length(max=2000)],
-        description=_l("Verplicht als u niet alles toekent. De melder ziet deze reden."),
+        description=_l("Alleen nodig als u een deel of niets toekent. De melder ziet deze reden."),
     )
 
     def validate(self, extra_validators=None):
@@ -129,6 +143,7 @@ class CorrectionForm(FlaskForm):
         _l("Nieuw bedrag te verhalen"),
         validators=[Amount(allow_zero=True)],
         description=_l("Het hele bedrag dat de veroorzaker moet betalen, in euro, bijvoorbeeld 349,95."),
+        render_kw=AMOUNT_INPUT,
     )
     reason = TextAreaField(
         _l("Reden van de correctie"),
@@ -175,6 +190,7 @@ def recovery_form(perpetrators_linked, default_shares: dict[int, str]):
                 validators=[Amount(allow_zero=True, optional=True)],
                 description=AMOUNT_HELP,
                 default=default_shares.get(perpetrator.id, ""),
+                render_kw=AMOUNT_INPUT,
             ),
         )
     return RecoveryForm

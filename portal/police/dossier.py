@@ -17,7 +17,7 @@ from models import measures, police, scheme
 from models.cases import ACTS_FOR_LABELS, CHANNEL_LABELS, TARGET_LABELS, ActsFor, Channel, Target
 from models.police_dossier import Dossier
 from portal.pdf import a4, facts_table, label
-from portal.templating import local_datetime, role_label
+from portal.templating import local_date, local_datetime, local_moment, role_label
 
 
 def _moment(value, fmt="d MMMM yyyy, HH:mm") -> str:
@@ -54,8 +54,8 @@ def render_pdf(dossier: Dossier) -> bytes:
         Paragraph(
             escape(
                 _(
-                    "Opgesteld door %(municipality)s voor de politie, bij de aangifte met registratienummer %(number)s.",
-                    municipality=dossier.municipality,
+                    "Opgesteld door de gemeente %(place)s voor de politie, bij de aangifte met registratienummer %(number)s.",
+                    place=dossier.municipality.removeprefix("Gemeente ").removeprefix("gemeente ").strip(),
                     number=report.registration_number,
                 )
             ),
@@ -203,7 +203,7 @@ def render_pdf(dossier: Dossier) -> bytes:
                 (_("Bericht"), escape(str(number))),
                 (_("Platform"), text(entry.platform)),
                 (_("Afzender"), text(entry.sender_account)),
-                (_("Datum en tijd"), escape(_moment(entry.message_at))),
+                (_("Datum en tijd"), escape(local_moment(entry.message_at) or "—")),
                 (_("Links"), text(entry.urls)),
                 (_("Gemeld bij platform"), escape(_("Ja") if entry.reported_to_platform else _("Nee"))),
                 (_("Vastgelegd op"), escape(_moment(entry.added_at))),
@@ -218,7 +218,7 @@ def render_pdf(dossier: Dossier) -> bytes:
         facts(
             [
                 (_("Naam"), text(case.perpetrator_name)),
-                (_("Geboortedatum"), text(case.perpetrator_birth_date)),
+                (_("Geboortedatum"), text(local_date(case.perpetrator_birth_date))),
                 (_("Adres"), text(case.perpetrator_address)),
                 (_("Beschrijving"), text(case.perpetrator_description)),
                 (_("Handelde voor"), escape(label(ACTS_FOR_LABELS, ActsFor, case.perpetrator_acts_for))),
@@ -229,7 +229,7 @@ def render_pdf(dossier: Dossier) -> bytes:
         facts(
             [
                 (_("In het register"), text(person.name)),
-                (_("Geboortedatum"), text(person.birth_date)),
+                (_("Geboortedatum"), text(local_date(person.birth_date))),
                 (_("Adres"), text(person.address)),
                 (_("Beschrijving"), text(person.description)),
             ]
