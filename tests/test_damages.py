@@ -867,7 +867,7 @@ def test_a_correction_down_to_what_was_paid_leaves_nothing_to_collect(app, recov
         .exists()
     )
     page = finance.get(base).get_data(as_text=True)
-    assert "afgesloten" in page and "<td>betaald</td>" in page
+    assert "afgesloten" in page and 'data-label="Nog te betalen">betaald</td>' in page
     assert (
         recovery.payment_reference
         not in finance.get("/financien")
