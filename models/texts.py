@@ -37,7 +37,7 @@ Wat gebeurt er als u zich niet aan dit besluit houdt?
 Komt u in deze periode toch in een gebouw van de gemeente? Dan waarschuwen wij direct de politie. U pleegt dan opnieuw een strafbaar feit: huisvredebreuk of lokaalvredebreuk. Daarvan doen wij opnieuw aangifte bij de politie.
 
 Bent u het niet eens met dit besluit?
-Dan kunt u bezwaar maken. Dat moet binnen zes weken nadat wij deze brief hebben verstuurd. Stuur uw bezwaarschrift naar de burgemeester van {{ gemeente }}, {{ adres_gemeente }}. Zet in uw bezwaarschrift:
+Dan kunt u bezwaar maken. Dat moet binnen zes weken nadat wij deze brief hebben verstuurd. Stuur uw bezwaarschrift naar de burgemeester, {{ adres_gemeente }}. Zet in uw bezwaarschrift:
 - uw naam en adres;
 - de datum;
 - het kenmerk van deze brief: {{ kenmerk }};

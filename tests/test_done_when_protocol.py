@@ -282,7 +282,7 @@ def test_consent_due_process_a_ban_not_kept_the_police_dossier_an_acute_threat_a
     expect(letter).to_contain_text(own_reasons)
     expect(letter).not_to_contain_text(proposal_reasons)  # the decider's words, not the proposal's
     expect(letter).to_contain_text("Dan kunt u bezwaar maken. Dat moet binnen zes weken nadat wij deze brief")
-    expect(letter).to_contain_text(f"Stuur uw bezwaarschrift naar de burgemeester van Gemeente Demodorp, {TOWN_HALL}")
+    expect(letter).to_contain_text(f"Stuur uw bezwaarschrift naar de burgemeester, {TOWN_HALL}")
     expect(letter).to_contain_text(f"het kenmerk van deze brief: {kenmerk}")
     expect(letter).to_contain_text("Demo Veroorzaker")
     expect(letter).to_contain_text("Anna de Vries")

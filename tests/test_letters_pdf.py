@@ -123,7 +123,7 @@ def test_the_mayors_ban_letter_is_a_pdf_a_municipality_could_send(app, decided_b
         "Dit geldt van 4 januari 2027 tot en met 3 april 2027.",  # the period
         MAYORS_REASONS,  # the mayor's reasons
         "Dat moet binnen zes weken nadat wij deze brief hebben verstuurd.",  # the objection clause…
-        "Stuur uw bezwaarschrift naar de burgemeester van Gemeente Demodorp, Raadhuisplein 1",  # …to the mayor
+        "Stuur uw bezwaarschrift naar de burgemeester, Raadhuisplein 1",  # …to the mayor
         f"het kenmerk van deze brief: {kenmerk}",
         "Met vriendelijke groet, Burgemeester Van Dam burgemeester van Demodorp",  # signature: name and function
     ]

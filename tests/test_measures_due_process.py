@@ -267,7 +267,7 @@ def test_the_ban_letter_carries_the_mayors_reasons_reference_legal_basis_period_
         "opnieuw aangifte",
         "binnen zes weken",
         "bezwaar maken",
-        "Stuur uw bezwaarschrift naar de burgemeester van Gemeente Demodorp",
+        "Stuur uw bezwaarschrift naar de burgemeester, Raadhuisplein 1",
         "Algemene wet bestuursrecht",
         "Burgemeester Van Dam<br>burgemeester van Demodorp",  # the signature, laid out around the text
     ):
