@@ -2,7 +2,9 @@
 
 Each panel of the page (portal.case_panels) used to read the same rows again: the accounts behind
 every "by whom" (one query per timeline entry, grant, measure, report), the case's access rows, the
-people with access, the timeline. A `CaseFile` reads each of them at most once, when a panel first
+people with access, the timeline, and the rows of each area that more than one panel, or a panel
+and the steps and status (models.casework.overview), read: measures, police reports, consent
+history, notices, the inspectorate assessment, the acute threat, deadlines, the balance. A `CaseFile` reads each of them at most once, when a panel first
 asks, and hands the same rows to every panel. It only reads: the rules stay where they are
 (models.visibility says who has access; each area's own functions say the rest)."""
 
@@ -11,9 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from models import accounts
+from models import accounts, consent, damages, perpetrators, police, protection
 from models.accounts import User
+from models.aftercare import Conversation
 from models.cases import Case, CaseAccess, CaseEvent
+from models.consent import ConsentRecord
+from models.damages import Recovery
+from models.deadlines import Deadline
+from models.measures import Measure, MeasureHearing, MeasureObjection
+from models.notices import InspectorateAssessment, Notice
+from models.perpetrators import Perpetrator
+from models.police import PoliceReport
+from models.protection import AcuteThreat
 from models.visibility import Access, people_with_access
 
 
@@ -54,3 +65,92 @@ class CaseFile:
     def with_access(self) -> list[tuple[User, Access]]:
         """models.visibility.people_with_access, read once."""
         return people_with_access(self.case)
+
+    # --- the rows of the areas, each read once: the panels and models.casework.overview share them ---
+
+    @cached_property
+    def consent_records(self) -> list[ConsentRecord]:
+        """models.consent.history: every consent change, oldest first."""
+        return consent.history(self.case)
+
+    @cached_property
+    def measures(self) -> list[Measure]:
+        """The case's measures, first proposed first, each with this case (not read again per measure)."""
+        rows = list(Measure.select().where(Measure.case == self.case.id).order_by(Measure.proposed_at, Measure.id))
+        for row in rows:
+            row.case = self.case
+        return rows
+
+    @cached_property
+    def measure_hearings(self) -> list[MeasureHearing]:
+        """The hearings of the case's measures, in the order they were held."""
+        return list(
+            MeasureHearing.select()
+            .join(Measure)
+            .where(Measure.case == self.case.id)
+            .order_by(MeasureHearing.held_on, MeasureHearing.id)
+        )
+
+    @cached_property
+    def measure_objections(self) -> list[MeasureObjection]:
+        """The objections to the case's measures, in the order they came in."""
+        return list(
+            MeasureObjection.select()
+            .join(Measure)
+            .where(Measure.case == self.case.id)
+            .order_by(MeasureObjection.received_on, MeasureObjection.id)
+        )
+
+    @cached_property
+    def police_reports(self) -> list[PoliceReport]:
+        """models.police.reports_of: the case's police reports, first filed first."""
+        return police.reports_of(self.case)
+
+    @cached_property
+    def conversations(self) -> list[Conversation]:
+        """The aftercare conversations, by number."""
+        return list(Conversation.select().where(Conversation.case == self.case.id).order_by(Conversation.number))
+
+    @cached_property
+    def deadlines(self) -> list[Deadline]:
+        """All the case's deadlines, running and done, earliest due first."""
+        return list(Deadline.select().where(Deadline.case == self.case.id).order_by(Deadline.due_at, Deadline.id))
+
+    @property
+    def open_deadlines(self) -> list[Deadline]:
+        """models.deadlines.open_for this case: the deadlines not done, earliest due first."""
+        return [row for row in self.deadlines if row.done_at is None]
+
+    @cached_property
+    def notices(self) -> list[Notice]:
+        """The notices given (models.notices.Notice)."""
+        return list(Notice.select().where(Notice.case == self.case.id))
+
+    @cached_property
+    def inspectorate_assessments(self) -> list[InspectorateAssessment]:
+        """Every round of the inspectorate assessment, superseded ones too, by number."""
+        return list(
+            InspectorateAssessment.select()
+            .where(InspectorateAssessment.case == self.case.id)
+            .order_by(InspectorateAssessment.number)
+        )
+
+    @cached_property
+    def acute_threat(self) -> AcuteThreat | None:
+        """models.protection.acute_threat: the mark of an acute, serious threat, or None."""
+        return protection.acute_threat(self.case)
+
+    @cached_property
+    def balance(self) -> damages.Balance:
+        """models.damages.balances of the whole case."""
+        return damages.balances(case=self.case)
+
+    @cached_property
+    def perpetrators(self) -> list[Perpetrator]:
+        """models.perpetrators.linked_perpetrators: the perpetrators linked to the case."""
+        return perpetrators.linked_perpetrators(self.case)
+
+    @cached_property
+    def recoveries(self) -> list[Recovery]:
+        """The recoveries from the perpetrators, in the order they were started."""
+        return list(Recovery.select().where(Recovery.case == self.case.id).order_by(Recovery.id))

@@ -303,14 +303,17 @@ class _Facts:
     checklist: list = field(default_factory=list)
 
 
-def _facts(case: Case, now: dt.datetime) -> _Facts:
+def _facts(case: Case, now: dt.datetime, file=None) -> _Facts:
+    """The rows the steps and the status are read from. `file`: the case page's
+    models.case_file.CaseFile, whose rows its panels read already; without it, read here."""
+    if file is not None:
+        return _facts_from_file(case, now, file)
     handler_roles = frozenset(
         role
         for (role,) in CaseAccess.select(CaseAccess.role)
         .where((CaseAccess.case == case.id) & (CaseAccess.kind == HANDLES) & CaseAccess.role.is_null(False))
         .tuples()
     )
-    victims = {case.reporter_id, case.filed_by_id}
     # The timeline once (without the encrypted bodies), oldest first: who picked it up, the last
     # status change, the last message.
     events = list(
@@ -318,14 +321,6 @@ def _facts(case: Case, now: dt.datetime) -> _Facts:
         .where(CaseEvent.case == case.id)
         .order_by(CaseEvent.at, CaseEvent.id)
     )
-    not_pickup = {EventKind.SUBMITTED.value, EventKind.MESSAGE_FROM_REPORTER.value}
-    picked_up = next((e for e in events if e.kind not in not_pickup and e.actor_id and e.actor_id not in victims), None)
-    statuses = [e for e in events if e.kind == EventKind.STATUS.value]
-    last_status = CaseEvent.get_by_id(statuses[-1].id) if statuses and ";hand=" in statuses[-1].detail else None
-    last_status = last_status or (statuses[-1] if statuses else None)
-    messages = [
-        e for e in events if e.kind in (EventKind.MESSAGE_TO_REPORTER.value, EventKind.MESSAGE_FROM_REPORTER.value)
-    ]
     case_measures = list(
         measures.Measure.select().where(measures.Measure.case == case.id).order_by(measures.Measure.id)
     )
@@ -349,19 +344,17 @@ def _facts(case: Case, now: dt.datetime) -> _Facts:
         if measure_ids
         else []
     )
-    reports = list(police.PoliceReport.select().where(police.PoliceReport.case == case.id))
     balance = damages.balances(case=case)
     return _Facts(
         case=case,
         now=now,
         handler_roles=handler_roles,
-        picked_up=picked_up,
-        last_status=last_status,
+        **_from_timeline(case, events, with_bodies=False),
         measures=case_measures,
         hearings=hearings,
         open_objections=open_objections,
         consent_records=consent.history(case),
-        police_reports=reports,
+        police_reports=list(police.PoliceReport.select().where(police.PoliceReport.case == case.id)),
         notices_done={n.kind for n in notices.Notice.select(notices.Notice.kind).where(notices.Notice.case == case.id)},
         inspectorate=notices.inspectorate_state(case),
         conversations=list(
@@ -376,9 +369,53 @@ def _facts(case: Case, now: dt.datetime) -> _Facts:
         recoveries=damages.Recovery.select().where(damages.Recovery.case == case.id).count()
         if balance.reimbursed
         else 0,
-        last_message=messages[-1] if messages else None,
         checklist=notices.checklist(case) if case.kind == CaseKind.REPORT.value else [],
     )
+
+
+def _facts_from_file(case: Case, now: dt.datetime, file) -> _Facts:
+    """The same facts as `_facts`, from the rows the case page's file holds (read once per showing)."""
+    handler_roles = frozenset(row.role for row in file.access_rows if row.kind == HANDLES and row.role is not None)
+    measure_ids = {m.id for m in file.measures}
+    balance = file.balance
+    return _Facts(
+        case=case,
+        now=now,
+        handler_roles=handler_roles,
+        **_from_timeline(case, file.events, with_bodies=True),
+        measures=sorted(file.measures, key=lambda m: m.id),
+        hearings={h.measure_id for h in file.measure_hearings if h.measure_id in measure_ids},
+        open_objections=[o for o in file.measure_objections if o.outcome is None],
+        consent_records=file.consent_records,
+        police_reports=sorted(file.police_reports, key=lambda r: r.id),
+        notices_done={n.kind for n in file.notices},
+        inspectorate=notices.inspectorate_state(case, assessments=file.inspectorate_assessments),
+        conversations=file.conversations,
+        open_deadlines=file.open_deadlines,
+        damage_waiting=_damage_waiting(case, balance),
+        balance=balance,
+        liable=len(damages.liable_perpetrators(case, linked=file.perpetrators)) if balance.reimbursed else 0,
+        recoveries=len(file.recoveries) if balance.reimbursed else 0,
+        checklist=notices.checklist(case, acute=file.acute_threat is not None, reports=file.police_reports)
+        if case.kind == CaseKind.REPORT.value
+        else [],
+    )
+
+
+def _from_timeline(case: Case, events: list[CaseEvent], with_bodies: bool) -> dict:
+    """Who picked the case up, the last status change (with its reason: its body) and the last
+    message, from the timeline oldest first (`with_bodies`: the rows hold their bodies already)."""
+    victims = {case.reporter_id, case.filed_by_id}
+    not_pickup = {EventKind.SUBMITTED.value, EventKind.MESSAGE_FROM_REPORTER.value}
+    picked_up = next((e for e in events if e.kind not in not_pickup and e.actor_id and e.actor_id not in victims), None)
+    statuses = [e for e in events if e.kind == EventKind.STATUS.value]
+    last_status = statuses[-1] if statuses else None
+    if last_status is not None and not with_bodies and ";hand=" in last_status.detail:
+        last_status = CaseEvent.get_by_id(last_status.id)
+    messages = [
+        e for e in events if e.kind in (EventKind.MESSAGE_TO_REPORTER.value, EventKind.MESSAGE_FROM_REPORTER.value)
+    ]
+    return {"picked_up": picked_up, "last_status": last_status, "last_message": messages[-1] if messages else None}
 
 
 def _damage_waiting(case: Case, balance: damages.Balance) -> int:
@@ -577,9 +614,10 @@ class Overview:
     status: StatusWhy
 
 
-def overview(case: Case, person: User | None = None, now: dt.datetime | None = None) -> Overview:
-    """The open steps and the status with why, read from the case's facts once (a page shows both)."""
-    facts = _facts(case, now or clock.utcnow())
+def overview(case: Case, person: User | None = None, now: dt.datetime | None = None, *, file=None) -> Overview:
+    """The open steps and the status with why, read from the case's facts once (a page shows both).
+    `file`: the case page's models.case_file.CaseFile, whose rows the page's panels read already."""
+    facts = _facts(case, now or clock.utcnow(), file)
     return Overview(_for_person(case, sorted(_steps(facts), key=_sort_key), person), _explained(facts))
 
 

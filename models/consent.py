@@ -15,6 +15,7 @@ write transaction, at the moment of acting: a withdrawal sent at the same time t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -155,15 +156,28 @@ def _latest(case: Case | int, purpose: Purpose, at: dt.datetime | None = None) -
     return query.order_by(ConsentRecord.at.desc(), ConsentRecord.id.desc()).first()
 
 
-def record_in_force(case: Case | int, purpose: Purpose, at: dt.datetime | None = None) -> ConsentRecord | None:
-    """The record by which the consent for `purpose` is in force at `at` (now), or None."""
-    latest = _latest(case, purpose, at or clock.utcnow())
+def _latest_of(records: list[ConsentRecord], purpose: Purpose, at: dt.datetime) -> ConsentRecord | None:
+    """`_latest` from the case's history read already (`history(case)`)."""
+    own = [r for r in records if r.purpose == Purpose(purpose).value and r.at <= at]
+    return max(own, key=lambda r: (r.at, r.id)) if own else None
+
+
+def record_in_force(
+    case: Case | int, purpose: Purpose, at: dt.datetime | None = None, *, records: list[ConsentRecord] | None = None
+) -> ConsentRecord | None:
+    """The record by which the consent for `purpose` is in force at `at` (now), or None. `records`:
+    the case's history (`history(case)`) when the caller has read it already."""
+    at = at or clock.utcnow()
+    latest = _latest(case, purpose, at) if records is None else _latest_of(records, purpose, at)
     return latest if latest is not None and latest.given else None
 
 
-def in_force(case: Case | int, purpose: Purpose, at: dt.datetime | None = None) -> bool:
-    """Whether the victim's consent for `purpose` is in force at `at` (now when not given)."""
-    return record_in_force(case, purpose, at) is not None
+def in_force(
+    case: Case | int, purpose: Purpose, at: dt.datetime | None = None, *, records: list[ConsentRecord] | None = None
+) -> bool:
+    """Whether the victim's consent for `purpose` is in force at `at` (now when not given). `records`:
+    the case's history when the caller has read it already (a page that shows it)."""
+    return record_in_force(case, purpose, at, records=records) is not None
 
 
 def require(case: Case | int, purpose: Purpose, at: dt.datetime | None = None) -> None:
@@ -260,8 +274,18 @@ def history(case: Case | int, purpose: Purpose | None = None) -> list[ConsentRec
     return list(query.order_by(ConsentRecord.at, ConsentRecord.id))
 
 
-def done_under(case: Case | int, purpose: Purpose) -> list[CaseEvent]:
-    """What was done under this consent (the timeline's acts), oldest first: it stays done."""
+def _like(value: str, pattern: str) -> bool:
+    """SQL's case-insensitive LIKE (`%`, `_`), as done_under's query matches a detail."""
+    parts = (".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return re.fullmatch("".join(parts), value or "", re.IGNORECASE | re.DOTALL) is not None
+
+
+def done_under(case: Case | int, purpose: Purpose, *, events: list[CaseEvent] | None = None) -> list[CaseEvent]:
+    """What was done under this consent (the timeline's acts), oldest first: it stays done.
+    `events`: the case's timeline, oldest first, when the caller has read it already."""
+    if events is not None:
+        acts = ACTS[Purpose(purpose)]
+        return [e for e in events if any(e.kind == kind.value and _like(e.detail, pattern) for kind, pattern in acts)]
     condition = None
     for kind, pattern in ACTS[Purpose(purpose)]:
         matches = (CaseEvent.kind == kind.value) & (CaseEvent.detail**pattern)  # LIKE (peewee: % is GLOB on SQLite)
@@ -294,12 +318,15 @@ class State:
         return [act for act in self.acts if act.at <= self.latest.at]
 
 
-def states(case: Case) -> list[State]:
-    """Every purpose with its last change, history and acts, in the order of Purpose."""
+def states(
+    case: Case, *, records: list[ConsentRecord] | None = None, events: list[CaseEvent] | None = None
+) -> list[State]:
+    """Every purpose with its last change, history and acts, in the order of Purpose. `records`
+    (`history(case)`) and `events` (the timeline, oldest first): when the caller has read them."""
     now = clock.utcnow()
-    records = history(case)
+    records = history(case) if records is None else records
     out = []
     for purpose in Purpose:
         own = [r for r in records if r.purpose == purpose.value and r.at <= now]
-        out.append(State(purpose, own[-1] if own else None, own, done_under(case, purpose)))
+        out.append(State(purpose, own[-1] if own else None, own, done_under(case, purpose, events=events)))
     return out

@@ -723,7 +723,11 @@ def _once(key: str, write, case_id: int):
 # --- recovering from the perpetrator ----------------------------------------------------------
 
 
-def liable_perpetrators(case: Case) -> list[Perpetrator]:
+def liable_perpetrators(case: Case, *, linked: list[Perpetrator] | None = None) -> list[Perpetrator]:
+    """The perpetrators linked to the case whose entry has not expired. `linked`: the case's linked
+    perpetrators (models.perpetrators.linked_perpetrators) when the caller has read them already."""
+    if linked is not None:
+        return [p for p in linked if p.expired_at is None]
     return list(
         Perpetrator.select()
         .join(CasePerpetrator)

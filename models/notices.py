@@ -178,14 +178,16 @@ class NoticeRefused(Exception):
         self.field = field
 
 
-def checklist(case: Case) -> list[NoticeKind]:
-    """The notifications that apply to this case."""
-    acute = protection.is_acute(case)
+def checklist(case: Case, *, acute: bool | None = None, reports: list | None = None) -> list[NoticeKind]:
+    """The notifications that apply to this case. `acute` (models.protection.is_acute) and `reports`
+    (the case's police reports): when the caller has read them already."""
+    acute = protection.is_acute(case) if acute is None else acute
     mayor = case.reporter_role == Role.MAYOR.value
+    has_reports = bool(reports) if reports is not None else bool(case.police_reports.count())
     items = []
     if acute:
         items.append(NoticeKind.POLICE)
-    if acute or case.behaviour_class in ("threat", "physical_violence") or case.police_reports.count():
+    if acute or case.behaviour_class in ("threat", "physical_violence") or has_reports:
         items.append(NoticeKind.PUBLIC_PROSECUTOR)
     if acute:
         items.append(NoticeKind.CHIEF_PROSECUTOR)
@@ -202,8 +204,12 @@ def _inspectorate_rows(case: Case):
     return deadlines.Deadline.select().where((deadlines.Deadline.case == case.id) & (deadlines.Deadline.kind == kind))
 
 
-def inspectorate_deadline_row(case: Case) -> deadlines.Deadline | None:
-    """The latest 24 hours for the inspectorate, running or stopped."""
+def inspectorate_deadline_row(case: Case, *, rows: list | None = None) -> deadlines.Deadline | None:
+    """The latest 24 hours for the inspectorate, running or stopped. `rows`: the case's deadlines
+    (all of them, running and done) when the caller has read them already."""
+    if rows is not None:
+        kind = deadlines.DeadlineKind.INSPECTORATE.value
+        return max((row for row in rows if row.kind == kind), key=lambda row: row.id, default=None)
     return _inspectorate_rows(case).order_by(deadlines.Deadline.id.desc()).first()
 
 
@@ -217,7 +223,12 @@ def inspectorate_deadline(case: Case) -> dt.datetime | None:
     return row.due_at if row is not None else None
 
 
-def current_assessment(case: Case) -> InspectorateAssessment | None:
+def current_assessment(case: Case, *, assessments: list | None = None) -> InspectorateAssessment | None:
+    """The assessment in force (not superseded). `assessments`: all the case's assessments, when
+    the caller has read them already."""
+    if assessments is not None:
+        current = [a for a in assessments if a.superseded_at is None]
+        return max(current, key=lambda a: a.number, default=None)
     return (
         InspectorateAssessment.select()
         .where((InspectorateAssessment.case == case.id) & InspectorateAssessment.superseded_at.is_null())
@@ -226,8 +237,8 @@ def current_assessment(case: Case) -> InspectorateAssessment | None:
     )
 
 
-def inspectorate_state(case: Case) -> InspectorateState:
-    assessment = current_assessment(case)
+def inspectorate_state(case: Case, *, assessments: list | None = None) -> InspectorateState:
+    assessment = current_assessment(case, assessments=assessments)
     if assessment is None:
         return InspectorateState.TO_ASSESS if report_answers(case) else InspectorateState.NOTHING
     if not assessment.reportable:
@@ -235,13 +246,18 @@ def inspectorate_state(case: Case) -> InspectorateState:
     return InspectorateState.NOTIFIED if assessment.notified_at else InspectorateState.REPORTABLE
 
 
-def inspectorate_status(case: Case) -> InspectorateStatus:
-    """Everything the case page shows about the inspectorate."""
+def inspectorate_status(
+    case: Case, *, assessments: list | None = None, deadline_rows: list | None = None
+) -> InspectorateStatus:
+    """Everything the case page shows about the inspectorate. `assessments` (all the case's) and
+    `deadline_rows` (all the case's deadlines): when the caller has read them already."""
+    if assessments is None:
+        assessments = list(InspectorateAssessment.select().where(InspectorateAssessment.case == case.id))
     return InspectorateStatus(
-        state=inspectorate_state(case),
+        state=inspectorate_state(case, assessments=assessments),
         answers=report_answers(case),
-        assessment=current_assessment(case),
-        deadline=inspectorate_deadline_row(case),
+        assessment=current_assessment(case, assessments=assessments),
+        deadline=inspectorate_deadline_row(case, rows=deadline_rows),
         now=clock.utcnow(),
     )
 

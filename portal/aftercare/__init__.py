@@ -75,7 +75,7 @@ def _referral_update_form(referral: Referral, submitted: bool = False) -> Referr
 
 
 def panel_context(case: Case, level: Access, user, file):
-    conversations = list(case.conversations.order_by(Conversation.number))
+    conversations = file.conversations
     if not conversations:
         return None  # a consultation: aftercare is planned when it becomes a report
     may_record = aftercare.may_record(user, case, level)

@@ -127,7 +127,8 @@ def case_page(reference):
     file.attach([case], "reporter", "filed_by", "assigned_to")
     sections = case_panels.render_context(case, level, current_user, file)
     shown = {section for section, _panels in sections}
-    summary = casework.overview(case, current_user)  # the steps and the status from one reading of the facts
+    # The steps and the status from one reading of the facts: the rows the panels read already.
+    summary = casework.overview(case, current_user, file=file)
     return render_template(
         "cases/case.html",
         case=case,

@@ -91,7 +91,7 @@ def panel_context(case: Case, level: Access, user, file):
     if not _is_report(case):
         return None
     may_record = level >= Access.HANDLER
-    states = consent.states(case)
+    states = consent.states(case, records=file.consent_records, events=file.events)
     for state in states:
         file.attach(state.records, "actor")
     return {

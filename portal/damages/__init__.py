@@ -183,20 +183,25 @@ def _tell_assessors(case: Case) -> None:
         )
 
 
-def own_case_section(case: Case, level: Access | None = None) -> dict:
-    """The victim's view on their own case page: each item, its status, the reason when not all was granted."""
+def own_case_section(case: Case, level: Access | None = None, *, balance=None) -> dict:
+    """The victim's view on their own case page: each item, its status, the reason when not all was granted.
+    `balance`: the case's balance (models.damages.balances) when the page has read it already."""
     items = []
     for item in DamageItem.select().where(DamageItem.case == case.id).order_by(DamageItem.id):
         status, entry = damages.item_status(item)
         items.append({"item": item, "claimed": balances(item=item).claimed, "status": status, "entry": entry})
-    whole = balances(case=case)
+    whole = balances(case=case) if balance is None else balance
     return {"items": items, "balance": whole, "may_claim": damages.may_claim(current_user, case, level)}
 
 
 def panel_context(case, level, user, file):
     """The case page for those who handle or are informed of the case."""
-    section = own_case_section(case, level)
-    recoveries = list(Recovery.select().where(Recovery.case == case.id).order_by(Recovery.id))
+    section = own_case_section(case, level, balance=file.balance)
+    recoveries = file.recoveries
+    linked = {p.id: p for p in file.perpetrators}
+    for recovery in recoveries:  # the perpetrator the panel names, from those the page read already
+        if recovery.perpetrator_id in linked:
+            recovery.__rel__["perpetrator"] = linked[recovery.perpetrator_id]
     section.update(
         may_assess=damages.may_assess(user, case),
         recoveries=[(r, balances(recovery=r)) for r in recoveries],

@@ -25,7 +25,6 @@ from models.letters import Letter
 from models.measures import (
     BanViolation,
     Measure,
-    MeasureHearing,
     MeasureObjection,
     MeasureRefused,
     MeasureState,
@@ -78,6 +77,14 @@ def _by_measure(model, rows, order) -> dict:
     return grouped
 
 
+def _grouped(rows) -> dict:
+    """Rows of the case's measures (the page's file holds them in order), by measure."""
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.measure_id].append(row)
+    return grouped
+
+
 def _refused(form, refusal: MeasureRefused) -> None:
     """The model's refusal on the form: next to its field where it names one, else at the top."""
     message = _(refusal.message, **refusal.params)
@@ -88,8 +95,8 @@ def _refused(form, refusal: MeasureRefused) -> None:
         form.form_errors.append(message)
 
 
-def _propose_form(case, form: ProposeForm | None = None) -> ProposeForm:
-    linked = perpetrators.linked_perpetrators(case)
+def _propose_form(case, form: ProposeForm | None = None, linked: list | None = None) -> ProposeForm:
+    linked = perpetrators.linked_perpetrators(case) if linked is None else linked
     if form is None:
         form = ProposeForm(formdata=None, perpetrator=linked[0].id if len(linked) == 1 else 0)
     form.perpetrator.choices = [(0, _("Geen"))] + [(p.id, p.name) for p in linked]
@@ -127,12 +134,10 @@ def _outcome_form(objection: MeasureObjection) -> ObjectionOutcomeForm:
 
 
 def panel_context(case, level, user, file):
-    rows = list(Measure.select().where(Measure.case == case.id).order_by(Measure.proposed_at, Measure.id))
-    for m in rows:
-        m.case = case  # one case for all: not read again per measure
+    rows = file.measures  # each with this case: not read again per measure
     file.attach(rows, "proposed_by", "decided_by", "advice_by")  # the accounts the panel names, read once
-    hearings = _by_measure(MeasureHearing, rows, (MeasureHearing.held_on, MeasureHearing.id))
-    objections = _by_measure(MeasureObjection, rows, (MeasureObjection.received_on, MeasureObjection.id))
+    hearings = _grouped(file.measure_hearings)
+    objections = _grouped(file.measure_objections)
     violations = _by_measure(BanViolation, rows, (BanViolation.occurred_at, BanViolation.id))
     file.attach([o for os in objections.values() for o in os], "decided_by")
     file.attach([v for vs in violations.values() for v in vs], "police_informed_by")
@@ -140,14 +145,7 @@ def panel_context(case, level, user, file):
         v.police_report_proposal_id: v for vs in violations.values() for v in vs if v.police_report_proposal_id
     }
     # The police report filed for a violation (through the police panel): the first one since that day.
-    ban_reports = list(
-        police.PoliceReport.select()
-        .where(
-            (police.PoliceReport.case == case.id)
-            & (police.PoliceReport.subject == police.ReportSubject.BAN_VIOLATED.value)
-        )
-        .order_by(police.PoliceReport.filed_on, police.PoliceReport.id)
-    )
+    ban_reports = [r for r in file.police_reports if r.subject == police.ReportSubject.BAN_VIOLATED.value]
     filed_for = {
         v.id: next((r for r in ban_reports if r.filed_on >= clock.to_local(v.occurred_at).date()), None)
         for vs in violations.values()
@@ -167,7 +165,7 @@ def panel_context(case, level, user, file):
         "period_types": measures.PERIOD_MEASURES,
         "objection_types": measures.OBJECTION_MEASURES,
         "may_propose": may_propose(user, level),
-        "propose_form": _propose_form(case, sent_form("measures", "propose")),
+        "propose_form": _propose_form(case, sent_form("measures", "propose"), file.perpetrators),
         "is_security_officer": user.role_enum == Role.SECURITY_OFFICER,
         "may_decide": {m.id: measures.may_decide(user, MeasureType(m.type)) for m in rows},
         "may_follow_up": {m.id: may_follow_up(user, level, m) for m in rows},

@@ -48,12 +48,14 @@ def _today() -> dt.date:
 # --- the panel ------------------------------------------------------------------------------------
 
 
-def _checklist(case: Case, handler: bool) -> list[dict]:
-    done = {n.kind: n for n in Notice.select().where(Notice.case == case.id)}
+def _checklist(case: Case, handler: bool, file) -> list[dict]:
+    done = {n.kind: n for n in file.notices}
     items = []
-    for kind in notices.checklist(case):
+    for kind in notices.checklist(case, acute=file.acute_threat is not None, reports=file.police_reports):
         notice = done.get(kind.value)
-        refused = kind == NoticeKind.OTHER_OFFICE_HOLDERS and not consent.in_force(case, Purpose.INFORM_OTHERS)
+        refused = kind == NoticeKind.OTHER_OFFICE_HOLDERS and not consent.in_force(
+            case, Purpose.INFORM_OTHERS, records=file.consent_records
+        )
         form = sent_form(PANEL, kind.value)
         if form is None and handler and notice is None and not refused:
             form = NoticeForm(formdata=None, prefix=kind.value, done_on=_today())
@@ -70,8 +72,8 @@ def _checklist(case: Case, handler: bool) -> list[dict]:
     return items
 
 
-def _inspectorate(case: Case, handler: bool) -> dict:
-    status = notices.inspectorate_status(case)
+def _inspectorate(case: Case, handler: bool, file) -> dict:
+    status = notices.inspectorate_status(case, assessments=file.inspectorate_assessments, deadline_rows=file.deadlines)
     assessment_form = notice_form = None
     if handler and status.state in (InspectorateState.NOTHING, InspectorateState.TO_ASSESS):
         assessment_form = sent_form(PANEL, "assessment") or AssessmentForm(
@@ -95,8 +97,8 @@ def _inspectorate(case: Case, handler: bool) -> dict:
     }
 
 
-def _acute(case: Case, handler: bool) -> dict:
-    mark = protection.acute_threat(case)
+def _acute(case: Case, handler: bool, file) -> dict:
+    mark = file.acute_threat
     measures = protection.measures(case) if mark else []
     return {
         "mark": mark,
@@ -128,9 +130,9 @@ def panel_context(case: Case, level: Access, user, file):
     return {
         "handler": handler,
         "action_form": ActionForm(formdata=None),
-        "inspectorate": _inspectorate(case, handler),
-        "acute": _acute(case, handler),
-        "checklist": _checklist(case, handler),
+        "inspectorate": _inspectorate(case, handler, file),
+        "acute": _acute(case, handler, file),
+        "checklist": _checklist(case, handler, file),
         "serious_harm_recorded": case.serious_harm,
         "date": lambda day: format_date(day, "d MMMM yyyy"),
     }

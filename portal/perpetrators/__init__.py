@@ -84,7 +84,7 @@ def panel_context(case, level, user, file):
     sees_employee_incidents = visibility.may_see_employee_incidents(user)
     entries = []
     linked = []
-    for perpetrator in perpetrators.linked_perpetrators(case):
+    for perpetrator in file.perpetrators:
         history = perpetrators.incident_history(perpetrator, case)
         earlier_ids = {c.id for c in history["earlier_cases"]}
         later = [c for c in perpetrators.other_cases(perpetrator, case.id) if c.id not in earlier_ids]

@@ -35,7 +35,10 @@ def _today() -> dt.date:
 # --- the panel ------------------------------------------------------------------------------------
 
 
-def _feedback_due(case: Case, report: PoliceReport):
+def _feedback_due(case: Case, report: PoliceReport, open_deadlines: list | None = None):
+    if open_deadlines is not None:  # the case page's file read them, earliest due first
+        kind = deadlines.DeadlineKind.POLICE_FEEDBACK.value
+        return next((d for d in open_deadlines if d.kind == kind and d.object_id == report.id), None)
     return (
         deadlines.Deadline.select()
         .where(
@@ -49,7 +52,7 @@ def _feedback_due(case: Case, report: PoliceReport):
     )
 
 
-def _report_item(case: Case, report: PoliceReport, handler: bool) -> dict:
+def _report_item(case: Case, report: PoliceReport, handler: bool, open_deadlines: list | None = None) -> dict:
     """One police report as the panel and the victim's page show it, with its forms for a handler."""
     last = police.last_feedback(report)
     item = {
@@ -57,7 +60,7 @@ def _report_item(case: Case, report: PoliceReport, handler: bool) -> dict:
         "subject": police.SUBJECT_LABELS[police.ReportSubject(report.subject)],
         "status": police.INVESTIGATION_LABELS[InvestigationStatus(report.status)],
         "last_feedback": last,
-        "feedback_due": _feedback_due(case, report),
+        "feedback_due": _feedback_due(case, report, open_deadlines),
     }
     if handler:
         item |= {
@@ -78,11 +81,12 @@ def panel_context(case: Case, level: Access, user, file):
         return None
     handler = level >= Access.HANDLER
     now = clock.utcnow()
-    consent_given = consent.in_force(case, Purpose.POLICE_REPORT)
+    consent_given = consent.in_force(case, Purpose.POLICE_REPORT, records=file.consent_records)
+    open_deadlines = file.open_deadlines
     return {
         "reports": [
-            _report_item(case, report, handler)
-            for report in file.attach(police.reports_of(case), "filed_by", "consent_recorded_by")
+            _report_item(case, report, handler, open_deadlines)
+            for report in file.attach(file.police_reports, "filed_by", "consent_recorded_by")
         ],
         "consent_given": consent_given,
         "handler": handler,
