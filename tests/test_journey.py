@@ -70,8 +70,9 @@ def test_journey_from_a_phone_report_through_ban_aftercare_damages_and_recovery_
     phone, member = open_as(browser, base, accounts["council_member"], problems, phone=True)
     page = member
     screenshot(page, "journey-01-member-home-360")
-    page.get_by_role("link", name="Een incident melden").click()
-    page.get_by_role("button", name="Start de melding").click()
+    page.get_by_role(
+        "button", name="Een incident melden"
+    ).click()  # from the start page, straight to the first question
     page.get_by_label("Iemand bedreigde mij of mijn naasten").check()
     page.get_by_label("Dreigde met geweld").check()
     page.get_by_label("Nee, de persoon ging door of het werd erger").check()
