@@ -135,6 +135,15 @@ def test_only_the_steps_that_matter_and_the_step_list_goes_back_without_losing_a
     page.get_by_role("button", name="Volgende stap").click()  # nothing chosen
     alert = page.locator("#foutmeldingen")
     expect(alert).to_contain_text("Kies bij ‘Wat is er gebeurd?’ minstens één antwoord.")
+    expect(alert).to_be_focused()
+    # The focus ring around the summary (outline, its offset and any shadow) does not cover the h1.
+    overlap = page.evaluate("""() => {
+        const summary = document.querySelector('#foutmeldingen'), style = getComputedStyle(summary);
+        const shadow = (style.boxShadow.match(/(-?\\d+)px/g) || []).map(parseFloat).pop() || 0;
+        const ring = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset) + Math.max(shadow, 0);
+        return document.querySelector('h1').getBoundingClientRect().bottom - (summary.getBoundingClientRect().top - ring);
+    }""")
+    assert overlap <= 0, f"the error summary's focus ring covers the h1 by {overlap}px"
     axe.check("report step 1 with errors (1280)")
     page.get_by_label("Iemand schold mij uit of beledigde mij").check()
     page.get_by_role("button", name="Volgende stap").click()  # an answer, but no behaviour under it
