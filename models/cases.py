@@ -269,6 +269,7 @@ class OnlineEntry(BaseModel):
     sender_account = EncryptedTextField(null=True)
     urls = EncryptedTextField(null=True)
     message_at = peewee.DateTimeField(null=True)
+    message_time_known = peewee.BooleanField(default=True)  # only a date given: show no time (0013)
     reported_to_platform = peewee.BooleanField(default=False)
     note = EncryptedTextField(null=True)
     added_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
@@ -444,6 +445,7 @@ def submit_draft(draft_id: int, values: dict) -> Case:
                 sender_account=values.get("sender_account") or None,
                 urls=values.get("urls") or None,
                 message_at=values.get("message_at"),
+                message_time_known=bool(values.get("message_time_known", True)),
                 reported_to_platform=bool(values.get("reported_to_platform")),
                 added_by=draft.owner,
                 added_at=now,

@@ -30,14 +30,12 @@ def local_date(value, fmt="d MMMM yyyy"):
     return format_date(value, fmt, locale=get_locale())
 
 
-def local_moment(value):
-    """A moment in the municipality's time, without the time when none was given: a moment stored
-    as local midnight is a day whose time nobody knew (a message date without its time)."""
+def local_moment(value, time_known: bool = True):
+    """A moment in the municipality's time; only its day when nobody gave the time (a message date
+    without its time: models.cases.OnlineEntry.message_time_known), never a made-up "00:00"."""
     if not value:
         return ""
-    if clock.to_local(value).time() == dt.time(0, 0):
-        return local_datetime(value, "d MMMM yyyy")
-    return local_datetime(value)
+    return local_datetime(value) if time_known else local_datetime(value, "d MMMM yyyy")
 
 
 def mark_errors() -> str:

@@ -99,8 +99,33 @@ def test_dates_in_dutch_and_no_time_when_none_was_known(app):
         assert local_date(dt.date(2026, 3, 1)) == "1 maart 2026"
         assert local_date("ergens in 1980") == "ergens in 1980"
         midnight = clock.to_utc(dt.datetime(2026, 3, 1, 0, 0))
-        assert local_moment(midnight) == "1 maart 2026"
+        assert local_moment(midnight, time_known=False) == "1 maart 2026"
+        assert local_moment(midnight) == "1 maart 2026, 00:00"  # a message really sent at midnight
         assert local_moment(clock.to_utc(dt.datetime(2026, 3, 1, 14, 5))) == "1 maart 2026, 14:05"
+
+
+def test_a_message_added_without_its_time_shows_its_date_only(app, create_user, file_report, signed_in):
+    """Mijn meldingen: a new online message with a date and no time; the handler's logbook shows the
+    day, never a made-up "00:00". One given at 00:00 keeps its time."""
+    from models.accounts import Role
+    from models.cases import Case, OnlineEntry
+
+    member, clerk = create_user(Role.COUNCIL_MEMBER), create_user(Role.CLERK)
+    reference = file_report(signed_in(member))
+    own = signed_in(member)
+    for sender, time in (("@zonder_tijd", ""), ("@om_middernacht", "00:00")):
+        sent = {"platform": "X", "sender_account": sender, "message_date": "2026-11-01", "message_time": time}
+        assert own.post(f"/mijn-meldingen/{reference}", data=sent).status_code in (200, 302)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        case = Case.get(Case.reference == reference)
+        known = {e.sender_account: e.message_time_known for e in OnlineEntry.select().where(OnlineEntry.case == case)}
+        db.close()
+    assert known["@zonder_tijd"] is False and known["@om_middernacht"] is True
+    page = signed_in(clerk).get(f"/zaken/{reference}").get_data(as_text=True)
+    row = page.split("@zonder_tijd")[1].split("</tr>")[0]
+    assert "1 november 2026" in row and "00:00" not in row
+    assert "1 november 2026, 00:00" in page.split("@om_middernacht")[1].split("</tr>")[0]
 
 
 def test_the_case_page_shows_the_birth_date_in_dutch(app, db_session, signed_in):

@@ -31,6 +31,29 @@ def test_migrate_is_idempotent_and_the_app_never_creates_tables(app, db_session)
     assert "up to date" in result.output
 
 
+def test_0014_marks_messages_stored_at_local_midnight_as_without_time(app, db_session, create_user):
+    """Before 0013 a message date without its time was stored at midnight (Europe/Amsterdam); 0014
+    says so for those entries, and leaves a message with a real time as it is."""
+    import datetime as dt
+
+    from models import cases, clock, registration
+    from models.accounts import Role
+    from models.cases import CaseKind, OnlineEntry
+
+    member = create_user(Role.COUNCIL_MEMBER)
+    case = registration.file_case(cases.new_draft(member, CaseKind.REPORT).id, {"behaviours": ["threatening"]})
+    at_midnight = OnlineEntry.create(
+        case=case, platform="X", message_at=clock.to_utc(dt.datetime(2026, 3, 29, 0, 0)), added_by=member
+    )
+    with_time = OnlineEntry.create(
+        case=case, platform="X", message_at=clock.to_utc(dt.datetime(2026, 3, 29, 21, 30)), added_by=member
+    )
+    [path] = [path for version, path in migrations.available() if version == "0014"]
+    migrations._load(path).up(db, migrations.dialect())
+    assert OnlineEntry.get_by_id(at_midnight.id).message_time_known is False
+    assert OnlineEntry.get_by_id(with_time.id).message_time_known is True
+
+
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(app, db_session):
     if not is_sqlite():
         return

@@ -660,7 +660,9 @@ def test_the_admin_sees_counts_per_kind_without_content_and_can_run_it_now(app, 
     clock_at(days=25 * 30)
     admin = _client(app, login, people[Role.ADMIN], fresh=True)
     page = admin.get("/beheer/bewaartermijnen").get_data(as_text=True)
-    assert re.search(r"Afgesloten meldingen: persoonsgegevens verwijderd</td>\s*<td[^>]*>24 maanden</td>\s*<td[^>]*>1</td>", page)
+    assert re.search(
+        r"Afgesloten meldingen: persoonsgegevens verwijderd</td>\s*<td[^>]*>24 maanden</td>\s*<td[^>]*>1</td>", page
+    )
     page = admin.post("/beheer/bewaartermijnen/nu", follow_redirects=True).get_data(as_text=True)
     assert "Het opruimen is gestart." in page
     _connect(app)

@@ -203,7 +203,7 @@ def render_pdf(dossier: Dossier) -> bytes:
                 (_("Bericht"), escape(str(number))),
                 (_("Platform"), text(entry.platform)),
                 (_("Afzender"), text(entry.sender_account)),
-                (_("Datum en tijd"), escape(local_moment(entry.message_at) or "—")),
+                (_("Datum en tijd"), escape(local_moment(entry.message_at, entry.message_time_known) or "—")),
                 (_("Links"), text(entry.urls)),
                 (_("Gemeld bij platform"), escape(_("Ja") if entry.reported_to_platform else _("Nee"))),
                 (_("Vastgelegd op"), escape(_moment(entry.added_at))),

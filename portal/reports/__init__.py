@@ -307,6 +307,7 @@ def _case_values(values: dict) -> dict:
         "sender_account": only(online, values.get("sender_account")),
         "urls": only(online, values.get("urls")),
         "message_at": only(online, _local_to_utc(values.get("message_date"), values.get("message_time"))),
+        "message_time_known": bool(values.get("message_time")),
         "reported_to_platform": online and yes("reported_to_platform"),
         # Someone who fills in a name without answering "Weet u wie het deed?" knows something.
         "perpetrator_known": yes("perpetrator_known")
@@ -509,6 +510,7 @@ def own_case(reference):
                         form.message_date.data.isoformat() if form.message_date.data else None,
                         form.message_time.data.isoformat() if form.message_time.data else None,
                     ),
+                    message_time_known=form.message_time.data is not None,
                     reported_to_platform=form.reported_to_platform.data,
                     added_by=current_user.id,
                 )
