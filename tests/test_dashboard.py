@@ -10,7 +10,7 @@ from models.demo import file_demo_incident
 
 
 def figures(html: str, attribute: str) -> dict:
-    return dict(re.findall(rf'data-{attribute}="([^"]+)">(\d+)</td>', html))
+    return dict(re.findall(rf'data-{attribute}="([^"]+)"[^>]*>(\d+)</td>', html))
 
 
 def test_each_handler_sees_only_the_cases_they_may_see(app, create_user, login, db_session):

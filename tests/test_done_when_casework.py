@@ -73,11 +73,18 @@ class Journey:
             f"(form at y={box['y']:.0f}..{box['y'] + box['height']:.0f}, viewport 0..{viewport['height']})"
         )
         self.photo(f"{name}-jump")
+        self.mark()
         return page.locator(href)
+
+    def mark(self) -> None:
+        """Mark the page now shown, so that `saved` waits for the page the next save brings (the
+        URL ends in the same #section before and after a save: it cannot tell them apart)."""
+        self.page.evaluate("() => { window.__shownBeforeSave = true; }")
 
     def saved(self, section: str, confirmation: str, name: str) -> None:
         """Back at the section that was saved, with the confirmation in it, in view."""
         page = self.page
+        page.wait_for_function("() => !window.__shownBeforeSave && document.readyState === 'complete'")
         expect(page).to_have_url(re.compile(f"#{section}$"))
         note = page.locator(f"#{section}").get_by_role("status")
         expect(note).to_contain_text(confirmation)
@@ -85,6 +92,7 @@ class Journey:
         box = note.first.bounding_box()
         assert box and 0 <= box["y"] < page.viewport_size["height"], f"{confirmation!r} is not in view: {box}"
         self.photo(f"{name}-saved")
+        self.mark()
 
     def status(self, label: str, why: str | re.Pattern) -> None:
         shown = self.page.locator(".case-facts dt", has_text="Status").locator("xpath=following-sibling::dd[1]")
