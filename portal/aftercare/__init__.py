@@ -264,44 +264,6 @@ def referral_contacts_page():
     return render_template("aftercare/contacts.html", form=form)
 
 
-# --- the victim's own case page (Mijn meldingen) ----------------------------------------------------
-
-
-def own_case_section(case: Case) -> dict | None:
-    """What the victim sees of their aftercare: the conversations planned and held, and the help
-    they were referred to — never the confidential notes of a conversation or a referral."""
-    conversations = list(case.conversations.order_by(Conversation.number))
-    if not conversations:
-        return None
-    return {
-        "conversations": [
-            {
-                "number": c.number,
-                "outcome": c.outcome,
-                "due_from": c.due_from,
-                "due_at": c.due_at,
-                "as_soon_as_possible": c.as_soon_as_possible,
-                "planned_at": c.planned_at,
-                "held_at": c.held_at,
-            }
-            for c in conversations
-        ],
-        "referrals": [
-            {"kind": r.kind, "status": r.status, "costs_covered": r.costs_covered, "cost_cents": r.cost_cents}
-            for r in case.referrals.order_by(Referral.recorded_at, Referral.id)
-        ],
-        "referral_labels": {k.value: label for k, label in aftercare.REFERRAL_LABELS.items()},
-        "referral_status_labels": {s.value: label for s, label in aftercare.REFERRAL_STATUS_LABELS.items()},
-        "contacts": {k.value: number for k, number in aftercare.referral_contacts().items()},
-        "created_at": case.created_at,
-        "euros": damages.format_euros,
-    }
-
-
 def init_app(app):
     app.register_blueprint(bp)
     case_panels.register("aftercare", "aftercare/_panel.html", panel_context, Section.AFTERCARE)
-
-    @app.context_processor
-    def _aftercare_globals():
-        return {"aftercare_own_case": own_case_section}

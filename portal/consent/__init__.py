@@ -16,7 +16,7 @@ from models.db import write_transaction
 from models.visibility import Access
 from portal import case_panels, notify
 from portal.case_panels import back_to, case_or_404, sent_form, show_again
-from portal.consent.forms import GIVEN, WITHDRAWN, OwnConsentForm, RecordConsentForm
+from portal.consent.forms import GIVEN, OwnConsentForm, RecordConsentForm
 from portal.security import client_ip
 
 bp = Blueprint("consent", __name__)
@@ -35,20 +35,6 @@ def _change(case: Case, purpose: Purpose, given: bool, how: consent.How) -> bool
 
 
 # --- the victim, in Mijn meldingen ----------------------------------------------------------------
-
-
-def own_case_section(case: Case) -> dict | None:
-    """The consent section on the victim's own case page."""
-    if not _is_report(case):
-        return None
-    may_change = consent.may_change_own(current_user, case)
-    return {
-        "states": consent.states(case),
-        "may_change": may_change,
-        "form": OwnConsentForm(formdata=None) if may_change else None,
-        "GIVEN": GIVEN,
-        "WITHDRAWN": WITHDRAWN,
-    }
 
 
 def _purpose(value: str) -> Purpose:
@@ -131,6 +117,5 @@ def init_app(app):
     @app.context_processor
     def _consent_globals():
         return {
-            "consent_own_case": own_case_section,
             "consent_model": consent,
         }

@@ -750,7 +750,6 @@ def init_app(app):
     @app.context_processor
     def _damages_globals():
         return {
-            "damages_own_case": own_case_section,
             "damages_euros": euros,
             "damages_model": damages,
             "damages_may_assess_role": lambda user: user.role == damages.assessor_role().value,

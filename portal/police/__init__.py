@@ -99,14 +99,6 @@ def panel_context(case: Case, level: Access, user, file):
     }
 
 
-def own_case_section(case: Case) -> list[dict]:
-    """The victim's view in Mijn meldingen (§6.4: the victim hears how it goes): each police report,
-    its stand and when they were last told. Shown on the page that already checked their access."""
-    if case.kind != CaseKind.REPORT.value:
-        return []
-    return [_report_item(case, report, handler=False) for report in police.reports_of(case)]
-
-
 def _is_report(_user, case: Case, _level) -> bool:
     return case.kind == CaseKind.REPORT.value  # a consultation has no police report
 
@@ -269,7 +261,3 @@ def dossier_zip(reference, report_id):
 def init_app(app):
     app.register_blueprint(bp)
     case_panels.register("police", "police/_panel.html", panel_context, Section.POLICE)
-
-    @app.context_processor
-    def _police_globals():
-        return {"police_own_case": own_case_section}
