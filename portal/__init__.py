@@ -5,13 +5,23 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from models import clock, crypto
 from portal.config import load_config
 
 
+class RowId(IntegerConverter):
+    """`<int:…>` in every route: a number a database id can be (PostgreSQL's INTEGER), or no such
+    page (404) — a larger number reached the database and answered 500 (OverflowError, DataError)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowId
     app.config.update(load_config())
     if config:
         app.config.update(config)

@@ -54,3 +54,17 @@ def test_error_pages_follow_the_chosen_language(client, create_user, login, code
     url = "/beheer/accounts" if code == 403 else "/nope"
     body = client.get(url).get_data(as_text=True)
     assert english in body and dutch not in body
+
+
+def test_out_of_range_numbers_and_unknown_choices_are_not_a_crash(app, create_user, signed_in, db_session):
+    """Issue 19's four 500s, three of them here (the fourth, a consultation converted twice, is in
+    tests/test_stale_pages.py): a page number past any list, an id larger than a database id, a kind
+    of report that does not exist. Each is a plain 4xx page or the last page, never a 500."""
+    clerk, member = create_user(Role.CLERK), create_user(Role.COUNCIL_MEMBER)
+    inbox = signed_in(clerk).get("/zaken?pagina=99999999999999999999999")
+    assert inbox.status_code == 200 and "Er ging iets mis bij ons" not in inbox.get_data(as_text=True)
+    for path in ("/bewijs/99999999999999999999999", "/bewijs/2147483648"):
+        response = signed_in(clerk).get(path)
+        assert response.status_code == 404 and "Deze pagina bestaat niet" in response.get_data(as_text=True)
+    refused = signed_in(member).post("/melden", data={"kind": "nope"})
+    assert refused.status_code == 400 and "Er ging iets mis met uw verzoek" in refused.get_data(as_text=True)

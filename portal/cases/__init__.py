@@ -25,6 +25,7 @@ from portal.security import client_ip
 
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 50
+MAX_PAGE = 100_000  # 5 million cases; a larger page number overflowed the database's OFFSET (500)
 SEVERITY_ORDER = {c.value: i for i, c in enumerate(scheme.SEVERITY)}
 
 
@@ -86,7 +87,7 @@ def inbox():
         query = query.order_by(Case.created_at.desc(), Case.id.desc())
     # No count over every visible case (at 100 000 cases that alone took 50-110 ms): one row more than
     # a page tells whether there is a next page; the exact number is known on the last page.
-    page = max(request.args.get("pagina", 1, type=int), 1)
+    page = min(max(request.args.get("pagina", 1, type=int), 1), MAX_PAGE)  # a huge number: the last pages
     rows = list(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE))
     has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     first = (page - 1) * PAGE_SIZE + 1

@@ -37,7 +37,7 @@ def start_list(key):
     if not start_pages.may_see_list(current_user, key):
         abort(404)
     kind = start_pages.LISTS[key]
-    number = max(request.args.get("pagina", 1, type=int), 1)
+    number = min(max(request.args.get("pagina", 1, type=int), 1), 100_000)  # larger overflowed OFFSET
     rows = list(start_pages.cases_of(current_user, key).limit(LIST_PAGE_SIZE + 1).offset((number - 1) * LIST_PAGE_SIZE))
     has_next, rows = len(rows) > LIST_PAGE_SIZE, rows[:LIST_PAGE_SIZE]
     waiting = start_pages.waiting_measures(current_user, [r.id for r in rows]) if key == "besluiten" and rows else {}

@@ -68,7 +68,10 @@ def start():
             .order_by(User.name)
         ]
     if request.method == "POST":
-        kind = CaseKind(request.form.get("kind", "report"))
+        try:
+            kind = CaseKind(request.form.get("kind", "report"))
+        except ValueError:  # not a choice this page offers
+            abort(400)
         reporter = current_user
         if on_behalf is not None:
             if not on_behalf.validate_on_submit():
