@@ -37,6 +37,7 @@ class Section(str, Enum):
     MEASURES = "maatregelen"
     POLICE = "aangifte"
     NOTICES = "meldingen-instanties"
+    COMMUNICATION = "communicatie"
     AFTERCARE = "nazorg"
     DAMAGES = "schade"
     MESSAGES = "berichten"
@@ -53,6 +54,7 @@ SECTION_LABELS = {
     Section.MEASURES: N_("Maatregelen"),
     Section.POLICE: N_("Aangifte"),
     Section.NOTICES: N_("Melden aan instanties"),
+    Section.COMMUNICATION: N_("Communicatie"),
     Section.AFTERCARE: N_("Nazorg"),
     Section.DAMAGES: N_("Schade"),
     Section.MESSAGES: N_("Berichten met de melder"),

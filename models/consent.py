@@ -112,7 +112,7 @@ ACTS = {
     Purpose.POLICE_REPORT: ((EventKind.POLICE, "filed"), (EventKind.POLICE, "filed:%")),
     Purpose.INFORM_OTHERS: ((EventKind.NOTIFICATION, "other_office_holders"),),
     Purpose.PEER_SUPPORT: ((EventKind.AFTERCARE, "referral:nvr_ambassadors"),),  # not its later updates
-    Purpose.PUBLIC_STATEMENT: (),  # the portal makes no statements yet (a later issue)
+    Purpose.PUBLIC_STATEMENT: ((EventKind.NOTIFICATION, "statement:%"),),  # models.communication
 }
 
 ACT_LABELS = {

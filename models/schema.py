@@ -5,6 +5,7 @@ from models.accounts import AccountToken, LoginFailure, LoginSession, User
 from models.aftercare import Conversation, Referral, ReferralContact
 from models.audit import AuditCheckpoint, AuditEntry
 from models.cases import Case, CaseAccess, CaseEvent, Draft, Evidence, OnlineEntry
+from models.communication import Statement
 from models.consent import ConsentRecord
 from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, MonthlyOverview, Recovery, RecoveryStep
 from models.deadlines import Deadline
@@ -65,4 +66,5 @@ MODELS = [
     LegalHold,
     Tombstone,
     AuditCheckpoint,
+    Statement,
 ]

@@ -77,6 +77,9 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import consent  # case panel: consent (15); the victim's consent in Mijn meldingen
 
     consent.init_app(app)
+    from portal import communication  # case panel: communication (§7), statements and press contacts
+
+    communication.init_app(app)
     deadlines.init_app(app)
     from portal import annual_report, dashboard  # the yearly report (§4.1) and the handlers' dashboard
 
