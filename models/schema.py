@@ -10,6 +10,7 @@ from models.consent import ConsentRecord
 from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, MonthlyOverview, Recovery, RecoveryStep
 from models.deadlines import Deadline
 from models.measures import BanViolation, Measure, MeasureHearing, MeasureObjection
+from models.meetings import Disrupter, Meeting, OrderToLeave
 from models.notices import InspectorateAssessment, Notice
 from models.outbox import OutboxMessage
 from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, OnlineAccount, Perpetrator
@@ -67,4 +68,7 @@ MODELS = [
     Tombstone,
     AuditCheckpoint,
     Statement,
+    Meeting,
+    Disrupter,
+    OrderToLeave,
 ]

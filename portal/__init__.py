@@ -85,6 +85,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     annual_report.init_app(app)
     dashboard.init_app(app)
+    from portal import meetings  # the meeting mode (§5): a disrupted meeting, one case per disrupter
+
+    meetings.init_app(app)
     cli.init_app(app)
 
     import jobs

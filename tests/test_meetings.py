@@ -1,0 +1,137 @@
+"""A disrupted meeting (§5): the chair or the clerk keeps the record on a phone; the third order to
+leave is trespass (lokaalvredebreuk); a tap sent twice counts once; closing the record files one case
+per disrupter, for the chair, routed as any case and with the reporting advice."""
+
+import re
+
+from models.accounts import Role
+from models.cases import Case
+from models.db import db
+from models.meetings import Meeting, OrderToLeave
+
+
+def _start(client, chair, title="Raadsvergadering over de begroting"):
+    response = client.post("/vergadering", data={"title": title, "held_at": "2026-11-20T19:30", "chair": chair.id})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response.headers["Location"]
+
+
+def _add(client, meeting_url, description="Man met rode jas op de tribune", name="", behaviours=("obstruction",)):
+    response = client.post(
+        f"{meeting_url}/verstoorder", data={"description": description, "name": name, "behaviours": list(behaviours)}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(re.search(r"verstoorder-(\d+)", response.headers["Location"]).group(1))
+
+
+def _order(client, meeting_url, disrupter_id, token, **kwargs):
+    return client.post(f"{meeting_url}/verstoorder/{disrupter_id}/opdracht", data={"token": token}, **kwargs)
+
+
+def test_the_third_order_to_leave_is_trespass_and_the_page_says_so(app, create_user, signed_in):
+    mayor = create_user(Role.MAYOR)
+    client = signed_in(mayor)
+    assert "Vergadering verstoord" in client.get("/").get_data(as_text=True)
+    url = _start(client, mayor)
+    disrupter = _add(client, url)
+    for n in (1, 2):
+        page = _order(client, url, disrupter, f"tik-{n}-abcdef", follow_redirects=True).get_data(as_text=True)
+        assert f"Opdrachten om te vertrekken: {n}" in page
+        assert 'data-trespass role="status" hidden' in page  # not yet trespass
+    page = _order(client, url, disrupter, "tik-3-abcdef", follow_redirects=True).get_data(as_text=True)
+    assert "Opdrachten om te vertrekken: 3" in page
+    assert 'data-trespass role="status" hidden' not in page
+    assert "Dit is nu lokaalvredebreuk: de persoon moest na drie opdrachten weg en is gebleven." in page
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        from models.meetings import Disrupter
+
+        assert Disrupter.get_by_id(disrupter).trespass_at is not None
+
+
+def test_an_order_sent_twice_is_stored_once(app, create_user, signed_in):
+    clerk = create_user(Role.CLERK)
+    mayor = create_user(Role.MAYOR)
+    client = signed_in(clerk)
+    url = _start(client, mayor)
+    disrupter = _add(client, url)
+    first = _order(client, url, disrupter, "dezelfde-tik-1234", headers={"Accept": "application/json"})
+    again = _order(client, url, disrupter, "dezelfde-tik-1234", headers={"Accept": "application/json"})
+    assert first.get_json() == {"orders": 1, "trespass": False}
+    assert again.get_json() == {"orders": 1, "trespass": False}
+    assert "Opdrachten om te vertrekken: 1" in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        assert OrderToLeave.select().count() == 1
+
+
+def test_closing_files_a_case_per_disrupter_routed_to_the_clerk_with_the_advice(app, create_user, signed_in):
+    clerk = create_user(Role.CLERK)
+    chair = create_user(Role.COUNCIL_MEMBER, name="Anna Voorzitter")
+    create_user(Role.MAYOR)
+    security = create_user(Role.SECURITY_OFFICER)
+    client = signed_in(clerk)
+    url = _start(client, chair)
+    first = _add(client, url, description="Man met rode jas", name="Piet Boos", behaviours=("obstruction", "swearing"))
+    _add(client, url, description="Vrouw met spandoek")
+    for n in range(3):
+        _order(client, url, first, f"orde-{n}-abcdefgh")
+    assert client.post(f"{url}/livestream").status_code == 302
+    assert client.post(f"{url}/politie").status_code == 302
+    response = client.post(
+        f"{url}/aangifte", data={"decision": "file", "decided_with": "A. Voorzitter, griffier, J. Veilig"}
+    )
+    assert response.status_code == 302
+    page = client.post(f"{url}/afsluiten", follow_redirects=True).get_data(as_text=True)
+    assert "Er zijn 2 meldingen gemaakt." in page
+    references = re.findall(r"VB-\d{4}-\d{4}", page)
+    assert len(set(references)) == 2
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        case = Case.get(Case.reference == references[0])
+        assert (case.reporter_id, case.channel, case.meeting_disrupted, case.meeting_orders_out) == (
+            chair.id,
+            "meeting",
+            True,
+            3,
+        )
+        assert case.livestream_stopped and case.behaviour_class == "verbal_aggression"
+        assert Meeting.select().first().closed_at is not None
+    inbox = client.get("/zaken").get_data(as_text=True)
+    assert references[0] in inbox and references[1] in inbox
+    case_page = client.get(f"/zaken/{references[0]}").get_data(as_text=True)
+    assert "Melden is verplicht" in case_page  # verbal aggression that went on after three orders
+    assert "Lokaalvredebreuk" in case_page
+    assert references[0] in signed_in(security).get("/zaken").get_data(as_text=True)
+
+
+def test_the_mayor_chairs_and_the_case_goes_to_the_municipal_secretary(app, create_user, signed_in):
+    mayor = create_user(Role.MAYOR)
+    secretary = create_user(Role.MUNICIPAL_SECRETARY)
+    clerk = create_user(Role.CLERK)
+    client = signed_in(mayor)
+    url = _start(client, mayor)
+    _add(client, url)
+    page = client.post(f"{url}/afsluiten", follow_redirects=True).get_data(as_text=True)
+    reference = re.search(r"VB-\d{4}-\d{4}", page).group(0)
+    assert reference in signed_in(secretary).get("/zaken").get_data(as_text=True)
+    assert reference not in signed_in(clerk).get("/zaken").get_data(as_text=True)
+
+
+def test_only_chair_and_clerk_run_the_meeting_mode(app, create_user, signed_in):
+    mayor = create_user(Role.MAYOR)
+    url = _start(signed_in(mayor), mayor)
+    for role in (Role.COUNCIL_MEMBER, Role.SECURITY_OFFICER, Role.ADMIN):
+        other = signed_in(create_user(role))
+        assert other.get("/vergadering").status_code == 404
+        assert other.get(url).status_code == 404
+        assert "Vergadering verstoord" not in other.get("/").get_data(as_text=True)
+
+
+def test_a_missing_description_is_explained(app, create_user, signed_in):
+    mayor = create_user(Role.MAYOR)
+    client = signed_in(mayor)
+    url = _start(client, mayor)
+    response = client.post(f"{url}/verstoorder", data={"description": "", "name": ""})
+    assert response.status_code == 400
+    assert "Beschrijf de persoon." in response.get_data(as_text=True)
