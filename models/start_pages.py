@@ -340,7 +340,9 @@ def cases_of(user: User, key: str, now: dt.datetime | None = None) -> peewee.Mod
         "advies": _advice_requested(),
         "acuut": _acute(),
     }[key]
-    return query.where(visible & is_open & extra).order_by(*newest)
+    # The cheap column test first: walking case(created_at) newest first, a closed case is passed over
+    # before its access rows are probed.
+    return query.where(is_open & extra & visible).order_by(*newest)
 
 
 # --- the start page ---------------------------------------------------------------------------------
@@ -366,11 +368,6 @@ class StartPage:
     @property
     def needs_doing(self) -> int:
         return sum(t.count for t in self.tallies if t.kind.key not in {"mijn-open", "geinformeerd"})
-
-
-def capped_count(query: peewee.ModelSelect) -> int:
-    """How many rows, but at most CAP + 1: the database stops walking there."""
-    return query.order_by().limit(CAP + 1).count()
 
 
 def _role_reminded(user: User) -> peewee.Expression:
@@ -412,8 +409,9 @@ def open_steps(user: User, now: dt.datetime | None = None, limit: int = STEPS_SH
         )
         return list(query.limit(limit))
 
-    overdue = nearest(past=True)
-    return overdue if len(overdue) >= limit else overdue + nearest(past=False)[: limit - len(overdue)]
+    # Both walks always: the number of queries does not depend on how many steps are overdue.
+    overdue, upcoming = nearest(past=True), nearest(past=False)
+    return (overdue + upcoming)[:limit]
 
 
 def start_page(user: User, now: dt.datetime | None = None) -> StartPage:
@@ -422,13 +420,13 @@ def start_page(user: User, now: dt.datetime | None = None) -> StartPage:
     now = now or clock.utcnow()
     page = StartPage()
     for kind in lists_for(user):
-        query = cases_of(user, kind.key, now)
-        shown = list(query.limit(SHOWN))
-        count = len(shown) if len(shown) < SHOWN else capped_count(query)
-        page.tallies.append(Tally(kind, count, shown))
+        # One query per list: its first CAP + 1 cases, the count is how many came back. The database
+        # stops walking there, and no second query appears once a list has more than SHOWN cases.
+        rows = list(cases_of(user, kind.key, now).limit(CAP + 1))
+        page.tallies.append(Tally(kind, len(rows), rows[:SHOWN]))
     page.steps = open_steps(user, now)
     decisions = next((t for t in page.tallies if t.kind.key == "besluiten"), None)
-    if decisions and decisions.cases:
+    if decisions:  # also when there are none: the same queries for every amount of cases
         page.waiting_measures = waiting_measures(user, [c.id for c in decisions.cases])
     return page
 
