@@ -240,7 +240,7 @@ def deadline_label(deadline: Deadline) -> str:
     kind = DeadlineKind(deadline.kind)
     if kind in (DeadlineKind.AFTERCARE_1, DeadlineKind.AFTERCARE_2, DeadlineKind.AFTERCARE_3):
         return CONVERSATION_LABELS[int(kind.value[-1])]
-    if kind in deadlines.LEDGER_KINDS:
+    if kind in deadlines.LEDGER_KINDS or deadline.case_id is None:
         return deadlines.DEADLINE_LABELS[kind]  # the herinnering or the aanmaning: which one matters
     return STEP_LABELS[step_for_deadline(deadline)]
 

@@ -26,6 +26,7 @@ class DeadlineKind(str, Enum):
     POLICE_FEEDBACK = "police_feedback"
     RECOVERY_REMINDER = "recovery_reminder"  # herinnering to the perpetrator; escalates to the assessor
     RECOVERY_DEMAND = "recovery_demand"  # aanmaning to the perpetrator
+    TERM_BRIEFING = "term_briefing"  # §4.1, no case: object_id is the council term (models.prevention)
 
 
 DEADLINE_LABELS = {
@@ -37,6 +38,7 @@ DEADLINE_LABELS = {
     DeadlineKind.POLICE_FEEDBACK: N_("De melder informeren over de aangifte"),
     DeadlineKind.RECOVERY_REMINDER: N_("Betaling van de veroorzaker is te laat: herinnering sturen"),
     DeadlineKind.RECOVERY_DEMAND: N_("Betaling van de veroorzaker is te laat: aanmaning sturen"),
+    DeadlineKind.TERM_BRIEFING: N_("Voorlichting geven aan het begin van de raadsperiode"),
 }
 
 # Deadlines about money (the damages ledger): the roles they name act on the ledger, not on the case,
@@ -46,7 +48,8 @@ LEDGER_KINDS = frozenset({DeadlineKind.RECOVERY_REMINDER, DeadlineKind.RECOVERY_
 
 
 class Deadline(BaseModel):
-    case = peewee.ForeignKeyField(Case, backref="deadlines", on_delete="CASCADE")
+    # None for a deadline that belongs to no case (the term's briefing): its roles are reminded as such.
+    case = peewee.ForeignKeyField(Case, backref="deadlines", on_delete="CASCADE", null=True)
     kind = peewee.CharField(max_length=32)
     object_id = peewee.IntegerField(null=True)  # the measure, conversation or police report it belongs to
     due_at = peewee.DateTimeField(index=True)
@@ -68,7 +71,7 @@ class Deadline(BaseModel):
 
 
 def schedule(
-    case: Case,
+    case: Case | None,
     kind: DeadlineKind,
     due_at: dt.datetime,
     remind_at: dt.datetime,
@@ -167,6 +170,8 @@ def recipients(deadline: Deadline, roles: set[str]) -> list:
     from models.accounts import User
     from models.visibility import Access, people_with_access
 
+    if deadline.case_id is None:  # no case to see: the people in these roles (the term's briefing)
+        return list(User.select().where((User.is_active == True) & User.role.in_(sorted(roles))).order_by(User.id))
     if DeadlineKind(deadline.kind) in LEDGER_KINDS:
         return list(
             User.select()

@@ -15,6 +15,7 @@ from models.notices import InspectorateAssessment, Notice
 from models.outbox import OutboxMessage
 from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, OnlineAccount, Perpetrator
 from models.police import PoliceFeedback, PoliceReport
+from models.prevention import CouncilTerm, GroupMembership, PreventionSession, SessionAttendance
 from models.protection import AcuteThreat, ProtectionMeasure
 from models.retention import LegalHold, Tombstone
 from models.routing import RoutingRule
@@ -67,6 +68,10 @@ MODELS = [
     LegalHold,
     Tombstone,
     AuditCheckpoint,
+    CouncilTerm,
+    PreventionSession,
+    SessionAttendance,
+    GroupMembership,
     Statement,
     Meeting,
     Disrupter,

@@ -77,6 +77,9 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import consent  # case panel: consent (15); the victim's consent in Mijn meldingen
 
     consent.init_app(app)
+    from portal import prevention  # §4.1: council terms, briefing, trainings; the new council from a CSV
+
+    prevention.init_app(app)
     from portal import communication  # case panel: communication (§7), statements and press contacts
 
     communication.init_app(app)

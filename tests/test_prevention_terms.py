@@ -1,0 +1,132 @@
+"""Prevention (§4.1): a council term plans its briefing in the deadline engine (reminded once, no
+content), and the admin brings in a new council in one go from a CSV: preview, then all or nothing."""
+
+import datetime as dt
+import io
+
+from models.accounts import Role, User
+from models.deadlines import Deadline, DeadlineKind
+
+
+def _run_job(app):
+    from jobs.tasks import send_due_reminders
+
+    with app.app_context():
+        return send_due_reminders.call_local()
+
+
+def test_a_terms_briefing_is_planned_and_the_clerk_reminded_once(app, create_user, login, mailbox, clock_at):
+    clerk = create_user(Role.CLERK)
+    member = create_user(Role.COUNCIL_MEMBER, name="Anna de Vries")
+    client = app.test_client()
+    login(client, clerk)
+    start = dt.date.today()
+    page = client.post(
+        "/preventie",
+        data={"starts_on": start.isoformat(), "ends_on": (start + dt.timedelta(days=4 * 365)).isoformat()},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "De voorlichting is gepland" in page
+    assert "Anna de Vries" in page  # not at a briefing yet: invited to the next one
+    with app.app_context():
+        assert Deadline.select().where(Deadline.kind == DeadlineKind.TERM_BRIEFING.value).count() == 1
+    mailbox.messages.clear()
+    assert _run_job(app) == 0  # not due yet
+    clock_at(days=50)
+    assert _run_job(app) == 1
+    assert _run_job(app) == 0  # once
+    [reminder] = mailbox.to(clerk.email)
+    assert "Voorlichting geven aan het begin van de raadsperiode" in reminder.get_content()
+    assert "Anna" not in reminder.get_content()
+    with app.app_context():
+        term_id = Deadline.get(Deadline.kind == DeadlineKind.TERM_BRIEFING.value).object_id
+    login(client, clerk)
+    page = client.post(
+        f"/preventie/{term_id}",
+        data={"kind": "briefing", "held_on": start.isoformat(), "attendees": [member.id]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "De voorlichting is gegeven." in page
+    assert "Alle ambtsdragers waren bij een voorlichting." in page
+
+
+def test_only_the_clerk_sees_the_terms(app, create_user, login):
+    client = app.test_client()
+    login(client, create_user(Role.COUNCIL_MEMBER))
+    assert client.get("/preventie").status_code == 403
+    assert client.get("/beheer/nieuwe-raad").status_code == 403
+
+
+COUNCIL = (
+    "naam;e-mail;rol;fractie\n"
+    "Nieuwe Naam;nieuw@gemeente-test.nl;Raadslid;Groen\n"
+    "Blijver Anders;blijver@gemeente-test.nl;wethouder;Rood\n"
+)
+
+
+def _upload(client, text):
+    return client.post(
+        "/beheer/nieuwe-raad",
+        data={"file": (io.BytesIO(text.encode()), "raad.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+
+
+def _people(app):
+    with app.app_context():
+        return {u.email: (u.name, u.role, u.is_former) for u in User.select()}
+
+
+def test_the_preview_shows_every_rows_outcome_and_a_refused_rows_reason(app, create_user, login):
+    admin = create_user(Role.ADMIN)
+    create_user(Role.COUNCIL_MEMBER, email="blijver@gemeente-test.nl", name="Blijver")
+    create_user(Role.COUNCIL_MEMBER, email="vertrekker@gemeente-test.nl", name="Vertrekker")
+    client = app.test_client()
+    login(client, admin)
+    before = _people(app)
+    page = _upload(client, COUNCIL + "Fout Adres;geen-adres;Raadslid;Groen\nOnbekend;x@gemeente-test.nl;Koning;Blauw\n")
+    assert "Nieuw: 1. Gewijzigd: 1. Ongewijzigd: 0. Vertrekt: 1. Geweigerd: 2." in page
+    assert "Geweigerd: Dit is geen geldig e-mailadres." in page
+    assert "Geweigerd: Deze rol kent het portaal niet." in page
+    assert "Vertrekt (wordt oud-ambtsdrager)" in page
+    assert "Bevestigen en uitnodigingen versturen" not in page  # nothing to confirm while a row is refused
+    assert _people(app) == before  # a preview changes nothing
+
+
+def test_confirming_creates_changes_and_retires_as_previewed(app, create_user, login, mailbox):
+    admin = create_user(Role.ADMIN)
+    create_user(Role.COUNCIL_MEMBER, email="blijver@gemeente-test.nl", name="Blijver")
+    create_user(Role.COUNCIL_MEMBER, email="vertrekker@gemeente-test.nl", name="Vertrekker")
+    client = app.test_client()
+    login(client, admin)
+    page = _upload(client, COUNCIL)
+    assert "Nieuw: 1. Gewijzigd: 1. Ongewijzigd: 0. Vertrekt: 1. Geweigerd: 0." in page
+    mailbox.messages.clear()
+    page = client.post("/beheer/nieuwe-raad/bevestigen", data={"text": COUNCIL}, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "De nieuwe raad is verwerkt: 1 nieuw, 1 gewijzigd, 1 oud-ambtsdrager." in page
+    people = _people(app)
+    assert people["nieuw@gemeente-test.nl"] == ("Nieuwe Naam", "council_member", False)
+    assert people["blijver@gemeente-test.nl"] == ("Blijver Anders", "alderman", False)
+    assert people["vertrekker@gemeente-test.nl"] == ("Vertrekker", "council_member", True)
+    [activation] = mailbox.to("nieuw@gemeente-test.nl")
+    assert "/link/" in activation.get_content() or "http" in activation.get_content()
+    assert mailbox.to("blijver@gemeente-test.nl") == []
+
+
+def test_a_csv_with_one_bad_row_confirmed_changes_nothing(app, create_user, login, mailbox):
+    admin = create_user(Role.ADMIN)
+    create_user(Role.COUNCIL_MEMBER, email="vertrekker@gemeente-test.nl", name="Vertrekker")
+    client = app.test_client()
+    login(client, admin)
+    before = _people(app)
+    mailbox.messages.clear()
+    page = client.post(
+        "/beheer/nieuwe-raad/bevestigen",
+        data={"text": COUNCIL + "Fout Adres;geen-adres;Raadslid;Groen\n"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Er is niets veranderd." in page
+    assert _people(app) == before
+    assert mailbox.messages == []
