@@ -26,6 +26,7 @@ class DeadlineKind(str, Enum):
     POLICE_FEEDBACK = "police_feedback"
     RECOVERY_REMINDER = "recovery_reminder"  # herinnering to the perpetrator; escalates to the assessor
     RECOVERY_DEMAND = "recovery_demand"  # aanmaning to the perpetrator
+    RISK_ANALYSIS = "risk_analysis"  # §4.2: decide before the meeting's date (no case: models.risk)
     TERM_BRIEFING = "term_briefing"  # §4.1, no case: object_id is the council term (models.prevention)
 
 
@@ -38,6 +39,7 @@ DEADLINE_LABELS = {
     DeadlineKind.POLICE_FEEDBACK: N_("De melder informeren over de aangifte"),
     DeadlineKind.RECOVERY_REMINDER: N_("Betaling van de veroorzaker is te laat: herinnering sturen"),
     DeadlineKind.RECOVERY_DEMAND: N_("Betaling van de veroorzaker is te laat: aanmaning sturen"),
+    DeadlineKind.RISK_ANALYSIS: N_("Risicoanalyse voor een bijeenkomst: beoordelen en besluiten"),
     DeadlineKind.TERM_BRIEFING: N_("Voorlichting geven aan het begin van de raadsperiode"),
 }
 

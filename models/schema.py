@@ -18,6 +18,7 @@ from models.police import PoliceFeedback, PoliceReport
 from models.prevention import CouncilTerm, GroupMembership, PreventionSession, SessionAttendance
 from models.protection import AcuteThreat, ProtectionMeasure
 from models.retention import LegalHold, Tombstone
+from models.risk import HomeScreening, RiskAnalysis
 from models.routing import RoutingRule
 from models.settings import Setting
 from models.texts import EditableText
@@ -72,8 +73,10 @@ MODELS = [
     PreventionSession,
     SessionAttendance,
     GroupMembership,
-    Statement,
     Meeting,
     Disrupter,
     OrderToLeave,
+    Statement,
+    RiskAnalysis,
+    HomeScreening,
 ]

@@ -161,3 +161,25 @@ def victim_parts(user: User | None, case: Case, level: Access | None = None) -> 
 
 def victim_sees_event(kind: str) -> bool:
     return EventKind(kind) in VICTIM_EVENTS
+
+
+# --- prevention (§4): a risk analysis and a home screening belong to no case ----------------------
+
+
+def may_see_risk_analysis(user: User | None, analysis) -> bool:
+    """Who asked for it and the security officer (models.risk.RiskAnalysis)."""
+    return (
+        user is not None
+        and user.is_active
+        and (user.id == analysis.requested_by_id or user.role == Role.SECURITY_OFFICER.value)
+    )
+
+
+def may_see_home_screening(user: User | None, screening) -> bool:
+    """A home screening's content (models.risk.HomeScreening): only the office holder whose home it is
+    and the security officer."""
+    return (
+        user is not None
+        and user.is_active
+        and (user.id == screening.office_holder_id or user.role == Role.SECURITY_OFFICER.value)
+    )

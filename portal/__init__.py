@@ -88,6 +88,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     annual_report.init_app(app)
     dashboard.init_app(app)
+    from portal import risk  # prevention (§4.1, §4.2): risk analyses and home screenings
+
+    risk.init_app(app)
     from portal import meetings  # the meeting mode (§5): a disrupted meeting, one case per disrupter
 
     meetings.init_app(app)

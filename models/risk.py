@@ -1,0 +1,261 @@
+"""Prevention (§4.1, §4.2): the risk analysis before a group meeting or information evening (and a
+risk conversation in the town hall with a security presence), and home screening on request.
+
+Neither belongs to a case: an office holder asks before anything happened. The risk analysis's
+decision is due before the date; the deadline engine (models.deadlines) reminds the security officer
+once when it nears undecided. What the municipality pays for a home screening is kept on the
+screening: the ledger (models.damages) books per case and its invariants are checked per case, so a
+screening without a case has no place in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import peewee
+
+from models import audit, clock, deadlines
+from models.accounts import Role, User
+from models.base import BaseModel
+from models.cases import NotAllowed
+from models.crypto import EncryptedTextField
+from models.db import write_transaction
+from models.deadlines import DeadlineKind
+from models.i18n import N_
+
+# The security officer is reminded this long before the date when there is no decision yet.
+REMIND_BEFORE = dt.timedelta(days=3)
+
+
+class MeetingKind(str, Enum):
+    GROUP_MEETING = "group_meeting"
+    INFORMATION_EVENING = "information_evening"
+    RISK_CONVERSATION = "risk_conversation"  # a conversation in the town hall where problems are expected
+
+
+MEETING_LABELS = {
+    MeetingKind.GROUP_MEETING: N_("Groepsbijeenkomst"),
+    MeetingKind.INFORMATION_EVENING: N_("Informatieavond"),
+    MeetingKind.RISK_CONVERSATION: N_("Gesprek met een burger in het gemeentehuis"),
+}
+
+
+class Tension(str, Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+TENSION_LABELS = {
+    Tension.LOW: N_("Weinig spanning verwacht"),
+    Tension.MEDIUM: N_("Enige spanning verwacht"),
+    Tension.HIGH: N_("Veel spanning verwacht"),
+}
+
+
+class RiskDecision(str, Enum):
+    GO = "go"
+    GO_WITH_MEASURES = "go_with_measures"
+    NOT_LIKE_THIS = "not_like_this"
+
+
+DECISION_LABELS = {
+    RiskDecision.GO: N_("Gaat door zoals gepland"),
+    RiskDecision.GO_WITH_MEASURES: N_("Gaat door met de maatregelen hierboven"),
+    RiskDecision.NOT_LIKE_THIS: N_("Gaat niet door op deze manier"),
+}
+
+
+class RiskAnalysis(BaseModel):
+    requested_by = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    kind = peewee.CharField(max_length=32)
+    what = EncryptedTextField()
+    location = EncryptedTextField()
+    starts_at = peewee.DateTimeField(index=True)  # UTC
+    # §4.2 first two bullets: a security officer or intervention team present, and from when.
+    security_presence = peewee.BooleanField(default=False)
+    security_from = peewee.DateTimeField(null=True)
+    requested_at = peewee.DateTimeField(default=clock.utcnow)
+    token = peewee.CharField(max_length=32, null=True, unique=True)  # a form sent twice is one request
+    expected_tension = peewee.CharField(max_length=16, null=True)
+    location_chosen = EncryptedTextField(null=True)
+    organisational_measures = EncryptedTextField(null=True)
+    security_present = peewee.BooleanField(null=True)
+    decision = peewee.CharField(max_length=32, null=True)
+    decided_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decided_at = peewee.DateTimeField(null=True)
+
+
+class HomeScreening(BaseModel):
+    office_holder = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    reason = EncryptedTextField(null=True)
+    requested_at = peewee.DateTimeField(default=clock.utcnow)
+    token = peewee.CharField(max_length=32, null=True, unique=True)
+    visited_on = peewee.DateField(null=True)
+    advice = EncryptedTextField(null=True)
+    measures_taken = EncryptedTextField(null=True)
+    cost_cents = peewee.BigIntegerField(null=True, constraints=[peewee.Check("cost_cents >= 0")])
+    updated_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+
+# --- who may see them ---------------------------------------------------------------------------
+
+
+def is_security_officer(user: User | None) -> bool:
+    return user is not None and user.is_active and user.role == Role.SECURITY_OFFICER.value
+
+
+# --- risk analyses ------------------------------------------------------------------------------
+
+
+def ask_risk_analysis(
+    user: User,
+    *,
+    kind: MeetingKind,
+    what: str,
+    location: str,
+    starts_at: dt.datetime,
+    security_presence: bool = False,
+    security_from: dt.datetime | None = None,
+    token: str | None = None,
+    ip: str | None = None,
+) -> RiskAnalysis:
+    """An office holder asks for a risk analysis; the decision is due before `starts_at` (UTC)."""
+    if not user.is_active or not user.is_office_holder:
+        raise NotAllowed("ask_risk_analysis")
+    if token and (existing := RiskAnalysis.get_or_none(RiskAnalysis.token == token)):
+        return existing
+    now = clock.utcnow()
+    with write_transaction():
+        analysis = RiskAnalysis.create(
+            requested_by=user,
+            kind=kind.value,
+            what=what,
+            location=location,
+            starts_at=starts_at,
+            security_presence=security_presence,
+            security_from=security_from if security_presence else None,
+            requested_at=now,
+            token=token or None,
+        )
+        deadlines.schedule(
+            None,
+            DeadlineKind.RISK_ANALYSIS,
+            due_at=starts_at,
+            remind_at=max(now, starts_at - REMIND_BEFORE),
+            remind_roles=[Role.SECURITY_OFFICER],
+            object_id=analysis.id,
+        )
+        audit.record("risk_analysis_asked", actor_id=user.id, object_type="risk_analysis", object_id=analysis.id, ip=ip)
+    return analysis
+
+
+def _decision_deadline(analysis: RiskAnalysis):
+    """The open reminder of this analysis (a deadline of no case, models.deadlines), as a condition."""
+    Deadline = deadlines.Deadline
+    return (
+        Deadline.case.is_null()
+        & (Deadline.kind == DeadlineKind.RISK_ANALYSIS.value)
+        & (Deadline.object_id == analysis.id)
+        & Deadline.done_at.is_null()
+    )
+
+
+def decide_risk_analysis(
+    analysis: RiskAnalysis,
+    actor: User,
+    *,
+    expected_tension: Tension,
+    location_chosen: str,
+    organisational_measures: str,
+    security_present: bool,
+    decision: RiskDecision,
+    ip: str | None = None,
+) -> RiskAnalysis:
+    """The security officer's assessment and decision; the reminder is no longer needed."""
+    if not is_security_officer(actor):
+        raise NotAllowed("decide_risk_analysis")
+    with write_transaction():
+        analysis.expected_tension = expected_tension.value
+        analysis.location_chosen = location_chosen
+        analysis.organisational_measures = organisational_measures
+        analysis.security_present = security_present
+        analysis.decision = decision.value
+        analysis.decided_by = actor
+        analysis.decided_at = clock.utcnow()
+        analysis.save()
+        Deadline = deadlines.Deadline
+        Deadline.update(done_at=clock.utcnow()).where(_decision_deadline(analysis)).execute()
+        audit.record(
+            "risk_analysis_decided", actor_id=actor.id, object_type="risk_analysis", object_id=analysis.id, ip=ip
+        )
+    return analysis
+
+
+def risk_analyses_for(user: User) -> list[RiskAnalysis]:
+    """The security officer sees every request; an office holder their own; anyone else none."""
+    query = RiskAnalysis.select().order_by(RiskAnalysis.starts_at.desc(), RiskAnalysis.id.desc())
+    if is_security_officer(user):
+        return list(query)
+    if user.is_active and user.is_office_holder:
+        return list(query.where(RiskAnalysis.requested_by == user.id))
+    return []
+
+
+# --- home screenings ----------------------------------------------------------------------------
+
+
+def ask_home_screening(user: User, *, reason: str = "", token: str | None = None, ip: str | None = None):
+    """An office holder asks for a home screening, also without an incident (§4.1, §6.4)."""
+    if not user.is_active or not user.is_office_holder:
+        raise NotAllowed("ask_home_screening")
+    if token and (existing := HomeScreening.get_or_none(HomeScreening.token == token)):
+        return existing
+    with write_transaction():
+        screening = HomeScreening.create(office_holder=user, reason=reason or None, token=token or None)
+        audit.record(
+            "home_screening_asked", actor_id=user.id, object_type="home_screening", object_id=screening.id, ip=ip
+        )
+    return screening
+
+
+def record_home_screening(
+    screening: HomeScreening,
+    actor: User,
+    *,
+    visited_on: dt.date | None,
+    advice: str,
+    measures_taken: str,
+    cost_cents: int | None,
+    ip: str | None = None,
+) -> HomeScreening:
+    """The security officer records the visit, the advice, the measures taken and what the
+    municipality paid (integer cents; None: nothing paid yet)."""
+    if not is_security_officer(actor):
+        raise NotAllowed("record_home_screening")
+    if cost_cents is not None and cost_cents < 0:
+        raise ValueError("cost_cents")
+    with write_transaction():
+        screening.visited_on = visited_on
+        screening.advice = advice or None
+        screening.measures_taken = measures_taken or None
+        screening.cost_cents = cost_cents
+        screening.updated_by = actor
+        screening.save()
+        audit.record(
+            "home_screening_recorded",
+            actor_id=actor.id,
+            object_type="home_screening",
+            object_id=screening.id,
+            ip=ip,
+        )
+    return screening
+
+
+def home_screenings_for(user: User) -> list[HomeScreening]:
+    query = HomeScreening.select().order_by(HomeScreening.requested_at.desc(), HomeScreening.id.desc())
+    if is_security_officer(user):
+        return list(query)
+    if user.is_active and user.is_office_holder:
+        return list(query.where(HomeScreening.office_holder == user.id))
+    return []

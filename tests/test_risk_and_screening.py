@@ -1,0 +1,141 @@
+"""Prevention (§4.1, §4.2): a risk analysis asked before an information evening, the security
+officer reminded once while it is undecided and then deciding it; a home screening asked, visited
+and its cost recorded, seen only by the office holder and the security officer."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from models import clock
+from models.accounts import Role
+
+
+@pytest.fixture
+def people(create_user):
+    return {
+        "alderman": create_user(Role.ALDERMAN, name="Wethouder Jansen"),
+        "other": create_user(Role.COUNCIL_MEMBER, name="Raadslid De Vries"),
+        "security": create_user(Role.SECURITY_OFFICER, name="Ambtenaar Veiligheid"),
+        "clerk": create_user(Role.CLERK, name="Griffier"),
+    }
+
+
+def _client(app, login, user):
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+def _run_reminders(app):
+    from jobs.tasks import send_due_reminders
+
+    with app.app_context():
+        return send_due_reminders.call_local()
+
+
+def _local(moment: dt.datetime) -> str:
+    return clock.to_local(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_a_risk_analysis_is_asked_reminded_once_when_undecided_and_then_decided(app, people, login, mailbox, clock_at):
+    alderman = _client(app, login, people["alderman"])
+    assert "Veiligheid vooraf" in alderman.get("/").get_data(as_text=True)
+    evening = clock.utcnow().replace(second=0, microsecond=0) + dt.timedelta(days=10)
+    data = {
+        "kind": "information_evening",
+        "what": "Informatieavond over de nieuwe windmolens",
+        "location": "Sporthal De Brug",
+        "starts_at": _local(evening),
+        "security_presence": "y",
+        "security_from": _local(evening - dt.timedelta(hours=1)),
+        "token": "a" * 32,
+    }
+    response = alderman.post("/veiligheid-vooraf/risicoanalyse/aanvragen", data=data, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Uw aanvraag is verstuurd" in page and "Nog geen besluit" in page and "Sporthal De Brug" in page
+    alderman.post("/veiligheid-vooraf/risicoanalyse/aanvragen", data=data)  # sent twice: stored once
+    analysis_url = re.search(
+        r'href="(/veiligheid-vooraf/risicoanalyse/\d+)"', alderman.get("/veiligheid-vooraf").get_data(as_text=True)
+    ).group(1)
+    assert (
+        alderman.get("/veiligheid-vooraf").get_data(as_text=True).count("/veiligheid-vooraf/risicoanalyse/") == 2
+    )  # ask link + one
+
+    mailbox.messages.clear()
+    clock_at(days=5)  # the date is not near yet
+    assert _run_reminders(app) == 0
+    clock_at(days=8)  # three days before: undecided, so the security officer is reminded
+    assert _run_reminders(app) == 1
+    assert _run_reminders(app) == 0  # once
+    (mail,) = mailbox.messages
+    assert mail["To"] == people["security"].email
+    body = mail.get_content()
+    assert "Risicoanalyse voor een bijeenkomst" in body and "windmolens" not in body and "De Brug" not in body
+
+    security = _client(app, login, people["security"])
+    overview = security.get("/veiligheid-vooraf").get_data(as_text=True)
+    assert "Informatieavond" in overview and "nog geen besluit" in overview
+    decided = security.post(
+        analysis_url,
+        data={
+            "expected_tension": "high",
+            "location_chosen": "Raadzaal met twee uitgangen",
+            "organisational_measures": "Toegang alleen met aanmelding",
+            "security_present": "yes",
+            "decision": "go_with_measures",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Het besluit is opgeslagen" in decided and "Gaat door met de maatregelen hierboven" in decided
+    alderman = _client(app, login, people["alderman"])  # the clock moved on: a new session
+    assert "Gaat door met de maatregelen hierboven" in alderman.get(analysis_url).get_data(as_text=True)
+    # Someone else's analysis does not exist for another office holder or the clerk.
+    assert _client(app, login, people["other"]).get(analysis_url).status_code == 404
+    assert _client(app, login, people["clerk"]).get(analysis_url).status_code == 404
+
+
+def test_an_undecided_analysis_names_what_is_missing(app, people, login):
+    alderman = _client(app, login, people["alderman"])
+    page = alderman.post(
+        "/veiligheid-vooraf/risicoanalyse/aanvragen",
+        data={"kind": "group_meeting", "what": "", "location": "Zaal", "security_presence": "y"},
+    ).get_data(as_text=True)
+    assert "Schrijf waar het over gaat." in page and "Vul de datum en tijd in." in page
+    assert "Vul in vanaf hoe laat de beveiliging er moet zijn." in page and 'value="Zaal"' in page
+
+
+def test_a_home_screening_is_asked_visited_and_its_cost_recorded(app, people, login):
+    alderman = _client(app, login, people["alderman"])
+    page = alderman.post(
+        "/veiligheid-vooraf/thuisscreening/aanvragen",
+        data={"reason": "Ik wil weten of mijn voordeur veilig is", "token": "b" * 32},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Uw aanvraag is verstuurd" in page and "Nog niet geweest" in page
+    url = re.search(
+        r'href="(/veiligheid-vooraf/thuisscreening/\d+)"', alderman.get("/veiligheid-vooraf").get_data(as_text=True)
+    ).group(1)
+
+    security = _client(app, login, people["security"])
+    assert "Wethouder Jansen" in security.get("/veiligheid-vooraf").get_data(as_text=True)
+    wrong = security.post(url, data={"cost": "twaalf euro"}).get_data(as_text=True)
+    assert "Vul het bedrag in met cijfers" in wrong
+    visit = clock.to_local(clock.utcnow()).date() - dt.timedelta(days=1)
+    saved = security.post(
+        url,
+        data={
+            "visited_on": visit.isoformat(),
+            "advice": "Een camera bij de voordeur",
+            "measures_taken": "Camera geplaatst",
+            "cost": "349,95",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "De screening is opgeslagen" in saved and "€ 349,95" in saved
+
+    own = alderman.get(url).get_data(as_text=True)
+    assert "Een camera bij de voordeur" in own and "€ 349,95" in own and "Camera geplaatst" in own
+    for someone in ("other", "clerk"):
+        assert _client(app, login, people[someone]).get(url).status_code == 404
+        assert "voordeur" not in _client(app, login, people[someone]).get("/veiligheid-vooraf").get_data(as_text=True)
