@@ -25,6 +25,7 @@ PAGES = {
     "deadlines.my_deadlines": "/termijnen",
     "damages.finance_overview": "/financien",
     "damages.assess_list": "/schade/beoordelen",
+    "risk.overview": "/veiligheid-vooraf",
 }
 
 

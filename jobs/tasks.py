@@ -95,6 +95,10 @@ def verify_audit_chain() -> bool:
     return False
 
 
+# A deadline of no case is not on the deadlines page: its mail links to the page where it is done.
+DEADLINE_PAGES = {DeadlineKind.RISK_ANALYSIS: "risk.overview"}
+
+
 def _queue_deadline_mail(person: User, deadline: deadlines.Deadline, escalation: bool) -> int:
     kind = DeadlineKind(deadline.kind)
     base_url = settings()["BASE_URL"]
@@ -116,7 +120,7 @@ def _queue_deadline_mail(person: User, deadline: deadlines.Deadline, escalation:
         "deadline_escalation" if escalation else "deadline_reminder",
         base_url=base_url,
         name=person.name,
-        path=notifications.PAGES["deadlines.my_deadlines"],
+        path=notifications.PAGES[DEADLINE_PAGES.get(kind, "deadlines.my_deadlines")],
         what=casework.deadline_label(deadline),
         due_at=deadline.due_at,
     )

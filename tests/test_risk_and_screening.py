@@ -72,6 +72,7 @@ def test_a_risk_analysis_is_asked_reminded_once_when_undecided_and_then_decided(
     assert mail["To"] == people["security"].email
     body = mail.get_content()
     assert "Risicoanalyse voor een bijeenkomst" in body and "windmolens" not in body and "De Brug" not in body
+    assert "/veiligheid-vooraf" in body  # where it is decided (it is on no case's deadlines page)
 
     security = _client(app, login, people["security"])
     overview = security.get("/veiligheid-vooraf").get_data(as_text=True)
