@@ -39,7 +39,7 @@ class SessionKind(str, Enum):
 
 
 SESSION_LABELS = {
-    SessionKind.BRIEFING: N_("Voorlichting aan het begin van de raadsperiode"),
+    SessionKind.BRIEFING: N_("Voorlichting"),
     SessionKind.DEESCALATION: N_("Training de-escaleren"),
     SessionKind.KEEPING_CALM: N_("Training rustig blijven"),
     SessionKind.OWN_BOUNDARY: N_("Training uw eigen grens"),

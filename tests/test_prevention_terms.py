@@ -130,3 +130,54 @@ def test_a_csv_with_one_bad_row_confirmed_changes_nothing(app, create_user, logi
     assert "Er is niets veranderd." in page
     assert _people(app) == before
     assert mailbox.messages == []
+
+
+def test_the_clerk_finds_prevention_in_the_menu_and_the_admin_the_new_council(app, create_user, login):
+    client = app.test_client()
+    login(client, create_user(Role.CLERK))
+    assert "Preventie" in client.get("/").get_data(as_text=True)
+    admin = app.test_client()
+    login(admin, create_user(Role.ADMIN))
+    assert "Zet de nieuwe raad in één keer in het portaal" in admin.get("/beheer/accounts").get_data(as_text=True)
+
+
+def test_the_admin_previews_a_new_council_and_the_clerk_plans_a_term_on_a_phone_and_a_desktop(
+    app, create_user, live_server, page, tmp_path
+):
+    from tests.browser import log_in, screenshot
+
+    def account(user):
+        with app.app_context():
+            stored = User.get_by_id(user.id)
+            return {
+                "email": user.email,
+                "password": user.test_password,
+                "totp_secret": stored.totp_secret,
+                "role": user.role,
+            }
+
+    admin, clerk = create_user(Role.ADMIN), create_user(Role.CLERK)
+    create_user(Role.COUNCIL_MEMBER, email="vertrekker@gemeente-test.nl", name="Vertrekker")
+    csv_file = tmp_path / "raad.csv"
+    csv_file.write_text(COUNCIL + "Fout Adres;geen-adres;Raadslid;Groen\n", encoding="utf-8")
+    log_in(page, live_server.url, account(admin))
+    page.goto(live_server.url + "/beheer/nieuwe-raad")
+    page.get_by_label("Bestand met de nieuwe raad (CSV)").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Bekijken wat er gebeurt").click()
+    assert page.get_by_text("Geweigerd: Dit is geen geldig e-mailadres.").is_visible()
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        screenshot(page, f"prevention-council-{width}")
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server.url, account(clerk))
+    page.goto(live_server.url + "/preventie")
+    page.get_by_label("Eerste dag van de raadsperiode").fill("2026-04-01")
+    page.get_by_label("Laatste dag van de raadsperiode").fill("2030-03-31")
+    page.get_by_role("button", name="Raadsperiode aanmaken").click()
+    assert page.get_by_text("De voorlichting is gepland. Geef die vóór").is_visible()
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        screenshot(page, f"prevention-term-{width}")
