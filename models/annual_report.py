@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import peewee
 
-from models import clock, damages, perpetrators, settings
+from models import clock, damages, perpetrators, risk, settings
 from models.accounts import Role, User
 from models.aftercare import Conversation, Outcome, held_late
 from models.cases import ONLINE_CHANNELS, Case, CaseKind, Channel, Target
@@ -305,6 +305,16 @@ DAMAGES_LABELS = {
     "written_off": N_("Afgeschreven"),
     "outstanding": N_("Nog te verhalen aan het eind van de periode"),
 }
+RISK_ANALYSIS_LABELS = {
+    "asked": N_("Aangevraagd"),
+    **{d.value: label for d, label in risk.DECISION_LABELS.items()},
+    "undecided": N_("Nog geen besluit"),
+}
+HOME_SCREENING_LABELS = {
+    "asked": N_("Aangevraagd"),
+    "visited": N_("Huis bezocht"),
+    "not_visited": N_("Nog niet bezocht"),
+}
 TAKEN_STATES = (MeasureState.DECIDED.value, MeasureState.CARRIED_OUT.value, MeasureState.ENDED.value)
 
 
@@ -373,6 +383,16 @@ SECTIONS = [
         ),
         unit="cents",
     ),
+    SectionSpec(
+        "risk_analyses",
+        N_("Risicoanalyses voor bijeenkomsten"),
+        N_("Aangevraagd in deze periode, vóór een groepsbijeenkomst, informatieavond of gesprek, met het besluit."),
+    ),
+    SectionSpec(
+        "home_screenings",
+        N_("Screenings van een huis"),
+        N_("Aangevraagd in deze periode, en of het huis al is bezocht."),
+    ),
 ]
 SECTION_BY_CODE = {spec.code: spec for spec in SECTIONS}
 
@@ -399,6 +419,8 @@ def categories(period: Period) -> dict[str, dict[str, str]]:
         "police_status": {s.value: INVESTIGATION_LABELS[s] for s in InvestigationStatus},
         "aftercare": AFTERCARE_LABELS,
         "damages": DAMAGES_LABELS,
+        "risk_analyses": RISK_ANALYSIS_LABELS,
+        "home_screenings": HOME_SCREENING_LABELS,
     }
 
 
@@ -567,6 +589,7 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
     counts["aftercare", "declined"] = declined
     counts["aftercare", "open"] = offered - held - declined
     counts["police", "not_filed"] = counts["total", "incidents"] - counts["police", "filed"]
+    _prevention_counts(period, counts)
 
     def cells(section, codes):
         return [(section, code) for code in codes]
@@ -593,8 +616,34 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
         (("police", "filed"), cells("police_status", cats["police_status"])),
         (("aftercare", "offered"), cells("aftercare", ["held", "declined", "open"])),
         (("aftercare", "held"), cells("aftercare", ["held_on_time", "held_late"])),
+        (("risk_analyses", "asked"), cells("risk_analyses", [c for c in RISK_ANALYSIS_LABELS if c != "asked"])),
+        (("home_screenings", "asked"), cells("home_screenings", ["visited", "not_visited"])),
     ]
     return counts, groups
+
+
+def _prevention_counts(period: Period, counts: dict) -> None:
+    """Risk analyses and home screenings asked in the period (§4.1, §4.2): no case, counted by when
+    they were asked."""
+    start, end = period.utc_bounds()
+    asked = (risk.RiskAnalysis.requested_at >= start) & (risk.RiskAnalysis.requested_at < end)
+    for decision, number in (
+        risk.RiskAnalysis.select(risk.RiskAnalysis.decision, peewee.fn.COUNT(risk.RiskAnalysis.id))
+        .where(asked)
+        .group_by(risk.RiskAnalysis.decision)
+        .tuples()
+    ):
+        counts["risk_analyses", "asked"] += number
+        counts["risk_analyses", decision if ("risk_analyses", decision) in counts else "undecided"] += number
+    asked = (risk.HomeScreening.requested_at >= start) & (risk.HomeScreening.requested_at < end)
+    for visited, number in (
+        risk.HomeScreening.select(risk.HomeScreening.visited_on.is_null(False), peewee.fn.COUNT(risk.HomeScreening.id))
+        .where(asked)
+        .group_by(risk.HomeScreening.visited_on.is_null(False))
+        .tuples()
+    ):
+        counts["home_screenings", "asked"] += number
+        counts["home_screenings", "visited" if visited else "not_visited"] += number
 
 
 def damages_figures(period: Period, threshold: int) -> dict[str, Figure]:

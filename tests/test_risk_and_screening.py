@@ -140,3 +140,37 @@ def test_a_home_screening_is_asked_visited_and_its_cost_recorded(app, people, lo
     for someone in ("other", "clerk"):
         assert _client(app, login, people[someone]).get(url).status_code == 404
         assert "voordeur" not in _client(app, login, people[someone]).get("/veiligheid-vooraf").get_data(as_text=True)
+
+
+def test_the_yearly_report_counts_risk_analyses_and_screenings_and_hides_small_numbers(app, people, db_session):
+    from models import annual_report, risk, settings
+    from models.annual_report import Period
+
+    settings.change("report_min_cell", 3, None)
+    evening = clock.utcnow() + dt.timedelta(days=30)
+    for n in range(4):
+        analysis = risk.ask_risk_analysis(
+            people["alderman"],
+            kind=risk.MeetingKind.GROUP_MEETING,
+            what=f"Bijeenkomst {n}",
+            location="Zaal",
+            starts_at=evening,
+        )
+        if n < 3:
+            risk.decide_risk_analysis(
+                analysis,
+                people["security"],
+                expected_tension=risk.Tension.LOW,
+                location_chosen="Zaal",
+                organisational_measures="geen",
+                security_present=False,
+                decision=risk.RiskDecision.GO,
+            )
+    risk.ask_home_screening(people["alderman"])
+    year = clock.to_local(clock.utcnow()).year
+    report = annual_report.build(Period.year(year))
+    text = {(s.code, r.code): annual_report.figure_text(r.current, 3) for s in report.sections for r in s.rows}
+    # 3 decided to go would give the one undecided away (4 - 3): it is hidden too.
+    assert text["risk_analyses", "asked"] == "4" and text["risk_analyses", "go"] == "×"
+    assert text["risk_analyses", "undecided"] == "< 3" and text["risk_analyses", "not_like_this"] == "0"
+    assert text["home_screenings", "asked"] == "< 3" and text["home_screenings", "not_visited"] == "< 3"
