@@ -26,6 +26,7 @@ PAGES = {
     "damages.finance_overview": "/financien",
     "damages.assess_list": "/schade/beoordelen",
     "risk.overview": "/veiligheid-vooraf",
+    "prevention.terms": "/preventie",
 }
 
 

@@ -38,6 +38,7 @@ def test_a_terms_briefing_is_planned_and_the_clerk_reminded_once(app, create_use
     [reminder] = mailbox.to(clerk.email)
     assert "Voorlichting geven aan het begin van de raadsperiode" in reminder.get_content()
     assert "Anna" not in reminder.get_content()
+    assert "/preventie" in reminder.get_content()  # where the briefing is recorded (not on the case deadlines page)
     with app.app_context():
         term_id = Deadline.get(Deadline.kind == DeadlineKind.TERM_BRIEFING.value).object_id
     login(client, clerk)
