@@ -3,6 +3,7 @@ content), and the admin brings in a new council in one go from a CSV: preview, t
 
 import datetime as dt
 import io
+import re
 
 from models.accounts import Role, User
 from models.deadlines import Deadline, DeadlineKind
@@ -112,7 +113,9 @@ def test_confirming_creates_changes_and_retires_as_previewed(app, create_user, l
     assert people["blijver@gemeente-test.nl"] == ("Blijver Anders", "alderman", False)
     assert people["vertrekker@gemeente-test.nl"] == ("Vertrekker", "council_member", True)
     [activation] = mailbox.to("nieuw@gemeente-test.nl")
-    assert "/link/" in activation.get_content() or "http" in activation.get_content()
+    link = re.search(r"\S+/link/\S+", activation.get_content()).group(0)
+    activation_page = app.test_client().get("/link/" + link.split("/link/", 1)[1])
+    assert "Deze link werkt niet meer" not in activation_page.get_data(as_text=True)  # a working link
     assert mailbox.to("blijver@gemeente-test.nl") == []
 
 
