@@ -30,6 +30,10 @@ class DeadlineKind(str, Enum):
     TERM_BRIEFING = "term_briefing"  # §4.1, no case: object_id is the council term (models.prevention)
 
 
+# Deadlines that belong to no case (prevention, §4): no step on a case page, their own page instead.
+CASELESS_KINDS = frozenset({DeadlineKind.RISK_ANALYSIS, DeadlineKind.TERM_BRIEFING})
+
+
 DEADLINE_LABELS = {
     DeadlineKind.AFTERCARE_1: N_("Eerste nazorggesprek"),
     DeadlineKind.AFTERCARE_2: N_("Tweede nazorggesprek"),

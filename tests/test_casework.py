@@ -279,11 +279,14 @@ def test_a_status_set_by_hand_holds_until_the_work_moves_on(people, connected):
     assert not casework.status_explained(Case.get_by_id(case.id)).by_hand
 
 
-def test_every_deadline_kind_belongs_to_a_step():
-    from models.deadlines import Deadline, DeadlineKind
+def test_every_deadline_kind_of_a_case_belongs_to_a_step_and_the_others_keep_their_own_words():
+    from models.deadlines import CASELESS_KINDS, DEADLINE_LABELS, Deadline, DeadlineKind
 
     for kind in DeadlineKind:
-        assert casework.step_for_deadline(Deadline(kind=kind.value)) in StepCode
+        if kind in CASELESS_KINDS:  # a risk analysis, a term's briefing: no case, so no case step
+            assert casework.deadline_label(Deadline(kind=kind.value)) == DEADLINE_LABELS[kind]
+        else:
+            assert casework.step_for_deadline(Deadline(kind=kind.value)) in StepCode
 
 
 def test_every_step_has_a_label_a_section_and_a_protocol_reason():
