@@ -86,10 +86,13 @@ def screenshot(page, name: str) -> pathlib.Path:
 def menu_link(page, name: str):
     """A link of the header menu, as a person reaches it: on a phone the menu is folded behind
     "Menu" (a disclosure), which is opened first."""
+    # After a resize the layout settles first (the button showed as visible while it was hiding).
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     menu = page.locator("details.nav-menu")
-    if page.locator("summary.nav-menu__button").is_visible() and menu.get_attribute("open") is None:
+    link = menu.get_by_role("link", name=name, exact=True)
+    if not link.is_visible() and menu.get_attribute("open") is None:
         page.locator("summary.nav-menu__button").click()
-    return menu.get_by_role("link", name=name, exact=True)
+    return link
 
 
 def log_in(page, base_url: str, account: dict, code: str | None = None) -> None:
