@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
-from models import aftercare, cases, clock, consent, damages, deadlines, measures, notices, police
+from models import aftercare, cases, clock, consent, damages, deadlines, measures, notices, police, scheme
 from models.accounts import ROLE_LABELS, Role, User
 from models.cases import Case, CaseAccess, CaseEvent, CaseKind, EventKind, NotAllowed, Status
 from models.db import write_transaction
@@ -516,7 +516,10 @@ def _steps(facts: _Facts) -> list[Step]:
         m.type == measures.MeasureType.POLICE_REPORT.value and m.state != measures.MeasureState.ENDED.value
         for m in facts.measures
     )
-    report_required = case.advice == "required" and case.behaviour_class in ("threat", "physical_violence")
+    report_required = case.advice == scheme.Advice.REQUIRED.value and case.behaviour_class in (
+        scheme.BehaviourClass.THREAT.value,
+        scheme.BehaviourClass.PHYSICAL_VIOLENCE.value,
+    )
     incident_reported = any(r.subject == police.ReportSubject.INCIDENT.value for r in facts.police_reports)
     if (report_required or police_measure) and not answered and not incident_reported:
         add(StepCode.ASK_CONSENT, handlers)

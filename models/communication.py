@@ -133,14 +133,6 @@ def statements(case: Case) -> list[Statement]:
     )
 
 
-def count_statements(case_ids=None) -> int:
-    """The only figure about statements that leaves the case page."""
-    query = Statement.select()
-    if case_ids is not None:
-        query = query.where(Statement.case.in_(case_ids))
-    return query.count()
-
-
 def record_statement(
     case: Case,
     actor: User,

@@ -3,9 +3,9 @@ never exists without its planned aftercare and inspectorate deadline."""
 
 from __future__ import annotations
 
-from models import aftercare, cases, casework, consent, notices
+from models import aftercare, cases, consent, notices
 from models.accounts import User
-from models.cases import Case, CaseKind, Status
+from models.cases import Case, CaseKind
 from models.db import write_transaction
 
 
@@ -30,8 +30,3 @@ def convert_consultation(case: Case, behaviour_codes: list[str], actor: User) ->
     with write_transaction():
         cases.convert_to_report(case, behaviour_codes, actor)
         _plan(case)
-
-
-def set_status(case: Case, status: Status, actor: User, reason: str) -> None:
-    """A handler sets the status by hand, with a reason (models.casework: the status follows the work)."""
-    casework.set_status_by_hand(case, status, actor, reason)
