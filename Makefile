@@ -33,7 +33,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 ## Compile the translations (English; Dutch is the source language).
@@ -66,8 +66,8 @@ assets: npm
 ## Re-pin the dependencies (writes the lock files).
 lock:
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --strip-extras --output-file requirements.lock pyproject.toml
-	$(BIN)/pip-compile --quiet --strip-extras --extra test --output-file requirements-dev.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --output-file requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra test --output-file requirements-dev.lock pyproject.toml
 
 test-appliance:
 	deploy/tests/run-appliance-test
