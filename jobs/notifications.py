@@ -27,6 +27,7 @@ PAGES = {
     "damages.assess_list": "/schade/beoordelen",
     "risk.overview": "/veiligheid-vooraf",
     "prevention.terms": "/preventie",
+    "evaluation.overview": "/jaarverslag/evaluatie",
 }
 
 

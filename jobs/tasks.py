@@ -96,7 +96,12 @@ def verify_audit_chain() -> bool:
 
 
 # A deadline of no case is not on the deadlines page: its mail links to the page where it is done.
-DEADLINE_PAGES = {DeadlineKind.RISK_ANALYSIS: "risk.overview", DeadlineKind.TERM_BRIEFING: "prevention.terms"}
+DEADLINE_PAGES = {
+    DeadlineKind.RISK_ANALYSIS: "risk.overview",
+    DeadlineKind.TERM_BRIEFING: "prevention.terms",
+    DeadlineKind.YEARLY_EVALUATION: "evaluation.overview",
+    DeadlineKind.INFORMAL_MEETING: "evaluation.overview",
+}
 
 
 def _queue_deadline_mail(person: User, deadline: deadlines.Deadline, escalation: bool) -> int:

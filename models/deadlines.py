@@ -28,10 +28,19 @@ class DeadlineKind(str, Enum):
     RECOVERY_DEMAND = "recovery_demand"  # aanmaning to the perpetrator
     RISK_ANALYSIS = "risk_analysis"  # §4.2: decide before the meeting's date (no case: models.risk)
     TERM_BRIEFING = "term_briefing"  # §4.1, no case: object_id is the council term (models.prevention)
+    YEARLY_EVALUATION = "yearly_evaluation"  # §4.1, no case: object_id is the year's evaluation (models.evaluation)
+    INFORMAL_MEETING = "informal_meeting"  # §4.1, no case: the yearly informal meeting on impact (its date only)
 
 
 # Deadlines that belong to no case (prevention, §4): no step on a case page, their own page instead.
-CASELESS_KINDS = frozenset({DeadlineKind.RISK_ANALYSIS, DeadlineKind.TERM_BRIEFING})
+CASELESS_KINDS = frozenset(
+    {
+        DeadlineKind.RISK_ANALYSIS,
+        DeadlineKind.TERM_BRIEFING,
+        DeadlineKind.YEARLY_EVALUATION,
+        DeadlineKind.INFORMAL_MEETING,
+    }
+)
 
 
 DEADLINE_LABELS = {
@@ -45,6 +54,8 @@ DEADLINE_LABELS = {
     DeadlineKind.RECOVERY_DEMAND: N_("Betaling van de veroorzaker is te laat: aanmaning sturen"),
     DeadlineKind.RISK_ANALYSIS: N_("Risicoanalyse voor een bijeenkomst: beoordelen en besluiten"),
     DeadlineKind.TERM_BRIEFING: N_("Voorlichting geven aan het begin van de raadsperiode"),
+    DeadlineKind.YEARLY_EVALUATION: N_("Jaarlijkse evaluatie van het protocol"),
+    DeadlineKind.INFORMAL_MEETING: N_("Jaarlijks informeel overleg over de impact van agressie"),
 }
 
 # Deadlines about money (the damages ledger): the roles they name act on the ledger, not on the case,

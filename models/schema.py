@@ -9,6 +9,7 @@ from models.communication import Statement
 from models.consent import ConsentRecord
 from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, MonthlyOverview, Recovery, RecoveryStep
 from models.deadlines import Deadline
+from models.evaluation import YearlyEvaluation
 from models.measures import BanViolation, Measure, MeasureHearing, MeasureObjection
 from models.meetings import Disrupter, Meeting, OrderToLeave
 from models.notices import InspectorateAssessment, Notice
@@ -79,4 +80,5 @@ MODELS = [
     Statement,
     RiskAnalysis,
     HomeScreening,
+    YearlyEvaluation,
 ]

@@ -87,6 +87,9 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import annual_report, dashboard  # the yearly report (§4.1) and the handlers' dashboard
 
     annual_report.init_app(app)
+    from portal import evaluation  # §4.1: the yearly evaluation and informal meeting, next to the yearly report
+
+    evaluation.init_app(app)
     dashboard.init_app(app)
     from portal import risk  # prevention (§4.1, §4.2): risk analyses and home screenings
 
