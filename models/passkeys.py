@@ -172,11 +172,7 @@ def has_passkey(user: User) -> bool:
 def must_add_passkey(user: User) -> bool:
     """The admin requires a passkey of handlers (setting passkey_required_handlers) and this handler
     has none yet: they add one before anything else."""
-    return (
-        settings.get("passkey_required_handlers") == 1
-        and user.role_enum in HANDLER_ROLES
-        and not has_passkey(user)
-    )
+    return settings.get("passkey_required_handlers") == 1 and user.role_enum in HANDLER_ROLES and not has_passkey(user)
 
 
 def check_name(name: str | None) -> str:
@@ -327,7 +323,10 @@ def finish_login(token: str | None, credential: dict, *, rp_id: str, origin: str
     if passkey is None:
         raise PasskeyRefused(Refusal.UNKNOWN)
     user = passkey.user
-    if parsed.response.user_handle is not None and bytes_to_base64url(parsed.response.user_handle) != passkey.user_handle:
+    if (
+        parsed.response.user_handle is not None
+        and bytes_to_base64url(parsed.response.user_handle) != passkey.user_handle
+    ):
         raise PasskeyRefused(Refusal.NOT_VERIFIED, user)
     try:
         verified = webauthn.verify_authentication_response(

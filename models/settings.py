@@ -138,7 +138,9 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec(
             "passkey_required_handlers",
             0,
-            N_("Behandelaars (griffie, burgemeester, gemeentesecretaris, Veiligheid) moeten een passkey hebben: 1 = ja, 0 = nee"),
+            N_(
+                "Behandelaars (griffie, burgemeester, gemeentesecretaris, Veiligheid) moeten een passkey hebben: 1 = ja, 0 = nee"
+            ),
             N_("keuze"),
             0,
             1,

@@ -131,7 +131,7 @@ def test_a_person_adds_a_passkey_and_logs_in_with_it_without_password_or_code(
     assert added.status_code == 200 and added.get_json() == {"redirect": "/account"}
     account = page(client, "/account")
     assert "De passkey ‘Mijn telefoon’ is toegevoegd." in account
-    assert "<th scope=\"row\">Mijn telefoon</th>" in account and "Nog niet" in account
+    assert '<th scope="row">Mijn telefoon</th>' in account and "Nog niet" in account
     stored = Passkey.get(Passkey.user == person.id)
     assert stored.transports == "internal,hybrid"  # what the browser said, minus what WebAuthn does not know
     assert stored.user_handle == b64url(device.user_handle) and person.email.encode() not in device.user_handle
@@ -173,7 +173,11 @@ def test_a_person_removes_their_passkey_and_can_no_longer_log_in_with_it(app, cl
     response = client.post(f"/passkeys/{passkey_id}/verwijderen", follow_redirects=True)
     body = response.get_data(as_text=True)
     assert "De passkey ‘Laptop’ is verwijderd." in body and "U heeft nog geen passkey." in body
-    assert AuditEntry.select().where(AuditEntry.action == "passkey_removed", AuditEntry.object_id == str(passkey_id)).exists()
+    assert (
+        AuditEntry.select()
+        .where(AuditEntry.action == "passkey_removed", AuditEntry.object_id == str(passkey_id))
+        .exists()
+    )
     again = client.post(f"/passkeys/{passkey_id}/verwijderen", follow_redirects=True)  # a double submit
     assert "Deze passkey was al verwijderd." in again.get_data(as_text=True)
 
@@ -217,7 +221,9 @@ def test_a_copied_passkey_whose_counter_goes_back_is_refused_with_a_clear_messag
     visitor = app.test_client()
     refused = passkey_login(visitor, copy)  # counter 1, after 2 was seen
     assert refused.status_code == 401
-    assert refused.get_json()["error"].startswith("Inloggen met deze passkey is geweigerd: het lijkt erop dat hij is gekopieerd.")
+    assert refused.get_json()["error"].startswith(
+        "Inloggen met deze passkey is geweigerd: het lijkt erop dat hij is gekopieerd."
+    )
     assert visitor.get("/").status_code == 302  # not logged in
     assert Passkey.get(Passkey.user == person.id).sign_count == 2
     entry = AuditEntry.get(AuditEntry.action == "passkey_clone_refused")
@@ -299,7 +305,14 @@ def test_a_deactivated_account_cannot_log_in_with_its_passkey(app, client, creat
         {},
         {"credential": "nope"},
         {"credential": {"id": "x", "rawId": "!!!", "response": {}, "type": "public-key"}},
-        {"credential": {"id": "AA", "rawId": "AA", "type": "public-key", "response": {"clientDataJSON": "e30", "authenticatorData": "AA", "signature": "AA"}}},
+        {
+            "credential": {
+                "id": "AA",
+                "rawId": "AA",
+                "type": "public-key",
+                "response": {"clientDataJSON": "e30", "authenticatorData": "AA", "signature": "AA"},
+            }
+        },
         [1, 2, 3],
     ],
 )
@@ -426,7 +439,9 @@ def test_passkeys_live_in_their_own_tables_on_this_database(db_session, create_u
         passkeys.finish_login(token, {}, rp_id="localhost", origin=ORIGIN)
     assert refused.value.refusal == passkeys.Refusal.NOT_VERIFIED
     assert PasskeyChallenge.select().count() == 0  # taken, even though the answer was refused
-    Passkey.create(user=person.id, credential_id="abc", public_key=b"\x01\x02", user_handle="h", name="x", sign_count=2**40)
+    Passkey.create(
+        user=person.id, credential_id="abc", public_key=b"\x01\x02", user_handle="h", name="x", sign_count=2**40
+    )
     assert Passkey.get(Passkey.credential_id == "abc").sign_count == 2**40  # a 64-bit counter on both databases
     assert bytes(Passkey.get(Passkey.credential_id == "abc").public_key) == b"\x01\x02"
     User.delete().where(User.id == person.id).execute()

@@ -99,7 +99,9 @@ def login():
     data = _json_body()
     ip = client_ip()
     try:
-        user = passkeys.finish_login(session.pop(CEREMONY, None), data.get("credential"), rp_id=rp_id(), origin=origin())
+        user = passkeys.finish_login(
+            session.pop(CEREMONY, None), data.get("credential"), rp_id=rp_id(), origin=origin()
+        )
     except PasskeyRefused as error:
         action = "passkey_clone_refused" if error.refusal == Refusal.CLONED else "passkey_login_failed"
         audit.record(action, actor_id=error.user.id if error.user else None, ip=ip, detail=error.refusal.value)
