@@ -121,13 +121,19 @@ def _hash(token: str) -> str:
 # --- challenges -------------------------------------------------------------------------------
 
 
-def _issue_challenge(purpose: Purpose, user: User | None = None, user_handle: bytes | None = None) -> tuple[str, bytes]:
-    """A new challenge; returns the token the session keeps and the challenge bytes."""
+def _issue_challenge(
+    purpose: Purpose, previous: str | None, user: User | None = None, user_handle: bytes | None = None
+) -> tuple[str, bytes]:
+    """A new challenge, replacing the session's previous one; returns the token the session keeps and
+    the challenge bytes."""
     token = secrets.token_urlsafe(32)
     challenge = secrets.token_bytes(32)
     now = clock.utcnow()
+    stale = PasskeyChallenge.expires_at < now
+    if previous and isinstance(previous, str):
+        stale |= PasskeyChallenge.token_hash == _hash(previous)
     with write_transaction():
-        PasskeyChallenge.delete().where(PasskeyChallenge.expires_at < now).execute()
+        PasskeyChallenge.delete().where(stale).execute()
         PasskeyChallenge.create(
             token_hash=_hash(token),
             purpose=purpose.value,
@@ -191,7 +197,7 @@ def _user_handle(user: User) -> bytes:
     return secrets.token_bytes(32)
 
 
-def begin_registration(user: User, name: str | None, rp_id: str) -> tuple[str, str]:
+def begin_registration(user: User, name: str | None, rp_id: str, previous: str | None = None) -> tuple[str, str]:
     """Start adding a passkey: the name is checked first (before the device asks anything), then
     the options for navigator.credentials.create() — a discoverable credential (the login needs no
     e-mail address) that verifies the person; the passkeys already added are excluded. Returns the
@@ -200,7 +206,7 @@ def begin_registration(user: User, name: str | None, rp_id: str) -> tuple[str, s
     if Passkey.select().where(Passkey.user == user).count() >= MAX_PER_USER:
         raise PasskeyRefused(Refusal.TOO_MANY)
     user_handle = _user_handle(user)
-    token, challenge = _issue_challenge(Purpose.REGISTER, user, user_handle)
+    token, challenge = _issue_challenge(Purpose.REGISTER, previous, user, user_handle)
     options = webauthn.generate_registration_options(
         rp_id=rp_id,
         rp_name=RP_NAME,
@@ -284,11 +290,11 @@ def remove_all(user: User) -> int:
 # --- logging in -------------------------------------------------------------------------------
 
 
-def begin_login(rp_id: str) -> tuple[str, str]:
+def begin_login(rp_id: str, previous: str | None = None) -> tuple[str, str]:
     """Start a login: options for navigator.credentials.get() that accept any passkey of this site
     (discoverable, so the person picks their account on the device) and require the device to
     verify the person. Returns the challenge's token and the options as JSON."""
-    token, challenge = _issue_challenge(Purpose.LOGIN)
+    token, challenge = _issue_challenge(Purpose.LOGIN, previous)
     options = webauthn.generate_authentication_options(
         rp_id=rp_id,
         challenge=challenge,

@@ -61,22 +61,18 @@ def device_page(browser):
     context.close()
 
 
-def _person(create_user):
-    from models.accounts import Role
+def _person(create_user, role=None, name="Wim Wethouder") -> dict:
+    """An account as the login helper takes it (tests.browser.log_in)."""
+    from models.accounts import Role, User
 
-    user = create_user(Role.ALDERMAN, name="Wim Wethouder")
-    import pyotp
-
-    from models.accounts import User
-
+    user = create_user(role or Role.ALDERMAN, name=name)
     db.connect(reuse_if_open=True)
     secret = User.get_by_id(user.id).totp_secret
-    return {"email": user.email, "password": user.test_password, "totp_secret": secret, "role": "alderman"}, pyotp
+    return {"email": user.email, "password": user.test_password, "totp_secret": secret, "role": user.role}
 
 
 def _log_out(page):
-    from tests.browser import menu_link  # noqa: F401  (the logout button sits in the same menu)
-
+    """The logout button sits in the header's menu, folded behind "Menu" on a phone (as tests.browser.menu_link)."""
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     menu = page.locator("details.nav-menu")
     button = menu.get_by_role("button", name="Uitloggen")
@@ -103,7 +99,7 @@ def _log_in_with_passkey(page, base_url):
 
 def test_a_person_adds_a_passkey_logs_in_with_it_and_removes_it(localhost_server, device_page, create_user):
     page, base = device_page, localhost_server.url
-    account, _ = _person(create_user)
+    account = _person(create_user)
     log_in(page, base, account)
     _add_passkey(page, base, "Telefoon")
     row = page.get_by_role("row", name="Telefoon")
@@ -139,7 +135,7 @@ def test_a_person_adds_a_passkey_logs_in_with_it_and_removes_it(localhost_server
 
 def test_a_copied_passkey_with_a_lower_sign_counter_is_refused(localhost_server, device_page, create_user):
     page, base = device_page, localhost_server.url
-    account, _ = _person(create_user)
+    account = _person(create_user)
     log_in(page, base, account)
     _add_passkey(page, base, "Laptop")
     _log_out(page)
@@ -174,14 +170,11 @@ def test_a_copied_passkey_with_a_lower_sign_counter_is_refused(localhost_server,
 
 def test_a_handler_is_sent_to_add_a_passkey_when_the_admin_requires_one(localhost_server, device_page, create_user):
     from models import settings
-    from models.accounts import Role, User
+    from models.accounts import Role
 
     page, base = device_page, localhost_server.url
-    clerk = create_user(Role.CLERK, name="Gerda Griffier")
-    db.connect(reuse_if_open=True)
+    account = _person(create_user, Role.CLERK, "Gerda Griffier")
     settings.change("passkey_required_handlers", 1, None)
-    account = {"email": clerk.email, "password": clerk.test_password, "role": "clerk"}
-    account["totp_secret"] = User.get_by_id(clerk.id).totp_secret
     log_in(page, base, account)
     expect(page.locator("h1")).to_have_text("Voeg eerst een passkey toe")
     page.goto(base + "/zaken")  # anything else: first the passkey

@@ -19,7 +19,7 @@ bp = Blueprint("passkeys", __name__, url_prefix="/passkeys")
 CEREMONY = "passkey_ceremony"  # the session key of the current challenge's token
 
 # What a person may still open while the admin's rule sends them to add a passkey first.
-OPEN_WHILE_REQUIRED = {"static", "auth.logout", "auth.set_language", "auth.health"}
+OPEN_WHILE_REQUIRED = {"static", "auth.logout"}  # and every public page
 
 
 def rp_id() -> str:
@@ -52,7 +52,9 @@ def _refused(error: PasskeyRefused, status: int = 400):
 @bp.route("/toevoegen/opties", methods=["POST"])
 def registration_options():
     try:
-        token, options_json = passkeys.begin_registration(current_user, _json_body().get("name"), rp_id())
+        token, options_json = passkeys.begin_registration(
+            current_user, _json_body().get("name"), rp_id(), session.get(CEREMONY)
+        )
     except PasskeyRefused as error:
         return _refused(error)
     return _options(token, options_json)
@@ -90,7 +92,7 @@ def remove(passkey_id):
 @bp.route("/inloggen/opties", methods=["POST"])
 @public
 def login_options():
-    return _options(*passkeys.begin_login(rp_id()))
+    return _options(*passkeys.begin_login(rp_id(), session.get(CEREMONY)))
 
 
 @bp.route("/inloggen", methods=["POST"])
@@ -128,6 +130,7 @@ def init_app(app):
             endpoint is None
             or endpoint in OPEN_WHILE_REQUIRED
             or endpoint.startswith("passkeys.")
+            or getattr(app.view_functions.get(endpoint), "is_public", False)
             or not current_user.is_authenticated
         ):
             return None

@@ -9,8 +9,11 @@
   }
   window.__passkeysLoaded = true;
 
+  // A passkey belongs to a domain name: opened by an IP address (a test set-up) the browser refuses one.
   function supported() {
-    return !!(window.PublicKeyCredential && navigator.credentials && window.fetch && window.isSecureContext);
+    var host = window.location.hostname;
+    var byAddress = /^[0-9.]+$/.test(host) || host.indexOf(":") >= 0 || host.charAt(0) === "[";
+    return !!(window.PublicKeyCredential && navigator.credentials && window.fetch && window.isSecureContext) && !byAddress;
   }
 
   function toBytes(base64url) {
