@@ -36,6 +36,9 @@ NAME_MAX_LENGTH = 100
 MAX_PER_USER = 10
 CHALLENGE_MINUTES = 5
 TIMEOUT_MS = 120_000
+# Adding a passkey gives lasting access: only shortly after logging in (a session taken over hours
+# later cannot add the attacker's own passkey).
+FRESH_LOGIN_MINUTES = 15
 
 
 class Passkey(BaseModel):
@@ -78,6 +81,7 @@ class Refusal(str, Enum):
     UNKNOWN = "unknown"
     ACCOUNT_OFF = "account_off"
     CLONED = "cloned"
+    LOGIN_NOT_FRESH = "login_not_fresh"
 
 
 MESSAGES = {
@@ -95,6 +99,9 @@ MESSAGES = {
     Refusal.ACCOUNT_OFF: N_("Met dit account kunt u nu niet inloggen. Neem contact op met de functioneel beheerder."),
     Refusal.CLONED: N_(
         "Inloggen met deze passkey is geweigerd: het lijkt erop dat hij is gekopieerd. Log in met uw wachtwoord en code, en meld dit bij de functioneel beheerder."
+    ),
+    Refusal.LOGIN_NOT_FRESH: N_(
+        "Log voor de zekerheid eerst opnieuw in. Daarna kunt u een kwartier lang een passkey toevoegen."
     ),
 }
 
@@ -197,12 +204,16 @@ def _user_handle(user: User) -> bytes:
     return secrets.token_bytes(32)
 
 
-def begin_registration(user: User, name: str | None, rp_id: str, previous: str | None = None) -> tuple[str, str]:
+def begin_registration(
+    user: User, name: str | None, rp_id: str, *, logged_in_at: dt.datetime, previous: str | None = None
+) -> tuple[str, str]:
     """Start adding a passkey: the name is checked first (before the device asks anything), then
     the options for navigator.credentials.create() — a discoverable credential (the login needs no
-    e-mail address) that verifies the person; the passkeys already added are excluded. Returns the
-    challenge's token and the options as JSON."""
+    e-mail address) that verifies the person; the passkeys already added are excluded. Only within
+    FRESH_LOGIN_MINUTES of logging in. Returns the challenge's token and the options as JSON."""
     check_name(name)
+    if clock.utcnow() - logged_in_at > dt.timedelta(minutes=FRESH_LOGIN_MINUTES):
+        raise PasskeyRefused(Refusal.LOGIN_NOT_FRESH)
     if Passkey.select().where(Passkey.user == user).count() >= MAX_PER_USER:
         raise PasskeyRefused(Refusal.TOO_MANY)
     user_handle = _user_handle(user)

@@ -337,6 +337,16 @@ def test_a_passkey_needs_a_name_of_at_most_100_characters(client, create_user, l
     assert long.get_json()["error"] == "De naam mag hoogstens 100 tekens lang zijn."
 
 
+def test_a_passkey_is_added_only_shortly_after_logging_in(client, create_user, login, clock_at):
+    login(client, create_user(Role.ALDERMAN))
+    clock_at(minutes=16)  # still logged in (30 minutes idle), but a quarter of an hour has passed
+    stale = client.post("/passkeys/toevoegen/opties", json={"name": "Telefoon"})
+    assert stale.status_code == 400
+    assert stale.get_json()["error"] == (
+        "Log voor de zekerheid eerst opnieuw in. Daarna kunt u een kwartier lang een passkey toevoegen."
+    )
+
+
 def test_the_same_device_is_added_once(client, create_user, login, db_session):
     login(client, create_user(Role.ALDERMAN))
     device = SoftAuthenticator()

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models import audit, passkeys
+from models import accounts, audit, passkeys
 from models.passkeys import PasskeyRefused, Refusal
 from portal.auth import complete_login
 from portal.security import client_ip, public, safe_next
@@ -53,7 +53,11 @@ def _refused(error: PasskeyRefused, status: int = 400):
 def registration_options():
     try:
         token, options_json = passkeys.begin_registration(
-            current_user, _json_body().get("name"), rp_id(), session.get(CEREMONY)
+            current_user,
+            _json_body().get("name"),
+            rp_id(),
+            logged_in_at=accounts.load_session(current_user.session_token).created_at,
+            previous=session.get(CEREMONY),
         )
     except PasskeyRefused as error:
         return _refused(error)
