@@ -340,10 +340,9 @@ def finish_login(token: str | None, credential: dict, *, rp_id: str, origin: str
     if passkey is None:
         raise PasskeyRefused(Refusal.UNKNOWN)
     user = passkey.user
-    if (
-        parsed.response.user_handle is not None
-        and bytes_to_base64url(parsed.response.user_handle) != passkey.user_handle
-    ):
+    # Nobody was named before the ceremony, so the device must say whose passkey it is (WebAuthn §7.2).
+    handle = parsed.response.user_handle
+    if handle is None or bytes_to_base64url(handle) != passkey.user_handle:
         raise PasskeyRefused(Refusal.NOT_VERIFIED, user)
     try:
         verified = webauthn.verify_authentication_response(

@@ -287,6 +287,23 @@ def test_a_challenge_works_once(app, client, create_user, login, db_session):
     assert not PasskeyChallenge.select().exists()
 
 
+def test_a_passkey_answer_must_say_whose_it_is(app, client, create_user, login, db_session):
+    first, second = create_user(Role.ALDERMAN), create_user(Role.ALDERMAN)
+    login(client, first)
+    device = SoftAuthenticator()
+    add_passkey(client, device)
+    other = app.test_client()
+    login(other, second)
+    add_passkey(other, SoftAuthenticator())
+    for handle in (None, unb64url(Passkey.get(Passkey.user == second.id).user_handle)):
+        visitor = app.test_client()
+        options = visitor.post("/passkeys/inloggen/opties", json={}).get_json()
+        answer = device.get(options)
+        answer["response"]["userHandle"] = None if handle is None else b64url(handle)
+        assert visitor.post("/passkeys/inloggen", json={"credential": answer}).status_code == 401
+        assert visitor.get("/").status_code == 302
+
+
 def test_a_deactivated_account_cannot_log_in_with_its_passkey(app, client, create_user, login, db_session):
     person = create_user(Role.ALDERMAN)
     login(client, person)
