@@ -67,6 +67,8 @@ def load_config(environ: os._Environ | dict | None = None) -> dict:
         "SMTP_PASSWORD": env.get("PORTAL_SMTP_PASSWORD") or None,
         "SMTP_STARTTLS": _flag(env.get("PORTAL_SMTP_STARTTLS"), False),
         "MAIL_FROM": env.get("PORTAL_MAIL_FROM", "Veilig Bestuur <noreply@localhost>"),
+        # Passkeys: the RP ID (a domain, never an IP address); empty = the host of each request.
+        "WEBAUTHN_RP_ID": env.get("PORTAL_WEBAUTHN_RP_ID", "").strip() or None,
         "TRUSTED_PROXIES": int(env.get("PORTAL_TRUSTED_PROXIES", "0")),
         "DEMO": _flag(env.get("PORTAL_DEMO"), False),
         "SECRET_KEY": secret_key,

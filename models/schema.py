@@ -14,6 +14,7 @@ from models.measures import BanViolation, Measure, MeasureHearing, MeasureObject
 from models.meetings import Disrupter, Meeting, OrderToLeave
 from models.notices import InspectorateAssessment, Notice
 from models.outbox import OutboxMessage
+from models.passkeys import Passkey, PasskeyChallenge
 from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, OnlineAccount, Perpetrator
 from models.police import PoliceFeedback, PoliceReport
 from models.prevention import CouncilTerm, GroupMembership, PreventionSession, SessionAttendance
@@ -80,5 +81,7 @@ MODELS = [
     Statement,
     RiskAnalysis,
     HomeScreening,
+    Passkey,
+    PasskeyChallenge,
     YearlyEvaluation,
 ]

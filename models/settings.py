@@ -134,6 +134,17 @@ SPECS: dict[str, SettingSpec] = {
             1,
             365,
         ),
+        # Passkeys (models.passkeys.must_add_passkey): a handler without one adds one after logging in.
+        SettingSpec(
+            "passkey_required_handlers",
+            0,
+            N_(
+                "Behandelaars (griffie, burgemeester, gemeentesecretaris, Veiligheid) moeten een passkey hebben: 1 = ja, 0 = nee"
+            ),
+            N_("keuze"),
+            0,
+            1,
+        ),
         SettingSpec("activation_link_hours", 72, N_("Geldigheid van een activatielink"), N_("uren"), 1, 336),
         # Damages (§6.4): who assesses claims (1 gemeentesecretaris, 2 burgemeester, 3 griffier: models.damages.ASSESSOR_ROLES), the recovery schedule and a sanity limit.
         SettingSpec(

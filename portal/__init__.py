@@ -97,6 +97,9 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import meetings  # the meeting mode (§5): a disrupted meeting, one case per disrupter
 
     meetings.init_app(app)
+    from portal import passkeys  # logging in with a passkey; the admin's rule that handlers have one
+
+    passkeys.init_app(app)
     cli.init_app(app)
 
     import jobs

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from models import accounts, audit, retention, routing, settings
+from models import accounts, audit, passkeys, retention, routing, settings
 from models.accounts import Role, TokenPurpose, User
 from models.audit import AuditEntry
 from models.db import write_transaction
@@ -93,7 +93,12 @@ def account_detail(user_id):
             flash(_("De rol is gewijzigd. Als de rol anders is, is de persoon overal uitgelogd."), "success")
             return redirect(url_for("admin.account_detail", user_id=user.id))
     return render_template(
-        "admin/account.html", user=user, role_form=role_form, action_form=ActionForm(), role_labels=accounts.ROLE_LABELS
+        "admin/account.html",
+        user=user,
+        role_form=role_form,
+        action_form=ActionForm(),
+        role_labels=accounts.ROLE_LABELS,
+        passkey_count=len(passkeys.passkeys_of(user)),
     )
 
 
@@ -105,6 +110,7 @@ def account_action(user_id, action):
     if user.id == current_user.id and action == "deactivate":
         flash(_("U kunt uw eigen account niet uitzetten."), "error")
         return redirect(url_for("admin.account_detail", user_id=user.id))
+    detail = ""
     with write_transaction():
         if action == "deactivate":
             accounts.set_active(user, False)
@@ -123,10 +129,22 @@ def account_action(user_id, action):
             token = accounts.issue_token(user, purpose)
             _mail_link(user, token, purpose.value)
             message = _("Er is een e-mail met een eenmalige link naar %(email)s gestuurd.", email=user.email)
+            # Lost devices: the two-factor reset also takes away every passkey, at once (a stolen one stops working).
+            if purpose == TokenPurpose.RESET_TWO_FACTOR and (removed := passkeys.remove_all(user)):
+                detail = f"passkeys_removed={removed}"
+                message += " " + _(
+                    "Ook de passkeys van dit account zijn verwijderd (%(count)s). Na het koppelen van een nieuwe authenticator-app kan de persoon nieuwe passkeys toevoegen.",
+                    count=removed,
+                )
         else:
             abort(404)
         audit.record(
-            f"account_{action}", actor_id=current_user.id, object_type="user", object_id=user.id, ip=client_ip()
+            f"account_{action}",
+            actor_id=current_user.id,
+            object_type="user",
+            object_id=user.id,
+            ip=client_ip(),
+            detail=detail,
         )
     flash(message, "success")
     return redirect(url_for("admin.account_detail", user_id=user.id))

@@ -38,13 +38,7 @@ def login():
             and user.can_log_in
             and accounts.consume_totp(user, form.code.data)
         ):
-            with write_transaction():
-                accounts.clear_login_failures(email)
-                token = accounts.start_session(user, ip)
-                audit.record("login", actor_id=user.id, object_type="user", object_id=user.id, ip=ip)
-            session.clear()
-            user.session_token = token
-            login_user(user)
+            complete_login(user, ip)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         else:
             with write_transaction():
@@ -53,6 +47,18 @@ def login():
             form.form_errors.append(_(LOGIN_FAILED))
             status = 401
     return render_template("auth/login.html", form=form), status
+
+
+def complete_login(user: accounts.User, ip: str, detail: str = "") -> None:
+    """The one way a person becomes logged in, by password and code or by passkey (portal.passkeys):
+    a session the server can revoke, the audit entry, a fresh cookie."""
+    with write_transaction():
+        accounts.clear_login_failures(user.email)
+        token = accounts.start_session(user, ip)
+        audit.record("login", actor_id=user.id, object_type="user", object_id=user.id, ip=ip, detail=detail)
+    session.clear()
+    user.session_token = token
+    login_user(user)
 
 
 @bp.route("/logout", methods=["POST"])
