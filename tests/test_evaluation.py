@@ -124,12 +124,9 @@ def test_only_the_mayor_secretary_and_clerk_reach_the_evaluation(app, create_use
 
 
 def test_the_clerk_plans_the_evaluation_in_the_browser_on_a_phone_and_a_desktop(app, create_user, live_server, page):
-    import pytest
-
     from models.accounts import User
     from tests.browser import log_in, screenshot
 
-    pytest.importorskip("playwright")
     clerk = create_user(Role.CLERK)
     with app.app_context():
         secret = User.get_by_id(clerk.id).totp_secret
@@ -153,5 +150,7 @@ def test_the_clerk_plans_the_evaluation_in_the_browser_on_a_phone_and_a_desktop(
         screenshot(page, f"evaluation-overview-{width}")
     page.goto(live_server.url + f"/jaarverslag/evaluatie/{year}")
     screenshot(page, "evaluation-year-1280")
-    assert page.get_by_label("Wat hebben we geleerd?").input_value() == "Meldingen kwamen sneller binnen dan vorig jaar."
+    assert (
+        page.get_by_label("Wat hebben we geleerd?").input_value() == "Meldingen kwamen sneller binnen dan vorig jaar."
+    )
     assert page.problems == []
