@@ -313,7 +313,11 @@ DAMAGES_LABELS = {
 }
 RISK_ANALYSIS_LABELS = {
     "asked": N_("Aangevraagd"),
-    **{d.value: label for d, label in risk.DECISION_LABELS.items()},
+    # The form's "met de maatregelen hierboven" points into the form: the report says it on its own.
+    **{
+        d.value: {risk.RiskDecision.GO_WITH_MEASURES: N_("Gaat door, met maatregelen")}.get(d, label)
+        for d, label in risk.DECISION_LABELS.items()
+    },
     "undecided": N_("Nog geen besluit"),
 }
 HOME_SCREENING_LABELS = {
@@ -331,7 +335,7 @@ BRIEFING_LABELS = {
 TRAINING_LABELS = {
     "held": N_("Trainingen gehouden"),
     **{kind.value: prevention.SESSION_LABELS[kind] for kind in prevention.TRAINING_KINDS},
-    "participants": N_("Deelnemers (wie aan twee trainingen meedeed, telt twee keer)"),
+    "participants": N_("Deelnemers"),
 }
 MEETING_REPORT_LABELS = {
     "disrupted": N_("Verstoorde vergaderingen"),
@@ -435,7 +439,10 @@ SECTIONS = [
     SectionSpec(
         "trainings",
         N_("Trainingen"),
-        N_("Trainingen die in deze periode zijn gehouden, per soort, en hoeveel ambtsdragers meededen."),
+        N_(
+            "Trainingen die in deze periode zijn gehouden, per soort, en hoeveel ambtsdragers meededen. "
+            "Wie aan twee trainingen meedeed, telt twee keer."
+        ),
     ),
     SectionSpec(
         "meetings",
