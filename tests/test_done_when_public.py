@@ -246,9 +246,12 @@ def test_a_new_user_runs_prevention_a_disrupted_meeting_and_a_statement_and_find
     for cell, text in published.items():
         if cell.split("/")[0] in NEW_SECTIONS:
             assert on_page[cell] == text, (cell, on_page[cell], text)
-    # The demo's meeting and this one: six orders to leave, above the threshold of five, shown as is.
-    assert after["meetings", "orders"] >= report.threshold
-    assert on_page["meetings/orders/current"] == str(after["meetings", "orders"])
+    # The demo's meeting (three weeks ago: this year, unless it is early January) and this one: six
+    # orders to leave, at or above the threshold of five, shown as they are.
+    orders = after["meetings", "orders"]
+    assert on_page["meetings/orders/current"] == (
+        str(orders) if orders >= report.threshold else f"< {report.threshold}"
+    )
     for identifying in ("Vrouw met gele sjaal", STATEMENT, EVENING, "Chantal Bakker", reference):
         assert identifying not in clerk.locator("main").inner_text()
     for width, height in ((1280, 900), (360, 740)):
