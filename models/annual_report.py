@@ -791,11 +791,15 @@ def _meeting_counts(period: Period, counts: dict) -> None:
 
 
 def _statement_counts(period: Period, counts: dict) -> None:
-    """Statements and press contacts made in the period (§7): a count, never their text."""
+    """Statements and press contacts about incidents made in the period (§7): a count, never their text."""
     Statement = communication.Statement
-    made = (Statement.made_on >= period.first) & (Statement.made_on < clock.add_months(period.last, 1))
-    counts["statements", "statements"] = Statement.select().where(made).count()
-    counts["statements", "incidents"] = Statement.select(Statement.case).where(made).distinct().count()
+    made = (
+        (Statement.made_on >= period.first)
+        & (Statement.made_on < clock.add_months(period.last, 1))
+        & (Case.kind == CaseKind.REPORT.value)
+    )
+    counts["statements", "statements"] = Statement.select().join(Case).where(made).count()
+    counts["statements", "incidents"] = Statement.select(Statement.case).join(Case).where(made).distinct().count()
 
 
 def damages_figures(period: Period, threshold: int) -> dict[str, Figure]:
