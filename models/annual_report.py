@@ -12,9 +12,15 @@ What counts where:
 - Measures, police reports, aftercare and first/repeated are about the incidents of the period,
   whenever they happened. Damages are money booked in the period (the ledger's `booked_on`, as
   `models.damages.balances`); "outstanding" is what is still to be recovered at the end of it.
+- Prevention and what happened in public (§4, §5, §7) belong to no case: briefings and trainings
+  count by the day they were held, council terms by their first day, risk analyses and home
+  screenings by when they were asked, disrupted meetings by when they were held (their orders to
+  leave and trespass with them), statements to the press by the day they were made.
 - The report reads only structured facts (kind, created_at, reporter_role, reporter_is_former,
   behaviour_class, target, channel; measure type/state; police report status; aftercare outcome,
-  due and held times; perpetrator links; ledger entries), never encrypted content.
+  due and held times; perpetrator links; ledger entries; the dates, kinds and attendance of
+  sessions; the times of meetings, orders and trespass; the dates of statements), never encrypted
+  content: no statement text, no name of a disrupter, no security measure beyond a count.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from dataclasses import dataclass, field
 
 import peewee
 
-from models import clock, damages, perpetrators, risk, settings
+from models import clock, communication, damages, meetings, perpetrators, prevention, risk, settings
 from models.accounts import Role, User
 from models.aftercare import Conversation, Outcome, held_late
 from models.cases import ONLINE_CHANNELS, Case, CaseKind, Channel, Target
@@ -307,13 +313,42 @@ DAMAGES_LABELS = {
 }
 RISK_ANALYSIS_LABELS = {
     "asked": N_("Aangevraagd"),
-    **{d.value: label for d, label in risk.DECISION_LABELS.items()},
+    # The form's "met de maatregelen hierboven" points into the form: the report says it on its own.
+    **{
+        d.value: {risk.RiskDecision.GO_WITH_MEASURES: N_("Gaat door, met maatregelen")}.get(d, label)
+        for d, label in risk.DECISION_LABELS.items()
+    },
     "undecided": N_("Nog geen besluit"),
 }
 HOME_SCREENING_LABELS = {
     "asked": N_("Aangevraagd"),
     "visited": N_("Huis bezocht"),
     "not_visited": N_("Nog niet bezocht"),
+}
+BRIEFING_LABELS = {
+    "planned": N_("Voorlichting gepland: een nieuwe raadsperiode begon"),
+    "held": N_("Voorlichtingen gehouden"),
+    "invited": N_("Uitgenodigd: de ambtsdragers in functie"),
+    "attended": N_("Waren erbij"),
+    "absent": N_("Waren er niet bij"),
+}
+TRAINING_LABELS = {
+    "held": N_("Trainingen gehouden"),
+    **{kind.value: prevention.SESSION_LABELS[kind] for kind in prevention.TRAINING_KINDS},
+    "participants": N_("Deelnemers"),
+}
+MEETING_REPORT_LABELS = {
+    "disrupted": N_("Verstoorde vergaderingen"),
+    "disrupters": N_("Verstoorders"),
+    "trespass": N_("Bleven na de derde opdracht: lokaalvredebreuk"),
+    "no_trespass": N_("Geen lokaalvredebreuk"),
+    "orders": N_("Opdrachten om te vertrekken"),
+    "livestream_stopped": N_("Vergaderingen waarin de livestream is gestopt"),
+    "police_called": N_("Vergaderingen waarin de politie is gebeld"),
+}
+STATEMENT_LABELS = {
+    "statements": N_("Verklaringen en contacten met de pers"),
+    "incidents": N_("Incidenten waarover iets is gezegd"),
 }
 TAKEN_STATES = (MeasureState.DECIDED.value, MeasureState.CARRIED_OUT.value, MeasureState.ENDED.value)
 
@@ -393,6 +428,38 @@ SECTIONS = [
         N_("Screenings van een huis"),
         N_("Aangevraagd in deze periode, en of het huis al is bezocht."),
     ),
+    SectionSpec(
+        "briefings",
+        N_("Voorlichting aan het begin van de raadsperiode"),
+        N_(
+            "Aan het begin van elke raadsperiode krijgen de ambtsdragers voorlichting over veilig werken en dit protocol. "
+            "Wie er niet bij was, wordt uitgenodigd voor de volgende."
+        ),
+    ),
+    SectionSpec(
+        "trainings",
+        N_("Trainingen"),
+        N_(
+            "Trainingen die in deze periode zijn gehouden, per soort, en hoeveel ambtsdragers meededen. "
+            "Wie aan twee trainingen meedeed, telt twee keer."
+        ),
+    ),
+    SectionSpec(
+        "meetings",
+        N_("Verstoorde vergaderingen"),
+        N_(
+            "Vergaderingen in deze periode waarin iemand de orde verstoorde. Wie na de derde opdracht om te vertrekken "
+            "blijft, pleegt lokaalvredebreuk."
+        ),
+    ),
+    SectionSpec(
+        "statements",
+        N_("Contact met de pers"),
+        N_(
+            "Verklaringen en perscontacten over incidenten in deze periode, met toestemming van de ambtsdrager. "
+            "Alleen het aantal: wat er is gezegd, staat niet in dit verslag."
+        ),
+    ),
 ]
 SECTION_BY_CODE = {spec.code: spec for spec in SECTIONS}
 
@@ -421,6 +488,10 @@ def categories(period: Period) -> dict[str, dict[str, str]]:
         "damages": DAMAGES_LABELS,
         "risk_analyses": RISK_ANALYSIS_LABELS,
         "home_screenings": HOME_SCREENING_LABELS,
+        "briefings": BRIEFING_LABELS,
+        "trainings": TRAINING_LABELS,
+        "meetings": MEETING_REPORT_LABELS,
+        "statements": STATEMENT_LABELS,
     }
 
 
@@ -590,6 +661,9 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
     counts["aftercare", "open"] = offered - held - declined
     counts["police", "not_filed"] = counts["total", "incidents"] - counts["police", "filed"]
     _prevention_counts(period, counts)
+    _session_counts(period, counts)
+    _meeting_counts(period, counts)
+    _statement_counts(period, counts)
 
     def cells(section, codes):
         return [(section, code) for code in codes]
@@ -618,6 +692,9 @@ def raw_counts(period: Period) -> tuple[dict, list[tuple]]:
         (("aftercare", "held"), cells("aftercare", ["held_on_time", "held_late"])),
         (("risk_analyses", "asked"), cells("risk_analyses", [c for c in RISK_ANALYSIS_LABELS if c != "asked"])),
         (("home_screenings", "asked"), cells("home_screenings", ["visited", "not_visited"])),
+        (("briefings", "invited"), cells("briefings", ["attended", "absent"])),
+        (("trainings", "held"), cells("trainings", [kind.value for kind in prevention.TRAINING_KINDS])),
+        (("meetings", "disrupters"), cells("meetings", ["trespass", "no_trespass"])),
     ]
     return counts, groups
 
@@ -644,6 +721,85 @@ def _prevention_counts(period: Period, counts: dict) -> None:
     ):
         counts["home_screenings", "asked"] += number
         counts["home_screenings", "visited" if visited else "not_visited"] += number
+
+
+def _session_counts(period: Period, counts: dict) -> None:
+    """Council terms begun (each plans its briefing), briefings and trainings held in the period (§4.1).
+    Invited to a briefing: who attended, and the office holders who did not — the people its form
+    offers (models.prevention.office_holders), read from today's accounts: the portal keeps no
+    history of who held office when, so one who left since and missed it is no longer counted."""
+    first, end = period.first, clock.add_months(period.last, 1)
+    Term, Session, Attendance = prevention.CouncilTerm, prevention.PreventionSession, prevention.SessionAttendance
+    counts["briefings", "planned"] = Term.select().where((Term.starts_on >= first) & (Term.starts_on < end)).count()
+    held = {
+        session_id: (kind, held_on)
+        for session_id, kind, held_on in Session.select(Session.id, Session.kind, Session.held_on)
+        .where((Session.held_on >= first) & (Session.held_on < end))
+        .tuples()
+    }
+    attended: dict[int, set[int]] = {session_id: set() for session_id in held}
+    for session_id, user_id in (
+        Attendance.select(Attendance.session, Attendance.user).where(Attendance.session.in_(list(held))).tuples()
+        if held
+        else []
+    ):
+        attended[session_id].add(user_id)
+    briefings = [
+        session_id for session_id, (kind, _day) in held.items() if kind == prevention.SessionKind.BRIEFING.value
+    ]
+    in_office = {user_id for (user_id,) in prevention.office_holders().select(User.id).tuples()} if briefings else set()
+    for session_id in briefings:
+        absent = in_office - attended[session_id]
+        counts["briefings", "held"] += 1
+        counts["briefings", "attended"] += len(attended[session_id])
+        counts["briefings", "absent"] += len(absent)
+        counts["briefings", "invited"] += len(attended[session_id]) + len(absent)
+    for session_id, (kind, _day) in held.items():
+        if ("trainings", kind) in counts:
+            counts["trainings", kind] += 1
+            counts["trainings", "held"] += 1
+            counts["trainings", "participants"] += len(attended[session_id])
+
+
+def _meeting_counts(period: Period, counts: dict) -> None:
+    """Meetings held in the period with someone who disrupted them (§5), with their orders to leave
+    and how often that became trespass (the third order: models.meetings)."""
+    start, end = period.utc_bounds()
+    Meeting, Disrupter, Order = meetings.Meeting, meetings.Disrupter, meetings.OrderToLeave
+    held = (Meeting.held_at >= start) & (Meeting.held_at < end)
+    rows = list(
+        Meeting.select(
+            Meeting.id,
+            Meeting.livestream_stopped_at.is_null(False),
+            Meeting.police_called_at.is_null(False),
+            peewee.fn.COUNT(Disrupter.id),
+            peewee.fn.SUM(peewee.Case(None, [(Disrupter.trespass_at.is_null(False), 1)], 0)),
+        )
+        .join(Disrupter)
+        .where(held)
+        .group_by(Meeting.id, Meeting.livestream_stopped_at, Meeting.police_called_at)
+        .tuples()
+    )
+    for _meeting, livestream_stopped, police_called, disrupters, trespass in rows:
+        counts["meetings", "disrupted"] += 1
+        counts["meetings", "disrupters"] += disrupters
+        counts["meetings", "trespass"] += trespass or 0
+        counts["meetings", "no_trespass"] += disrupters - (trespass or 0)
+        counts["meetings", "livestream_stopped"] += 1 if livestream_stopped else 0
+        counts["meetings", "police_called"] += 1 if police_called else 0
+    counts["meetings", "orders"] = Order.select().join(Disrupter).join(Meeting).where(held).count()
+
+
+def _statement_counts(period: Period, counts: dict) -> None:
+    """Statements and press contacts about incidents made in the period (§7): a count, never their text."""
+    Statement = communication.Statement
+    made = (
+        (Statement.made_on >= period.first)
+        & (Statement.made_on < clock.add_months(period.last, 1))
+        & (Case.kind == CaseKind.REPORT.value)
+    )
+    counts["statements", "statements"] = Statement.select().join(Case).where(made).count()
+    counts["statements", "incidents"] = Statement.select(Statement.case).join(Case).where(made).distinct().count()
 
 
 def damages_figures(period: Period, threshold: int) -> dict[str, Figure]:

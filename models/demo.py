@@ -340,3 +340,129 @@ def seed_demo_year(year: int) -> int:
                     casework.close(case, decider, reason="Afgehandeld; de melder is geholpen.")
     audit.record("demo_year_seeded", detail=f"year={year} incidents={filed}")
     return filed
+
+
+# --- prevention and what happened in public (§4, §5, §7) -----------------------------------------
+
+
+def create_demo_public() -> bool:
+    """What a new user finds of §4, §5 and §7, dated from today: the council term that ended
+    yesterday with its briefing held (the group member missed it) and a training; a risk analysis
+    decided and one waiting; a home screening done; a council meeting last month disrupted to the
+    third order (trespass), its case filed by the mayor who chaired it, and a press statement she
+    agreed to. Always the same, all through the portal's own functions. False when there is a term already."""
+    from models import aftercare, communication, consent, meetings, prevention, risk
+    from models.consent import How, Purpose
+
+    if prevention.CouncilTerm.select().exists():
+        return False
+    people = {role: User.get_or_none(User.email == f"{local}@{DEMO_DOMAIN}") for role, local, _n in DEMO_PEOPLE}
+    if any(person is None for person in people.values()):
+        return False
+    mayor, alderman, member = people[Role.MAYOR], people[Role.ALDERMAN], people[Role.COUNCIL_MEMBER]
+    clerk, security, secretary = people[Role.CLERK], people[Role.SECURITY_OFFICER], people[Role.MUNICIPAL_SECRETARY]
+    now = clock.utcnow()
+    today = clock.to_local(now).date()
+
+    def at(days_ago: int, hour: int, minute: int = 0) -> dt.datetime:
+        return clock.to_utc(dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(hour, minute)))
+
+    # The term that ended yesterday: its briefing six weeks in, a training last month and a half.
+    ends_on = today - dt.timedelta(days=1)
+    starts_on = dt.date(ends_on.year - 4, ends_on.month, min(ends_on.day, 28)) + dt.timedelta(days=1)
+    with clock_fixed(clock.to_utc(dt.datetime.combine(starts_on, dt.time(9)))):
+        term = prevention.start_term(starts_on, ends_on, clerk)
+    briefing_day = starts_on + dt.timedelta(days=42)
+    with clock_fixed(clock.to_utc(dt.datetime.combine(briefing_day, dt.time(22)))):
+        prevention.record_session(
+            term, prevention.SessionKind.BRIEFING, briefing_day, [mayor.id, alderman.id, member.id], clerk
+        )
+    with clock_fixed(at(44, 17)):
+        prevention.record_session(
+            term,
+            prevention.SessionKind.DEESCALATION,
+            today - dt.timedelta(days=45),
+            [alderman.id, member.id, people[Role.GROUP_MEMBER].id],
+            clerk,
+        )
+
+    # A group meeting last month, assessed and decided in time; an information evening still waiting.
+    with clock_fixed(at(30, 10)):
+        decided = risk.ask_risk_analysis(
+            member,
+            kind=risk.MeetingKind.GROUP_MEETING,
+            what="(Demo) Fractiebijeenkomst over de opvang van asielzoekers",
+            location="Dorpshuis De Linde",
+            starts_at=at(14, 20),
+        )
+    with clock_fixed(at(20, 11)):
+        risk.decide_risk_analysis(
+            decided,
+            security,
+            expected_tension=risk.Tension.MEDIUM,
+            location_chosen="Dorpshuis De Linde, de grote zaal met twee uitgangen",
+            organisational_measures="(Demo) Toegang alleen met aanmelding; een gastvrouw bij de deur.",
+            security_present=True,
+            decision=risk.RiskDecision.GO_WITH_MEASURES,
+        )
+    with clock_fixed(at(2, 9)):
+        risk.ask_risk_analysis(
+            alderman,
+            kind=risk.MeetingKind.INFORMATION_EVENING,
+            what="(Demo) Informatieavond over de windmolens bij de Oude Polder",
+            location="Gemeentehuis, raadszaal",
+            starts_at=at(-12, 19, 30),
+        )
+
+    # A home screening the council member asked for, the house visited and the advice followed.
+    with clock_fixed(at(60, 9)):
+        screening = risk.ask_home_screening(member, reason="(Demo) Ik wil weten of mijn huis veilig genoeg is.")
+    with clock_fixed(at(50, 15)):
+        risk.record_home_screening(
+            screening,
+            security,
+            visited_on=today - dt.timedelta(days=50),
+            advice="(Demo) Buitenlamp met bewegingsmelder; naam van de voordeur.",
+            measures_taken="(Demo) Lamp geplaatst.",
+            cost_cents=14950,
+        )
+
+    # The council meeting three weeks ago: a visitor ordered out three times (trespass), the
+    # livestream stopped, the police called, a police report decided; the mayor chaired and files.
+    held = at(21, 19, 30)
+    with clock_fixed(held):
+        meeting = meetings.start(mayor, "(Demo) Raadsvergadering over de begroting", held, mayor)
+    with clock_fixed(at(21, 20, 5)):
+        disrupter = meetings.add_disrupter(
+            meeting, mayor, "(Demo) Man met een groene pet op de publieke tribune", None, ["obstruction", "swearing"]
+        )
+    for number, minute in enumerate((8, 11, 15), start=1):
+        with clock_fixed(at(21, 20, minute)):
+            meetings.record_order(disrupter, mayor, f"demo-order-{number}")
+    with clock_fixed(at(21, 20, 16)):
+        meetings.stop_livestream(meeting, mayor)
+        meetings.call_police(meeting, mayor)
+    with clock_fixed(at(21, 21, 30)):
+        meetings.decide_police_report(
+            meeting, mayor, meetings.PoliceReportDecision.FILE, "Burgemeester, griffier en ambtenaar Veiligheid"
+        )
+        case = meetings.close(meeting, mayor)[0]
+    for conversation in aftercare.Conversation.select().where(aftercare.Conversation.case == case.id):
+        if conversation.number < 3:  # the first two held on time; the third is weeks away
+            held_at = conversation.due_at - dt.timedelta(hours=2)
+            with clock_fixed(held_at):
+                aftercare.record_outcome(conversation, aftercare.Outcome.HELD, secretary, held_at, None)
+    with clock_fixed(at(20, 9)):
+        consent.give(case, Purpose.PUBLIC_STATEMENT, mayor, how=How.PORTAL)
+    with clock_fixed(at(20, 11)):
+        communication.record_statement(
+            case,
+            secretary,
+            made_on=today - dt.timedelta(days=20),
+            medium=communication.Medium.PRESS_RELEASE,
+            made_by="Burgemeester Anna de Vries",
+            text="(Demo) Tijdens de raadsvergadering is een bezoeker na drie waarschuwingen uit de zaal gezet. "
+            "De gemeente accepteert geen intimidatie van haar bestuurders.",
+        )
+    audit.record("demo_public_created", object_type="case", object_id=case.id)
+    return True

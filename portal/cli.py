@@ -91,7 +91,7 @@ def verify_audit_command():
 @click.option("--seed-year", type=int, default=None, help="Only add a year of demo incidents (e.g. 2025).")
 def demo_command(as_json, if_empty, seed_year):
     """Create a demo municipality: one account per role; prints e-mail, password and TOTP secret."""
-    from models.demo import create_demo_accounts, create_demo_case, seed_demo_year
+    from models.demo import create_demo_accounts, create_demo_case, create_demo_public, seed_demo_year
 
     with db.connection_context():
         if seed_year is not None:
@@ -104,6 +104,7 @@ def demo_command(as_json, if_empty, seed_year):
             return
         created = create_demo_accounts()
         demo_case = create_demo_case()
+        public = create_demo_public()
     if as_json:
         click.echo(json.dumps(created, indent=2))
         return
@@ -115,6 +116,11 @@ def demo_command(as_json, if_empty, seed_year):
         click.echo(f"  {row['role']:<20} {row['email']:<36} {row['password']:<24} {row['totp_secret']}")
     if demo_case:
         click.echo(f"Demo case {demo_case}: a threat received on social media by the council member.")
+    if public:
+        click.echo(
+            "Also: a council term with its briefing and a training, two risk analyses, a home screening, "
+            "a disrupted council meeting with its case and a press statement."
+        )
 
 
 @click.command("retention")

@@ -503,3 +503,147 @@ def test_a_period_is_whole_calendar_months_and_the_one_before_rolls_over_the_yea
         clock.to_utc(dt.datetime(2024, 3, 1)),
     )
     assert Period.year(2025).utc_bounds()[1] == clock.to_utc(dt.datetime(2026, 1, 1))
+
+
+# --- prevention and what happened in public (§4, §5, §7) -------------------------------------------
+
+DISRUPTER = "Man met rode jas op de tribune"
+STATEMENT_TEXT = "De gemeente accepteert geen intimidatie van haar raadsleden."
+
+
+@pytest.fixture
+def public_year(app, db_session, people):
+    """In 2025: a council term begun with its briefing (4 of the 5 office holders came), three
+    trainings, two disrupted meetings (three disrupters, two of them trespass after the third order),
+    three statements to the press about two incidents. Around it, the same in 2024 and 2026."""
+    from models import communication, consent, meetings, prevention
+    from models.consent import How
+
+    clerk, mayor = people[Role.CLERK], people[Role.MAYOR]
+    holders = [people[r] for r in (Role.MAYOR, Role.ALDERMAN, Role.COUNCIL_MEMBER, Role.GROUP_MEMBER)]
+    term = prevention.start_term(dt.date(YEAR, 3, 27), dt.date(YEAR + 4, 3, 26), clerk)
+    earlier = prevention.start_term(dt.date(YEAR - 4, 3, 27), dt.date(YEAR, 3, 26), clerk)
+    briefing = prevention.SessionKind.BRIEFING
+    prevention.record_session(term, briefing, dt.date(YEAR, 5, 12), [u.id for u in holders], clerk)
+    prevention.record_session(earlier, briefing, dt.date(YEAR - 1, 5, 12), [holders[0].id], clerk)
+    deescalation, calm = prevention.SessionKind.DEESCALATION, prevention.SessionKind.KEEPING_CALM
+    prevention.record_session(term, deescalation, dt.date(YEAR, 9, 1), [u.id for u in holders[:3]], clerk)
+    prevention.record_session(term, deescalation, dt.date(YEAR, 10, 1), [u.id for u in holders[2:]], clerk)
+    prevention.record_session(term, calm, dt.date(YEAR, 11, 1), [holders[1].id], clerk)
+    prevention.record_session(term, calm, dt.date(YEAR + 1, 1, 5), [holders[1].id], clerk)
+
+    def meeting(month, day, orders_per_disrupter, stop_and_call=False):
+        held = clock.to_utc(dt.datetime(month[0], month[1], day, 20, 0))
+        with clock_fixed(held):
+            record = meetings.start(clerk, "Raadsvergadering", held, mayor)
+            for number, orders in enumerate(orders_per_disrupter):
+                disrupter = meetings.add_disrupter(record, clerk, f"{DISRUPTER} {number}", "Jan Verstoorder", [])
+                for order in range(orders):
+                    meetings.record_order(disrupter, clerk, f"{record.id}-{number}-{order}")
+            if stop_and_call:
+                meetings.stop_livestream(record, clerk)
+                meetings.call_police(record, clerk)
+        return record
+
+    meeting((YEAR, 6), 12, [3, 1], stop_and_call=True)
+    meeting((YEAR, 9), 18, [4])
+    meeting((YEAR - 1, 12), 18, [3])
+    meeting((YEAR + 1, 1), 8, [3])
+    with clock_fixed(at(2, 1)):
+        meetings.start(clerk, "Rustige vergadering", at(2, 1), mayor)  # nobody disrupted it: not counted
+
+    first = file_demo_incident(people[Role.COUNCIL_MEMBER], at(3, 1), behaviours=["threatening"])
+    second = file_demo_incident(people[Role.ALDERMAN], at(4, 1), behaviours=["insulting"])
+    for case in (first, second):
+        consent.give(case, Purpose.PUBLIC_STATEMENT, case.reporter, how=How.PORTAL)
+    for case, made_on in ((first, dt.date(YEAR, 3, 2)), (first, dt.date(YEAR, 3, 9)), (second, dt.date(YEAR, 4, 2))):
+        communication.record_statement(
+            case,
+            clerk,
+            made_on=made_on,
+            medium=communication.Medium.PRESS_RELEASE,
+            made_by="Burgemeester",
+            text=STATEMENT_TEXT,
+        )
+    communication.record_statement(
+        first,
+        clerk,
+        made_on=dt.date(YEAR + 1, 1, 3),
+        medium=communication.Medium.INTERVIEW,
+        made_by="Burgemeester",
+        text=STATEMENT_TEXT,
+    )
+
+
+def test_briefings_trainings_disrupted_meetings_and_statements_are_counted_in_their_year(public_year):
+    counts, _groups = annual_report.raw_counts(Period.year(YEAR))
+    section = {key[1]: value for key, value in counts.items() if key[0] == "briefings"}
+    # 5 office holders in function (the former council member is not invited); 4 came.
+    assert section == {"planned": 1, "held": 1, "invited": 5, "attended": 4, "absent": 1}
+    section = {key[1]: value for key, value in counts.items() if key[0] == "trainings"}
+    assert section == {"held": 3, "deescalation": 2, "keeping_calm": 1, "own_boundary": 0, "participants": 6}
+    section = {key[1]: value for key, value in counts.items() if key[0] == "meetings"}
+    assert section == {
+        "disrupted": 2,
+        "disrupters": 3,
+        "trespass": 2,  # the third order makes it trespass; one left after the first
+        "no_trespass": 1,
+        "orders": 8,
+        "livestream_stopped": 1,
+        "police_called": 1,
+    }
+    assert counts["statements", "statements"] == 3 and counts["statements", "incidents"] == 2
+    before, _groups = annual_report.raw_counts(Period.year(YEAR - 1))
+    assert (before["briefings", "held"], before["briefings", "planned"]) == (1, 0)  # that term began in 2021
+    assert (before["meetings", "disrupted"], before["meetings", "trespass"], before["meetings", "orders"]) == (1, 1, 3)
+    assert before["trainings", "held"] == 0 and before["statements", "statements"] == 0
+
+
+def test_the_new_figures_are_hidden_below_the_threshold_and_cannot_be_worked_out(public_year):
+    settings.change("report_min_cell", 3, None)
+    report = annual_report.build(Period.year(YEAR))
+    text = {(s.code, r.code): annual_report.figure_text(r.current, 3) for s in report.sections for r in s.rows}
+    # 5 invited, 4 came: the one who stayed away would be 5 - 4, so the 4 is hidden too.
+    assert text["briefings", "invited"] == "5" and text["briefings", "absent"] == "< 3"
+    assert text["briefings", "attended"] == "×" and text["briefings", "held"] == "< 3"
+    assert text["trainings", "held"] == "3" and text["trainings", "participants"] == "6"
+    assert text["trainings", "deescalation"] == "< 3" and text["trainings", "keeping_calm"] == "< 3"
+    assert text["trainings", "own_boundary"] == "0"
+    assert text["meetings", "disrupters"] == "3" and text["meetings", "orders"] == "8"
+    assert text["meetings", "trespass"] == "< 3" and text["meetings", "no_trespass"] == "< 3"
+    assert text["meetings", "disrupted"] == "< 3"
+    assert text["statements", "statements"] == "3" and text["statements", "incidents"] == "< 3"
+    counts, groups = annual_report.raw_counts(Period.year(YEAR))
+    figures = annual_report.published_figures(Period.year(YEAR), 3)
+    for cell in (("briefings", "absent"), ("meetings", "trespass"), ("trainings", "keeping_calm")):
+        # Brute force over the sums of the cell's own section (these sections share no sum with others).
+        own = [(total, parts) for total, parts in groups if total[0] == cell[0]]
+        shown = {c: f for c, f in figures.items() if c[0] == cell[0]}
+        section_counts = {c: n for c, n in counts.items() if c[0] == cell[0]}
+        assert len(feasible_values(section_counts, own, shown, 3, cell)) > 1, cell
+    # At the default threshold of 5 nearly everything of one small year is "< 5".
+    settings.change("report_min_cell", 5, None)
+    report = annual_report.build(Period.year(YEAR))
+    text = {(s.code, r.code): annual_report.figure_text(r.current, 5) for s in report.sections for r in s.rows}
+    assert text["meetings", "orders"] == "8" and text["meetings", "disrupters"] == "< 5"
+    assert text["statements", "statements"] == "< 5" and text["briefings", "invited"] == "5"
+
+
+def test_the_new_figures_are_on_the_page_and_in_the_csv_without_a_name_or_a_word_said(app, public_year, people, login):
+    client = app.test_client()
+    login(client, people[Role.CLERK])
+    html = client.get(f"/jaarverslag?jaar={YEAR}").get_data(as_text=True)
+    for heading in ("Voorlichting aan het begin van de raadsperiode", "Trainingen", "Verstoorde vergaderingen"):
+        assert heading in html, heading
+    assert "Contact met de pers" in html and "lokaalvredebreuk" in html
+    on_page = {match[0]: html_lib.unescape(match[1]) for match in re.findall(r'data-cell="([^"]+)">([^<]*)</td>', html)}
+    assert on_page["meetings/orders/current"] == "8" and on_page["meetings/orders/previous"] == "< 5"
+    exported = client.get(f"/jaarverslag.csv?jaar={YEAR}").get_data(as_text=True)
+    rows = {(r[0], r[1], r[2]): r[3] for r in csv.reader(io.StringIO(exported.lstrip("\ufeff")))}
+    assert rows["meetings", "orders", f"{YEAR}-01/{YEAR}-12"] == "8"
+    assert rows["trainings", "participants", f"{YEAR}-01/{YEAR}-12"] == "6"
+    pdf = pdf_strings(client.get(f"/jaarverslag.pdf?jaar={YEAR}").data)
+    assert "Verstoorde vergaderingen" in pdf and "Trainingen" in pdf
+    for text in (html, exported, pdf):
+        for identifying in (DISRUPTER, "Jan Verstoorder", STATEMENT_TEXT, "Burgemeester Persoon", "Persoon mayor"):
+            assert identifying not in text, identifying

@@ -6,13 +6,21 @@ from flask_babel import gettext as _
 
 
 def intro_text(period_label: str, previous_label: str, threshold: int) -> str:
-    return _(
-        "Dit verslag geeft een overzicht van de incidenten van normoverschrijdend gedrag tegen politieke "
-        "ambtsdragers van de gemeente in %(period)s, met ter vergelijking %(previous)s. Het protocol vraagt om "
-        "dit verslag elk jaar te maken en te bespreken. Het verslag is anoniem: er staan geen namen, geen "
-        "beschrijvingen, geen nummers van meldingen en geen datums in, alleen aantallen per maand of langer.",
-        period=period_label,
-        previous=previous_label,
+    return (
+        _(
+            "Dit verslag geeft een overzicht van de incidenten van normoverschrijdend gedrag tegen politieke "
+            "ambtsdragers van de gemeente in %(period)s, met ter vergelijking %(previous)s. Het protocol vraagt om "
+            "dit verslag elk jaar te maken en te bespreken. Het verslag is anoniem: er staan geen namen, geen "
+            "beschrijvingen, geen nummers van meldingen en geen datums in, alleen aantallen per maand of langer.",
+            period=period_label,
+            previous=previous_label,
+        )
+        + " "
+        + _(
+            "Na de incidenten volgt wat de gemeente deed om incidenten te voorkomen en wat er in het openbaar "
+            "gebeurde: voorlichting, trainingen, risicoanalyses, screenings van huizen, verstoorde vergaderingen en "
+            "contact met de pers."
+        )
     )
 
 
