@@ -351,7 +351,7 @@ def create_demo_public() -> bool:
     decided and one waiting; a home screening done; a council meeting last month disrupted to the
     third order (trespass), its case filed by the mayor who chaired it, and a press statement she
     agreed to. Always the same, all through the portal's own functions. False when there is a term already."""
-    from models import aftercare, communication, consent, meetings, prevention, risk
+    from models import aftercare, communication, consent, evaluation, meetings, prevention, risk
     from models.consent import How, Purpose
 
     if prevention.CouncilTerm.select().exists():
@@ -464,5 +464,16 @@ def create_demo_public() -> bool:
             text="(Demo) Tijdens de raadsvergadering is een bezoeker na drie waarschuwingen uit de zaal gezet. "
             "De gemeente accepteert geen intimidatie van haar bestuurders.",
         )
+    # Last year's evaluation of the protocol, held, and this year's informal meeting on impact planned.
+    with clock_fixed(at(60, 16)):
+        evaluation.save(
+            today.year - 1,
+            by=clerk,
+            held_on=today - dt.timedelta(days=60),
+            lessons="(Demo) Meldingen kwamen sneller binnen. De terugkoppeling over aangiftes kwam vaak laat.",
+            agreements="(Demo) De griffie belt de melder binnen een werkdag terug.",
+            organisation_invited=True,
+        )
+    evaluation.save(today.year, by=clerk, informal_meeting_on=today + dt.timedelta(days=30))
     audit.record("demo_public_created", object_type="case", object_id=case.id)
     return True

@@ -55,6 +55,9 @@ def test_the_demo_has_prevention_a_disrupted_meeting_and_a_statement(app, db_ses
     assert reference not in clerk.get("/zaken").get_data(as_text=True)
     page = clerk.get("/preventie").get_data(as_text=True)
     assert re.search(r"Raadsperiode .* tot en met", page)
+    evaluations = clerk.get("/jaarverslag/evaluatie").get_data(as_text=True)
+    assert f"Evaluatie {year - 1}" in evaluations and "Gehouden op" in evaluations
+    assert f"Evaluatie {year}" in evaluations and "Informeel overleg gepland op" in evaluations
 
     # Everything dated in the last weeks counts in this year's report (the briefing, four years ago, not).
     db.connect(reuse_if_open=True)
