@@ -14,6 +14,7 @@ def test_every_page_except_the_public_ones_asks_to_log_in(app, client):
         "static",
         "home.accessibility_statement",
         "home.privacy_statement",
+        "home.security_txt",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public:
