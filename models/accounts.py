@@ -278,9 +278,7 @@ def end_session(token: str) -> None:
 def end_own_session(user_id: int, session_id: int) -> bool:
     """End one of this person's own sessions at once (its next request finds no session). False when
     it is not theirs or already gone."""
-    return bool(
-        LoginSession.delete().where((LoginSession.id == session_id) & (LoginSession.user == user_id)).execute()
-    )
+    return bool(LoginSession.delete().where((LoginSession.id == session_id) & (LoginSession.user == user_id)).execute())
 
 
 def end_all_sessions(user_id: int) -> int:

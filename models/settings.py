@@ -351,9 +351,9 @@ def text_problem(key: str, value: str) -> str | None:
     spec = TEXT_SPECS[key]
     if not value:
         return None
-    if len(value) > 255 or any(ch.isspace() for ch in value):
-        return N_("Vul één adres in, zonder spaties.")
     if spec.kind == "contact":
+        if len(value) > 255 or not value.isprintable() or any(ch.isspace() for ch in value):
+            return N_("Vul één adres in, zonder spaties.")
         address = value.removeprefix("mailto:")
         if value.startswith("mailto:") and address.count("@") == 1 and "." in address.split("@")[1]:
             return None
