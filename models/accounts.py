@@ -361,7 +361,11 @@ class LoginOutcome(str, Enum):
 class LoginAttempt:
     outcome: LoginOutcome
     user: User | None
-    alert_owner: bool = False  # mail the owner now (claimed: no other attempt mails this hour)
+    email: str
+    ip: str
+    at: dt.datetime
+    failure: FailureKind | None = None  # what went wrong; None on success
+    counted: bool = False  # the failure counts towards the limits (record_login_failure stores it)
 
 
 def attempt_login(email: str, password: str, code: str, ip: str) -> LoginAttempt:
@@ -388,6 +392,10 @@ def attempt_login(email: str, password: str, code: str, ip: str) -> LoginAttempt
 
     Failures stay FAILURES_KEPT for the owner's account page; a login does not clear them (clearing
     would hand an attacker a fresh set of guesses each time the owner logs in).
+
+    Reads only (and uses the code when all is right): bcrypt runs outside any write transaction, so
+    a stream of attempts never holds SQLite's write lock. The caller stores a failure with
+    record_login_failure, in the transaction of its audit entry.
     """
     email = normalise_email(email)[:254]
     user = User.get_or_none(User.email == email)
@@ -402,13 +410,20 @@ def attempt_login(email: str, password: str, code: str, ip: str) -> LoginAttempt
     )
     password_right = check_password(user, password) and user.can_log_in
     if password_right and not codes_locked and consume_totp(user, code):
-        return LoginAttempt(LoginOutcome.SUCCESS, user)
+        return LoginAttempt(LoginOutcome.SUCCESS, user, email, ip, now)
     kind = FailureKind.CODE if password_right else FailureKind.PASSWORD
-    if not codes_locked and (kind == FailureKind.CODE or not throttled):
-        LoginFailure.create(at=now, email=email, ip=ip, kind=kind.value)
-    alert = user is not None and user.is_active and _claim_owner_alert(user, now)
+    counted = not codes_locked and (kind == FailureKind.CODE or not throttled)
     outcome = LoginOutcome.THROTTLED if throttled or codes_locked else LoginOutcome.FAILED
-    return LoginAttempt(outcome, user, alert)
+    return LoginAttempt(outcome, user, email, ip, now, kind, counted)
+
+
+def record_login_failure(attempt: LoginAttempt) -> bool:
+    """Store a failed attempt that counts (in the caller's write transaction). True when the owner
+    is to be mailed now about failed logins on their account."""
+    if attempt.counted:
+        LoginFailure.create(at=attempt.at, email=attempt.email, ip=attempt.ip, kind=attempt.failure.value)
+    user = attempt.user
+    return user is not None and user.is_active and _claim_owner_alert(user, attempt.at)
 
 
 def _claim_owner_alert(user: User, now: dt.datetime) -> bool:

@@ -92,7 +92,7 @@ def test_purging_forgets_old_failures_and_sessions(app, db_session, create_user,
     from models import accounts
 
     user = create_user()
-    accounts.attempt_login(user.email, "fout-fout-fout-fout", "000000", "10.0.0.1")
+    accounts.record_login_failure(accounts.attempt_login(user.email, "fout-fout-fout-fout", "000000", "10.0.0.1"))
     accounts.start_session(user, "10.0.0.1")
     clock_at(hours=13)
     purge_expired_logins.call_local()

@@ -44,17 +44,17 @@ def login():
     status = 200
     if form.validate_on_submit():
         ip = client_ip()
+        attempt = accounts.attempt_login(form.email.data, form.password.data, form.code.data, ip)
+        user = attempt.user
         with write_transaction():
-            attempt = accounts.attempt_login(form.email.data, form.password.data, form.code.data, ip)
-            user = attempt.user
             if attempt.outcome == accounts.LoginOutcome.SUCCESS:
                 token = accounts.start_session(user, ip, request.user_agent.string)
                 audit.record("login", actor_id=user.id, object_type="user", object_id=user.id, ip=ip)
             else:
                 action = "login_throttled" if attempt.outcome == accounts.LoginOutcome.THROTTLED else "login_failed"
                 audit.record(action, actor_id=user.id if user else None, ip=ip)
-            if attempt.alert_owner:
-                _mail_login_alert(user)
+                if accounts.record_login_failure(attempt):
+                    _mail_login_alert(user)
         if attempt.outcome == accounts.LoginOutcome.SUCCESS:
             session.clear()
             user.session_token = token
