@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from enum import Enum
@@ -333,6 +334,20 @@ ALERT_INTERVAL = dt.timedelta(hours=1)
 FAILURES_KEPT = dt.timedelta(days=30)  # shown on the owner's account page this long
 
 
+def throttle_address(ip: str) -> str:
+    """The address as the per-address limit counts it: an IPv6 address by its /64 (one connection
+    usually gets a whole /64, so counting single addresses would be no limit at all)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip[:64]
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+
+
 class FailureKind(str, Enum):
     PASSWORD = "password"  # noqa: S105 - the kind of a failure, not a password
     CODE = "code"  # the right password, a wrong or used code
@@ -398,6 +413,7 @@ def attempt_login(email: str, password: str, code: str, ip: str) -> LoginAttempt
     record_login_failure, in the transaction of its audit entry.
     """
     email = normalise_email(email)[:254]
+    ip = throttle_address(ip)
     user = User.get_or_none(User.email == email)
     now = clock.utcnow()
     recent = LoginFailure.select().where(LoginFailure.at > now - THROTTLE_WINDOW)

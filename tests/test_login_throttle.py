@@ -157,3 +157,13 @@ def test_logging_in_does_not_hand_the_attacker_fresh_guesses(app, create_user, l
     assert login(_client(app, "198.51.100.7"), mayor).status_code == 302
     assert login(attacker, mayor, password=WRONG).status_code == 401  # the tenth guess
     assert login(attacker, mayor, password=WRONG).status_code == 429
+
+
+def test_an_ipv6_connection_counts_as_one_address_across_its_64(app, create_user, login):
+    people = [create_user() for _ in range(4)]
+    answers = [
+        login(_client(app, f"2001:db8:1:2::{n:x}"), people[n % 4], password=WRONG).status_code for n in range(1, 36)
+    ]
+    assert answers == [401] * 30 + [429] * 5  # thirty guesses an hour from one /64, not from each address
+    assert accounts.throttle_address("::ffff:192.0.2.7") == "192.0.2.7"
+    assert accounts.throttle_address("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64"
