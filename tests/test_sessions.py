@@ -46,8 +46,8 @@ def test_a_person_sees_each_session_with_device_start_and_last_activity_and_this
     assert "Dit apparaat" not in phone_row[: phone_row.index("</tr>")]
     today = clock.format_local(clock.utcnow(), "d MMMM yyyy", "nl")
     assert section.count(today) == 4  # started and last active, for each
-    assert "Beëindigen<span class=\"visually-hidden\">: Chrome op Android</span>" in section
-    assert "Beëindigen<span class=\"visually-hidden\">: Firefox op Windows, dit apparaat</span>" in section
+    assert 'Beëindigen<span class="visually-hidden">: Chrome op Android</span>' in section
+    assert 'Beëindigen<span class="visually-hidden">: Firefox op Windows, dit apparaat</span>' in section
 
 
 def test_ending_a_session_from_another_logs_that_device_out_at_its_next_request(
