@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -86,24 +86,27 @@ def origin_of(url: str) -> str | None:
     return f"{scheme}://{parts.hostname.lower()}{shown_port}"
 
 
-def is_cross_origin(request_host_url: str, origin: str | None, referer: str | None) -> bool:
+def is_cross_origin(own_urls: tuple[str, ...], origin: str | None, referer: str | None) -> bool:
     """A state-changing request sent from another site: its Origin (or, without Origin, its Referer)
-    is not this site as the request itself names it. Neither header: not refused here, the CSRF token
-    decides (Referrer-Policy same-origin makes a browser send both to us)."""
-    own = origin_of(request_host_url)
+    is none of this site's own origins. Neither header: not refused here, the CSRF token decides
+    (Referrer-Policy same-origin makes a browser send both to us)."""
+    own = {origin_of(url) for url in own_urls} - {None}
     if origin is not None:
-        return origin_of(origin) != own
+        return origin_of(origin) not in own
     if referer:
-        return origin_of(referer) != own
+        return origin_of(referer) not in own
     return False
 
 
 def _refuse_cross_origin():
     """Over HTTP as over HTTPS (Flask-WTF checks the Referer over HTTPS only): a form posted from
-    another site is refused with the CSRF message, whatever token it carries."""
+    another site is refused with the CSRF message, whatever token it carries. This site is the
+    request's own host_url, and the configured BASE_URL (the address people use, also behind a
+    port forward that the proxy's Host does not show)."""
     if request.method not in STATE_CHANGING_METHODS:
         return None
-    if is_cross_origin(request.host_url, request.headers.get("Origin"), request.headers.get("Referer")):
+    own = (request.host_url, current_app.config["BASE_URL"])
+    if is_cross_origin(own, request.headers.get("Origin"), request.headers.get("Referer")):
         raise CSRFError("The request came from another website.")
     return None
 

@@ -46,6 +46,7 @@ def test_a_post_from_another_site_is_refused_over_http_even_with_a_valid_token(m
     [
         {"Origin": "http://localhost"},
         {"Origin": "http://LOCALHOST:80"},
+        {"Origin": "http://portal.test"},  # the configured BASE_URL, the address people use
         {"Referer": "http://localhost/login?next=/account"},
         {},  # neither header (not from a browser): the token decides
     ],
@@ -60,7 +61,7 @@ def test_a_post_from_this_site_is_accepted(make_app, create_user, headers):
 
 
 def test_over_https_the_origin_is_checked_too(make_app, create_user):
-    app = make_app(WTF_CSRF_ENABLED=True)
+    app = make_app(WTF_CSRF_ENABLED=True, BASE_URL="https://portal.test")
     user = create_user(Role.MAYOR)
     client = app.test_client()
     base = "https://portal.test"
