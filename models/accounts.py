@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import secrets
+from dataclasses import dataclass
 from enum import Enum
 
 import bcrypt
@@ -60,6 +62,8 @@ class User(BaseModel):
     is_active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=clock.utcnow)
     activated_at = peewee.DateTimeField(null=True)
+    # When the owner was last mailed about failed logins (at most one such mail an hour).
+    login_alert_sent_at = peewee.DateTimeField(null=True)
 
     # What a login manager expects of a signed-in user (duck-typed: models/ imports no Flask).
     # `session_token` is set when the user is loaded from a live LoginSession.
@@ -216,12 +220,20 @@ class LoginSession(BaseModel):
     created_at = peewee.DateTimeField()
     last_seen_at = peewee.DateTimeField()
     ip = peewee.CharField(max_length=64, null=True)
+    user_agent = peewee.CharField(max_length=255, null=True)  # as the browser reported it at login
 
 
-def start_session(user: User, ip: str | None) -> str:
+def start_session(user: User, ip: str | None, user_agent: str | None = None) -> str:
     token = secrets.token_urlsafe(32)
     now = clock.utcnow()
-    LoginSession.create(token_hash=_token_hash(token), user=user, created_at=now, last_seen_at=now, ip=ip)
+    LoginSession.create(
+        token_hash=_token_hash(token),
+        user=user,
+        created_at=now,
+        last_seen_at=now,
+        ip=ip,
+        user_agent=(user_agent or "")[:255] or None,
+    )
     return token
 
 
@@ -232,8 +244,8 @@ def session_is_expired(session: LoginSession, now: dt.datetime) -> bool:
 
 
 def load_session(token: str) -> LoginSession | None:
-    """The live session for a token, or None when it is unknown, expired or its account is off.
-    Refreshes the idle clock at most once a minute (fewer writes)."""
+    """The live session for a token, or None when it is unknown, ended, expired or its account is off.
+    Refreshes the idle clock (the "last active" a person sees) at most once a minute (fewer writes)."""
     session = (
         LoginSession.select(LoginSession, User).join(User).where(LoginSession.token_hash == _token_hash(token)).first()
     )
@@ -249,49 +261,229 @@ def load_session(token: str) -> LoginSession | None:
     return session
 
 
+def is_session_of(session: LoginSession, token: str | None) -> bool:
+    return token is not None and secrets.compare_digest(session.token_hash, _token_hash(token))
+
+
+def live_sessions(user_id: int) -> list[LoginSession]:
+    """A person's sessions that still work, the most recently active first."""
+    now = clock.utcnow()
+    rows = LoginSession.select().where(LoginSession.user == user_id).order_by(LoginSession.last_seen_at.desc())
+    return [row for row in rows if not session_is_expired(row, now)]
+
+
 def end_session(token: str) -> None:
     LoginSession.delete().where(LoginSession.token_hash == _token_hash(token)).execute()
+
+
+def end_own_session(user_id: int, session_id: int) -> bool:
+    """End one of this person's own sessions at once (its next request finds no session). False when
+    it is not theirs or already gone."""
+    return bool(LoginSession.delete().where((LoginSession.id == session_id) & (LoginSession.user == user_id)).execute())
 
 
 def end_all_sessions(user_id: int) -> int:
     return LoginSession.delete().where(LoginSession.user == user_id).execute()
 
 
+# Browsers as the User-Agent names them, the most specific first (Edge and Opera also say "Chrome",
+# Chrome also says "Safari"). Brand names: not translated.
+_BROWSERS = (
+    ("Edg", "Edge"),
+    ("OPR", "Opera"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("Firefox", "Firefox"),
+    ("FxiOS", "Firefox"),
+    ("CriOS", "Chrome"),
+    ("Chromium", "Chromium"),
+    ("Chrome", "Chrome"),
+    ("Safari", "Safari"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_of(user_agent: str | None) -> tuple[str | None, str | None]:
+    """A short readable form of a User-Agent: (browser, system), e.g. ("Chrome", "Android"); None
+    for a part it does not name. Only for a person to recognise their own devices by."""
+    agent = user_agent or ""
+    browser = next((name for token, name in _BROWSERS if token in agent), None)
+    system = next((name for token, name in _SYSTEMS if token in agent), None)
+    return browser, system
+
+
 # --- login throttling (in the database: holds across worker processes) -------------------------
+#
+# The limits, per rolling hour (README "Security in short"):
+# - password guesses per account, from all addresses together: setting login_guesses_per_hour_account (10);
+# - password guesses per address, on all accounts together: setting login_guesses_per_hour_address (30);
+# - wrong codes after the right password, per account: CODE_FAILURES_PER_HOUR (10).
+THROTTLE_WINDOW = dt.timedelta(hours=1)
+CODE_FAILURES_PER_HOUR = 10
+# The owner is mailed once failed logins on their account reach this many in the hour (at most one mail an hour).
+ALERT_AFTER_FAILURES = 3
+ALERT_INTERVAL = dt.timedelta(hours=1)
+FAILURES_KEPT = dt.timedelta(days=30)  # shown on the owner's account page this long
+
+
+def throttle_address(ip: str) -> str:
+    """The address as the per-address limit counts it: an IPv6 address by its /64 (one connection
+    usually gets a whole /64, so counting single addresses would be no limit at all)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip[:64]
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+
+
+class FailureKind(str, Enum):
+    PASSWORD = "password"  # noqa: S105 - the kind of a failure, not a password
+    CODE = "code"  # the right password, a wrong or used code
+
+
+FAILURE_LABELS = {
+    FailureKind.PASSWORD: N_("Wachtwoord klopte niet"),
+    FailureKind.CODE: N_("Wachtwoord klopte, de code niet"),
+}
 
 
 class LoginFailure(BaseModel):
     at = peewee.DateTimeField(index=True)
     email = peewee.CharField(max_length=254, index=True)
     ip = peewee.CharField(max_length=64, index=True)
+    kind = peewee.CharField(max_length=16, default=FailureKind.PASSWORD.value)
 
 
-def is_throttled(email: str, ip: str) -> bool:
-    since = clock.utcnow() - dt.timedelta(minutes=settings.get("login_lockout_minutes"))
-    recent = LoginFailure.select().where(LoginFailure.at > since)
-    per_account = recent.where(LoginFailure.email == normalise_email(email)).count()
-    per_address = recent.where(LoginFailure.ip == ip).count()
-    return per_account >= settings.get("login_max_failures_account") or per_address >= settings.get(
-        "login_max_failures_address"
+class LoginOutcome(str, Enum):
+    SUCCESS = "success"
+    FAILED = "failed"  # 401: "e-mail, password or code is wrong"
+    THROTTLED = "throttled"  # 429: the same answer whatever was typed, unless it was all right
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    outcome: LoginOutcome
+    user: User | None
+    email: str
+    ip: str
+    at: dt.datetime
+    failure: FailureKind | None = None  # what went wrong; None on success
+    counted: bool = False  # the failure counts towards the limits (record_login_failure stores it)
+
+
+def attempt_login(email: str, password: str, code: str, ip: str) -> LoginAttempt:
+    """Check one login: the throttle that stops guessing but never the owner.
+
+    Someone who knows only an e-mail address must not be able to keep its owner out, and must not be
+    able to guess the password either. So the throttle limits what a guess can *teach*, never what the
+    right answer *gets*:
+
+    - Under the limits a wrong password and a wrong code get the same answer ("e-mail, password or
+      code is wrong"), so no answer says the password was right.
+    - Over a limit (too many failures on this account in the hour from anywhere, or from this address
+      on any account) the password and the code are still checked, and a right password with a right,
+      unused code logs in as always. Every other answer is the same "too many attempts" message, and
+      a wrong password is not even counted any more: a guess gains nothing, and the attacker's extra
+      attempts do not lengthen anything for the owner. (bcrypt runs for every attempt, known account
+      or not, so the time taken says nothing either.)
+    - A right password with a wrong code is counted always, also over the limit: that is someone who
+      knows the password trying codes. After CODE_FAILURES_PER_HOUR of those in the hour nothing gets
+      in on that account — otherwise "over the limit, the right pair still works" would let a
+      password thief try codes without end (a million codes, three valid at a time). Only someone who
+      knows the password can cause that; the owner is mailed and changes the password (which clears
+      these failures), or the admin resets it.
+
+    Failures stay FAILURES_KEPT for the owner's account page; a login does not clear them (clearing
+    would hand an attacker a fresh set of guesses each time the owner logs in).
+
+    Reads only (and uses the code when all is right): bcrypt runs outside any write transaction, so
+    a stream of attempts never holds SQLite's write lock. The caller stores a failure with
+    record_login_failure, in the transaction of its audit entry.
+    """
+    email = normalise_email(email)[:254]
+    ip = throttle_address(ip)
+    user = User.get_or_none(User.email == email)
+    now = clock.utcnow()
+    recent = LoginFailure.select().where(LoginFailure.at > now - THROTTLE_WINDOW)
+    throttled = recent.where(LoginFailure.email == email).count() >= settings.get(
+        "login_guesses_per_hour_account"
+    ) or recent.where(LoginFailure.ip == ip).count() >= settings.get("login_guesses_per_hour_address")
+    codes_locked = (
+        recent.where((LoginFailure.email == email) & (LoginFailure.kind == FailureKind.CODE.value)).count()
+        >= CODE_FAILURES_PER_HOUR
     )
+    password_right = check_password(user, password) and user.can_log_in
+    if password_right and not codes_locked and consume_totp(user, code):
+        return LoginAttempt(LoginOutcome.SUCCESS, user, email, ip, now)
+    kind = FailureKind.CODE if password_right else FailureKind.PASSWORD
+    counted = not codes_locked and (kind == FailureKind.CODE or not throttled)
+    outcome = LoginOutcome.THROTTLED if throttled or codes_locked else LoginOutcome.FAILED
+    return LoginAttempt(outcome, user, email, ip, now, kind, counted)
 
 
-def record_login_failure(email: str, ip: str) -> None:
-    LoginFailure.create(at=clock.utcnow(), email=normalise_email(email)[:254], ip=ip)
+def record_login_failure(attempt: LoginAttempt) -> bool:
+    """Store a failed attempt that counts (in the caller's write transaction). True when the owner
+    is to be mailed now about failed logins on their account."""
+    if attempt.counted:
+        LoginFailure.create(at=attempt.at, email=attempt.email, ip=attempt.ip, kind=attempt.failure.value)
+    user = attempt.user
+    return user is not None and user.is_active and _claim_owner_alert(user, attempt.at)
 
 
-def clear_login_failures(email: str) -> None:
-    LoginFailure.delete().where(LoginFailure.email == normalise_email(email)).execute()
+def _claim_owner_alert(user: User, now: dt.datetime) -> bool:
+    """True for the one attempt that should mail the owner: the failures in the hour reached
+    ALERT_AFTER_FAILURES and no such mail went out in the last hour (claimed in one UPDATE, so two
+    workers never both mail)."""
+    failures = (
+        LoginFailure.select()
+        .where((LoginFailure.email == user.email) & (LoginFailure.at > now - THROTTLE_WINDOW))
+        .count()
+    )
+    if failures < ALERT_AFTER_FAILURES:
+        return False
+    claimed = (
+        User.update(login_alert_sent_at=now)
+        .where(
+            (User.id == user.id)
+            & (User.login_alert_sent_at.is_null() | (User.login_alert_sent_at <= now - ALERT_INTERVAL))
+        )
+        .execute()
+    )
+    return bool(claimed)
+
+
+def recent_login_failures(user: User, limit: int = 20) -> tuple[list[LoginFailure], int]:
+    """The failed logins on this account that the owner sees (newest first, at most `limit`), and how
+    many there were in all in the kept period. Never the address they came from."""
+    rows = LoginFailure.select(LoginFailure.at, LoginFailure.kind).where(
+        (LoginFailure.email == user.email) & (LoginFailure.at > clock.utcnow() - FAILURES_KEPT)
+    )
+    return list(rows.order_by(LoginFailure.at.desc()).limit(limit)), rows.count()
+
+
+def forget_code_failures(email: str) -> None:
+    """A new password voids what a password thief knew: their wrong codes no longer lock the account."""
+    LoginFailure.delete().where(
+        (LoginFailure.email == normalise_email(email)) & (LoginFailure.kind == FailureKind.CODE.value)
+    ).execute()
 
 
 def purge_expired_logins() -> tuple[int, int]:
     """Forget old login failures and ended sessions (periodic job)."""
     now = clock.utcnow()
-    failures = (
-        LoginFailure.delete()
-        .where(LoginFailure.at < now - dt.timedelta(minutes=settings.get("login_lockout_minutes")))
-        .execute()
-    )
+    failures = LoginFailure.delete().where(LoginFailure.at < now - FAILURES_KEPT).execute()
     idle_cutoff = now - dt.timedelta(minutes=settings.get("session_idle_minutes"))
     life_cutoff = now - dt.timedelta(hours=settings.get("session_max_hours"))
     sessions = (
@@ -372,6 +564,7 @@ def complete_token(row: AccountToken, *, password: str | None, totp_code: str | 
             user.totp_last_counter = counter  # this code is now used
         if password is not None:
             user.password_hash = hash_password(password)
+            forget_code_failures(user.email)
         if user.activated_at is None:
             user.activated_at = clock.utcnow()
         user.save()

@@ -22,7 +22,7 @@ from models.protection import AcuteThreat, ProtectionMeasure
 from models.retention import LegalHold, Tombstone
 from models.risk import HomeScreening, RiskAnalysis
 from models.routing import RoutingRule
-from models.settings import Setting
+from models.settings import Setting, TextSetting
 from models.texts import EditableText
 
 MODELS = [
@@ -31,6 +31,7 @@ MODELS = [
     LoginFailure,
     AccountToken,
     Setting,
+    TextSetting,
     AuditEntry,
     OutboxMessage,
     RoutingRule,

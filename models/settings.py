@@ -7,6 +7,7 @@ reader calls `get()` so views, jobs and reports use the same value.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -35,23 +36,24 @@ SPECS: dict[str, SettingSpec] = {
             "session_idle_minutes", 30, N_("Uitloggen na zoveel minuten zonder activiteit"), N_("minuten"), 5, 240
         ),
         SettingSpec("session_max_hours", 12, N_("Maximale duur van een sessie"), N_("uren"), 1, 24),
+        # Password guesses per rolling hour (models.accounts.attempt_login): over a limit only the right
+        # password with a right code still gets in, so the owner is never locked out by someone else.
         SettingSpec(
-            "login_max_failures_account",
-            5,
-            N_("Mislukte inlogpogingen per account voordat inloggen tijdelijk wordt geblokkeerd"),
-            N_("pogingen"),
+            "login_guesses_per_hour_account",
+            10,
+            N_("Wachtwoordpogingen per uur op één account (vanaf alle internetadressen samen)"),
+            N_("pogingen per uur"),
             3,
             100,
         ),
         SettingSpec(
-            "login_max_failures_address",
-            20,
-            N_("Mislukte inlogpogingen per internetadres voordat inloggen tijdelijk wordt geblokkeerd"),
-            N_("pogingen"),
+            "login_guesses_per_hour_address",
+            30,
+            N_("Wachtwoordpogingen per uur vanaf één internetadres (op alle accounts samen)"),
+            N_("pogingen per uur"),
             5,
             1000,
         ),
-        SettingSpec("login_lockout_minutes", 15, N_("Duur van de tijdelijke blokkade"), N_("minuten"), 1, 1440),
         SettingSpec(
             "case_pickup_hours", 24, N_("Een nieuwe melding geldt als te laat opgepakt na"), N_("uren"), 1, 336
         ),
@@ -294,3 +296,122 @@ def change(key: str, value: int, changed_by: int | None) -> None:
         )
     if (scope := _scope.get()) is not None:
         scope.clear()  # read again, with the new value
+
+
+# --- settings that are a text: the contact and expiry of /.well-known/security.txt (RFC 9116) -----
+
+
+@dataclass(frozen=True)
+class TextSettingSpec:
+    key: str
+    label: str
+    help: str
+    kind: str  # "contact": a mailto: or https: address; "date": a day, stored as YYYY-MM-DD
+
+
+TEXT_SPECS: dict[str, TextSettingSpec] = {
+    spec.key: spec
+    for spec in [
+        TextSettingSpec(
+            "security_contact",
+            N_("Contact voor wie een beveiligingsprobleem in het portaal vindt (security.txt)"),
+            N_(
+                "Een e-mailadres, of een webadres dat met https begint. Leeg: security@ met het domein van het portaal."
+            ),
+            "contact",
+        ),
+        TextSettingSpec(
+            "security_expires",
+            N_("Deze contactgegevens zijn geldig tot (security.txt)"),
+            N_(
+                "Een datum, het liefst binnen een jaar. Kijk dan opnieuw of het contact nog klopt. Leeg: steeds een half jaar vanaf vandaag."
+            ),
+            "date",
+        ),
+    ]
+}
+
+# Without a date set, security.txt expires this long after the day it is read (RFC 9116: less than a year).
+SECURITY_EXPIRES_DEFAULT_DAYS = 182
+
+
+class TextSetting(BaseModel):
+    key = peewee.CharField(max_length=64, primary_key=True)
+    value = peewee.CharField(max_length=255)
+    changed_at = peewee.DateTimeField(default=clock.utcnow)
+    changed_by = peewee.IntegerField(null=True)
+
+
+def get_text(key: str) -> str:
+    """The stored text, or "" when nobody set it (the reader then uses its documented fallback)."""
+    if key not in TEXT_SPECS:
+        raise KeyError(key)
+    row = TextSetting.get_or_none(TextSetting.key == key)
+    return row.value if row else ""
+
+
+def normalise_text(key: str, value: str) -> str:
+    value = (value or "").strip()
+    if TEXT_SPECS[key].kind == "contact" and value and ":" not in value and "@" in value:
+        value = "mailto:" + value  # a plain e-mail address
+    return value
+
+
+def text_problem(key: str, value: str) -> str | None:
+    """Why this (normalised) value cannot be stored, as a Dutch sentence to show; None when it can."""
+    spec = TEXT_SPECS[key]
+    if not value:
+        return None
+    if spec.kind == "contact":
+        if len(value) > 255 or not value.isprintable() or any(ch.isspace() for ch in value):
+            return N_("Vul één adres in, zonder spaties.")
+        address = value.removeprefix("mailto:")
+        if value.startswith("mailto:") and address.count("@") == 1 and "." in address.split("@")[1]:
+            return None
+        if value.startswith("https://") and len(value) > len("https://"):
+            return None
+        return N_("Vul een e-mailadres in, of een webadres dat met https begint.")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return N_("Vul een datum in, bijvoorbeeld 2027-06-30.")
+    return None
+
+
+def change_text(key: str, value: str, changed_by: int | None) -> None:
+    value = normalise_text(key, value)
+    if text_problem(key, value):
+        raise ValueError(key)
+    with write_transaction():
+        if not value:
+            TextSetting.delete().where(TextSetting.key == key).execute()
+            return
+        (
+            TextSetting.insert(key=key, value=value, changed_at=clock.utcnow(), changed_by=changed_by)
+            .on_conflict(
+                conflict_target=[TextSetting.key],
+                update={
+                    TextSetting.value: value,
+                    TextSetting.changed_at: clock.utcnow(),
+                    TextSetting.changed_by: changed_by,
+                },
+            )
+            .execute()
+        )
+
+
+def security_txt(host: str, canonical_url: str, today: dt.date) -> str:
+    """/.well-known/security.txt (RFC 9116): Contact and Expires from the settings, or their fallbacks."""
+    contact = get_text("security_contact") or f"mailto:security@{host}"
+    expires_text = get_text("security_expires")
+    expires = (
+        dt.date.fromisoformat(expires_text)
+        if expires_text
+        else today + dt.timedelta(days=SECURITY_EXPIRES_DEFAULT_DAYS)
+    )
+    return (
+        f"Contact: {contact}\n"
+        f"Expires: {expires.isoformat()}T23:59:59Z\n"
+        "Preferred-Languages: nl, en\n"
+        f"Canonical: {canonical_url}\n"
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models import accounts
@@ -67,6 +67,50 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> str | None:
+    """scheme://host[:port] of a URL, lower case, the default port left out (as browsers send Origin);
+    None for anything that is not an http(s) URL with a host (such as Origin: null)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    shown_port = "" if port in (None, _DEFAULT_PORTS[scheme]) else f":{port}"
+    return f"{scheme}://{parts.hostname.lower()}{shown_port}"
+
+
+def is_cross_origin(own_urls: tuple[str, ...], origin: str | None, referer: str | None) -> bool:
+    """A state-changing request sent from another site: its Origin (or, without Origin, its Referer)
+    is none of this site's own origins. Neither header: not refused here, the CSRF token decides
+    (Referrer-Policy same-origin makes a browser send both to us)."""
+    own = {origin_of(url) for url in own_urls} - {None}
+    if origin is not None:
+        return origin_of(origin) not in own
+    if referer:
+        return origin_of(referer) not in own
+    return False
+
+
+def _refuse_cross_origin():
+    """Over HTTP as over HTTPS (Flask-WTF checks the Referer over HTTPS only): a form posted from
+    another site is refused with the CSRF message, whatever token it carries. This site is the
+    request's own host_url, and the configured BASE_URL (the address people use, also behind a
+    port forward that the proxy's Host does not show)."""
+    if request.method not in STATE_CHANGING_METHODS:
+        return None
+    own = (request.host_url, current_app.config["BASE_URL"])
+    if is_cross_origin(own, request.headers.get("Origin"), request.headers.get("Referer")):
+        raise CSRFError("The request came from another website.")
+    return None
+
+
 @login_manager.user_loader
 def _load_user(token: str):
     live = accounts.load_session(token)
@@ -82,6 +126,7 @@ def init_app(app):
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    app.before_request(_refuse_cross_origin)  # before the login check: a foreign post is never let in
     login_manager.init_app(app)
     login_manager.session_protection = None  # sessions live in the database and are revoked there
     csrf.init_app(app)

@@ -39,33 +39,43 @@ def test_a_code_is_never_accepted_twice(app, client, create_user, login):
     assert "een code kunt u maar één keer gebruiken" in again.get_data(as_text=True)
 
 
-def test_throttled_after_repeated_failures_even_with_the_right_password(client, create_user, login):
+def test_after_ten_wrong_passwords_every_answer_but_the_right_pair_is_the_same(client, create_user, login):
+    """Issue 19: the limit stops guessing (ten guesses an hour per account), not the owner."""
     user = create_user()
-    for _ in range(5):
+    for _ in range(10):
         assert login(client, user, password="fout-fout-fout-fout").status_code == 401
-    response = login(client, user)
-    assert response.status_code == 429
-    assert "te vaak geprobeerd" in response.get_data(as_text=True)
+    wrong_password = login(client, user, password="fout-fout-fout-fout")
+    right_password_wrong_code = login(client, user, code="000000")
+    assert wrong_password.status_code == right_password_wrong_code.status_code == 429
+    assert "vaak geprobeerd in te loggen" in wrong_password.get_data(as_text=True)
+    assert _form_errors(wrong_password) == _form_errors(right_password_wrong_code)  # the guess learns nothing
+    assert login(client, user).status_code == 302  # the right password and a right code still get in
+
+
+def _form_errors(response):
+    page = response.get_data(as_text=True)
+    return page[page.index('id="foutmeldingen"') : page.index("</ul>", page.index('id="foutmeldingen"'))]
 
 
 def test_throttling_holds_across_two_app_instances_sharing_one_database(make_app, create_user, login):
     first, second = make_app(), make_app()  # like two gunicorn workers
     user = create_user()
-    for _ in range(3):
+    for _ in range(5):
         login(first.test_client(), user, password="fout-fout-fout-fout")
-    for _ in range(2):
+    for _ in range(5):
         login(second.test_client(), user, password="fout-fout-fout-fout")
-    assert login(first.test_client(), user).status_code == 429
-    assert login(second.test_client(), user).status_code == 429
+    assert login(first.test_client(), user, password="fout-fout-fout-fout").status_code == 429
+    assert login(second.test_client(), user, password="fout-fout-fout-fout").status_code == 429
 
 
 def test_throttling_per_address_across_accounts(client, create_user, login):
     victims = [create_user() for _ in range(5)]
-    for _ in range(4):
+    for _ in range(6):
         for person in victims:
-            login(client, person, password="fout-fout-fout-fout")  # 20 failures from one address
+            login(client, person, password="fout-fout-fout-fout")  # 30 failures from one address
     other = create_user()
-    assert login(client, other).status_code == 429
+    assert login(client, other, password="fout-fout-fout-fout").status_code == 429
+    assert login(client, other).status_code == 302  # from the same address, the owner gets in
 
 
 def test_a_73_byte_password_is_refused_without_an_error_page(client, create_user, login):

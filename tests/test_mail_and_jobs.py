@@ -92,11 +92,15 @@ def test_purging_forgets_old_failures_and_sessions(app, db_session, create_user,
     from models import accounts
 
     user = create_user()
-    accounts.record_login_failure(user.email, "10.0.0.1")
+    accounts.record_login_failure(accounts.attempt_login(user.email, "fout-fout-fout-fout", "000000", "10.0.0.1"))
     accounts.start_session(user, "10.0.0.1")
     clock_at(hours=13)
     purge_expired_logins.call_local()
-    assert LoginFailure.select().count() == 0 and LoginSession.select().count() == 0
+    assert LoginFailure.select().count() == 1  # failures stay 30 days: the owner's account page shows them
+    assert LoginSession.select().count() == 0
+    clock_at(days=31)
+    purge_expired_logins.call_local()
+    assert LoginFailure.select().count() == 0
 
 
 def test_the_real_consumer_delivers_queued_mail(app, database_url, smtp_server, tmp_path, db_session):
@@ -200,6 +204,7 @@ def test_every_mail_reads_in_english_for_an_english_recipient(kind):
         "link": "L",
         "what": "Eerste nazorggesprek",
         "due_at": dt.datetime(2026, 3, 1, 12),
+        "at": dt.datetime(2026, 3, 1, 12),
         "month": "2026-02",
         "entry_id": 7,
         "demand": True,

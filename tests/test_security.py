@@ -16,6 +16,7 @@ def test_every_page_except_the_public_ones_asks_to_log_in(app, client):
         "home.privacy_statement",
         "passkeys.login_options",  # logging in with a passkey: before anyone is logged in
         "passkeys.login",
+        "home.security_txt",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public:

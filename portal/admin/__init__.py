@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import IntegerField, StringField, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from models import accounts, audit, passkeys, retention, routing, settings
 from models.accounts import Role, TokenPurpose, User
@@ -169,7 +169,29 @@ def _settings_form():
                 description=_l(spec.unit),
             ),
         )
+    for key, spec in settings.TEXT_SPECS.items():
+        setattr(
+            SettingsForm,
+            key,
+            StringField(
+                _l(spec.label),
+                default=settings.get_text(key),
+                validators=[Optional(), _text_setting_check(key)],
+                description=_l(spec.help),
+                filters=[lambda value, key=key: settings.normalise_text(key, value or "")],
+                render_kw={"type": "date"} if spec.kind == "date" else {"autocomplete": "off"},
+            ),
+        )
     return SettingsForm()
+
+
+def _text_setting_check(key: str):
+    def check(form, field):
+        problem = settings.text_problem(key, field.data or "")
+        if problem:
+            raise ValidationError(_(problem))
+
+    return check
 
 
 @bp.route("/instellingen", methods=["GET", "POST"])
@@ -189,6 +211,18 @@ def settings_page():
                         object_id=key,
                         ip=client_ip(),
                         detail=f"{current[key]}->{value}",
+                    )
+            for key in settings.TEXT_SPECS:
+                value = form[key].data or ""
+                if value != settings.get_text(key):
+                    settings.change_text(key, value, current_user.id)
+                    audit.record(
+                        "setting_changed",
+                        actor_id=current_user.id,
+                        object_type="setting",
+                        object_id=key,
+                        ip=client_ip(),
+                        detail=value[:255],
                     )
         flash(_("De instellingen zijn opgeslagen."), "success")
         return redirect(url_for("admin.settings_page"))

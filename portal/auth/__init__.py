@@ -4,16 +4,35 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from models import accounts, audit
+from models import accounts, audit, clock
 from models.db import write_transaction
 from models.i18n import N_
-from portal.auth.forms import ChangePasswordForm, LanguageForm, LinkForm, LoginForm
+from portal import mail
+from portal.auth.forms import ChangePasswordForm, EndSessionForm, LanguageForm, LinkForm, LoginForm
 from portal.i18n import LANGUAGES
 from portal.security import client_ip, public, safe_next
 
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = N_("E-mailadres, wachtwoord of code klopt niet. Let op: een code kunt u maar één keer gebruiken.")
+# One answer over the limit, whatever was typed (models.accounts.attempt_login): it tells a guesser nothing.
+LOGIN_THROTTLED = N_(
+    "Er is vaak geprobeerd in te loggen op dit account of vanaf dit internetadres. Met het juiste "
+    "wachtwoord en een nieuwe code uit de app komt u wel binnen. Lukt het niet? Probeer het over een uur "
+    "opnieuw of neem contact op met de functioneel beheerder."
+)
+
+
+def _mail_login_alert(user: accounts.User) -> None:
+    """The owner's one mail about failed logins: when, and where to look. Never where from."""
+    mail.queue(
+        user.email,
+        user.locale,
+        "login_attempts",
+        name=user.name,
+        at=clock.utcnow(),
+        path=url_for("auth.account", _anchor="inlogpogingen"),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -25,25 +44,20 @@ def login():
     status = 200
     if form.validate_on_submit():
         ip = client_ip()
-        email = accounts.normalise_email(form.email.data)
-        user = accounts.User.get_or_none(accounts.User.email == email)
-        if accounts.is_throttled(email, ip):
-            audit.record("login_throttled", actor_id=user.id if user else None, ip=ip)
-            form.form_errors.append(
-                _("Er is te vaak geprobeerd in te loggen. Wacht een kwartier en probeer het dan opnieuw.")
-            )
-            status = 429
-        elif (
-            accounts.check_password(user, form.password.data)
-            and user.can_log_in
-            and accounts.consume_totp(user, form.code.data)
-        ):
+        attempt = accounts.attempt_login(form.email.data, form.password.data, form.code.data, ip)
+        user = attempt.user
+        if attempt.outcome == accounts.LoginOutcome.SUCCESS:
             complete_login(user, ip)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+        with write_transaction():
+            action = "login_throttled" if attempt.outcome == accounts.LoginOutcome.THROTTLED else "login_failed"
+            audit.record(action, actor_id=user.id if user else None, ip=ip)
+            if accounts.record_login_failure(attempt):
+                _mail_login_alert(user)
+        if attempt.outcome == accounts.LoginOutcome.THROTTLED:
+            form.form_errors.append(_(LOGIN_THROTTLED))
+            status = 429
         else:
-            with write_transaction():
-                accounts.record_login_failure(email, ip)
-                audit.record("login_failed", actor_id=user.id if user else None, ip=ip)
             form.form_errors.append(_(LOGIN_FAILED))
             status = 401
     return render_template("auth/login.html", form=form), status
@@ -52,9 +66,9 @@ def login():
 def complete_login(user: accounts.User, ip: str, detail: str = "") -> None:
     """The one way a person becomes logged in, by password and code or by passkey (portal.passkeys):
     a session the server can revoke, the audit entry, a fresh cookie."""
+    # Failures stay (models.accounts.attempt_login): clearing them would hand a guesser fresh guesses.
     with write_transaction():
-        accounts.clear_login_failures(user.email)
-        token = accounts.start_session(user, ip)
+        token = accounts.start_session(user, ip, request.user_agent.string)
         audit.record("login", actor_id=user.id, object_type="user", object_id=user.id, ip=ip, detail=detail)
     session.clear()
     user.session_token = token
@@ -158,6 +172,7 @@ def account():
                 with write_transaction():
                     current_user.password_hash = accounts.hash_password(password_form.password.data)
                     current_user.save()
+                    accounts.forget_code_failures(current_user.email)
                     accounts.end_all_sessions(current_user.id)
                     audit.record(
                         "password_changed",
@@ -170,7 +185,55 @@ def account():
                 session.clear()
                 flash(_("Uw wachtwoord is gewijzigd. Log opnieuw in met uw nieuwe wachtwoord."), "success")
                 return redirect(url_for("auth.login"))
-    return render_template("auth/account.html", password_form=password_form, language_form=language_form)
+    return render_template(
+        "auth/account.html", password_form=password_form, language_form=language_form, **_sessions_and_failures()
+    )
+
+
+def _sessions_and_failures() -> dict:
+    """What the account page shows of one's own logins: the sessions that work (this one marked) and
+    the recent failed attempts on the account."""
+    failures, failure_count = accounts.recent_login_failures(current_user)
+    return {
+        "login_sessions": accounts.live_sessions(current_user.id),
+        "current_token": current_user.session_token,
+        "is_session_of": accounts.is_session_of,
+        "device_of": accounts.device_of,
+        "login_failures": failures,
+        "login_failure_count": failure_count,
+        "failure_labels": {kind.value: label for kind, label in accounts.FAILURE_LABELS.items()},
+    }
+
+
+@bp.route("/account/sessies/<int:session_id>/beeindigen", methods=["POST"])
+def end_session(session_id):
+    """End one of one's own sessions at once: that device is logged out at its next request. Ending
+    the session in use is logging out."""
+    if not EndSessionForm().validate_on_submit():
+        abort(400)
+    with write_transaction():
+        live = accounts.LoginSession.get_or_none(
+            (accounts.LoginSession.id == session_id) & (accounts.LoginSession.user == current_user.id)
+        )
+        ended = live is not None and accounts.end_own_session(current_user.id, session_id)
+        if ended:
+            audit.record(
+                "session_ended",
+                actor_id=current_user.id,
+                object_type="login_session",
+                object_id=session_id,
+                ip=client_ip(),
+            )
+    if not ended:  # a second click, or not one's own: nothing to end
+        flash(_("Deze sessie was al beëindigd."), "success")
+        return redirect(url_for("auth.account", _anchor="sessies"))
+    if accounts.is_session_of(live, current_user.session_token):
+        logout_user()
+        session.clear()
+        flash(_("U bent uitgelogd."), "success")
+        return redirect(url_for("auth.login"))
+    flash(_("De sessie is beëindigd. Dat apparaat is nu uitgelogd."), "success")
+    return redirect(url_for("auth.account", _anchor="sessies"))
 
 
 @bp.route("/taal", methods=["POST"])

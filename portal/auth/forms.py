@@ -48,3 +48,7 @@ class ChangePasswordForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Taal"), choices=list(LANGUAGES.items()))
+
+
+class EndSessionForm(FlaskForm):
+    """The button that ends one of one's sessions: only its CSRF token."""

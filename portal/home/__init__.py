@@ -2,7 +2,9 @@
 each count linked to the list behind it; below that what they can do. And the two public statements
 every Dutch government service publishes: accessibility and privacy."""
 
-from flask import Blueprint, abort, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from models import audit, clock, routing, settings, start_pages
@@ -71,6 +73,19 @@ def privacy_statement():
         INFORMED=routing.INFORMED,
         Role=Role,
     )
+
+
+@bp.route("/.well-known/security.txt")
+@public
+def security_txt():
+    """RFC 9116: whom to tell about a vulnerability, and until when that holds (admin settings)."""
+    base_url = current_app.config["BASE_URL"]
+    body = settings.security_txt(
+        host=urlsplit(base_url).hostname or "localhost",
+        canonical_url=base_url + url_for("home.security_txt"),
+        today=clock.utcnow().date(),
+    )
+    return body, 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def init_app(app):
