@@ -185,6 +185,26 @@ def test_the_admin_previews_a_new_council_and_the_clerk_plans_a_term_on_a_phone_
         page.set_viewport_size({"width": width, "height": 900})
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         screenshot(page, f"prevention-term-{width}")
+    page.set_viewport_size({"width": 360, "height": 800})  # on a phone: a training held, the next briefing
+    page.get_by_label("Wat is er gehouden?").select_option("deescalation")
+    page.get_by_label("Datum", exact=True).fill("2026-05-01")
+    page.get_by_label("Vertrekker").check()
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text("Opgeslagen: Training de-escaleren.").is_visible()
+    page.get_by_label("Wanneer is de volgende voorlichting?").fill("2030-01-15T19:30")
+    page.get_by_role("button", name="Uitnodiging versturen").click()
+    assert page.get_by_text("ambtsdrager is uitgenodigd voor de volgende voorlichting").is_visible()
+    assert page.locator("#uitnodigingen").get_by_text("Vertrekker, voor 15 januari 2030, 19:30").is_visible()
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        screenshot(page, f"prevention-invited-{width}")
+    page.goto(live_server.url + "/preventie")
+    assert page.locator(".trainings").get_by_text("Training de-escaleren").is_visible()
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        screenshot(page, f"prevention-terms-{width}")
 
 
 # --- a briefing or training recorded once, the next briefing's invitation, the deadlines page ------------
