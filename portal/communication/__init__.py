@@ -40,9 +40,11 @@ def _with_token(form):
     return form
 
 
-def _informed_choices(form: InformedForm, case: Case, users=None) -> InformedForm:
+def _informed_choices(form: InformedForm, case: Case, users=None, informed=()) -> InformedForm:
+    """The office holders to choose from: who was informed already is listed above, not again here."""
+    done = {row.office_holder_id for row in informed}
     choices = communication.office_holders_to_inform(case, users=users)
-    form.office_holders.choices = [(u.id, u.name) for u in choices]
+    form.office_holders.choices = [(u.id, u.name) for u in choices if u.id not in done]
     return form
 
 
@@ -68,7 +70,7 @@ def panel_context(case: Case, level: Access, user, file):
     if informed_form is None and handler and others_consent:
         informed_form = InformedForm(formdata=None, prefix=INFORMED_PREFIX, informed_on=_today())
     if informed_form is not None:
-        _informed_choices(_with_token(informed_form), case, users=list(file.users.values()))
+        _informed_choices(_with_token(informed_form), case, users=list(file.users.values()), informed=informed)
     return {
         "handler": handler,
         "speaker": SPOKESPERSON_LABELS[speaker],
