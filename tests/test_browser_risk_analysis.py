@@ -111,3 +111,50 @@ def test_an_alderman_asks_for_a_risk_analysis_and_the_security_officer_decides_i
     expect(page.get_by_text("Raadzaal met twee uitgangen")).to_be_visible()
     context.close()
     assert not axe.violations, axe.report()
+
+
+def test_the_security_officer_books_a_home_screening_after_an_incident_on_a_phone(live_server, browser):
+    """§6.4: the council member of the demo threat case asks for a home screening; the security officer
+    records the visit and what the municipality paid, on that case: the ledger books it as a cost the
+    municipality bears."""
+    from models import damages, risk
+    from models.accounts import User
+    from models.cases import Case
+    from models.demo import DEMO_DOMAIN, create_demo_case
+
+    accounts = _accounts()
+    db.connect(reuse_if_open=True)
+    reference = create_demo_case()
+    member = User.get(User.email == f"raadslid@{DEMO_DOMAIN}")
+    screening = risk.ask_home_screening(member, reason="Na de bedreiging bij mijn huis")
+    db.close()
+
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    axe = Axe(page)
+    log_in(page, live_server.url, accounts["security_officer"])
+    page.goto(f"{live_server.url}/veiligheid-vooraf/thuisscreening/{screening.id}")
+    page.get_by_label("Hoort de screening bij een melding?").select_option(label=f"Melding {reference}")
+    page.get_by_label("Advies").fill("Een camera bij de voordeur")
+    page.get_by_label("Wat betaalt de gemeente?").fill("twaalf euro")
+    page.get_by_role("button", name="Opslaan").tap()
+    expect(page.locator("#foutmeldingen")).to_be_visible()
+    expect(page.get_by_label("Advies")).to_have_value("Een camera bij de voordeur")  # nothing typed is lost
+    axe.check("screening with an error at 360px")
+    page.get_by_label("Wat betaalt de gemeente?").fill("349,95")
+    page.get_by_role("button", name="Opslaan").tap()
+    expect(page.get_by_role("status")).to_contain_text("De screening is opgeslagen.")
+    expect(page.locator("[data-ledger]")).to_contain_text(
+        f"Ja, bij melding {reference}, als kosten die de gemeente zelf draagt."
+    )
+    axe.check("screening booked at 360px")
+    _no_sideways_scroll(page, "screening booked")
+    screenshot(page, "risk-5-screening-360")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _no_sideways_scroll(page, "screening booked at 1280px")
+    screenshot(page, "risk-6-screening-1280")
+    context.close()
+    db.connect(reuse_if_open=True)
+    assert damages.balances(case=Case.get(Case.reference == reference)).borne == 34995
+    db.close()
+    assert not axe.violations, axe.report()
