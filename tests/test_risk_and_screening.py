@@ -240,3 +240,33 @@ def test_a_screening_cannot_be_booked_on_someone_elses_case(app, people, login, 
     assert "Slot vervangen" in page  # what was typed is kept
     db.connect(reuse_if_open=True)
     assert damages.LedgerEntry.select().count() == 0
+
+
+def test_a_screening_cost_being_recovered_cannot_be_taken_out_of_the_ledger(app, people, login, signed_in, file_report):
+    """Once a recovery from the perpetrator runs for the borne cost, moving the screening off the case
+    would leave more to recover than was borne: refused with the ledger's message, nothing changed."""
+    from models import damages, perpetrators, risk
+    from models.cases import Case
+    from models.db import db
+
+    reference = file_report(signed_in(people["alderman"]))
+    db.connect(reuse_if_open=True)
+    case = Case.get(Case.reference == reference)
+    screening = risk.ask_home_screening(people["alderman"])
+    risk.record_home_screening(
+        screening, people["security"], visited_on=None, advice="", measures_taken="", cost_cents=20000, case=case
+    )
+    perpetrator = perpetrators.link_case(case, name="Piet Boos", actor=people["security"])
+    damages.start_recovery(case, {perpetrator.id: 20000}, clock.to_local(clock.utcnow()).date(), people["security"])
+    security = _client(app, login, people["security"])
+    response = security.post(
+        f"/veiligheid-vooraf/thuisscreening/{screening.id}", data={"case": "", "cost": "200,00", "advice": "Slot"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Dit kan niet: er zou meer worden verhaald dan er is toegekend" in page
+    assert 'value="200,00"' in page
+    db.connect(reuse_if_open=True)
+    assert damages.balances(case=case).borne == 20000
+    stored = risk.HomeScreening.get_by_id(screening.id)
+    assert stored.case_id == case.id and stored.advice is None

@@ -159,6 +159,7 @@ def home_screening(screening_id: int):
                 form.case.errors = [_(refused.message or risk.NOT_THIS_CASE)]
             except LedgerRefused as refused:
                 form.cost.errors = [_(refused.message, **refused.values)]
+                screening = risk.HomeScreening.get_by_id(screening.id)  # as stored: nothing was changed
             else:
                 flash(_("De screening is opgeslagen."), "success")
                 return redirect(url_for("risk.home_screening", screening_id=screening.id))
