@@ -212,6 +212,7 @@ class EventKind(str, Enum):
     AFTERCARE = "aftercare"
     PERPETRATOR = "perpetrator"
     CONSENT = "consent"  # given or withdrawn (models.consent)
+    MEETING = "meeting"  # a disrupted meeting (models.meetings, §5): trespass, the decision on a police report
 
 
 # Events the reporter sees on their own case; everything else is for handlers only.

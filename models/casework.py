@@ -408,7 +408,8 @@ def _from_timeline(case: Case, events: list[CaseEvent], with_bodies: bool) -> di
     """Who picked the case up, the last status change (with its reason: its body) and the last
     message, from the timeline oldest first (`with_bodies`: the rows hold their bodies already)."""
     victims = {case.reporter_id, case.filed_by_id}
-    not_pickup = {EventKind.SUBMITTED.value, EventKind.MESSAGE_FROM_REPORTER.value}
+    # What the meeting mode wrote when it filed the case (models.meetings) is not a handler picking it up.
+    not_pickup = {EventKind.SUBMITTED.value, EventKind.MESSAGE_FROM_REPORTER.value, EventKind.MEETING.value}
     picked_up = next((e for e in events if e.kind not in not_pickup and e.actor_id and e.actor_id not in victims), None)
     statuses = [e for e in events if e.kind == EventKind.STATUS.value]
     last_status = statuses[-1] if statuses else None

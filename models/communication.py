@@ -6,7 +6,11 @@ police reports, never typed. A statement or press contact is recorded only with 
 for a public statement in force (models.consent.require, inside the write transaction), and never
 when its text names a security measure of the case: a protection measure (models.protection) or a
 measure marked not-for-press (models.measures). Statements are stored encrypted and never leave the
-portal beyond a count."""
+portal beyond a count.
+
+Other office holders are informed only with the victim's consent to inform others in force (§7):
+who (an office holder's account), when, and the consent record by which it was allowed, each in the
+timeline ("other_office_holders:<user id>", models.consent.ACTS lists it as done under that consent)."""
 
 from __future__ import annotations
 
@@ -17,19 +21,23 @@ from enum import Enum
 import peewee
 
 from models import clock, consent
-from models.accounts import User
+from models.accounts import OFFICE_HOLDER_ROLES, User
 from models.base import BaseModel
 from models.cases import Case, CaseEvent, EventKind, NotAllowed
+from models.consent import ConsentRecord
 from models.crypto import EncryptedTextField
 from models.db import write_transaction
 from models.i18n import N_
 from models.measures import Measure
+from models.notices import Notice, NoticeKind
 from models.police import InvestigationStatus, PoliceReport
 from models.protection import ProtectionMeasure
 
 # The timeline entry of a statement: "statement:<id>" (models.consent.ACTS lists it as done under
 # the consent for a public statement).
 STATEMENT_EVENT = "statement"
+# The timeline entry of an office holder informed: "other_office_holders:<user id>" (models.consent.ACTS).
+INFORMED_EVENT = "other_office_holders"
 
 
 class Spokesperson(str, Enum):
@@ -78,6 +86,8 @@ NAMES_A_MEASURE = N_(
 )
 EMPTY_TEXT = N_("Schrijf op wat er is gezegd.")
 FUTURE_DATE = N_("Deze datum ligt in de toekomst.")
+NOBODY_CHOSEN = N_("Kies wie er is geïnformeerd.")
+NOT_AN_OFFICE_HOLDER = N_("Kies alleen ambtsdragers uit de lijst.")
 
 
 class Statement(BaseModel):
@@ -170,3 +180,109 @@ def record_statement(
             case=case, actor=actor, kind=EventKind.NOTIFICATION.value, detail=f"{STATEMENT_EVENT}:{statement.id}"
         )
     return statement
+
+
+# --- other office holders informed (§7) -----------------------------------------------------------
+
+
+class OfficeHolderInformed(BaseModel):
+    """One office holder told about the case (§7): who, when, and the victim's consent record by which
+    it was allowed. Only ever added to: who was informed knows it, also after a withdrawal."""
+
+    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+    office_holder = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    informed_on = peewee.DateField()
+    consent_record = peewee.ForeignKeyField(ConsentRecord, backref="+", on_delete="RESTRICT")
+    recorded_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    recorded_at = peewee.DateTimeField(default=clock.utcnow)
+    token = peewee.CharField(max_length=32, null=True)  # the form that recorded it: sent twice, stored once
+
+    class Meta:
+        table_name = "office_holder_informed"
+        indexes = ((("case", "office_holder"), True),)
+
+
+def office_holders_to_inform(case: Case, *, users: list[User] | None = None) -> list[User]:
+    """Who can be chosen: the active office holders (also former ones) other than the victim, by
+    name. `users`: every account, when the caller has read them already (the case page)."""
+    if users is None:
+        users = list(User.select(User.id, User.name, User.role, User.is_active).order_by(User.name))
+    roles = {role.value for role in OFFICE_HOLDER_ROLES}
+    return sorted(
+        (u for u in users if u.is_active and u.role in roles and u.id != case.reporter_id), key=lambda u: u.name
+    )
+
+
+def informed(case: Case, *, events: list[CaseEvent] | None = None) -> list[OfficeHolderInformed]:
+    """Who was informed, first informed first, with their account and the consent record. `events`:
+    the case's timeline when the caller has read it: without an entry of someone informed, nothing
+    more is read."""
+    if events is not None and not any(
+        e.kind == EventKind.NOTIFICATION.value and e.detail.startswith(f"{INFORMED_EVENT}:") for e in events
+    ):
+        return []
+    return list(
+        OfficeHolderInformed.select(OfficeHolderInformed, User, ConsentRecord)
+        .join(User, on=(OfficeHolderInformed.office_holder == User.id))
+        .switch(OfficeHolderInformed)
+        .join(ConsentRecord)
+        .where(OfficeHolderInformed.case == case.id)
+        .order_by(OfficeHolderInformed.informed_on, OfficeHolderInformed.id)
+    )
+
+
+def record_informed(
+    case: Case,
+    actor: User,
+    *,
+    office_holder_ids,
+    informed_on: dt.date,
+    token: str | None = None,
+    today: dt.date | None = None,
+) -> list[OfficeHolderInformed]:
+    """Record that these office holders were informed on `informed_on`. Raises NotAllowed with the
+    message a person sees: nobody chosen, someone who is not an office holder (or the victim), a
+    date in the future, or the victim's consent to inform others not in force (checked inside the
+    write transaction, models.consent.require). Someone informed before is not stored again; the
+    same form sent twice stores once. Returns the rows this call stored."""
+    wanted = {int(i) for i in office_holder_ids or ()}
+    if not wanted:
+        raise NotAllowed("informed:nobody", NOBODY_CHOSEN)
+    if informed_on > (today or clock.to_local(clock.utcnow()).date()):
+        raise NotAllowed("informed:future", FUTURE_DATE)
+    allowed = {u.id for u in office_holders_to_inform(case)}
+    if not wanted <= allowed:
+        raise NotAllowed("informed:not_office_holder", NOT_AN_OFFICE_HOLDER)
+    stored = []
+    with write_transaction():
+        if token and OfficeHolderInformed.select().where(OfficeHolderInformed.token == token).exists():
+            return []  # sent twice: stored once
+        consent.require(case, consent.Purpose.INFORM_OTHERS)
+        record = consent.record_in_force(case, consent.Purpose.INFORM_OTHERS)
+        already = {
+            row.office_holder_id
+            for row in OfficeHolderInformed.select(OfficeHolderInformed.office_holder).where(
+                OfficeHolderInformed.case == case.id
+            )
+        }
+        for user_id in sorted(wanted - already):
+            stored.append(
+                OfficeHolderInformed.create(
+                    case=case,
+                    office_holder=user_id,
+                    informed_on=informed_on,
+                    consent_record=record,
+                    recorded_by=actor,
+                    token=token or None,
+                )
+            )
+            CaseEvent.create(
+                case=case, actor=actor, kind=EventKind.NOTIFICATION.value, detail=f"{INFORMED_EVENT}:{user_id}"
+            )
+        if stored:  # the checklist of whom to warn (models.notices) shows it done
+            Notice.get_or_create(
+                case=case,
+                kind=NoticeKind.OTHER_OFFICE_HOLDERS.value,
+                defaults={"done_on": informed_on, "done_by": actor},
+            )
+    return stored

@@ -110,7 +110,10 @@ STAYS_DONE = {
 # pattern). A police report's event is "filed:<id>" ("filed" before migration 0009).
 ACTS = {
     Purpose.POLICE_REPORT: ((EventKind.POLICE, "filed"), (EventKind.POLICE, "filed:%")),
-    Purpose.INFORM_OTHERS: ((EventKind.NOTIFICATION, "other_office_holders"),),
+    Purpose.INFORM_OTHERS: (  # the checklist's notice; each office holder informed (models.communication)
+        (EventKind.NOTIFICATION, "other_office_holders"),
+        (EventKind.NOTIFICATION, "other_office_holders:%"),
+    ),
     Purpose.PEER_SUPPORT: ((EventKind.AFTERCARE, "referral:nvr_ambassadors"),),  # not its later updates
     Purpose.PUBLIC_STATEMENT: ((EventKind.NOTIFICATION, "statement:%"),),  # models.communication
 }

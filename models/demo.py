@@ -443,9 +443,7 @@ def create_demo_public() -> bool:
         meetings.stop_livestream(meeting, mayor)
         meetings.call_police(meeting, mayor)
     with clock_fixed(at(21, 21, 30)):
-        meetings.decide_police_report(
-            meeting, mayor, meetings.PoliceReportDecision.FILE, "Burgemeester, griffier en ambtenaar Veiligheid"
-        )
+        meetings.decide_police_report(meeting, mayor, meetings.PoliceReportDecision.FILE, clerk, security)
         case = meetings.close(meeting, mayor)[0]
     for conversation in aftercare.Conversation.select().where(aftercare.Conversation.case == case.id):
         if conversation.number < 3:  # the first two held on time; the third is weeks away

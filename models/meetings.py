@@ -12,7 +12,7 @@ import peewee
 from models import audit, cases, clock, registration, scheme
 from models.accounts import Role, User
 from models.base import BaseModel
-from models.cases import Case, CaseKind, Channel, NotAllowed
+from models.cases import Case, CaseEvent, CaseKind, Channel, EventKind, NotAllowed
 from models.crypto import EncryptedTextField
 from models.db import write_transaction
 from models.i18n import N_
@@ -22,6 +22,12 @@ MEETING_ROLES = frozenset({Role.MAYOR, Role.CLERK, Role.DEPUTY_CLERK})
 # §5: after the third order to leave, staying is trespass (lokaalvredebreuk, art. 139 Sr).
 TRESPASS_AFTER_ORDERS = 3
 DEFAULT_BEHAVIOURS = ("obstruction",)
+# §5: the chair decides on a police report together with the clerk and the security officer.
+DECISION_CLERK_ROLES = frozenset({Role.CLERK, Role.DEPUTY_CLERK})
+# The timeline entries on a disrupter's case (kind EventKind.MEETING): the order that made it trespass,
+# and the decision on a police report taken in the meeting ("police_report:file" / "police_report:no_report").
+TRESPASS_EVENT = "trespass"
+DECISION_EVENT = "police_report"
 
 
 class PoliceReportDecision(str, Enum):
@@ -45,11 +51,14 @@ class Meeting(BaseModel):
     livestream_stopped_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     police_called_at = peewee.DateTimeField(null=True)
     police_called_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
-    # §5: the chair decides with the clerk and the security officer; who recorded it, and who took part.
+    # §5: the chair decides with the clerk and the security officer: who took part (accounts), who
+    # recorded it (decided_by) and when. decided_with: their names as written then (the record keeps them).
     police_report_decision = peewee.CharField(max_length=16, null=True)
     decided_with = EncryptedTextField(null=True)
     decided_at = peewee.DateTimeField(null=True)
     decided_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decided_clerk = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decided_security_officer = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     closed_at = peewee.DateTimeField(null=True)
     closed_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
 
@@ -178,13 +187,57 @@ def call_police(meeting: Meeting, user: User) -> None:
         meeting.save(only=[Meeting.police_called_at, Meeting.police_called_by])
 
 
-def decide_police_report(meeting: Meeting, user: User, decision: PoliceReportDecision, decided_with: str) -> None:
-    """§5: the chair decides with the clerk and the security officer; `decided_with` names them."""
+def decision_clerks() -> list[User]:
+    """Who can be named as the clerk who decided: the active clerks and deputy clerks."""
+    roles = sorted(role.value for role in DECISION_CLERK_ROLES)
+    return list(User.select().where((User.is_active == True) & User.role.in_(roles)).order_by(User.name))  # noqa: E712
+
+
+def decision_security_officers() -> list[User]:
+    """Who can be named as the security officer who decided."""
+    return list(
+        User.select()
+        .where((User.is_active == True) & (User.role == Role.SECURITY_OFFICER.value))  # noqa: E712
+        .order_by(User.name)
+    )
+
+
+def decide_police_report(
+    meeting: Meeting, user: User, decision: PoliceReportDecision, clerk: User, security_officer: User
+) -> None:
+    """§5: the chair decides with the clerk and the security officer; the record names the three of
+    them and who recorded it (the chair or the clerk, in the meeting mode), with the time."""
     _check_open(meeting)
-    meeting.police_report_decision = decision.value
-    meeting.decided_with = decided_with
-    meeting.decided_at, meeting.decided_by = clock.utcnow(), user
-    meeting.save(only=[Meeting.police_report_decision, Meeting.decided_with, Meeting.decided_at, Meeting.decided_by])
+    if not may_run_meetings(user):
+        raise NotAllowed("meeting_role")
+    if clerk.id not in {u.id for u in decision_clerks()}:
+        raise NotAllowed("decision_clerk", N_("Kies de griffier die mee besliste."))
+    if security_officer.id not in {u.id for u in decision_security_officers()}:
+        raise NotAllowed("decision_security_officer", N_("Kies de ambtenaar Veiligheid die mee besliste."))
+    decision = PoliceReportDecision(decision)
+    with write_transaction():
+        meeting.police_report_decision = decision.value
+        meeting.decided_clerk, meeting.decided_security_officer = clerk, security_officer
+        # In the municipality's language, as the case text that quotes it (models.meetings._narrative).
+        meeting.decided_with = f"{meeting.chair.name} (voorzitter), {clerk.name} (griffier), {security_officer.name} (ambtenaar Veiligheid)"
+        meeting.decided_at, meeting.decided_by = clock.utcnow(), user
+        meeting.save(
+            only=[
+                Meeting.police_report_decision,
+                Meeting.decided_clerk,
+                Meeting.decided_security_officer,
+                Meeting.decided_with,
+                Meeting.decided_at,
+                Meeting.decided_by,
+            ]
+        )
+        audit.record(
+            "meeting_police_report_decided",
+            actor_id=user.id,
+            object_type="meeting",
+            object_id=meeting.id,
+            detail=f"decision={decision.value}",
+        )
 
 
 def _after_addressed(orders: int) -> scheme.AfterAddressed:
@@ -217,6 +270,28 @@ def _narrative(meeting: Meeting, disrupter: Disrupter, orders: list[OrderToLeave
     return "\n".join(lines)
 
 
+def _record_on_case(case: Case, meeting: Meeting, disrupter: Disrupter, orders: list[OrderToLeave]) -> None:
+    """The disrupter's new case's timeline: the order that made it trespass, at its time and by who
+    tapped it; and the decision on a police report taken in the meeting, by who recorded it."""
+    if disrupter.trespass_at is not None:
+        threshold = orders[TRESPASS_AFTER_ORDERS - 1] if len(orders) >= TRESPASS_AFTER_ORDERS else None
+        CaseEvent.create(
+            case=case,
+            at=disrupter.trespass_at,
+            actor=threshold.recorded_by_id if threshold else None,
+            kind=EventKind.MEETING.value,
+            detail=TRESPASS_EVENT,
+        )
+    if meeting.police_report_decision:
+        CaseEvent.create(
+            case=case,
+            at=meeting.decided_at or clock.utcnow(),
+            actor=meeting.decided_by_id,
+            kind=EventKind.MEETING.value,
+            detail=f"{DECISION_EVENT}:{meeting.police_report_decision}",
+        )
+
+
 def close(meeting: Meeting, user: User) -> list[Case]:
     """Close the record: one case per disrupter, filed for the chair (a council meeting is aimed at
     the council; the chair reports), classified from what happened and routed as any case."""
@@ -246,6 +321,7 @@ def close(meeting: Meeting, user: User) -> list[Case]:
                 "livestream_stopped": meeting.livestream_stopped_at is not None,
             }
             case = registration.file_case(draft.id, values)
+            _record_on_case(case, meeting, disrupter, orders)
             disrupter.case = case
             disrupter.save(only=[Disrupter.case])
             filed.append(case)

@@ -62,6 +62,7 @@ class PreventionSession(BaseModel):
     held_on = peewee.DateField()
     recorded_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
     recorded_at = peewee.DateTimeField(default=clock.utcnow)
+    token = peewee.CharField(max_length=32, null=True, unique=True)  # the form sent twice stores one session
 
 
 class SessionAttendance(BaseModel):
@@ -70,6 +71,20 @@ class SessionAttendance(BaseModel):
 
     class Meta:
         indexes = ((("session", "user"), True),)
+
+
+class BriefingInvitation(BaseModel):
+    """An office holder who attended none of the term's briefings, invited to the next one (§4.1):
+    when it is, who invited and when the invitation was mailed. Once per person per briefing date."""
+
+    term = peewee.ForeignKeyField(CouncilTerm, backref="invitations", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE")
+    briefing_at = peewee.DateTimeField()  # UTC
+    invited_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    invited_at = peewee.DateTimeField(default=clock.utcnow)
+
+    class Meta:
+        indexes = ((("term", "user", "briefing_at"), True),)
 
 
 class GroupMembership(BaseModel):
@@ -131,11 +146,16 @@ def briefing_deadline(term: CouncilTerm):
     )
 
 
-def record_session(term: CouncilTerm, kind: SessionKind, held_on: dt.date, attendee_ids, by: User) -> PreventionSession:
-    """A briefing or training held, with who took part. A briefing held completes the term's briefing deadline."""
+def record_session(
+    term: CouncilTerm, kind: SessionKind, held_on: dt.date, attendee_ids, by: User, *, token: str | None = None
+) -> PreventionSession:
+    """A briefing or training held, with who took part (office holders only). A briefing held
+    completes the term's briefing deadline. The same form sent twice (`token`) stores one session."""
     allowed = {u.id for u in office_holders()}
     with write_transaction():
-        session = PreventionSession.create(term=term, kind=kind.value, held_on=held_on, recorded_by=by)
+        if token and (existing := PreventionSession.get_or_none(PreventionSession.token == token)) is not None:
+            return existing
+        session = PreventionSession.create(term=term, kind=kind.value, held_on=held_on, recorded_by=by, token=token)
         for user_id in sorted(set(attendee_ids) & allowed):
             SessionAttendance.create(session=session, user=user_id)
         if kind == SessionKind.BRIEFING:
@@ -156,7 +176,7 @@ def attendees(session: PreventionSession) -> list[User]:
     return list(User.select().join(SessionAttendance).where(SessionAttendance.session == session).order_by(User.name))
 
 
-def invite_to_next_briefing(term: CouncilTerm) -> list[User]:
+def not_at_a_briefing(term: CouncilTerm) -> list[User]:
     """Office holders who attended none of this term's briefings: they are invited to the next one."""
     attended = (
         SessionAttendance.select(SessionAttendance.user)
@@ -164,6 +184,51 @@ def invite_to_next_briefing(term: CouncilTerm) -> list[User]:
         .where((PreventionSession.term == term) & (PreventionSession.kind == SessionKind.BRIEFING.value))
     )
     return list(office_holders().where(User.id.not_in(attended)))
+
+
+class BriefingInPast(Exception):
+    message = N_("De volgende voorlichting moet in de toekomst liggen.")
+
+
+def invite_to_next_briefing(term: CouncilTerm, briefing_at: dt.datetime, by: User) -> list[User]:
+    """Invite everyone who attended none of this term's briefings to the next one, at `briefing_at`
+    (UTC). Who was invited to this briefing already is not invited again. Returns who is invited now:
+    the caller mails them in the same transaction (a date and a link, nothing else)."""
+    if briefing_at <= clock.utcnow():
+        raise BriefingInPast()
+    invited = []
+    with write_transaction():
+        already = {
+            row.user_id
+            for row in BriefingInvitation.select(BriefingInvitation.user).where(
+                (BriefingInvitation.term == term) & (BriefingInvitation.briefing_at == briefing_at)
+            )
+        }
+        for user in not_at_a_briefing(term):
+            if user.id in already:
+                continue
+            BriefingInvitation.create(term=term, user=user, briefing_at=briefing_at, invited_by=by)
+            invited.append(user)
+    return invited
+
+
+def invitations(term: CouncilTerm) -> list[BriefingInvitation]:
+    """The invitations to a next briefing, latest briefing first, with who was invited."""
+    return list(
+        BriefingInvitation.select(BriefingInvitation, User)
+        .join(User, on=(BriefingInvitation.user == User.id))
+        .where(BriefingInvitation.term == term)
+        .order_by(BriefingInvitation.briefing_at.desc(), User.name)
+    )
+
+
+def trainings_per_term() -> list[tuple[CouncilTerm, list[tuple[PreventionSession, list[User]]]]]:
+    """Every term, latest first, with its trainings (not the briefings) and who took part in each."""
+    out = []
+    for term in CouncilTerm.select().order_by(CouncilTerm.starts_on.desc()):
+        held = [s for s in sessions(term) if s.kind != SessionKind.BRIEFING.value]
+        out.append((term, [(s, attendees(s)) for s in held]))
+    return out
 
 
 # --- a new council in one go ------------------------------------------------------------------

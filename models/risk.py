@@ -3,9 +3,15 @@ risk conversation in the town hall with a security presence), and home screening
 
 Neither belongs to a case: an office holder asks before anything happened. The risk analysis's
 decision is due before the date; the deadline engine (models.deadlines) reminds the security officer
-once when it nears undecided. What the municipality pays for a home screening is kept on the
-screening: the ledger (models.damages) books per case and its invariants are checked per case, so a
-screening without a case has no place in it."""
+once when it nears undecided.
+
+What the municipality pays for a home screening is kept on the screening (cost_cents), and, when the
+screening follows an incident of the office holder (§6.4: a security screening of the victim's home),
+it is booked in the damages ledger (models.damages.bear_cost) on that case as a cost the municipality
+bears itself: from there it can be recovered from the perpetrator. The ledger books per case and
+checks its invariants per case (LedgerEntry.case is required), so a screening asked without any
+incident (§4.1) is not booked there: no case is invented for it; its cost stays on the screening
+and is counted by `preventive_costs`."""
 
 from __future__ import annotations
 
@@ -14,10 +20,10 @@ from enum import Enum
 
 import peewee
 
-from models import audit, clock, deadlines
+from models import audit, clock, damages, deadlines
 from models.accounts import Role, User
 from models.base import BaseModel
-from models.cases import NotAllowed
+from models.cases import Case, CaseKind, NotAllowed
 from models.crypto import EncryptedTextField
 from models.db import write_transaction
 from models.deadlines import DeadlineKind
@@ -96,6 +102,15 @@ class HomeScreening(BaseModel):
     measures_taken = EncryptedTextField(null=True)
     cost_cents = peewee.BigIntegerField(null=True, constraints=[peewee.Check("cost_cents >= 0")])
     updated_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    # The office holder's incident the screening follows (§6.4), if any, and the ledger entry in force
+    # that books its cost on that case (models.damages, kind "borne").
+    case = peewee.ForeignKeyField(Case, null=True, backref="+", on_delete="SET NULL")
+    ledger_entry = peewee.ForeignKeyField(damages.LedgerEntry, null=True, backref="+", on_delete="SET NULL")
+
+
+# What the ledger entry of a screening's cost says (stored text, in the municipality's language).
+LEDGER_REASON = "Beveiligingsscan van de woning (§6.4)"
+NOT_THIS_CASE = N_("Kies een melding van deze ambtsdrager.")
 
 
 # --- who may see them ---------------------------------------------------------------------------
@@ -219,6 +234,18 @@ def ask_home_screening(user: User, *, reason: str = "", token: str | None = None
     return screening
 
 
+def incident_cases(screening: HomeScreening, actor: User) -> list[Case]:
+    """The office holder's own reports the actor may see: the incidents the screening can follow."""
+    from models.visibility import Access, case_access
+
+    query = (
+        Case.select()
+        .where((Case.reporter == screening.office_holder_id) & (Case.kind == CaseKind.REPORT.value))
+        .order_by(Case.created_at.desc())
+    )
+    return [case for case in query if case_access(actor, case) >= Access.INFORMED]
+
+
 def record_home_screening(
     screening: HomeScreening,
     actor: User,
@@ -227,20 +254,26 @@ def record_home_screening(
     advice: str,
     measures_taken: str,
     cost_cents: int | None,
+    case: Case | None = None,
     ip: str | None = None,
 ) -> HomeScreening:
     """The security officer records the visit, the advice, the measures taken and what the
-    municipality paid (integer cents; None: nothing paid yet)."""
+    municipality paid (integer cents; None: nothing paid yet). With `case` (an incident of this office
+    holder the officer may see) the cost is booked in that case's ledger as a cost the municipality
+    bears; a new amount or another case reverses the entry booked before (the ledger is only added to)."""
     if not is_security_officer(actor):
         raise NotAllowed("record_home_screening")
     if cost_cents is not None and cost_cents < 0:
         raise ValueError("cost_cents")
+    if case is not None and case.id not in {c.id for c in incident_cases(screening, actor)}:
+        raise NotAllowed("home_screening_case", NOT_THIS_CASE)
     with write_transaction():
         screening.visited_on = visited_on
         screening.advice = advice or None
         screening.measures_taken = measures_taken or None
         screening.cost_cents = cost_cents
         screening.updated_by = actor
+        _book_cost(screening, actor, case, cost_cents, ip)
         screening.save()
         audit.record(
             "home_screening_recorded",
@@ -250,6 +283,32 @@ def record_home_screening(
             ip=ip,
         )
     return screening
+
+
+def _book_cost(screening: HomeScreening, actor: User, case: Case | None, cost_cents: int | None, ip) -> None:
+    """The ledger follows the screening: its cost on its case, as a cost the municipality bears."""
+    booked = screening.ledger_entry  # the entry in force, on screening.case
+    if booked is not None and (case is None or booked.case_id != case.id):
+        damages.bear_cost(booked.case, None, actor, reason=LEDGER_REASON, replaces=booked, ip=ip)  # reversed
+        booked = None
+    entry = None
+    if case is not None and cost_cents:
+        entry = damages.bear_cost(case, cost_cents, actor, reason=LEDGER_REASON, replaces=booked, ip=ip)
+    elif booked is not None:
+        damages.bear_cost(booked.case, None, actor, reason=LEDGER_REASON, replaces=booked, ip=ip)
+    screening.case = case
+    screening.ledger_entry = entry
+
+
+def preventive_costs(year: int | None = None) -> int:
+    """What the municipality paid for home screenings that follow no incident (not in the ledger), in
+    cents; of the screenings visited in `year` when given."""
+    query = HomeScreening.select(peewee.fn.SUM(HomeScreening.cost_cents)).where(HomeScreening.ledger_entry.is_null())
+    if year is not None:
+        query = query.where(
+            (HomeScreening.visited_on >= dt.date(year, 1, 1)) & (HomeScreening.visited_on < dt.date(year + 1, 1, 1))
+        )
+    return int(query.scalar() or 0)
 
 
 def home_screenings_for(user: User) -> list[HomeScreening]:

@@ -5,7 +5,7 @@ from models.accounts import AccountToken, LoginFailure, LoginSession, User
 from models.aftercare import Conversation, Referral, ReferralContact
 from models.audit import AuditCheckpoint, AuditEntry
 from models.cases import Case, CaseAccess, CaseEvent, Draft, Evidence, OnlineEntry
-from models.communication import Statement
+from models.communication import OfficeHolderInformed, Statement
 from models.consent import ConsentRecord
 from models.damages import DamageItem, DamageReceipt, Instalment, LedgerEntry, MonthlyOverview, Recovery, RecoveryStep
 from models.deadlines import Deadline
@@ -17,7 +17,7 @@ from models.outbox import OutboxMessage
 from models.passkeys import Passkey, PasskeyChallenge
 from models.perpetrators import CasePerpetrator, EmployeeIncident, NotSamePerson, OnlineAccount, Perpetrator
 from models.police import PoliceFeedback, PoliceReport
-from models.prevention import CouncilTerm, GroupMembership, PreventionSession, SessionAttendance
+from models.prevention import BriefingInvitation, CouncilTerm, GroupMembership, PreventionSession, SessionAttendance
 from models.protection import AcuteThreat, ProtectionMeasure
 from models.retention import LegalHold, Tombstone
 from models.risk import HomeScreening, RiskAnalysis
@@ -82,6 +82,8 @@ MODELS = [
     Statement,
     RiskAnalysis,
     HomeScreening,
+    OfficeHolderInformed,
+    BriefingInvitation,
     Passkey,
     PasskeyChallenge,
     YearlyEvaluation,

@@ -1,6 +1,7 @@
 """The communication log (§7) in a real browser, on a phone (360 px) and a desk (1280 px): the clerk
 records a press statement the victim agreed to; one naming a security measure is refused with the
-text kept. Checked with axe, never scrolling sideways, photographed in $PORTAL_COMMUNICATION_SHOTS."""
+text kept; and with the victim's consent to inform others, records which office holders were told.
+Checked with axe, never scrolling sideways, photographed in $PORTAL_COMMUNICATION_SHOTS."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def test_a_press_statement_the_victim_agreed_to(make_app, live_server, browser):
         reference = create_demo_case()
         case = Case.get(Case.reference == reference)
         consent.give(case, Purpose.PUBLIC_STATEMENT, case.reporter, how=How.PORTAL)
+        consent.give(case, Purpose.INFORM_OTHERS, case.reporter, how=How.PORTAL)
         clerk = User.get(User.email == accounts["clerk"]["email"])
         protection.mark_acute(case, clerk)
         today = clock.to_local(clock.utcnow()).date()
@@ -70,4 +72,17 @@ def test_a_press_statement_the_victim_agreed_to(make_app, live_server, browser):
     expect(page.get_by_role("status")).to_have_text("De verklaring is vastgelegd.")
     expect(page.locator("#verklaringen-lijst")).to_contain_text("De gemeente staat achter het raadslid.")
     _shoot(page, "communication-saved", axe)
+
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.get_by_role("button", name="Vastleggen wie er is geïnformeerd").click()  # nobody chosen
+    expect(page.locator("#foutmeldingen")).to_contain_text("Kies wie er is geïnformeerd.")
+    page.get_by_role("group", name="Wie is er geïnformeerd?").get_by_label("Bram Jansen").check()
+    page.get_by_role("button", name="Vastleggen wie er is geïnformeerd").click()
+    expect(page.get_by_role("status")).to_have_text("Vastgelegd wie er is geïnformeerd.")
+    expect(page.locator("#geinformeerd-lijst")).to_contain_text("Bram Jansen, op")
+    expect(page.locator("#verloop")).to_contain_text("Andere ambtsdrager geïnformeerd: Bram Jansen")
+    informed_choices = page.get_by_role("group", name="Wie is er geïnformeerd?")
+    expect(informed_choices.get_by_label("Bram Jansen")).to_have_count(0)  # listed above, not offered again
+    _shoot(page, "communication-informed", axe)
     context.close()
+    assert not axe.violations, axe.report()

@@ -1,17 +1,26 @@
 """The meeting mode on a 360 px phone (§5): the clerk starts the record for a meeting chaired by a
-council member, adds a disrupter and taps the order to leave three times — one tap while the phone
-has no connection, queued and sent once it returns — sees "lokaalvredebreuk", closes the record and
-finds the case in the inbox. Screenshots in test-artifacts/meeting-*.png."""
+council member, adds a disrupter and taps the order to leave three times — two taps while the phone
+has no connection, queued and each sent once when it returns — sees "lokaalvredebreuk", records the
+decision on a police report with the clerk and the security officer, closes the record and finds the
+case in the inbox with the trespass in its timeline. axe checks every state at 360 px (the context
+bypasses the CSP only to inject axe). Screenshots in test-artifacts/meeting-*.png."""
 
 import pytest
 from playwright.sync_api import expect
 
 from models.db import db
 from tests.browser import log_in, screenshot
+from tests.test_accessibility import Axe
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 360, "height": 740}, "locale": "nl-NL", "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "locale": "nl-NL",
+    "is_mobile": True,
+    "has_touch": True,
+    "bypass_csp": True,  # to inject axe; meeting.js is a file of the portal's own, allowed by the CSP
+}
 DESK = {"viewport": {"width": 1280, "height": 900}, "locale": "nl-NL"}
 
 
@@ -26,12 +35,24 @@ def _accounts():
     return accounts, chair
 
 
+def _tokens():
+    from models.meetings import OrderToLeave
+
+    db.connect(reuse_if_open=True)
+    tokens = [order.token for order in OrderToLeave.select().order_by(OrderToLeave.id)]
+    db.close()
+    return tokens
+
+
 def test_three_orders_on_a_phone_are_trespass_and_the_case_reaches_the_clerk(live_server, browser):
     accounts, chair = _accounts()
     context = browser.new_context(**PHONE)
     page = context.new_page()
+    axe = Axe(page)
     log_in(page, live_server.url, accounts["clerk"])
     page.get_by_role("link", name="Vergadering verstoord").tap()
+    expect(page.get_by_label("Welke vergadering?")).to_be_visible()
+    axe.check("meeting start at 360px")
     page.get_by_label("Welke vergadering?").fill("Raadsvergadering over de begroting")
     page.get_by_label("Wie zit de vergadering voor?").select_option(str(chair.id))
     screenshot(page, "meeting-1-start-360")
@@ -43,41 +64,55 @@ def test_three_orders_on_a_phone_are_trespass_and_the_case_reaches_the_clerk(liv
     order = page.get_by_role("button", name="Opdracht om te vertrekken gegeven")
     counter = page.locator("[data-orders]")
     trespass = page.get_by_text("Dit is nu lokaalvredebreuk.")
+    offline = page.get_by_text("Geen verbinding.")
+    expect(order).to_be_visible()
+    axe.check("meeting with a disrupter at 360px")
 
     order.tap()
     expect(counter).to_have_text("Opdrachten om te vertrekken: 1")
     context.set_offline(True)  # the connection drops between two taps
     order.tap()
-    expect(page.get_by_text("Geen verbinding.")).to_be_visible()
-    expect(counter).to_have_text("Opdrachten om te vertrekken: 2")
-    expect(trespass).to_be_hidden()
-    context.set_offline(False)
-    order.tap()
+    expect(offline).to_be_visible()
+    order.tap()  # and another while still without a connection
     expect(counter).to_have_text("Opdrachten om te vertrekken: 3")
-    expect(trespass).to_be_visible()
-    expect(page.get_by_text("Geen verbinding.")).to_be_hidden()
+    expect(trespass).to_be_visible()  # the phone says so at once
+    axe.check("meeting offline with trespass at 360px")
+    assert len(_tokens()) == 1  # the two taps wait on the phone
+    assert len(page.evaluate("JSON.parse(localStorage.getItem('veilig-bestuur-meeting-orders'))")) == 2
+    context.set_offline(False)  # back: each waiting tap is sent, once
+    expect(offline).to_be_hidden()
+    page.wait_for_function("JSON.parse(localStorage.getItem('veilig-bestuur-meeting-orders') || '[]').length === 0")
+    tokens = _tokens()
+    assert len(tokens) == 3 and len(set(tokens)) == 3
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "meeting-2-trespass-360")
 
     page.reload()  # what the server stored: three orders, each once
     expect(counter).to_have_text("Opdrachten om te vertrekken: 3")
     expect(trespass).to_be_visible()
+    page.wait_for_timeout(300)  # the queue is empty: a reload sends nothing again
+    assert len(_tokens()) == 3
     page.get_by_role("button", name="Livestream is gestopt").tap()
     page.get_by_role("button", name="Politie is gebeld").tap()
     page.get_by_text("Ja, de gemeente doet aangifte").tap()
-    page.get_by_label("Wie hebben dit besloten?").fill("Voorzitter, griffier en ambtenaar Veiligheid")
-    page.get_by_role("button", name="Besluit opslaan").tap()
+    page.get_by_role("button", name="Besluit opslaan").tap()  # the clerk and the security officer preselected
+    expect(page.locator("#aangifte-besluit")).to_contain_text("(griffier)")
+    expect(page.locator("#aangifte-besluit")).to_contain_text("(ambtenaar Veiligheid)")
+    axe.check("meeting decided at 360px")
     page.get_by_role("button", name="Verslag afsluiten en melden").tap()
-    expect(page.get_by_text("Er zijn 1 meldingen gemaakt.")).to_be_visible()
+    expect(page.get_by_text("Er is 1 melding gemaakt.")).to_be_visible()
+    axe.check("meeting closed at 360px")
     screenshot(page, "meeting-3-closed-360")
     reference = page.locator("[data-disrupter] a").inner_text()
 
     page.goto(live_server.url + "/zaken")
     expect(page.get_by_role("link", name=reference)).to_have_count(1)
     page.get_by_role("link", name=reference).tap()
-    expect(page.get_by_text("Lokaalvredebreuk", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Lokaalvredebreuk: na de derde opdracht om te vertrekken")).to_be_visible()
+    expect(page.get_by_text("Besluit in de vergadering: de gemeente doet aangifte")).to_be_visible()
     screenshot(page, "meeting-4-case-360")
     context.close()
+    assert not axe.violations, axe.report()
 
     desk = browser.new_context(**DESK)
     page = desk.new_page()
@@ -85,3 +120,38 @@ def test_three_orders_on_a_phone_are_trespass_and_the_case_reaches_the_clerk(liv
     page.goto(live_server.url + "/vergadering")
     screenshot(page, "meeting-5-start-1280")
     desk.close()
+
+
+def test_a_tap_the_server_refused_stays_queued_and_is_sent_after_a_reload(live_server, browser):
+    """The session ended during a long meeting (or the form expired): the tap is not lost. It waits
+    on the phone, the page says to reload, and after logging in again it is sent, once."""
+    accounts, chair = _accounts()
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    log_in(page, live_server.url, accounts["clerk"])
+    page.goto(live_server.url + "/vergadering")
+    page.get_by_label("Welke vergadering?").fill("Commissievergadering")
+    page.get_by_role("button", name="Verslag beginnen").tap()
+    page.get_by_label("Wie verstoort de vergadering?").fill("Vrouw met megafoon")
+    page.get_by_role("button", name="Toevoegen").tap()
+    expect(page.locator("[data-orders]")).to_have_text("Opdrachten om te vertrekken: 0")
+    meeting_url = page.url
+    context.clear_cookies()  # the session ended
+    page.get_by_role("button", name="Opdracht om te vertrekken gegeven").tap()
+    expect(page.get_by_text("Een opdracht is nog niet opgeslagen")).to_be_visible()
+    page.wait_for_timeout(300)
+    assert _tokens() == []
+    assert len(page.evaluate("JSON.parse(localStorage.getItem('veilig-bestuur-meeting-orders'))")) == 1
+    import time
+
+    import pyotp
+
+    next_code = pyotp.TOTP(accounts["clerk"]["totp_secret"]).at(time.time() + 30)  # a code is used once
+    log_in(page, live_server.url, accounts["clerk"], code=next_code)
+    page.goto(meeting_url)  # the waiting tap is sent now, with the page's fresh form token
+    page.wait_for_function("JSON.parse(localStorage.getItem('veilig-bestuur-meeting-orders') || '[]').length === 0")
+    expect(page.locator("[data-orders]")).to_have_text("Opdrachten om te vertrekken: 1")
+    page.reload()
+    expect(page.locator("[data-orders]")).to_have_text("Opdrachten om te vertrekken: 1")
+    assert len(_tokens()) == 1
+    context.close()

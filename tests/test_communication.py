@@ -156,3 +156,161 @@ def test_someone_outside_the_case_gets_404(case, people, signed_in, create_user)
     outsider = signed_in(create_user(Role.COUNCIL_MEMBER, name="Raadslid Elders"))
     assert _send(outsider, case).status_code == 404
     assert _statements(case) == 0
+
+
+# --- other office holders informed (§7) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def colleagues(create_user):
+    return {
+        "alderman": create_user(Role.ALDERMAN, name="Wethouder Bakker"),
+        "member": create_user(Role.COUNCIL_MEMBER, name="Raadslid De Wit"),
+    }
+
+
+def _informed_token(page):
+    return re.search(r'name="geinformeerd-token"[^>]*value="([0-9a-f]+)"', page).group(1)
+
+
+def _inform(client, case, who, token="", on=None):
+    return client.post(
+        f"/zaken/{case.reference}/communicatie/geinformeerd",
+        data={
+            "geinformeerd-token": token,
+            "geinformeerd-office_holders": [person.id for person in who],
+            "geinformeerd-informed_on": (on or _today()).isoformat(),
+        },
+        follow_redirects=True,
+    )
+
+
+def _informed_rows(case):
+    from models.communication import OfficeHolderInformed
+
+    db.connect(reuse_if_open=True)
+    return list(OfficeHolderInformed.select().where(OfficeHolderInformed.case == case.id))
+
+
+def test_other_office_holders_are_informed_with_the_consent_in_force_and_the_timeline_names_them(
+    case, people, colleagues, signed_in
+):
+    victim = people[Role.COUNCIL_MEMBER]
+    record = consent.give(case, Purpose.INFORM_OTHERS, victim, how=How.PORTAL)
+    clerk = signed_in(people[Role.CLERK])
+    page = _page(clerk, case)
+    assert "Er is nog geen andere ambtsdrager geïnformeerd." in page
+    choices = re.search(r'<fieldset[^>]*id="geinformeerd-office_holders".*?</fieldset>', page, re.S).group(0)
+    assert "Wethouder Bakker" in choices and "Raadslid De Wit" in choices and "Burgemeester Van Dam" in choices
+    assert "Raadslid Jansen" not in choices  # the victim is not informed about their own case
+    assert "Griffier De Boer" not in choices  # a clerk is no office holder
+    response = _inform(clerk, case, [colleagues["alderman"], colleagues["member"]], token=_informed_token(page))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Vastgelegd wie er is geïnformeerd." in page
+    listed = re.search(r'<ul class="plain-list" id="geinformeerd-lijst">(.*?)</ul>', page, re.S).group(1)
+    assert "Raadslid De Wit, op" in listed and "Wethouder Bakker, op" in listed
+    assert "met toestemming sinds" in listed
+    assert "Andere ambtsdrager geïnformeerd: Wethouder Bakker" in page  # the timeline
+    assert "Andere ambtsdrager geïnformeerd: Raadslid De Wit" in page
+    rows = _informed_rows(case)
+    assert {row.office_holder_id for row in rows} == {colleagues["alderman"].id, colleagues["member"].id}
+    assert {row.consent_record_id for row in rows} == {record.id}  # the consent in force at the time
+    assert len(consent.done_under(case, Purpose.INFORM_OTHERS)) == 2  # done under the consent: it stays done
+    # The checklist of whom to warn shows it done.
+    assert re.search(r'id="melding-other_office_holders">.*?Ja, op', page, re.S)
+
+
+def test_informing_is_refused_without_the_consent_and_what_was_chosen_stays(case, people, colleagues, signed_in):
+    clerk = signed_in(people[Role.CLERK])
+    page = _page(clerk, case)
+    assert "kan pas als de ambtsdrager toestemming geeft om andere ambtsdragers te informeren" in page
+    assert 'name="geinformeerd-office_holders"' not in page
+    response = _inform(clerk, case, [colleagues["alderman"]])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "De ambtsdrager heeft geen toestemming gegeven om andere ambtsdragers te informeren." in page
+    assert re.search(rf'<input[^>]*checked[^>]*value="{colleagues["alderman"].id}"', page) or re.search(
+        rf'<input[^>]*value="{colleagues["alderman"].id}"[^>]*checked', page
+    )
+    assert _informed_rows(case) == []
+
+
+def test_after_a_withdrawal_nobody_more_is_informed_and_who_was_stays_listed(case, people, colleagues, signed_in):
+    victim = people[Role.COUNCIL_MEMBER]
+    consent.give(case, Purpose.INFORM_OTHERS, victim, how=How.PORTAL)
+    clerk = signed_in(people[Role.CLERK])
+    assert _inform(clerk, case, [colleagues["alderman"]]).status_code == 200
+    consent.withdraw(case, Purpose.INFORM_OTHERS, victim, how=How.PORTAL)
+    response = _inform(clerk, case, [colleagues["member"]])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "geen toestemming gegeven om andere ambtsdragers te informeren" in page
+    assert "Wethouder Bakker, op" in page
+    assert [row.office_holder_id for row in _informed_rows(case)] == [colleagues["alderman"].id]
+
+
+def test_informing_sent_twice_is_stored_once_and_bad_choices_are_explained(case, people, colleagues, signed_in):
+    consent.give(case, Purpose.INFORM_OTHERS, people[Role.COUNCIL_MEMBER], how=How.PORTAL)
+    clerk = signed_in(people[Role.CLERK])
+    token = _informed_token(_page(clerk, case))
+    assert _inform(clerk, case, [colleagues["alderman"]], token=token).status_code == 200
+    assert _inform(clerk, case, [colleagues["alderman"]], token=token).status_code == 200
+    assert len(_informed_rows(case)) == 1
+    db.connect(reuse_if_open=True)
+    from models.cases import CaseEvent
+
+    assert CaseEvent.select().where(CaseEvent.detail.startswith("other_office_holders:")).count() == 1
+    for who, message in (
+        ([people[Role.CLERK]], "Kies alleen ambtsdragers uit de lijst."),
+        ([people[Role.COUNCIL_MEMBER]], "Kies alleen ambtsdragers uit de lijst."),
+        ([], "Kies wie er is geïnformeerd."),
+    ):
+        response = _inform(clerk, case, who)
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+    response = _inform(clerk, case, [colleagues["member"]], on=_today().replace(year=_today().year + 1))
+    assert response.status_code == 400 and "Deze datum ligt in de toekomst." in response.get_data(as_text=True)
+    assert len(_informed_rows(case)) == 1
+
+
+def test_who_was_informed_is_seen_only_by_who_may_see_the_case(case, people, colleagues, signed_in, create_user):
+    consent.give(case, Purpose.INFORM_OTHERS, people[Role.COUNCIL_MEMBER], how=How.PORTAL)
+    assert _inform(signed_in(people[Role.CLERK]), case, [colleagues["alderman"]]).status_code == 200
+    mayor = signed_in(people[Role.MAYOR])  # informed of a council member's case (§6.1): sees, does not record
+    page = _page(mayor, case)
+    assert "Wethouder Bakker, op" in page
+    assert 'name="geinformeerd-office_holders"' not in page
+    assert _inform(mayor, case, [colleagues["member"]]).status_code == 404
+    alderman = signed_in(colleagues["alderman"])  # informed of it, but no access to the case
+    assert alderman.get(f"/zaken/{case.reference}").status_code == 404
+    assert _inform(alderman, case, [colleagues["member"]]).status_code == 404
+    assert len(_informed_rows(case)) == 1
+
+
+def test_no_export_letter_or_yearly_figure_names_a_protection_measure(case, people, signed_in):
+    from tests.test_police_dossier import pdf_text
+
+    clerk = people[Role.CLERK]
+    consent.give(case, Purpose.POLICE_REPORT, clerk, how=How.PHONE)
+    protection.mark_acute(case, clerk)
+    protection.add_measure(case, clerk, description=SECRET_MEASURE, involved="Politie", starts_on=_today())
+    measures.propose(case, measures.MeasureType.OTHER, clerk, reasons="Dreiging.", description="Waarschuwing")
+    report = police.file(case, clerk, filed_on=_today(), registration_number="PL-17")
+    client = signed_in(clerk)
+    dossier = client.get(f"/zaken/{case.reference}/aangifte/{report.id}/dossier.pdf")
+    assert dossier.status_code == 200
+    text = pdf_text(dossier.data)
+    assert "Waarschuwing" in text  # the measures against the perpetrator are in it
+    assert "Camerabewaking" not in text and "Lindelaan" not in text
+    db.connect(reuse_if_open=True)
+    from models import perpetrators, retention
+
+    perpetrator = perpetrators.link_case(case, name="Piet Boos", actor=clerk)
+    access = repr(retention.subject_access(people[Role.SECURITY_OFFICER], perpetrator.id))
+    assert case.reference in access and "Camerabewaking" not in access
+    year = _today().year
+    for url in (f"/jaarverslag?jaar={year}", f"/jaarverslag.csv?jaar={year}"):
+        response = signed_in(people[Role.MAYOR]).get(url)
+        assert response.status_code == 200, url
+        assert "Camerabewaking" not in response.get_data(as_text=True)

@@ -79,9 +79,14 @@ def test_closing_files_a_case_per_disrupter_routed_to_the_clerk_with_the_advice(
     assert client.post(f"{url}/livestream").status_code == 302
     assert client.post(f"{url}/politie").status_code == 302
     response = client.post(
-        f"{url}/aangifte", data={"decision": "file", "decided_with": "A. Voorzitter, griffier, J. Veilig"}
+        f"{url}/aangifte", data={"decision": "file", "clerk": clerk.id, "security_officer": security.id}
     )
     assert response.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    decided = re.search(r'<p id="aangifte-besluit">(.*?)</p>', page, re.S).group(1)
+    assert "Ja, de gemeente doet aangifte" in decided
+    assert f"Anna Voorzitter (voorzitter), {clerk.name} (griffier), {security.name} (ambtenaar Veiligheid)" in decided
+    assert f"Vastgelegd door {clerk.name}" in decided
     page = client.post(f"{url}/afsluiten", follow_redirects=True).get_data(as_text=True)
     assert "Er zijn 2 meldingen gemaakt." in page
     references = re.findall(r"VB-\d{4}-\d{4}", page)
@@ -97,12 +102,74 @@ def test_closing_files_a_case_per_disrupter_routed_to_the_clerk_with_the_advice(
         )
         assert case.livestream_stopped and case.behaviour_class == "verbal_aggression"
         assert Meeting.select().first().closed_at is not None
+        from models.meetings import Disrupter
+
+        calm_reference = Disrupter.select().where(Disrupter.id != first).get().case.reference
     inbox = client.get("/zaken").get_data(as_text=True)
     assert references[0] in inbox and references[1] in inbox
     case_page = client.get(f"/zaken/{references[0]}").get_data(as_text=True)
     assert "Melden is verplicht" in case_page  # verbal aggression that went on after three orders
     assert "Lokaalvredebreuk" in case_page
+    # The timeline of the disrupter's case: the order that made it trespass, and the decision taken.
+    assert "Lokaalvredebreuk: na de derde opdracht om te vertrekken bleef de persoon in de zaal" in case_page
+    assert "Besluit in de vergadering: de gemeente doet aangifte" in case_page
+    other_page = client.get(f"/zaken/{calm_reference}").get_data(as_text=True)
+    assert "Lokaalvredebreuk: na de derde opdracht" not in other_page  # no orders: no trespass
+    assert "Besluit in de vergadering: de gemeente doet aangifte" in other_page
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        from models.cases import CaseEvent
+
+        event = CaseEvent.get((CaseEvent.case == case.id) & (CaseEvent.detail == "trespass"))
+        assert event.kind == "meeting" and event.actor_id == clerk.id
+        assert event.at == Disrupter.get(Disrupter.case == case.id).trespass_at
+        third = OrderToLeave.select().order_by(OrderToLeave.at, OrderToLeave.id)[2]
+        assert event.at == third.at  # the third order is the one that made it trespass
     assert references[0] in signed_in(security).get("/zaken").get_data(as_text=True)
+
+
+def test_the_decision_on_a_police_report_names_the_clerk_and_the_security_officer(app, create_user, signed_in):
+    mayor = create_user(Role.MAYOR, name="Burgemeester Van Dam")
+    clerk = create_user(Role.CLERK, name="Griffier De Boer")
+    security = create_user(Role.SECURITY_OFFICER, name="Veiligheid Smit")
+    council_member = create_user(Role.COUNCIL_MEMBER, name="Raadslid Jansen")
+    client = signed_in(mayor)
+    url = _start(client, mayor)
+    page = client.get(url).get_data(as_text=True)
+    assert "De voorzitter, Burgemeester Van Dam, besluit samen met de griffier en de ambtenaar Veiligheid." in page
+    assert "Welke griffier besliste mee?" in page and "Welke ambtenaar Veiligheid besliste mee?" in page
+    # A council member is no clerk: refused with a message, the choice made kept.
+    response = client.post(
+        f"{url}/aangifte", data={"decision": "no_report", "clerk": council_member.id, "security_officer": security.id}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Kies de griffier die mee besliste." in page
+    assert "checked" in re.search(r'<input[^>]*value="no_report"[^>]*>', page).group(0)
+    response = client.post(f"{url}/aangifte", data={"decision": "", "clerk": clerk.id, "security_officer": security.id})
+    assert response.status_code == 400
+    assert "Kies of de gemeente aangifte doet." in response.get_data(as_text=True)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        assert Meeting.select().first().police_report_decision is None
+    response = client.post(
+        f"{url}/aangifte",
+        data={"decision": "no_report", "clerk": clerk.id, "security_officer": security.id},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Het besluit over aangifte is opgeslagen." in page
+    assert (
+        "Burgemeester Van Dam (voorzitter), Griffier De Boer (griffier), Veiligheid Smit (ambtenaar Veiligheid)" in page
+    )
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        meeting = Meeting.select().first()
+        assert (meeting.decided_clerk_id, meeting.decided_security_officer_id, meeting.decided_by_id) == (
+            clerk.id,
+            security.id,
+            mayor.id,
+        )
 
 
 def test_the_mayor_chairs_and_the_case_goes_to_the_municipal_secretary(app, create_user, signed_in):

@@ -185,3 +185,159 @@ def test_the_admin_previews_a_new_council_and_the_clerk_plans_a_term_on_a_phone_
         page.set_viewport_size({"width": width, "height": 900})
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         screenshot(page, f"prevention-term-{width}")
+    page.set_viewport_size({"width": 360, "height": 800})  # on a phone: a training held, the next briefing
+    page.get_by_label("Wat is er gehouden?").select_option("deescalation")
+    page.get_by_label("Datum", exact=True).fill("2026-05-01")
+    page.get_by_label("Vertrekker").check()
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text("Opgeslagen: Training de-escaleren.").is_visible()
+    page.get_by_label("Wanneer is de volgende voorlichting?").fill("2030-01-15T19:30")
+    page.get_by_role("button", name="Uitnodiging versturen").click()
+    assert page.get_by_text("ambtsdrager is uitgenodigd voor de volgende voorlichting").is_visible()
+    assert page.locator("#uitnodigingen").get_by_text("Vertrekker, voor 15 januari 2030, 19:30").is_visible()
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        screenshot(page, f"prevention-invited-{width}")
+    page.goto(live_server.url + "/preventie")
+    assert page.locator(".trainings").get_by_text("Training de-escaleren").is_visible()
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        screenshot(page, f"prevention-terms-{width}")
+
+
+# --- a briefing or training recorded once, the next briefing's invitation, the deadlines page ------------
+
+
+def _term(app, client):
+    start = dt.date.today()
+    client.post(
+        "/preventie",
+        data={"starts_on": start.isoformat(), "ends_on": (start + dt.timedelta(days=4 * 365)).isoformat()},
+    )
+    with app.app_context():
+        return Deadline.get(Deadline.kind == DeadlineKind.TERM_BRIEFING.value).object_id
+
+
+def _session_token(page):
+    return re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', page).group(1)
+
+
+def test_a_briefing_sent_twice_is_stored_once_with_its_attendance(app, create_user, login):
+    from models.prevention import PreventionSession, SessionAttendance
+
+    clerk = create_user(Role.CLERK)
+    anna = create_user(Role.COUNCIL_MEMBER, name="Anna de Vries")
+    client = app.test_client()
+    login(client, clerk)
+    term_id = _term(app, client)
+    token = _session_token(client.get(f"/preventie/{term_id}").get_data(as_text=True))
+    data = {"kind": "briefing", "held_on": dt.date.today().isoformat(), "attendees": [anna.id], "token": token}
+    assert client.post(f"/preventie/{term_id}", data=data).status_code == 302
+    assert client.post(f"/preventie/{term_id}", data=data).status_code == 302  # the same form again
+    with app.app_context():
+        assert PreventionSession.select().count() == 1
+        assert SessionAttendance.select().count() == 1
+    # A missing date is explained and who was ticked stays ticked.
+    response = client.post(f"/preventie/{term_id}", data={"kind": "deescalation", "attendees": [anna.id]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Vul de datum in." in page
+    assert "checked" in re.search(rf'<input[^>]*value="{anna.id}"[^>]*>', page).group(0)
+
+
+def test_who_missed_the_briefing_is_invited_to_the_next_one_once(app, create_user, login, mailbox):
+    clerk = create_user(Role.CLERK)
+    anna = create_user(Role.COUNCIL_MEMBER, name="Anna de Vries")
+    bert = create_user(Role.ALDERMAN, name="Bert Bakker")
+    create_user(Role.SECURITY_OFFICER, name="Sam Veilig")  # no office holder: not invited
+    client = app.test_client()
+    login(client, clerk)
+    term_id = _term(app, client)
+    client.post(
+        f"/preventie/{term_id}",
+        data={"kind": "briefing", "held_on": dt.date.today().isoformat(), "attendees": [anna.id]},
+    )
+    page = client.get(f"/preventie/{term_id}").get_data(as_text=True)
+    missed = re.search(r'<ul id="niet-geweest">(.*?)</ul>', page, re.S).group(1)
+    assert "Bert Bakker" in missed and "Anna de Vries" not in missed
+    mailbox.messages.clear()
+    when = (dt.date.today() + dt.timedelta(days=30)).isoformat() + "T19:30"
+    page = client.post(
+        f"/preventie/{term_id}/uitnodigen", data={"uitnodiging-briefing_at": when}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "1 ambtsdrager is uitgenodigd voor de volgende voorlichting." in page
+    assert re.search(r'<ul id="uitnodigingen">.*Bert Bakker, voor .*19:30', page, re.S)
+    [invitation] = mailbox.messages
+    assert invitation["To"] == bert.email
+    body = invitation.get_content()
+    assert "uitgenodigd voor de volgende voorlichting" in body and "19:30" in body
+    assert "Anna" not in body
+    page = client.post(
+        f"/preventie/{term_id}/uitnodigen", data={"uitnodiging-briefing_at": when}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "al uitgenodigd voor deze voorlichting" in page
+    assert len(mailbox.messages) == 1  # sent twice: invited once
+    # A date in the past is explained and kept.
+    past = (dt.date.today() - dt.timedelta(days=1)).isoformat() + "T19:30"
+    response = client.post(f"/preventie/{term_id}/uitnodigen", data={"uitnodiging-briefing_at": past})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "De volgende voorlichting moet in de toekomst liggen." in page
+    assert f'value="{past}"' in page
+    assert len(mailbox.messages) == 1
+
+
+def test_trainings_are_listed_per_term_with_who_took_part(app, create_user, login):
+    clerk = create_user(Role.CLERK)
+    anna = create_user(Role.COUNCIL_MEMBER, name="Anna de Vries")
+    create_user(Role.COUNCIL_MEMBER, name="Carla Thuis")
+    client = app.test_client()
+    login(client, clerk)
+    term_id = _term(app, client)
+    client.post(
+        f"/preventie/{term_id}",
+        data={"kind": "deescalation", "held_on": dt.date.today().isoformat(), "attendees": [anna.id]},
+    )
+    page = client.get("/preventie").get_data(as_text=True)
+    trainings = re.search(r'<ul class="trainings">(.*?)</ul>', page, re.S).group(1)
+    assert "Training de-escaleren" in trainings and "Anna de Vries" in trainings
+    assert "Carla Thuis" not in trainings
+
+
+def test_the_briefing_and_a_risk_analysis_are_on_the_deadlines_page_of_who_is_reminded(app, create_user, login):
+    from models import clock, risk
+
+    clerk = create_user(Role.CLERK)
+    security = create_user(Role.SECURITY_OFFICER)
+    alderman = create_user(Role.ALDERMAN)
+    client = app.test_client()
+    login(client, clerk)
+    term_id = _term(app, client)
+    with app.app_context():
+        analysis = risk.ask_risk_analysis(
+            alderman,
+            kind=risk.MeetingKind.INFORMATION_EVENING,
+            what="Informatieavond over windmolens",
+            location="Sporthal",
+            starts_at=clock.utcnow() + dt.timedelta(days=10),
+        )
+    page = client.get("/termijnen").get_data(as_text=True)
+    assert "Voorlichting geven aan het begin van de raadsperiode" in page
+    assert f'href="/preventie/{term_id}"' in page
+    assert "Risicoanalyse voor een bijeenkomst" not in page  # the clerk is not reminded of it
+    officer = app.test_client()
+    login(officer, security)
+    page = officer.get("/termijnen").get_data(as_text=True)
+    assert "Risicoanalyse voor een bijeenkomst: beoordelen en besluiten" in page
+    assert f'href="/veiligheid-vooraf/risicoanalyse/{analysis.id}"' in page
+    assert "windmolens" not in page  # what the analysis is about stays on its own page
+    assert "Voorlichting geven" not in page
+    holder = app.test_client()
+    login(holder, alderman)
+    page = holder.get("/termijnen").get_data(as_text=True)
+    assert "Risicoanalyse voor een bijeenkomst" not in page and "Voorlichting geven" not in page
+    # Done: no longer on the page.
+    client.post(f"/preventie/{term_id}", data={"kind": "briefing", "held_on": dt.date.today().isoformat()})
+    assert "Voorlichting geven aan het begin" not in client.get("/termijnen").get_data(as_text=True)

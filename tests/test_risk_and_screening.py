@@ -174,3 +174,99 @@ def test_the_yearly_report_counts_risk_analyses_and_screenings_and_hides_small_n
     assert text["risk_analyses", "asked"] == "4" and text["risk_analyses", "go"] == "×"
     assert text["risk_analyses", "undecided"] == "< 3" and text["risk_analyses", "not_like_this"] == "0"
     assert text["home_screenings", "asked"] == "< 3" and text["home_screenings", "not_visited"] == "< 3"
+
+
+def test_a_screening_after_an_incident_books_its_cost_in_that_cases_ledger_as_borne(
+    app, people, login, signed_in, file_report
+):
+    """§6.4: what the municipality pays for the screening of a victim's home is a cost it bears: in the
+    ledger of the incident's case (recoverable from the perpetrator like any borne cost). A screening
+    without an incident keeps its cost on the screening: the ledger books per case, no case is invented."""
+    from models import damages, risk
+    from models.cases import Case
+    from models.db import db
+
+    reference = file_report(signed_in(people["alderman"]))
+    db.connect(reuse_if_open=True)
+    case = Case.get(Case.reference == reference)
+    screening = risk.ask_home_screening(people["alderman"], reason="Na de bedreiging")
+    url = f"/veiligheid-vooraf/thuisscreening/{screening.id}"
+    security = _client(app, login, people["security"])
+    form = security.get(url).get_data(as_text=True)
+    assert f"Melding {reference}" in form and "Nee, preventief (zonder incident)" in form
+
+    def _save(**data):
+        data = {"visited_on": "", "advice": "Camera", "measures_taken": "", "cost": "", "case": ""} | data
+        return security.post(url, data=data, follow_redirects=True)
+
+    page = _save(case=str(case.id), cost="349,95").get_data(as_text=True)
+    assert "De screening is opgeslagen" in page
+    assert f"Ja, bij melding {reference}, als kosten die de gemeente zelf draagt." in page
+    db.connect(reuse_if_open=True)
+    assert damages.balances(case=case).borne == 34995
+    [entry] = damages.LedgerEntry.select().where(damages.LedgerEntry.case == case.id)
+    assert entry.kind == "borne" and entry.reason == risk.LEDGER_REASON
+    assert _save(case=str(case.id), cost="349,95").status_code == 200  # the same again: nothing new
+    assert damages.LedgerEntry.select().count() == 1
+    _save(case=str(case.id), cost="400,00")  # a new amount reverses the old entry and books the new one
+    assert damages.balances(case=case).borne == 40000
+    assert damages.LedgerEntry.select().count() == 3
+    page = _save(case="", cost="400,00").get_data(as_text=True)  # not after an incident after all
+    assert damages.balances(case=case).borne == 0
+    assert "De screening volgt niet op een melding." in page and "€ 400,00" in page
+    assert risk.preventive_costs() == 40000
+    _save(case=str(case.id), cost="400,00")  # booked again: the prevention costs outside the ledger drop
+    assert damages.balances(case=case).borne == 40000 and risk.preventive_costs() == 0
+
+
+def test_a_screening_cannot_be_booked_on_someone_elses_case(app, people, login, signed_in, file_report):
+    from models import damages, risk
+
+    other_reference = file_report(signed_in(people["other"]))
+    from models.cases import Case
+    from models.db import db
+
+    db.connect(reuse_if_open=True)
+    other_case = Case.get(Case.reference == other_reference)
+    screening = risk.ask_home_screening(people["alderman"])
+    security = _client(app, login, people["security"])
+    response = security.post(
+        f"/veiligheid-vooraf/thuisscreening/{screening.id}",
+        data={"case": str(other_case.id), "cost": "100", "advice": "Slot vervangen"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Kies een melding van deze ambtsdrager." in page
+    assert "Slot vervangen" in page  # what was typed is kept
+    db.connect(reuse_if_open=True)
+    assert damages.LedgerEntry.select().count() == 0
+
+
+def test_a_screening_cost_being_recovered_cannot_be_taken_out_of_the_ledger(app, people, login, signed_in, file_report):
+    """Once a recovery from the perpetrator runs for the borne cost, moving the screening off the case
+    would leave more to recover than was borne: refused with the ledger's message, nothing changed."""
+    from models import damages, perpetrators, risk
+    from models.cases import Case
+    from models.db import db
+
+    reference = file_report(signed_in(people["alderman"]))
+    db.connect(reuse_if_open=True)
+    case = Case.get(Case.reference == reference)
+    screening = risk.ask_home_screening(people["alderman"])
+    risk.record_home_screening(
+        screening, people["security"], visited_on=None, advice="", measures_taken="", cost_cents=20000, case=case
+    )
+    perpetrator = perpetrators.link_case(case, name="Piet Boos", actor=people["security"])
+    damages.start_recovery(case, {perpetrator.id: 20000}, clock.to_local(clock.utcnow()).date(), people["security"])
+    security = _client(app, login, people["security"])
+    response = security.post(
+        f"/veiligheid-vooraf/thuisscreening/{screening.id}", data={"case": "", "cost": "200,00", "advice": "Slot"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Dit kan niet: er zou meer worden verhaald dan er is toegekend" in page
+    assert 'value="200,00"' in page
+    db.connect(reuse_if_open=True)
+    assert damages.balances(case=case).borne == 20000
+    stored = risk.HomeScreening.get_by_id(screening.id)
+    assert stored.case_id == case.id and stored.advice is None

@@ -4,6 +4,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from models.communication import MEDIUM_LABELS
+from portal.reports.forms import MultiCheckboxField
 
 
 class StatementForm(FlaskForm):
@@ -26,3 +27,18 @@ class StatementForm(FlaskForm):
         validators=[DataRequired(_l("Schrijf op wat er is gezegd.")), Length(max=10000)],
         description=_l("Noem nooit beveiligingsmaatregelen. Die gaan niet naar de pers."),
     )
+
+
+class InformedForm(FlaskForm):
+    """Other office holders informed (§7); the rules are in models.communication.record_informed."""
+
+    token = HiddenField()
+    office_holders = MultiCheckboxField(
+        _l("Wie is er geïnformeerd?"),
+        coerce=int,
+        choices=[],
+        validate_choice=False,  # models.communication refuses who is not an office holder, with a message
+        validators=[InputRequired(_l("Kies wie er is geïnformeerd."))],
+        description=_l("Kies alle ambtsdragers die het hebben gehoord."),
+    )
+    informed_on = DateField(_l("Op welke datum?"), validators=[InputRequired(_l("Vul de datum in."))])

@@ -1,13 +1,15 @@
 """'My deadlines': every open reminder on the cases a person may see and is reminded for, each as the
-open step it belongs to (models.casework: its label, and the case page's section where it is done)."""
+open step it belongs to (models.casework: its label, and the case page's section where it is done);
+and the deadlines of no case (models.deadlines.CASELESS_KINDS: a term's briefing, a risk analysis to
+decide) of the roles they remind, each linking to the page where it is done."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
 from models import audit, clock
 from models.cases import Case
 from models.dashboard import due_step
-from models.deadlines import Deadline
+from models.deadlines import CASELESS_KINDS, DEADLINE_LABELS, Deadline, DeadlineKind
 from models.visibility import inbox_condition
 from portal.security import client_ip
 
@@ -28,12 +30,50 @@ def deadlines_for(user, case_ids=None):
     return [d for d in rows if user.role in d.remind_roles.split(",") or user.role in d.escalate_roles.split(",")]
 
 
+# Where a deadline of no case is done: (endpoint, its argument for the deadline's object_id).
+CASELESS_PAGES = {
+    DeadlineKind.TERM_BRIEFING: ("prevention.term", "term_id"),
+    DeadlineKind.RISK_ANALYSIS: ("risk.risk_analysis", "analysis_id"),
+}
+
+
+def caseless_for(user, now):
+    """Open deadlines of no case whose reminder or escalation goes to this person's role (the same
+    people models.deadlines.recipients mails), earliest due first, each with the page where it is done."""
+    rows = (
+        Deadline.select()
+        .where(
+            Deadline.case.is_null()
+            & Deadline.kind.in_(sorted(kind.value for kind in CASELESS_KINDS))
+            & Deadline.done_at.is_null()
+        )
+        .order_by(Deadline.due_at, Deadline.id)
+    )
+    out = []
+    for row in rows:
+        if user.role not in row.remind_roles.split(",") + row.escalate_roles.split(","):
+            continue
+        kind = DeadlineKind(row.kind)
+        endpoint, argument = CASELESS_PAGES[kind]
+        out.append(
+            {
+                "deadline": row,
+                "label": DEADLINE_LABELS[kind],
+                "url": url_for(endpoint, **{argument: row.object_id}),
+                "due_at": row.due_at,
+                "overdue": row.is_overdue(now),
+            }
+        )
+    return out
+
+
 @bp.route("/termijnen")
 def my_deadlines():
     now = clock.utcnow()
     rows = [due_step(row, now) for row in deadlines_for(current_user)]
+    caseless = caseless_for(current_user, now)
     audit.record("deadlines_viewed", actor_id=current_user.id, ip=client_ip())
-    return render_template("deadlines/list.html", rows=rows)
+    return render_template("deadlines/list.html", rows=rows, caseless=caseless)
 
 
 def init_app(app):

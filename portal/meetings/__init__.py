@@ -8,9 +8,11 @@ import secrets
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from models import audit, clock, meetings
+from models.accounts import Role, User
 from models.cases import NotAllowed
 from models.meetings import Disrupter, PoliceReportDecision
 from portal.meetings.forms import ActionForm, DecisionForm, DisrupterForm, OrderForm, StartForm
@@ -47,8 +49,6 @@ def index():
     _allowed_or_404()
     form = _start_form()
     if form.validate_on_submit():
-        from models.accounts import User
-
         chair = User.get_by_id(form.chair.data)
         meeting = meetings.start(current_user, form.title.data.strip(), clock.to_utc(form.held_at.data), chair)
         return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
@@ -67,7 +67,7 @@ def _page(meeting, disrupter_form=None, decision_form=None, status=200):
                 "form": OrderForm(formdata=None, token=secrets.token_hex(16)),
             }
         )
-    decision_form = decision_form or DecisionForm(formdata=None)
+    decision_form = _decision_choices(decision_form or DecisionForm(formdata=None), meeting)
     audit.record(
         "meeting_viewed", actor_id=current_user.id, object_type="meeting", object_id=meeting.id, ip=client_ip()
     )
@@ -84,6 +84,19 @@ def _page(meeting, disrupter_form=None, decision_form=None, status=200):
         ),
         status,
     )
+
+
+def _decision_choices(form: DecisionForm, meeting) -> DecisionForm:
+    """The clerks and security officers to choose from; the ones of an earlier decision preselected."""
+    form.clerk.choices = [(u.id, u.name) for u in meetings.decision_clerks()]
+    form.security_officer.choices = [(u.id, u.name) for u in meetings.decision_security_officers()]
+    if not form.is_submitted():
+        form.clerk.data = meeting.decided_clerk_id or (
+            current_user.id if current_user.role in (Role.CLERK.value, Role.DEPUTY_CLERK.value) else None
+        )
+        form.security_officer.data = meeting.decided_security_officer_id
+        form.decision.data = form.decision.data or meeting.police_report_decision
+    return form
 
 
 @bp.route("/vergadering/<int:meeting_id>")
@@ -169,15 +182,21 @@ def call_police(meeting_id):
 @bp.route("/vergadering/<int:meeting_id>/aangifte", methods=["POST"])
 def decide(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    form = DecisionForm()
+    form = _decision_choices(DecisionForm(), meeting)
     if not form.validate_on_submit():
         return _page(meeting, decision_form=form, status=400)
+    clerk = User.get_or_none(User.id == form.clerk.data)
+    officer = User.get_or_none(User.id == form.security_officer.data)
+    if clerk is None or officer is None:
+        form.form_errors.append(_("Kies wie er mee besliste."))
+        return _page(meeting, decision_form=form, status=400)
     try:
-        meetings.decide_police_report(
-            meeting, current_user, PoliceReportDecision(form.decision.data), form.decided_with.data.strip()
-        )
-    except NotAllowed:
-        return _closed(meeting)
+        meetings.decide_police_report(meeting, current_user, PoliceReportDecision(form.decision.data), clerk, officer)
+    except NotAllowed as refused:
+        if refused.code == "meeting_closed":
+            return _closed(meeting)
+        form.form_errors.append(_(refused.message) if refused.message else _("Dit is niet toegestaan."))
+        return _page(meeting, decision_form=form, status=400)
     flash(_("Het besluit over aangifte is opgeslagen."), "success")
     return _back(meeting, "aangifte")
 
@@ -191,7 +210,14 @@ def close(meeting_id):
         filed = meetings.close(meeting, current_user)
     except NotAllowed:
         return _closed(meeting)
-    flash(_("Het verslag is afgesloten. Er zijn %(number)d meldingen gemaakt.", number=len(filed)), "success")
+    flash(
+        ngettext(
+            "Het verslag is afgesloten. Er is %(num)d melding gemaakt.",
+            "Het verslag is afgesloten. Er zijn %(num)d meldingen gemaakt.",
+            len(filed),
+        ),
+        "success",
+    )
     return _back(meeting)
 
 

@@ -62,8 +62,15 @@ class DecisionForm(FlaskForm):
         choices=[(d.value, _l(label)) for d, label in meetings.DECISION_LABELS.items()],
         validators=[InputRequired(_l("Kies of de gemeente aangifte doet."))],
     )
-    decided_with = StringField(
-        _l("Wie hebben dit besloten?"),
-        validators=[InputRequired(_l("Vul in wie dit besloten hebben.")), Length(max=500)],
-        description=_l("De voorzitter met de griffier en de ambtenaar Veiligheid. Noem hun namen."),
+    clerk = SelectField(
+        _l("Welke griffier besliste mee?"),
+        coerce=int,
+        validate_choice=False,  # models.meetings refuses who is not a clerk, with a message
+        validators=[InputRequired(_l("Kies de griffier die mee besliste."))],
+    )
+    security_officer = SelectField(
+        _l("Welke ambtenaar Veiligheid besliste mee?"),
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired(_l("Kies de ambtenaar Veiligheid die mee besliste."))],
     )

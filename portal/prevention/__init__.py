@@ -3,16 +3,19 @@ new council in one go from a CSV. The rules are in models.prevention."""
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from models import audit, prevention
+from models import audit, clock, prevention
 from models.accounts import ROLE_LABELS, Role
 from models.db import write_transaction
 from models.prevention import OUTCOME_LABELS, SESSION_LABELS, CouncilTerm, Outcome, SessionKind
 from portal import mail
-from portal.prevention.forms import CouncilConfirmForm, CouncilUploadForm, SessionForm, TermForm
+from portal.prevention.forms import CouncilConfirmForm, CouncilUploadForm, InvitationForm, SessionForm, TermForm
 from portal.security import client_ip, roles_required
 
 bp = Blueprint("prevention", __name__)
@@ -32,8 +35,9 @@ def terms():
         else:
             flash(_("De raadsperiode is aangemaakt. De voorlichting is gepland."), "success")
             return redirect(url_for("prevention.term", term_id=term.id))
-    rows = list(CouncilTerm.select().order_by(CouncilTerm.starts_on.desc()))
-    return render_template("prevention/terms.html", form=form, terms=rows)
+    return render_template(
+        "prevention/terms.html", form=form, terms=prevention.trainings_per_term(), labels=SESSION_LABELS
+    )
 
 
 def _term_or_404(term_id: int) -> CouncilTerm:
@@ -43,10 +47,39 @@ def _term_or_404(term_id: int) -> CouncilTerm:
     return term
 
 
-def _session_form(formdata=None) -> SessionForm:
-    form = SessionForm() if formdata is None else SessionForm(formdata=formdata)
+def _session_form() -> SessionForm:
+    form = SessionForm()
     form.attendees.choices = [(u.id, u.name) for u in prevention.office_holders()]
+    if not form.token.data:
+        form.token.data = secrets.token_hex(16)
     return form
+
+
+def _term_page(term: CouncilTerm, form: SessionForm | None = None, invitation_form=None, status: int = 200):
+    audit.record(
+        "prevention_term_viewed",
+        actor_id=current_user.id,
+        object_type="council_term",
+        object_id=term.id,
+        ip=client_ip(),
+    )
+    held = [(s, prevention.attendees(s)) for s in prevention.sessions(term)]
+    return (
+        render_template(
+            "prevention/term.html",
+            term=term,
+            form=form or _session_form(),
+            invitation_form=invitation_form or InvitationForm(formdata=None, prefix="uitnodiging"),
+            deadline=prevention.briefing_deadline(term),
+            held=held,
+            not_attended=prevention.not_at_a_briefing(term),
+            invitations=prevention.invitations(term),
+            topics=prevention.BRIEFING_TOPICS,
+            labels=SESSION_LABELS,
+            briefing=SessionKind.BRIEFING.value,
+        ),
+        status,
+    )
 
 
 @bp.route("/preventie/<int:term_id>", methods=["GET", "POST"])
@@ -57,7 +90,9 @@ def term(term_id):
     if form.validate_on_submit():
         kind = SessionKind(form.kind.data)
         with write_transaction():
-            session = prevention.record_session(term, kind, form.held_on.data, form.attendees.data or [], current_user)
+            session = prevention.record_session(
+                term, kind, form.held_on.data, form.attendees.data or [], current_user, token=form.token.data or None
+            )
             audit.record(
                 "prevention_session_recorded",
                 actor_id=current_user.id,
@@ -68,25 +103,49 @@ def term(term_id):
             )
         flash(_("Opgeslagen: %(what)s.", what=_(SESSION_LABELS[kind])), "success")
         return redirect(url_for("prevention.term", term_id=term.id))
-    audit.record(
-        "prevention_term_viewed",
-        actor_id=current_user.id,
-        object_type="council_term",
-        object_id=term.id,
-        ip=client_ip(),
-    )
-    held = [(s, prevention.attendees(s)) for s in prevention.sessions(term)]
-    return render_template(
-        "prevention/term.html",
-        term=term,
-        form=form,
-        deadline=prevention.briefing_deadline(term),
-        held=held,
-        not_attended=prevention.invite_to_next_briefing(term),
-        topics=prevention.BRIEFING_TOPICS,
-        labels=SESSION_LABELS,
-        briefing=SessionKind.BRIEFING.value,
-    )
+    return _term_page(term, form, status=400 if form.is_submitted() else 200)
+
+
+@bp.route("/preventie/<int:term_id>/uitnodigen", methods=["POST"])
+@roles_required(*CLERKS)
+def invite(term_id):
+    """Invite who attended no briefing of this term to the next one: a mail with the date and no more."""
+    term = _term_or_404(term_id)
+    form = InvitationForm(prefix="uitnodiging")
+    if form.validate_on_submit():
+        briefing_at = clock.to_utc(form.briefing_at.data)
+        try:
+            with write_transaction():
+                invited = prevention.invite_to_next_briefing(term, briefing_at, current_user)
+                for person in invited:
+                    mail.queue(person.email, person.locale, "briefing_invitation", name=person.name, due_at=briefing_at)
+                audit.record(
+                    "briefing_invitations_sent",
+                    actor_id=current_user.id,
+                    object_type="council_term",
+                    object_id=term.id,
+                    ip=client_ip(),
+                    detail=f"invited={len(invited)}",
+                )
+        except prevention.BriefingInPast as refused:
+            form.briefing_at.errors.append(_(refused.message))
+        else:
+            if invited:
+                flash(
+                    ngettext(
+                        "%(num)d ambtsdrager is uitgenodigd voor de volgende voorlichting.",
+                        "%(num)d ambtsdragers zijn uitgenodigd voor de volgende voorlichting.",
+                        len(invited),
+                    ),
+                    "success",
+                )
+            else:
+                flash(
+                    _("Iedereen die nog niet bij een voorlichting was, is al uitgenodigd voor deze voorlichting."),
+                    "info",
+                )
+            return redirect(url_for("prevention.term", term_id=term.id, _anchor="uitnodigen"))
+    return _term_page(term, invitation_form=form, status=400)
 
 
 # --- a new council in one go (admin) ---------------------------------------------------------

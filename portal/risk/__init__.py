@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import audit, clock, risk
-from models.damages import AmountProblem, format_euros, parse_amount
+from models.cases import Case, NotAllowed
+from models.damages import AmountProblem, LedgerRefused, format_euros, parse_amount
 from models.visibility import may_see_home_screening, may_see_risk_analysis
 from portal.risk.forms import DecisionForm, HomeScreeningForm, RiskAnalysisForm, ScreeningRecordForm
 from portal.security import client_ip
@@ -129,24 +130,41 @@ def home_screening(screening_id: int):
         abort(404)
     may_record = risk.is_security_officer(current_user)
     form = ScreeningRecordForm() if may_record else None
+    cases = risk.incident_cases(screening, current_user) if may_record else []
+    if form is not None:
+        form.case.choices = [("", _("Nee, preventief (zonder incident)"))] + [
+            (str(case.id), _("Melding %(reference)s", reference=case.reference)) for case in cases
+        ]
     if form is not None and form.validate_on_submit():
         try:
             cost = parse_amount(form.cost.data, allow_zero=True) if (form.cost.data or "").strip() else None
         except AmountProblem as problem:
             form.cost.errors = [_(problem.message)]
         else:
-            risk.record_home_screening(
-                screening,
-                current_user,
-                visited_on=form.visited_on.data,
-                advice=(form.advice.data or "").strip(),
-                measures_taken=(form.measures_taken.data or "").strip(),
-                cost_cents=cost,
-                ip=client_ip(),
-            )
-            flash(_("De screening is opgeslagen."), "success")
-            return redirect(url_for("risk.home_screening", screening_id=screening.id))
+            case = Case.get_or_none(Case.id == int(form.case.data)) if (form.case.data or "").isdigit() else None
+            try:
+                if (form.case.data or "") and case is None:
+                    raise NotAllowed("home_screening_case", risk.NOT_THIS_CASE)
+                risk.record_home_screening(
+                    screening,
+                    current_user,
+                    visited_on=form.visited_on.data,
+                    advice=(form.advice.data or "").strip(),
+                    measures_taken=(form.measures_taken.data or "").strip(),
+                    cost_cents=cost,
+                    case=case,
+                    ip=client_ip(),
+                )
+            except NotAllowed as refused:
+                form.case.errors = [_(refused.message or risk.NOT_THIS_CASE)]
+            except LedgerRefused as refused:
+                form.cost.errors = [_(refused.message, **refused.values)]
+                screening = risk.HomeScreening.get_by_id(screening.id)  # as stored: nothing was changed
+            else:
+                flash(_("De screening is opgeslagen."), "success")
+                return redirect(url_for("risk.home_screening", screening_id=screening.id))
     if form is not None and not form.is_submitted():
+        form.case.data = str(screening.case_id) if screening.case_id else ""
         form.visited_on.data = screening.visited_on
         form.advice.data = screening.advice
         form.measures_taken.data = screening.measures_taken
@@ -159,7 +177,14 @@ def home_screening(screening_id: int):
         object_id=screening.id,
         ip=client_ip(),
     )
-    return render_template("risk/screening.html", screening=screening, form=form, format_euros=format_euros)
+    return render_template(
+        "risk/screening.html",
+        screening=screening,
+        form=form,
+        format_euros=format_euros,
+        booked=screening.ledger_entry,
+        case_visible=screening.case is not None and screening.case in cases,
+    ), (400 if form is not None and form.is_submitted() else 200)
 
 
 def init_app(app):

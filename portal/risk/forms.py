@@ -1,6 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from models import clock, risk
@@ -85,6 +94,14 @@ class HomeScreeningForm(FlaskForm):
 
 
 class ScreeningRecordForm(FlaskForm):
+    case = SelectField(
+        _l("Hoort de screening bij een melding?"),
+        choices=[],
+        validate_choice=False,  # models.risk refuses a case that is not this office holder's, with a message
+        description=_l(
+            "Kies de melding als de screening volgt op een incident. De kosten komen dan in de schadeadministratie van die melding, als kosten die de gemeente zelf draagt."
+        ),
+    )
     visited_on = DateField(_l("Datum van het bezoek"), validators=[Optional()])
     advice = TextAreaField(_l("Advies"), validators=[Optional(), Length(max=4000)])
     measures_taken = TextAreaField(_l("Genomen maatregelen"), validators=[Optional(), Length(max=4000)])

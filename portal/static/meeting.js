@@ -1,11 +1,14 @@
 // Meeting mode (§5): each tap on "order to leave" is queued with its own token and sent; when the
 // phone has no connection the taps wait (also across a reload) and are sent once it returns. The
-// server stores each token once, so a tap sent twice counts once. Without this script the buttons
-// are plain form posts.
+// server stores each token once, so a tap sent twice counts once. A tap the server did not take
+// (the form expired, or the session ended) stays in the queue: reloading the page sends it with the
+// page's fresh form token. Without this script the buttons are plain form posts.
 (function () {
   "use strict";
   var KEY = "veilig-bestuur-meeting-orders";
+  var RETRY_MS = 5000;
   var sending = false;
+  var stuck = false;  // the server refused a tap until the page is reloaded: do not send it again and again
 
   function load() {
     try { return JSON.parse(window.localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
@@ -13,14 +16,22 @@
   function save(queue) {
     try { window.localStorage.setItem(KEY, JSON.stringify(queue)); } catch (e) { /* private mode: memory only */ }
   }
+  function forget(token) {
+    save(load().filter(function (other) { return other.token !== token; }));
+  }
   function newToken() {
     var bytes = new Uint8Array(16);
     window.crypto.getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
-  function offline(show) {
-    var note = document.querySelector("[data-offline]");
-    if (note) { note.hidden = !show; }
+  function note(name, show) {
+    var element = document.querySelector("[data-" + name + "]");
+    if (element) { element.hidden = !show; }
+  }
+  function pageCsrf() {
+    // The form token of this page: after a reload it is fresh, where a queued tap's own may have expired.
+    var field = document.querySelector('[data-queue-order] [name="csrf_token"]');
+    return field ? field.value : "";
   }
   function show(card, orders, trespass) {
     if (!card) { return; }
@@ -35,29 +46,35 @@
     return document.querySelector('[data-disrupter="' + item.disrupter + '"]');
   }
   function flush() {
-    if (sending) { return; }
+    if (sending || stuck) { return; }
     var queue = load();
-    if (!queue.length) { offline(false); return; }
+    if (!queue.length) { note("offline", false); return; }
     sending = true;
     var item = queue[0];
     var body = new URLSearchParams();
-    if (item.csrf) { body.set("csrf_token", item.csrf); }
+    body.set("csrf_token", pageCsrf() || item.csrf || "");
     body.set("token", item.token);
     fetch(item.url, {
-      method: "POST", body: body, credentials: "same-origin",
+      method: "POST", body: body, credentials: "same-origin", redirect: "manual",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       sending = false;
-      var rest = load().filter(function (other) { return other.token !== item.token; });
-      save(rest);
-      if (response.ok) {
+      note("offline", false);
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.ok && json) {
+        forget(item.token);
         response.json().then(function (data) { show(cardFor(item), data.orders, data.trespass); });
+        flush();
+      } else if (response.status === 409 || response.status === 404) {
+        forget(item.token);  // the record is closed or the disrupter gone: this tap has nowhere to go
+        flush();
+      } else {
+        stuck = true;  // expired form or session (a 400, or a redirect to the login page): kept for a reload
+        note("resend", true);
       }
-      offline(false);
-      flush();
     }, function () {
       sending = false;
-      offline(true);  // kept in the queue; sent again when the connection returns
+      note("offline", true);  // kept in the queue; sent again when the connection returns
     });
   }
   document.addEventListener("submit", function (event) {
@@ -80,5 +97,10 @@
     flush();
   });
   window.addEventListener("online", flush);
-  document.addEventListener("DOMContentLoaded", flush);
+  window.setInterval(flush, RETRY_MS);  // also when the phone never says it is back online
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", flush);
+  } else {
+    flush();
+  }
 }());
