@@ -38,7 +38,7 @@ def test_the_demo_has_prevention_a_disrupted_meeting_and_a_statement(app, db_ses
     assert term.ends_on == clock.to_local(clock.utcnow()).date() - dt.timedelta(days=1)
     kinds = sorted(s.kind for s in prevention.sessions(term))
     assert kinds == ["briefing", "deescalation"]
-    assert [u.name for u in prevention.invite_to_next_briefing(term)] == ["Daan Visser"]
+    assert [u.name for u in prevention.not_at_a_briefing(term)] == ["Daan Visser"]
     assert sorted(str(a.decision) for a in risk.RiskAnalysis.select()) == ["None", "go_with_measures"]
     assert risk.HomeScreening.get().visited_on is not None
     meeting = Meeting.get()

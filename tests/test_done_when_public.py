@@ -97,7 +97,7 @@ def test_a_new_user_runs_prevention_a_disrupted_meeting_and_a_statement_and_find
     clerk_context, clerk = open_as(browser, base, accounts["clerk"], problems)
     menu_link(clerk, "Preventie").click()
     expect(clerk.locator("h1")).to_have_text("Raadsperiodes")
-    expect(clerk.locator("main li")).to_have_count(1)  # the demo's term, which ended yesterday
+    expect(clerk.locator("main ul.plain-list > li")).to_have_count(1)  # the demo's term, which ended yesterday
     clerk.get_by_label("Eerste dag van de raadsperiode").fill(today.isoformat())
     last_day = dt.date(today.year + 4, today.month, min(today.day, 28)) - dt.timedelta(days=1)
     clerk.get_by_label("Laatste dag van de raadsperiode").fill(last_day.isoformat())
