@@ -67,7 +67,7 @@ class RiskDecision(str, Enum):
 
 DECISION_LABELS = {
     RiskDecision.GO: N_("Gaat door zoals gepland"),
-    RiskDecision.GO_WITH_MEASURES: N_("Gaat door met de maatregelen hierboven"),
+    RiskDecision.GO_WITH_MEASURES: N_("Gaat door, met organisatorische maatregelen"),
     RiskDecision.NOT_LIKE_THIS: N_("Gaat niet door op deze manier"),
 }
 

@@ -86,7 +86,7 @@ def test_an_alderman_asks_for_a_risk_analysis_and_the_security_officer_decides_i
     page.get_by_label("Welke locatie is gekozen?").fill("Raadzaal met twee uitgangen")
     page.get_by_label("Welke organisatorische maatregelen worden genomen?").fill("Aanmelden vooraf; tassencontrole")
     page.get_by_role("group", name="Is er beveiliging aanwezig?").get_by_label("Ja", exact=True).check()
-    page.get_by_label("Gaat door met de maatregelen hierboven").check()
+    page.get_by_label("Gaat door, met organisatorische maatregelen").check()
     page.get_by_role("button", name="Besluit opslaan").tap()
     expect(page.get_by_role("status")).to_contain_text("Het besluit is opgeslagen.")
     axe.check("decided at 360px")
@@ -107,7 +107,7 @@ def test_an_alderman_asks_for_a_risk_analysis_and_the_security_officer_decides_i
     code = pyotp.TOTP(accounts["alderman"]["totp_secret"]).at(time.time() + 30)  # a code is used once
     log_in(page, live_server.url, accounts["alderman"], code=code)
     page.goto(analysis_url)
-    expect(page.get_by_text("Gaat door met de maatregelen hierboven")).to_be_visible()
+    expect(page.get_by_text("Gaat door, met organisatorische maatregelen")).to_be_visible()
     expect(page.get_by_text("Raadzaal met twee uitgangen")).to_be_visible()
     context.close()
     assert not axe.violations, axe.report()

@@ -141,10 +141,10 @@ def test_a_new_user_runs_prevention_a_disrupted_meeting_and_a_statement_and_find
         "Aanmelden vooraf, een gastvrouw bij de deur, een tweede uitgang vrij."
     )
     security.locator("fieldset", has_text="Is er beveiliging aanwezig?").get_by_label("Ja", exact=True).check()
-    security.get_by_label("Gaat door met de maatregelen hierboven").check()
+    security.get_by_label("Gaat door, met organisatorische maatregelen").check()
     security.get_by_role("button", name="Besluit opslaan").click()
     expect(security.locator("main")).to_contain_text("Het besluit is opgeslagen.")
-    expect(security.locator("[data-decision]")).to_contain_text("Gaat door met de maatregelen hierboven")
+    expect(security.locator("[data-decision]")).to_contain_text("Gaat door, met organisatorische maatregelen")
     photo(security, "04-security-decided", full_page=True)
     security_context.close()
 

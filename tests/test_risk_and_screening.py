@@ -88,9 +88,9 @@ def test_a_risk_analysis_is_asked_reminded_once_when_undecided_and_then_decided(
         },
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "Het besluit is opgeslagen" in decided and "Gaat door met de maatregelen hierboven" in decided
+    assert "Het besluit is opgeslagen" in decided and "Gaat door, met organisatorische maatregelen" in decided
     alderman = _client(app, login, people["alderman"])  # the clock moved on: a new session
-    assert "Gaat door met de maatregelen hierboven" in alderman.get(analysis_url).get_data(as_text=True)
+    assert "Gaat door, met organisatorische maatregelen" in alderman.get(analysis_url).get_data(as_text=True)
     # Someone else's analysis does not exist for another office holder or the clerk.
     assert _client(app, login, people["other"]).get(analysis_url).status_code == 404
     assert _client(app, login, people["clerk"]).get(analysis_url).status_code == 404
