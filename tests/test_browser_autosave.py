@@ -24,6 +24,8 @@ def _phone_logged_in(browser, live_server, person):
     page.get_by_label("Code uit uw authenticator-app").fill(fresh_code(person))
     db.close()
     page.get_by_role("button", name="Inloggen").click()
+    # Logged in once the next page is there (a goto right after the click could cut the login short).
+    page.locator("form[action$='/logout']").wait_for(state="attached")
     return context, page
 
 
