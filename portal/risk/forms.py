@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from models import clock, risk
+from portal.forms import submit_token
 
 MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -14,7 +15,7 @@ def _in_future(form, field):
 
 
 class RiskAnalysisForm(FlaskForm):
-    token = HiddenField()
+    token = submit_token()
     kind = RadioField(
         _l("Wat organiseert u?"),
         choices=[(k.value, _l(label)) for k, label in risk.MEETING_LABELS.items()],
@@ -76,7 +77,7 @@ class DecisionForm(FlaskForm):
 
 
 class HomeScreeningForm(FlaskForm):
-    token = HiddenField()
+    token = submit_token()
     reason = TextAreaField(
         _l("Waarom wilt u een screening?"),
         description=_l("Dit hoeft niet. U mag ook een screening vragen zonder dat er iets is gebeurd."),
