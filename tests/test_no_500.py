@@ -1,20 +1,26 @@
-"""No input gives a 500 (issue 19, item 4). Every role of the demo municipality walks the portal
-(tests/crawl.py); what it reaches is then attacked with hostile values, generated from the app's
-own URL map and from the forms on the pages, never listed by hand:
+"""No input gives a 500 (issue 19, item 4). Someone not logged in and every role of the demo
+municipality walk the portal (tests/crawl.py); what each reaches is then attacked with hostile
+values, generated from the app's own URL map and from the forms on the pages, not listed by hand:
 
-- every route of the URL map, its parameters replaced in turn by real ids (read from the links
-  and forms the role saw) and by out-of-range, non-numeric, unicode, NUL and empty values;
-- every page the role reached, with the query parameters its links and GET forms use and a fixed
-  list of common ones, set to hostile values;
-- every form, sent with a valid CSRF token and each field replaced in turn by a fixed set of
-  hostile values (NUL and control characters, very long text, numbers past any integer type,
-  dates that do not exist, an unknown choice, a list where one value is expected, the field left
-  out, a file where none is expected), then by values hypothesis draws (derandomized: the same
-  cases every run).
+1. every route of the URL map the role reached (someone not logged in: every route), each of its
+   parameters in turn a real value (read from the links and forms the role saw) and hostile ones:
+   the largest database id and one past it, 40 digits, NUL, unicode, empty, very long;
+2. every page the role reached, with the query parameters its own links and GET forms use, one by
+   one, and a fixed list of common ones (pagina, kind, q, sort, jaar, van, tot, ...) all at once,
+   set to out-of-range numbers, impossible dates, NUL, unicode, empty;
+3. every form, sent with a valid CSRF token: each hostile value and wrong shape in all its fields
+   at once (validation reads every field), which covers NUL and control characters, very long
+   text, numbers past any integer type, dates that do not exist, the fields left out, two values
+   where one is expected, a file or an image named with a NUL where text is expected, JSON
+   instead of a form; then what passes validation and goes on into the rules and the database
+   (text with NUL, the first and last date there is, a number past BIGINT, a choice the field does
+   not offer) in each field in turn, the others as the page filled them in; then values
+   hypothesis draws (derandomize=True: the same cases every run).
 
 Any 5xx answer, or an unhandled error in the log, fails the test, with each case listed. The
-forms are sent in the order the pages were seen, so a form is often sent after another form
-changed what it was about: the stale form of someone else's change."""
+forms are sent in the order the pages were seen, after earlier forms changed the cases they were
+about: a form is often a stale one, of before someone else's change. A request another role
+already sent the same way is not repeated (a clerk's and a deputy clerk's case pages)."""
 
 from __future__ import annotations
 
@@ -51,9 +57,16 @@ HOSTILE = [
     "\u202eé😀",
     "x" * 20_000,
 ]
-# Into each field in turn: what passes a form's validation and goes on into the rules and the
-# database (ONE_BY_ONE and, in a field with choices, one it does not offer).
-ONE_BY_ONE = ["a\x00b", "9999-12-31", "0001-01-01", str(2**63)]
+# Into each field in turn, by the kind of field the page shows: what passes a form's validation
+# and goes on into the rules and the database (text with NUL, the first and last date and moment
+# there are, a number past BIGINT, a choice the field does not offer).
+ONE_BY_ONE = {
+    "date": ["0001-01-01", "9999-12-31"],
+    "datetime-local": ["0001-01-01T00:00", "9999-12-31T23:59"],
+    "number": [str(2**63), "-1"],
+    "choice": ["nope", "a\x00b", str(2**63)],  # select, radio, checkbox (a number as an id)
+    "text": ["a\x00b", str(2**63), "9999-12-31"],  # text, text area, hidden: read as text, number or date
+}
 # In an address, as they arrive there (NUL and unicode percent-encoded). A number in the address
 # (`<int:…>`) reaches the view only as digits: the largest id there is and one past it, else text.
 # (Anything else there is no number: the converter answers 404 before any view runs.)
@@ -76,10 +89,9 @@ IN_QUERY = [
 ]
 # Query parameters every page is tried with, besides the ones its own links and forms use.
 COMMON_QUERY = ["pagina", "kind", "q", "sort", "jaar", "van", "tot", "status", "next", "page", "id"]
-# Sending these ends the session or is no form of the portal's own (language: tried, but its
-# value only picks English or Dutch).
+# Sending this ends the session the rest of the attack needs.
 NOT_FUZZED = {"auth.logout"}
-FORM_EXAMPLES = 8  # values hypothesis draws per form, on top of the fixed ones per field
+FORM_EXAMPLES = 6  # values hypothesis draws per form, on top of the fixed ones per field
 
 _DIGITS = st.integers(min_value=-(2**80), max_value=2**80).map(str)
 _DATES = st.builds(
@@ -271,9 +283,8 @@ def _attack(role, client, failures, forms_done, sent):
                 run.once("GET", f"{address}?{quote(key)}={quote(value)}", f"?{key}={value[:30]!r}")
 
     # 3. Forms. Validation reads every field, so each hostile value and shape goes into all fields at
-    #    once; what passes validation and goes on into the rules and the database (text with NUL,
-    #    the last and first date there is, a number past BIGINT, a choice not offered) into each
-    #    field in turn, the others as the page filled them in; then what hypothesis draws.
+    #    once; what passes validation (ONE_BY_ONE) into each field in turn, the others as the page
+    #    filled them in; then what hypothesis draws.
     for endpoint, address, form in forms:
         shape = (endpoint, tuple(sorted(form.fields)))
         if endpoint in NOT_FUZZED or shape in forms_done:
@@ -291,8 +302,9 @@ def _attack(role, client, failures, forms_done, sent):
         run.send("POST", address, "JSON list", json=[1, [2]])
         run.send("POST", address, "JSON objects", json={name: {"a": [1]} for name in fuzzed})
         for name in fuzzed:
-            choices = form.fields[name].choices
-            for value in [*ONE_BY_ONE, *(["nope"] if choices else [])]:
+            control = form.fields[name]
+            kind = "choice" if control.choices else control.kind if control.kind in ONE_BY_ONE else "text"
+            for value in ONE_BY_ONE[kind]:
                 run.send("POST", address, f"{name}={value[:30]!r}", _with(baseline, [name], [value]), form.multipart)
         _drawn_values(run, address, form, baseline, fuzzed)()
     if role != "anonymous":
