@@ -127,7 +127,7 @@ def _bind_with_checks(meta, form, unbound_field, options):
     if isinstance(field, StringField):  # text, text areas, hidden fields, passwords, e-mail
         field.validators = [no_nul, *field.validators]
     elif isinstance(field, DateTimeField):  # dates, date-times, months (and times: no year to check)
-        field.validators = [*field.validators, plausible_year]
+        field.validators = [plausible_year, *field.validators]  # before any check that computes with it
     return field
 
 

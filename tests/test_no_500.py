@@ -343,7 +343,8 @@ def test_a_nul_in_a_text_is_refused_in_dutch_with_the_text_kept(app, create_user
 
 
 def test_a_date_in_the_year_1_is_refused_in_dutch(app, create_user, signed_in, file_report, db_session):
-    """The year 1 is a valid date, but moving it to UTC overflowed (a 500): the form refuses it."""
+    """The year 1 is a valid date, but moving it to UTC overflowed (a 500), also in a check that the
+    moment lies ahead: the form refuses it first."""
     member = create_user(Role.COUNCIL_MEMBER)
     reference = file_report(signed_in(member))
     response = signed_in(member).post(
@@ -353,6 +354,11 @@ def test_a_date_in_the_year_1_is_refused_in_dutch(app, create_user, signed_in, f
     assert response.status_code == 200
     assert "Deze datum kan niet kloppen. Vul een datum in tussen 1900 en 2200." in page
     assert 'value="0001-01-01"' in page
+    asked = signed_in(member).post(
+        "/veiligheid-vooraf/risicoanalyse/aanvragen",
+        data={"what": "Raadsvergadering", "location": "Raadhuis", "starts_at": "0001-01-01T00:00"},
+    )
+    assert "Deze datum kan niet kloppen. Vul een datum in tussen 1900 en 2200." in asked.get_data(as_text=True)
 
 
 def test_a_file_or_json_where_text_is_expected_is_no_crash(app, create_user, signed_in, file_report, db_session):
