@@ -211,7 +211,7 @@ def consume_totp(user: User, code: str) -> bool:
 
 
 def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+    return hashlib.sha256(token.encode()).hexdigest()  # UTF-8: a typed non-ASCII token is no match, not a 500
 
 
 class LoginSession(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from models import clock, crypto
 from portal.config import load_config
@@ -19,9 +19,19 @@ class RowId(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class PathPart(UnicodeConverter):
+    """`<…>` without a type in every route (a reference, a token, a kind): no NUL and at most 200
+    characters, or no such page (404). PostgreSQL refuses a NUL in text: a 500."""
+
+    def __init__(self, url_map, minlength=1, maxlength=200, length=None):
+        super().__init__(url_map, minlength=minlength, maxlength=maxlength, length=length)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]")
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.url_map.converters["int"] = RowId
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PathPart
     app.config.update(load_config())
     if config:
         app.config.update(config)
@@ -39,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
         database,
         deadlines,
         errors,
+        forms,
         home,
         i18n,
         mail,
@@ -52,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    forms.init_app(app)
     mail.init_app(app)
     templating.init_app(app)
     auth.init_app(app)

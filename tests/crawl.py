@@ -1,14 +1,16 @@
 """Walking the portal as each role of the demo municipality: the demo accounts and cases with some
 handling done (`demo_municipality`), a test client logged in as one of them (`signed_client`), and
 every page that person reaches from the start page by following the links on the pages themselves,
-a few of each shape (`walk`). Used by tests/test_unique_ids.py (ids on every page) and
-tests/test_browser_reflow.py (no sideways scrolling on every page)."""
+a few of each shape (`walk`), with the links and forms on each. Used by tests/test_unique_ids.py
+(ids on every page), tests/test_browser_reflow.py (no sideways scrolling on every page) and
+tests/test_no_500.py (hostile values for every address and form a role reaches)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlparse
 
@@ -37,13 +39,43 @@ ROLES = [
 MAX_PAGES = 250
 
 
+@dataclass
+class FormField:
+    """One named control of a form: what a browser would send for it (`values`, none when it is
+    not sent: an unchecked box, a file), and the choices it offers (select, radio, checkbox)."""
+
+    name: str
+    kind: str  # the input's type, or select / textarea / button
+    values: list[str] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Form:
+    action: str  # as written in the page (resolve against the page's address)
+    method: str
+    multipart: bool
+    fields: dict[str, FormField] = field(default_factory=dict)
+
+
 class PageParser(HTMLParser):
-    """The ids on a page (counted) and its links."""
+    """The ids on a page (counted), its links and its forms."""
 
     def __init__(self):
         super().__init__()
         self.ids: Counter = Counter()
         self.links: list[str] = []
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: FormField | None = None
+        self._option: tuple[str | None, bool] | None = None
+        self._textarea: FormField | None = None
+        self._button_named = False
+
+    def _control(self, name: str, kind: str) -> FormField:
+        if name not in self._form.fields:
+            self._form.fields[name] = FormField(name, kind)
+        return self._form.fields[name]
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -51,6 +83,66 @@ class PageParser(HTMLParser):
             self.ids[attributes["id"]] += 1
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
+        elif tag == "form":
+            self._form = Form(
+                attributes.get("action") or "",
+                (attributes.get("method") or "get").upper(),
+                (attributes.get("enctype") or "") == "multipart/form-data",
+            )
+            self.forms.append(self._form)
+            self._button_named = False
+        elif self._form is None or not attributes.get("name") and tag not in ("option",):
+            return
+        elif tag == "input" and "disabled" not in attributes:
+            kind = (attributes.get("type") or "text").lower()
+            control = self._control(attributes["name"], kind)
+            value = attributes.get("value", "on" if kind in ("checkbox", "radio") else "")
+            if kind in ("checkbox", "radio"):
+                control.choices.append(value)
+                if "checked" in attributes:
+                    control.values.append(value)
+            elif kind == "submit":
+                if not self._button_named:  # the first button is the one pressed
+                    control.values.append(value)
+                    self._button_named = True
+            elif kind not in ("file", "image", "reset"):
+                control.values = [value]
+        elif tag == "button" and (attributes.get("type") or "submit") == "submit":
+            control = self._control(attributes["name"], "button")
+            control.choices.append(attributes.get("value", ""))
+            if not self._button_named:
+                control.values.append(attributes.get("value", ""))
+                self._button_named = True
+        elif tag == "select" and "disabled" not in attributes:
+            self._select = self._control(attributes["name"], "select")
+            self._select.values = []
+        elif tag == "option" and self._select is not None:
+            self._option = (attributes.get("value"), "selected" in attributes)
+            if attributes.get("value") is not None:
+                self._add_option(attributes["value"])
+        elif tag == "textarea":
+            self._textarea = self._control(attributes["name"], "textarea")
+            self._textarea.values = [""]
+
+    def _add_option(self, value: str):
+        self._select.choices.append(value)
+        if self._option[1] or not self._select.values:
+            self._select.values = [value]  # the selected one, else the first (as a browser sends)
+        self._option = None
+
+    def handle_data(self, data):
+        if self._option is not None and self._option[0] is None:
+            self._add_option(data.strip())
+        elif self._textarea is not None:
+            self._textarea.values = [self._textarea.values[0] + data]
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
 
 
 def _pattern(path: str, query: str) -> str:

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from models import aftercare
 from models.aftercare import ReferralStatus
 from portal.damages.forms import AMOUNT_INPUT, Amount
+from portal.forms import submit_token
 
 
 def _choices(labels: dict):
@@ -56,7 +57,7 @@ def _cost_field():
 
 
 class ReferralForm(FlaskForm):
-    token = HiddenField()
+    token = submit_token()
     kind = SelectField(_l("Soort hulp"), validators=[InputRequired(_l("Kies de soort hulp."))])
     status = SelectField(
         _l("Stand"), choices=_choices(aftercare.REFERRAL_STATUS_LABELS), default=ReferralStatus.OFFERED.value

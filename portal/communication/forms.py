@@ -1,16 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from models.communication import MEDIUM_LABELS
+from portal.forms import submit_token
 from portal.reports.forms import MultiCheckboxField
 
 
 class StatementForm(FlaskForm):
     """A statement or press contact (§7); the rules are in models.communication.record_statement."""
 
-    token = HiddenField()
+    token = submit_token()
     made_on = DateField(_l("Op welke datum?"), validators=[InputRequired(_l("Vul de datum in."))])
     medium = SelectField(
         _l("Hoe?"),
@@ -32,7 +33,7 @@ class StatementForm(FlaskForm):
 class InformedForm(FlaskForm):
     """Other office holders informed (§7); the rules are in models.communication.record_informed."""
 
-    token = HiddenField()
+    token = submit_token()
     office_holders = MultiCheckboxField(
         _l("Wie is er geïnformeerd?"),
         coerce=int,

@@ -51,6 +51,7 @@ from portal.damages.forms import (
     recovery_form,
 )
 from portal.evidence_upload import send_evidence, store_files
+from portal.forms import YEARS
 from portal.letters import pdf_response
 from portal.security import client_ip, roles_required
 
@@ -726,6 +727,8 @@ def ledger_rows(year: int | None = None):
 @finance_only
 def export_csv():
     year = request.args.get("jaar", type=int)
+    if year is not None and year not in YEARS:  # no year of a booking: dt.date(year, 1, 1) was a 500
+        abort(400)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

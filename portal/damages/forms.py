@@ -3,7 +3,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    HiddenField,
     IntegerField,
     MultipleFileField,
     RadioField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from models import damages
+from portal.forms import submit_token
 
 AMOUNT_HELP = _l("In euro, bijvoorbeeld 349,95 of 1.200")
 
@@ -48,7 +48,7 @@ def amount_field(label, optional=False, allow_zero=False, description=AMOUNT_HEL
 
 
 class ClaimForm(FlaskForm):
-    token = HiddenField()
+    token = submit_token()
     category = RadioField(
         _l("Wat voor kosten zijn het?"),
         choices=[(c.value, _l(label)) for c, label in damages.CATEGORY_LABELS.items()],

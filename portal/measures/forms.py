@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from models import clock, measures
+from portal.forms import submit_token
 
 
 def _not_in_future(form, field):
@@ -45,7 +46,8 @@ class ProposeForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        if self.type.data and measures.MeasureType(self.type.data) in measures.PERIOD_MEASURES:
+        # An unknown type has its own error already (not a choice): no MeasureType to look up.
+        if self.type.data and not self.type.errors and measures.MeasureType(self.type.data) in measures.PERIOD_MEASURES:
             for date_field in (self.starts_on, self.ends_on):
                 if not date_field.data and not date_field.errors:
                     date_field.errors.append(_l("Vul deze datum in. Deze maatregel geldt voor een bepaalde tijd."))
@@ -107,7 +109,7 @@ class HearingForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
         description=_l("Was de burger niet bereikbaar? Schrijf dan op hoe is geprobeerd de burger te bereiken."),
     )
-    token = HiddenField()
+    token = submit_token()
 
 
 class ObjectionForm(FlaskForm):
@@ -116,7 +118,7 @@ class ObjectionForm(FlaskForm):
         _l("Waartegen maakt de burger bezwaar, en waarom?"),
         validators=[DataRequired(_l("Schrijf op waartegen de burger bezwaar maakt en waarom.")), Length(max=5000)],
     )
-    token = HiddenField()
+    token = submit_token()
 
 
 class ObjectionOutcomeForm(FlaskForm):
@@ -159,7 +161,7 @@ class ViolationForm(FlaskForm):
         validators=[InputRequired(_l("Geef aan of de politie al is ingelicht."))],
         description=_l("Bij een overtreding wordt de politie direct ingelicht."),
     )
-    token = HiddenField()
+    token = submit_token()
 
 
 class ActionForm(FlaskForm):

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from models import scheme
+from portal.forms import submit_token
 
 
 class LinkForm(FlaskForm):
@@ -45,7 +46,7 @@ def _summary_field():
 
 
 class EmployeeIncidentForm(FlaskForm):
-    token = HiddenField()
+    token = submit_token()
     occurred_on = _occurred_on_field()
     behaviour_class = _behaviour_class_field()
     summary = _summary_field()
@@ -77,7 +78,7 @@ def _account_field(required: bool = False):
 class NewEmployeeIncidentForm(FlaskForm):
     """An incident against an employee by someone who may not be in the register yet (§6.2)."""
 
-    token = HiddenField()
+    token = submit_token()
     name = StringField(
         _l("Naam van de veroorzaker"),
         validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)],

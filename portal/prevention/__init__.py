@@ -179,7 +179,7 @@ def council():
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")  # Excel's own export
-        if not text.strip():
+        if not text.strip() or "\x00" in text:  # a NUL: a picture or a spreadsheet (the CSV reader stopped: a 500)
             form.file.errors.append(_("Kies een CSV-bestand met de nieuwe raad."))
         else:
             audit.record("council_previewed", actor_id=current_user.id, object_type="council", ip=client_ip())

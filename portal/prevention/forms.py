@@ -5,6 +5,7 @@ from wtforms import DateField, DateTimeLocalField, HiddenField, SelectField
 from wtforms.validators import InputRequired
 
 from models.prevention import SESSION_LABELS
+from portal.forms import submit_token
 from portal.reports.forms import MultiCheckboxField
 
 
@@ -14,7 +15,7 @@ class TermForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    token = HiddenField()  # the form sent twice stores one session
+    token = submit_token()  # the form sent twice stores one session
     kind = SelectField(_l("Wat is er gehouden?"), choices=[(k.value, _l(label)) for k, label in SESSION_LABELS.items()])
     held_on = DateField(_l("Datum"), validators=[InputRequired(_l("Vul de datum in."))])
     attendees = MultiCheckboxField(_l("Wie waren er?"), coerce=int, choices=[], validate_choice=False)

@@ -4,7 +4,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from models import clock, risk
+from portal.forms import submit_token
 
 MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -23,7 +23,7 @@ def _in_future(form, field):
 
 
 class RiskAnalysisForm(FlaskForm):
-    token = HiddenField()
+    token = submit_token()
     kind = RadioField(
         _l("Wat organiseert u?"),
         choices=[(k.value, _l(label)) for k, label in risk.MEETING_LABELS.items()],
@@ -85,7 +85,7 @@ class DecisionForm(FlaskForm):
 
 
 class HomeScreeningForm(FlaskForm):
-    token = HiddenField()
+    token = submit_token()
     reason = TextAreaField(
         _l("Waarom wilt u een screening?"),
         description=_l("Dit hoeft niet. U mag ook een screening vragen zonder dat er iets is gebeurd."),
