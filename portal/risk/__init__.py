@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import audit, clock, risk
-from models.cases import Case, NotAllowed
+from models.cases import NotAllowed
 from models.damages import AmountProblem, LedgerRefused, format_euros, parse_amount
 from models.visibility import may_see_home_screening, may_see_risk_analysis
 from portal.risk.forms import DecisionForm, HomeScreeningForm, RiskAnalysisForm, ScreeningRecordForm
@@ -141,7 +141,8 @@ def home_screening(screening_id: int):
         except AmountProblem as problem:
             form.cost.errors = [_(problem.message)]
         else:
-            case = Case.get_or_none(Case.id == int(form.case.data)) if (form.case.data or "").isdigit() else None
+            # Only a case offered on the page (any other number, however large, is not one of them).
+            case = next((c for c in cases if str(c.id) == (form.case.data or "")), None)
             try:
                 if (form.case.data or "") and case is None:
                     raise NotAllowed("home_screening_case", risk.NOT_THIS_CASE)
