@@ -53,9 +53,24 @@ _AREAS = {
 }
 
 
+def _probes(case_id) -> list:
+    """An EXISTS per area of _AREAS on its index on case_id; `case_id` a number or the column Case.id."""
+    return [
+        peewee.fn.EXISTS(model.select(peewee.SQL("1")).where(model.case == case_id)).alias(f"holds_{name}")
+        for name, model in _AREAS.items()
+    ]
+
+
 @dataclass
 class CaseFile:
     case: Case
+
+    @classmethod
+    def by_reference(cls, reference: str) -> CaseFile | None:
+        """The file of the case with this reference, or None: the case read together with which areas
+        it holds anything in (`holds`), in one statement."""
+        case = Case.select(Case, *_probes(Case.id)).where(Case.reference == reference).first()
+        return cls(case) if case is not None else None
 
     @cached_property
     def users(self) -> dict[int, User]:
@@ -103,14 +118,13 @@ class CaseFile:
 
     @cached_property
     def holds(self) -> dict[str, bool]:
-        """Whether the case has any row in each of the areas of _AREAS, in one statement (an EXISTS
-        per area on its index on case_id)."""
-        probes = [
-            peewee.fn.EXISTS(model.select(peewee.SQL("1")).where(model.case == self.case.id)).alias(name)
-            for name, model in _AREAS.items()
-        ]
-        row = Case.select(*probes).where(Case.id == self.case.id).dicts().get()
-        return {name: bool(row[name]) for name in _AREAS}
+        """Whether the case has any row in each of the areas of _AREAS: read with the case when it
+        came from `by_reference`, otherwise in one statement of its own."""
+        if all(hasattr(self.case, f"holds_{name}") for name in _AREAS):
+            row = {f"holds_{name}": getattr(self.case, f"holds_{name}") for name in _AREAS}
+        else:
+            row = Case.select(*_probes(self.case.id)).where(Case.id == self.case.id).dicts().get()
+        return {name: bool(row[f"holds_{name}"]) for name in _AREAS}
 
     # --- the rows of the areas, each read once: the panels and models.casework.overview share them ---
 
@@ -157,6 +171,11 @@ class CaseFile:
     def police_reports(self) -> list[PoliceReport]:
         """models.police.reports_of: the case's police reports, first filed first."""
         return police.reports_of(self.case) if self.holds["police"] else []
+
+    @cached_property
+    def last_feedback(self) -> dict:
+        """models.police.last_feedback of each police report, by report id, in one read."""
+        return police.last_feedback_of(self.police_reports)
 
     @cached_property
     def conversations(self) -> list[Conversation]:

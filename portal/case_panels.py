@@ -69,12 +69,11 @@ def render_context(case, level, user, file: CaseFile | None = None) -> list[tupl
 def case_file_or_404(reference: str, minimum: Access = Access.INFORMED) -> tuple[Case, Access, CaseFile]:
     """case_or_404 for the case page: the level judged on the case's access rows as its CaseFile reads
     them once (the page and its panels use the same rows), with that CaseFile."""
-    case = Case.get_or_none(Case.reference == reference)
-    file = CaseFile(case) if case else None
+    file = CaseFile.by_reference(reference)
     level = file.level_of(current_user) if file else Access.NONE
-    if case is None or level < minimum:
+    if file is None or level < minimum:
         abort(404)
-    return case, level, file
+    return file.case, level, file
 
 
 def case_or_404(reference: str, minimum: Access = Access.INFORMED, also: Callable | None = None) -> tuple[Case, Access]:
