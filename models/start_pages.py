@@ -7,8 +7,8 @@ first few cases; the count links to the whole list (`cases_of`), so the number a
 are the same query.
 
 None of this grows with the number of cases: counts stop at CAP (the page says "more than 99"), lists
-are read with a LIMIT, and each query walks an index (case(status, created_at), deadline(due_at),
-the measure and threat tables) and probes the access rows of the cases it meets.
+are read with a LIMIT, and each query walks an index (case(status, created_at), deadline(done_at,
+due_at), the measure and threat tables) and probes the access rows of the cases it meets.
 """
 
 from __future__ import annotations
@@ -389,22 +389,26 @@ def open_steps(user: User, now: dt.datetime | None = None, limit: int = STEPS_SH
     now = now or clock.utcnow()
 
     def nearest(past: bool) -> list[Deadline]:
-        walk = Deadline.select(Deadline.id)
-        walk = (
-            walk.where(Deadline.due_at < now).order_by(Deadline.due_at.desc())
-            if past
-            else walk.where(Deadline.due_at >= now).order_by(Deadline.due_at)
-        )
+        # The edge of the walk: the due moment of the WALK-th deadline from now (an index-only read of
+        # deadline(due_at)), or none when there are fewer. The query then walks deadline(due_at) from now
+        # towards that edge in due order and stops at the `limit`-th step it keeps, instead of judging
+        # all WALK deadlines and sorting them (at 100 000 cases nearly all of them are open).
+        edge = Deadline.select(Deadline.due_at)
+        if past:
+            edge = edge.where(Deadline.due_at < now).order_by(Deadline.due_at.desc())
+            window = (Deadline.due_at < now) & (
+                Deadline.due_at >= peewee.fn.COALESCE(edge.limit(1).offset(WALK - 1), Deadline.due_at)
+            )
+        else:
+            edge = edge.where(Deadline.due_at >= now).order_by(Deadline.due_at)
+            window = (Deadline.due_at >= now) & (
+                Deadline.due_at <= peewee.fn.COALESCE(edge.limit(1).offset(WALK - 1), Deadline.due_at)
+            )
         visible = Case.select(peewee.SQL("1")).where((Case.id == Deadline.case) & inbox_condition(user))
         query = (
             Deadline.select(Deadline, Case.id, Case.reference)
             .join(Case)
-            .where(
-                Deadline.id.in_(walk.limit(WALK))
-                & Deadline.done_at.is_null()
-                & _role_reminded(user)
-                & peewee.fn.EXISTS(visible)
-            )
+            .where(window & Deadline.done_at.is_null() & _role_reminded(user) & peewee.fn.EXISTS(visible))
             .order_by(Deadline.due_at.desc() if past else Deadline.due_at)
         )
         return list(query.limit(limit))
