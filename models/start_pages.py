@@ -187,10 +187,11 @@ def decided_types(user: User) -> list[MeasureType]:
     return [kind for kind, roles in DECIDERS.items() if user.role_enum in roles]
 
 
-def _handled_by_role(user: User) -> peewee.Expression:
-    """The case is routed to this person's role to handle (not only to be informed of)."""
+def _handled_by_role(user: User, case_id=Case.id) -> peewee.Expression:
+    """The case (`case_id`: a column that holds its id) is routed to this person's role to handle
+    (not only to be informed of)."""
     rows = CaseAccess.select(peewee.SQL("1")).where(
-        (CaseAccess.case == Case.id)
+        (CaseAccess.case == case_id)
         & (CaseAccess.kind == HANDLES)
         & ((CaseAccess.role == user.role) | (CaseAccess.user == user.id))
         & CaseAccess.revoked_at.is_null()
@@ -198,26 +199,25 @@ def _handled_by_role(user: User) -> peewee.Expression:
     return peewee.fn.EXISTS(rows)
 
 
-def _proposed_on(types) -> peewee.ModelSelect:
-    """Cases with a measure of one of these types waiting for a decision. Read from the measures (few)
-    towards the cases, not case by case."""
-    return Measure.select(Measure.case).where(
-        (Measure.state == MeasureState.PROPOSED.value) & Measure.type.in_([t.value for t in types])
-    )
+def _proposed(types) -> peewee.Expression:
+    """A measure of one of these types waiting for a decision."""
+    return (Measure.state == MeasureState.PROPOSED.value) & Measure.type.in_([t.value for t in types])
 
 
 def _waiting_decision(user: User) -> peewee.Expression:
     """A proposed measure this person decides: a type reserved to their role on any case they see, or
-    another type they may decide on a case their role handles."""
+    another type they may decide on a case their role handles. One walk of the proposed measures (few)
+    towards the cases: whether their role handles the case is asked per measure, not of every case
+    routed to the role (under an OR, PostgreSQL read all of the role's access rows to answer that)."""
     reserved = decided_types(user)
     shared = [t for t in MeasureType if t not in DECIDERS] if user.role_enum in DEFAULT_DECIDERS else []
     condition = None
     if reserved:
-        condition = Case.id.in_(_proposed_on(reserved))
+        condition = _proposed(reserved)
     if shared:
-        mine = Case.id.in_(_proposed_on(shared)) & _handled_by_role(user)
+        mine = _proposed(shared) & _handled_by_role(user, Measure.case)
         condition = mine if condition is None else (condition | mine)
-    return condition if condition is not None else Case.id.is_null()
+    return Case.id.in_(Measure.select(Measure.case).where(condition)) if condition is not None else Case.id.is_null()
 
 
 def _informed(user: User) -> peewee.Expression:
@@ -397,12 +397,12 @@ def open_steps(user: User, now: dt.datetime | None = None, limit: int = STEPS_SH
         if past:
             edge = edge.where(Deadline.due_at < now).order_by(Deadline.due_at.desc())
             window = (Deadline.due_at < now) & (
-                Deadline.due_at >= peewee.fn.COALESCE(edge.limit(1).offset(WALK - 1), Deadline.due_at)
+                Deadline.due_at >= peewee.fn.COALESCE(edge.limit(1).offset(WALK - 1), dt.datetime.min)
             )
         else:
             edge = edge.where(Deadline.due_at >= now).order_by(Deadline.due_at)
             window = (Deadline.due_at >= now) & (
-                Deadline.due_at <= peewee.fn.COALESCE(edge.limit(1).offset(WALK - 1), Deadline.due_at)
+                Deadline.due_at <= peewee.fn.COALESCE(edge.limit(1).offset(WALK - 1), dt.datetime.max)
             )
         visible = Case.select(peewee.SQL("1")).where((Case.id == Deadline.case) & inbox_condition(user))
         query = (
