@@ -2,7 +2,8 @@
 
 Environment: BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/test; the benchmark makes
 and drops its own scratch database; set it empty to skip PostgreSQL), BENCH_SUBMIT_SECONDS (60),
-BENCH_AUDIT_ENTRIES (5 000 000), BENCH_ROUNDS (40 requests per page)."""
+BENCH_AUDIT_ENTRIES (5 000 000), BENCH_ROUNDS (40 requests per page), BENCH_ONLY=pages (only part 1:
+the inbox, the case page and the start pages)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
 AUDIT_ENTRIES = int(os.environ.get("BENCH_AUDIT_ENTRIES", "5000000"))
 SUBMIT_SECONDS = int(os.environ.get("BENCH_SUBMIT_SECONDS", "60"))
 STAGES = tuple(int(n) for n in os.environ.get("BENCH_CASES", "1000,10000,100000").split(","))
+ONLY_PAGES = os.environ.get("BENCH_ONLY") == "pages"
 STARTED = time.monotonic()
 
 
@@ -245,6 +247,13 @@ def main() -> int:
         targets = [Target(label, url) for label, url in urls.items()]
         say("\n## Seeding and measuring pages")
         seed_and_measure_pages(targets, page_rows)
+        if ONLY_PAGES:
+            say(
+                f"\n## 1. Inbox, case page and start pages (server time in ms over {ROUNDS} requests each; queries per page)"
+            )
+            table(("database", "cases", "page", "median ms", "p95 ms", "queries"), page_rows)
+            say(pages_verdict(page_rows))
+            return 0
         for target in targets:
             yearly_report(target, yearly_rows)
             say(f"  yearly report on {target.label} done ({time.monotonic() - STARTED:.0f} s since start)")

@@ -13,24 +13,64 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from models import accounts, consent, damages, perpetrators, police, protection
+import peewee
+
+from models import accounts, communication, consent, damages, holds, perpetrators, police, protection
 from models.accounts import User
-from models.aftercare import Conversation
-from models.cases import Case, CaseAccess, CaseEvent
+from models.aftercare import Conversation, Referral
+from models.cases import Case, CaseAccess, CaseEvent, Evidence, OnlineEntry
+from models.communication import Statement
 from models.consent import ConsentRecord
-from models.damages import Recovery
+from models.damages import DamageItem, LedgerEntry, Recovery
 from models.deadlines import Deadline
+from models.holds import LegalHold
 from models.measures import Measure, MeasureHearing, MeasureObjection
 from models.notices import InspectorateAssessment, Notice
-from models.perpetrators import Perpetrator
+from models.perpetrators import CasePerpetrator, Perpetrator
 from models.police import PoliceReport
 from models.protection import AcuteThreat
-from models.visibility import Access, people_with_access
+from models.visibility import Access, case_access, live_access_rows, people_with_access
+
+# The areas most cases hold nothing of: `CaseFile.holds` asks of all of them at once whether the case
+# has any row there, and an area without one is not read at all (a new case: nearly all of them).
+_AREAS = {
+    "consent": ConsentRecord,
+    "measures": Measure,
+    "police": PoliceReport,
+    "conversations": Conversation,
+    "referrals": Referral,
+    "notices": Notice,
+    "inspectorate": InspectorateAssessment,
+    "acute_threat": AcuteThreat,
+    "perpetrators": CasePerpetrator,
+    "ledger": LedgerEntry,
+    "damage_items": DamageItem,
+    "recoveries": Recovery,
+    "statements": Statement,
+    "legal_holds": LegalHold,
+    "online_entries": OnlineEntry,
+    "evidence": Evidence,
+}
+
+
+def _probes(case_id) -> list:
+    """An EXISTS per area of _AREAS on its index on case_id; `case_id` a number or the column Case.id."""
+    return [
+        peewee.fn.EXISTS(model.select(peewee.SQL("1")).where(model.case == case_id)).alias(f"holds_{name}")
+        for name, model in _AREAS.items()
+    ]
 
 
 @dataclass
 class CaseFile:
     case: Case
+
+    @classmethod
+    def by_reference(cls, reference: str) -> CaseFile | None:
+        """The file of the case with this reference, or None: the case read together with which areas
+        it holds anything in (`holds`), in one statement."""
+        case = Case.select(Case, *_probes(Case.id)).where(Case.reference == reference).first()
+        return cls(case) if case is not None else None
 
     @cached_property
     def users(self) -> dict[int, User]:
@@ -61,21 +101,43 @@ class CaseFile:
         rows = list(CaseAccess.select().where(CaseAccess.case == self.case.id).order_by(CaseAccess.id))
         return self.attach(rows, "user", "granted_by")
 
+    @property
+    def live_access(self) -> list[tuple]:
+        """The access rows that are not revoked, as models.visibility.case_access takes them."""
+        return live_access_rows(self.access_rows)
+
+    def level_of(self, user: User | None) -> Access:
+        """models.visibility.case_access, judged on the access rows read once."""
+        return case_access(user, self.case, self.live_access)
+
     @cached_property
     def with_access(self) -> list[tuple[User, Access]]:
-        """models.visibility.people_with_access, read once."""
-        return people_with_access(self.case)
+        """models.visibility.people_with_access, judged on the accounts and access rows read once."""
+        by_id = sorted(self.users.values(), key=lambda person: person.id)
+        return people_with_access(self.case, by_id, self.live_access)
+
+    @cached_property
+    def holds(self) -> dict[str, bool]:
+        """Whether the case has any row in each of the areas of _AREAS: read with the case when it
+        came from `by_reference`, otherwise in one statement of its own."""
+        if all(hasattr(self.case, f"holds_{name}") for name in _AREAS):
+            row = {f"holds_{name}": getattr(self.case, f"holds_{name}") for name in _AREAS}
+        else:
+            row = Case.select(*_probes(self.case.id)).where(Case.id == self.case.id).dicts().get()
+        return {name: bool(row[f"holds_{name}"]) for name in _AREAS}
 
     # --- the rows of the areas, each read once: the panels and models.casework.overview share them ---
 
     @cached_property
     def consent_records(self) -> list[ConsentRecord]:
         """models.consent.history: every consent change, oldest first."""
-        return consent.history(self.case)
+        return consent.history(self.case) if self.holds["consent"] else []
 
     @cached_property
     def measures(self) -> list[Measure]:
         """The case's measures, first proposed first, each with this case (not read again per measure)."""
+        if not self.holds["measures"]:
+            return []
         rows = list(Measure.select().where(Measure.case == self.case.id).order_by(Measure.proposed_at, Measure.id))
         for row in rows:
             row.case = self.case
@@ -84,6 +146,8 @@ class CaseFile:
     @cached_property
     def measure_hearings(self) -> list[MeasureHearing]:
         """The hearings of the case's measures, in the order they were held."""
+        if not self.measures:
+            return []
         return list(
             MeasureHearing.select()
             .join(Measure)
@@ -94,6 +158,8 @@ class CaseFile:
     @cached_property
     def measure_objections(self) -> list[MeasureObjection]:
         """The objections to the case's measures, in the order they came in."""
+        if not self.measures:
+            return []
         return list(
             MeasureObjection.select()
             .join(Measure)
@@ -104,11 +170,18 @@ class CaseFile:
     @cached_property
     def police_reports(self) -> list[PoliceReport]:
         """models.police.reports_of: the case's police reports, first filed first."""
-        return police.reports_of(self.case)
+        return police.reports_of(self.case) if self.holds["police"] else []
+
+    @cached_property
+    def last_feedback(self) -> dict:
+        """models.police.last_feedback of each police report, by report id, in one read."""
+        return police.last_feedback_of(self.police_reports)
 
     @cached_property
     def conversations(self) -> list[Conversation]:
         """The aftercare conversations, by number."""
+        if not self.holds["conversations"]:
+            return []
         return list(Conversation.select().where(Conversation.case == self.case.id).order_by(Conversation.number))
 
     @cached_property
@@ -124,11 +197,15 @@ class CaseFile:
     @cached_property
     def notices(self) -> list[Notice]:
         """The notices given (models.notices.Notice)."""
+        if not self.holds["notices"]:
+            return []
         return list(Notice.select().where(Notice.case == self.case.id))
 
     @cached_property
     def inspectorate_assessments(self) -> list[InspectorateAssessment]:
         """Every round of the inspectorate assessment, superseded ones too, by number."""
+        if not self.holds["inspectorate"]:
+            return []
         return list(
             InspectorateAssessment.select()
             .where(InspectorateAssessment.case == self.case.id)
@@ -138,19 +215,69 @@ class CaseFile:
     @cached_property
     def acute_threat(self) -> AcuteThreat | None:
         """models.protection.acute_threat: the mark of an acute, serious threat, or None."""
-        return protection.acute_threat(self.case)
+        return protection.acute_threat(self.case) if self.holds["acute_threat"] else None
 
     @cached_property
     def balance(self) -> damages.Balance:
         """models.damages.balances of the whole case."""
-        return damages.balances(case=self.case)
+        return damages.balance_of(self.ledger_entries)
+
+    @cached_property
+    def ledger_entries(self) -> list[LedgerEntry]:
+        """All of the case's ledger entries, in the order they were booked: the balances of the case,
+        of each item and each recovery, and the assessments, are counted from them."""
+        if not self.holds["ledger"]:
+            return []
+        return list(LedgerEntry.select().where(LedgerEntry.case == self.case.id).order_by(LedgerEntry.id))
+
+    def balance_of(self, *, item=None, recovery=None) -> damages.Balance:
+        """models.damages.balances of one claim item or one recovery, from the entries read once."""
+        if item is not None:
+            return damages.balance_of(row for row in self.ledger_entries if row.item_id == item.id)
+        return damages.balance_of(row for row in self.ledger_entries if row.recovery_id == recovery.id)
 
     @cached_property
     def perpetrators(self) -> list[Perpetrator]:
         """models.perpetrators.linked_perpetrators: the perpetrators linked to the case."""
-        return perpetrators.linked_perpetrators(self.case)
+        return perpetrators.linked_perpetrators(self.case) if self.holds["perpetrators"] else []
 
     @cached_property
     def recoveries(self) -> list[Recovery]:
         """The recoveries from the perpetrators, in the order they were started."""
+        if not self.holds["recoveries"]:
+            return []
         return list(Recovery.select().where(Recovery.case == self.case.id).order_by(Recovery.id))
+
+    @cached_property
+    def damage_items(self) -> list[DamageItem]:
+        """The damage items claimed, in the order they were submitted."""
+        if not self.holds["damage_items"]:
+            return []
+        return list(DamageItem.select().where(DamageItem.case == self.case.id).order_by(DamageItem.id))
+
+    @cached_property
+    def referrals(self) -> list[Referral]:
+        """The aftercare referrals, in the order they were recorded."""
+        if not self.holds["referrals"]:
+            return []
+        return list(self.case.referrals.order_by(Referral.recorded_at, Referral.id))
+
+    @cached_property
+    def statements(self) -> list[Statement]:
+        """models.communication.statements: the public statements, newest first."""
+        return communication.statements(self.case) if self.holds["statements"] else []
+
+    @cached_property
+    def active_hold(self) -> LegalHold | None:
+        """models.holds.active_hold: the legal hold in force, or None."""
+        return holds.active_hold(self.case.id) if self.holds["legal_holds"] else None
+
+    @cached_property
+    def online_entries(self) -> list[OnlineEntry]:
+        """The online messages of the report (its log), as the case holds them."""
+        return list(self.case.online_entries) if self.holds["online_entries"] else []
+
+    @cached_property
+    def evidence(self) -> list[Evidence]:
+        """The evidence files of the case, as the case holds them."""
+        return list(self.case.evidence) if self.holds["evidence"] else []

@@ -394,7 +394,11 @@ def _facts_from_file(case: Case, now: dt.datetime, file) -> _Facts:
         inspectorate=notices.inspectorate_state(case, assessments=file.inspectorate_assessments),
         conversations=file.conversations,
         open_deadlines=file.open_deadlines,
-        damage_waiting=_damage_waiting(case, balance),
+        damage_waiting=sum(
+            1 for item in file.damage_items if damages.active_assessment(item, file.ledger_entries) is None
+        )
+        if balance.claimed
+        else 0,
         balance=balance,
         liable=len(damages.liable_perpetrators(case, linked=file.perpetrators)) if balance.reimbursed else 0,
         recoveries=len(file.recoveries) if balance.reimbursed else 0,

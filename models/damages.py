@@ -375,6 +375,15 @@ def balances(
     return Balance(**{kind.value: totals.get(kind.value, 0) for kind in EntryKind})
 
 
+def balance_of(rows) -> Balance:
+    """`balances` over ledger rows read already (such as all of a case's: models.case_file): the same
+    sums, a reversal counting against its kind."""
+    totals = {kind.value: 0 for kind in EntryKind}
+    for row in rows:
+        totals[row.kind] += row.amount_cents if row.reverses_id is None else -row.amount_cents
+    return Balance(**totals)
+
+
 def owed_by(perpetrator) -> int:
     """What is still owed by this perpetrator, over all their recoveries."""
     return balances(perpetrator=perpetrator).outstanding
@@ -574,8 +583,21 @@ def may_assess(user: User, case: Case) -> bool:
     return user.is_active and user.role == assessor_role().value and case.reporter_id != user.id
 
 
-def active_assessment(item) -> LedgerEntry | None:
-    """The approval entry that counts for this item (not reversed), if it was assessed."""
+def active_assessment(item, case_entries: list | None = None) -> LedgerEntry | None:
+    """The approval entry that counts for this item (not reversed), if it was assessed.
+    `case_entries`: all of the item's case's ledger rows, read already (a reversal is booked on the
+    case of what it reverses); then nothing is read."""
+    if case_entries is not None:
+        reversed_ids = {row.reverses_id for row in case_entries if row.reverses_id is not None}
+        approvals = [
+            row
+            for row in case_entries
+            if row.item_id == _id(item)
+            and row.kind == EntryKind.APPROVED.value
+            and row.reverses_id is None
+            and row.id not in reversed_ids
+        ]
+        return max(approvals, key=lambda row: row.id, default=None)
     reversed_ids = LedgerEntry.select(LedgerEntry.reverses).where(LedgerEntry.reverses.is_null(False))
     return (
         LedgerEntry.select()
@@ -638,9 +660,10 @@ def assess(
         )
 
 
-def item_status(item) -> tuple[str, LedgerEntry | None]:
-    """'waiting' or the decision, with the entry that holds it (amount and reason)."""
-    entry = active_assessment(item)
+def item_status(item, case_entries: list | None = None) -> tuple[str, LedgerEntry | None]:
+    """'waiting' or the decision, with the entry that holds it (amount and reason). `case_entries`:
+    as for active_assessment."""
+    entry = active_assessment(item, case_entries)
     return (entry.decision if entry else "waiting"), entry
 
 
@@ -897,8 +920,14 @@ def active_to_recover(recovery) -> list[LedgerEntry]:
     )
 
 
-def was_corrected(recovery) -> bool:
-    """Whether the amount to recover was ever corrected (a reversed `to_recover` entry)."""
+def was_corrected(recovery, case_entries: list | None = None) -> bool:
+    """Whether the amount to recover was ever corrected (a reversed `to_recover` entry).
+    `case_entries`: all of the recovery's case's ledger rows, read already."""
+    if case_entries is not None:
+        return any(
+            row.recovery_id == _id(recovery) and row.kind == EntryKind.TO_RECOVER.value and row.reverses_id is not None
+            for row in case_entries
+        )
     return (
         LedgerEntry.select()
         .where(

@@ -79,6 +79,11 @@ class Deadline(BaseModel):
     escalated_at = peewee.DateTimeField(null=True)
     done_at = peewee.DateTimeField(null=True, index=True)
 
+    class Meta:
+        # The open deadlines in due order (models.start_pages.open_steps walks it from now and stops at
+        # the steps a start page shows): migration 0020.
+        indexes = ((("done_at", "due_at"), False),)
+
     @property
     def is_open(self) -> bool:
         return self.done_at is None

@@ -323,12 +323,48 @@ def other_cases(perpetrator: Perpetrator, exclude_case_id: int) -> list[Case]:
     )
 
 
-def incident_history(perpetrator: Perpetrator, case: Case) -> dict:
+def other_cases_of(perpetrators: list[Perpetrator], exclude_case_id: int) -> dict[int, list[Case]]:
+    """other_cases of several perpetrators in one read: by perpetrator id, each list oldest first."""
+    found: dict[int, list[Case]] = {p.id: [] for p in perpetrators}
+    if found:
+        query = (
+            Case.select(Case, CasePerpetrator.perpetrator.alias("linked_perpetrator_id"))
+            .join(CasePerpetrator)
+            .where(CasePerpetrator.perpetrator.in_(list(found)) & (Case.id != exclude_case_id))
+            .order_by(Case.created_at)
+            .objects()
+        )
+        for other in query:
+            found[other.linked_perpetrator_id].append(other)
+    return found
+
+
+def employee_incident_counts(perpetrators: list[Perpetrator]) -> dict[int, int]:
+    """The number of incidents against employees of several perpetrators in one read, by id."""
+    counts = {p.id: 0 for p in perpetrators}
+    if counts:
+        query = (
+            EmployeeIncident.select(EmployeeIncident.perpetrator, peewee.fn.COUNT(EmployeeIncident.id))
+            .where(EmployeeIncident.perpetrator.in_(list(counts)))
+            .group_by(EmployeeIncident.perpetrator)
+        )
+        counts.update(dict(query.tuples()))
+    return counts
+
+
+def incident_history(
+    perpetrator: Perpetrator, case: Case, others: list[Case] | None = None, employee_count: int | None = None
+) -> dict:
     """First or repeated (§6.2): counts every earlier incident — cases against office holders and
     incidents against employees — whether or not the viewer may open them. Of the incidents against
-    employees only their number: what they were is for models.visibility.employee_incidents."""
-    earlier_cases = [c for c in other_cases(perpetrator, case.id) if c.created_at <= case.created_at]
-    employee_count = EmployeeIncident.select().where(EmployeeIncident.perpetrator == perpetrator.id).count()
+    employees only their number: what they were is for models.visibility.employee_incidents.
+    `others` (other_cases) and `employee_count`, when the caller read them already for several
+    perpetrators at once (other_cases_of, employee_incident_counts)."""
+    if others is None:
+        others = other_cases(perpetrator, case.id)
+    earlier_cases = [c for c in others if c.created_at <= case.created_at]
+    if employee_count is None:
+        employee_count = EmployeeIncident.select().where(EmployeeIncident.perpetrator == perpetrator.id).count()
     total = len(earlier_cases) + employee_count
     return {"repeated": total > 0, "earlier_cases": earlier_cases, "employee_count": employee_count, "total": total}
 
@@ -416,6 +452,16 @@ def add_online_account(perpetrator: Perpetrator, platform: str, account: str, ac
 
 def accounts_of(perpetrator: Perpetrator) -> list[OnlineAccount]:
     return list(OnlineAccount.select().where(OnlineAccount.perpetrator == perpetrator.id).order_by(OnlineAccount.id))
+
+
+def accounts_of_all(perpetrators: list[Perpetrator]) -> dict[int, list[OnlineAccount]]:
+    """accounts_of several perpetrators in one read, by perpetrator id."""
+    found: dict[int, list[OnlineAccount]] = {p.id: [] for p in perpetrators}
+    if found:
+        query = OnlineAccount.select().where(OnlineAccount.perpetrator.in_(list(found))).order_by(OnlineAccount.id)
+        for account in query:
+            found[account.perpetrator_id].append(account)
+    return found
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,21 @@ def last_feedback(report: PoliceReport) -> PoliceFeedback | None:
     return report.feedback.order_by(PoliceFeedback.given_at.desc(), PoliceFeedback.id.desc()).first()
 
 
+def last_feedback_of(reports: list[PoliceReport]) -> dict[int, PoliceFeedback | None]:
+    """last_feedback of several reports in one read, by report id."""
+    found: dict[int, PoliceFeedback | None] = {r.id: None for r in reports}
+    if found:
+        query = (
+            PoliceFeedback.select()
+            .where(PoliceFeedback.report.in_(list(found)))
+            .order_by(PoliceFeedback.given_at.desc(), PoliceFeedback.id.desc())
+        )
+        for row in query:
+            if found[row.report_id] is None:
+                found[row.report_id] = row
+    return found
+
+
 def feedback_given(report: PoliceReport, actor: User, *, after: int | None = None) -> PoliceFeedback:
     """The victim was told how this report stands; the next feedback is due one interval later.
     `after` is the feedback the handler saw last (0: none): when another came since, this is the

@@ -80,19 +80,35 @@ def handled_by_condition(case_id: int):
     return User.role.in_(roles)
 
 
-def people_with_access(case: Case) -> list[tuple[User, Access]]:
-    """Everyone who may see the case beyond its reporter, with their level (notifications)."""
-    candidates = listed().where(
-        (User.is_active == True) & (User.id != case.reporter_id) & User.role.not_in(NO_CASE_CONTENT)
-    )
-    case_rows = list(
-        _live(
-            CaseAccess.select(CaseAccess.kind, CaseAccess.role, CaseAccess.user).where(CaseAccess.case == case.id)
-        ).tuples()
-    )  # one query, not one per person
+def people_with_access(case: Case, accounts=None, case_rows: list | None = None) -> list[tuple[User, Access]]:
+    """Everyone who may see the case beyond its reporter, with their level (notifications).
+    `accounts` (every account, models.accounts.listed) and `case_rows` (the case's live access rows:
+    kind, role, user_id), when the caller has read them already (models.case_file): the same rule,
+    no read of its own."""
+    if accounts is None:
+        accounts = listed().where(
+            (User.is_active == True) & (User.id != case.reporter_id) & User.role.not_in(NO_CASE_CONTENT)
+        )
+    candidates = [
+        person
+        for person in accounts
+        if person.is_active and person.id != case.reporter_id and person.role not in NO_CASE_CONTENT
+    ]
+    if case_rows is None:
+        case_rows = list(
+            _live(
+                CaseAccess.select(CaseAccess.kind, CaseAccess.role, CaseAccess.user).where(CaseAccess.case == case.id)
+            ).tuples()
+        )  # one query, not one per person
     return [
         (person, level) for person in candidates if (level := case_access(person, case, case_rows)) >= Access.INFORMED
     ]
+
+
+def live_access_rows(rows) -> list[tuple]:
+    """The (kind, role, user_id) of the access rows that are not revoked, as case_access and
+    people_with_access take them: for a caller that read all of a case's CaseAccess rows at once."""
+    return [(row.kind, row.role, row.user_id) for row in rows if row.revoked_at is None]
 
 
 def may_be_granted(person: User) -> bool:

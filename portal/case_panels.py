@@ -66,6 +66,16 @@ def render_context(case, level, user, file: CaseFile | None = None) -> list[tupl
     return list(sections.items())
 
 
+def case_file_or_404(reference: str, minimum: Access = Access.INFORMED) -> tuple[Case, Access, CaseFile]:
+    """case_or_404 for the case page: the level judged on the case's access rows as its CaseFile reads
+    them once (the page and its panels use the same rows), with that CaseFile."""
+    file = CaseFile.by_reference(reference)
+    level = file.level_of(current_user) if file else Access.NONE
+    if file is None or level < minimum:
+        abort(404)
+    return file.case, level, file
+
+
 def case_or_404(reference: str, minimum: Access = Access.INFORMED, also: Callable | None = None) -> tuple[Case, Access]:
     """The case and the signed-in person's access level (models.visibility.case_access), or 404 when
     the level is below `minimum` or `also(user, case, level)` — a further rule of the area, such as

@@ -99,6 +99,30 @@ def test_the_mayor_sees_the_building_ban_waiting_and_its_link_leads_to_the_case(
     assert home.index("Wat er op u wacht") < home.index("Wat u hier kunt doen") < home.index("Een incident melden")
 
 
+def test_a_measure_anyone_handling_may_decide_waits_only_for_the_roles_that_handle_the_case(
+    app, municipality, signed_in
+):
+    """A written warning is no role's own decision: it waits for those whose role handles the case,
+    not for those only informed of it; the building ban waits for the mayor on any case the mayor sees."""
+    refs, people = municipality
+    with app.app_context():
+        for reference, proposer in ((refs["waiting"], Role.CLERK), (refs["acute"], Role.MUNICIPAL_SECRETARY)):
+            measures.propose(
+                case(app, reference),
+                measures.MeasureType.WARNING_WRITTEN,
+                people[proposer],
+                reasons="Hij schold de wethouder uit bij de balie.",
+            )
+    mayor = signed_in(people[Role.MAYOR])
+    clerk = signed_in(people[Role.CLERK])
+    secretary = signed_in(people[Role.MUNICIPAL_SECRETARY])
+    # The mayor handles the alderman's case and is only informed of the council member's waiting case.
+    assert listed(mayor, "besluiten") == {refs["threat"], refs["acute"]}
+    assert counts(mayor.get("/").get_data(as_text=True))["besluiten"] == "2"
+    assert listed(clerk, "besluiten") == {refs["waiting"]}
+    assert listed(secretary, "besluiten") == {refs["acute"]}
+
+
 def test_the_clerk_sees_new_cases_a_late_pick_up_and_open_steps(app, municipality, signed_in):
     refs, people = municipality
     clerk = signed_in(people[Role.CLERK])

@@ -95,7 +95,7 @@ def panel_context(case: Case, level: Access, user, file):
                 "holders": sorted(conversation.holders, key=lambda role: (role != Role.MAYOR.value, role)),
             }
         )
-    referrals = list(case.referrals.order_by(Referral.recorded_at, Referral.id))
+    referrals = file.referrals
     contacts = aftercare.referral_contacts()  # once: the panel and its referral form both name them
     return {
         "rows": rows,

@@ -120,11 +120,11 @@ def _handlers_for(case: Case, file: CaseFile | None = None) -> list[User]:
 
 @bp.route("/zaken/<reference>")
 def case_page(reference):
-    case, level = case_or_404(reference, Access.REPORTER)
+    # The rows several panels need, read once for this showing: the access rows too, which decide the level.
+    case, level, file = case_panels.case_file_or_404(reference, Access.REPORTER)
     if level == Access.REPORTER:
         return redirect(url_for("reports.own_case", reference=reference))
     audit.record("case_viewed", actor_id=current_user.id, object_type="case", object_id=case.id, ip=client_ip())
-    file = CaseFile(case)  # the rows several panels need, read once for this showing
     file.attach([case], "reporter", "filed_by", "assigned_to")
     sections = case_panels.render_context(case, level, current_user, file)
     shown = {section for section, _panels in sections}
@@ -176,7 +176,7 @@ def _pickup_context(case: Case, level: Access, user, file: CaseFile):
 
 
 def _details_context(case: Case, level: Access, user, file: CaseFile):
-    return {}
+    return {"online_entries": file.online_entries, "evidence": file.evidence}
 
 
 def _messages_context(case: Case, level: Access, user, file: CaseFile):

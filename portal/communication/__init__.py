@@ -57,7 +57,7 @@ def panel_context(case: Case, level: Access, user, file):
     form = sent_form(PANEL, "statement")
     if form is None and handler and consent_given:
         form = StatementForm(formdata=None, prefix=PREFIX, made_on=_today())
-    statements = communication.statements(case)
+    statements = file.statements
     if statements:
         audit.record("statements_viewed", actor_id=user.id, object_type="case", object_id=case.id, ip=client_ip())
     others_consent = consent.in_force(case, Purpose.INFORM_OTHERS, records=file.consent_records)

@@ -184,20 +184,28 @@ def _tell_assessors(case: Case) -> None:
         )
 
 
-def own_case_section(case: Case, level: Access | None = None, *, balance=None) -> dict:
+def own_case_section(case: Case, level: Access | None = None, *, file=None) -> dict:
     """The victim's view on their own case page: each item, its status, the reason when not all was granted.
-    `balance`: the case's balance (models.damages.balances) when the page has read it already."""
+    `file`: the case page's models.case_file.CaseFile, whose items and ledger entries are read once."""
     items = []
-    for item in DamageItem.select().where(DamageItem.case == case.id).order_by(DamageItem.id):
-        status, entry = damages.item_status(item)
-        items.append({"item": item, "claimed": balances(item=item).claimed, "status": status, "entry": entry})
-    whole = balances(case=case) if balance is None else balance
+    if file is not None:
+        for item in file.damage_items:
+            status, entry = damages.item_status(item, file.ledger_entries)
+            items.append(
+                {"item": item, "claimed": file.balance_of(item=item).claimed, "status": status, "entry": entry}
+            )
+        whole = file.balance
+    else:
+        for item in DamageItem.select().where(DamageItem.case == case.id).order_by(DamageItem.id):
+            status, entry = damages.item_status(item)
+            items.append({"item": item, "claimed": balances(item=item).claimed, "status": status, "entry": entry})
+        whole = balances(case=case)
     return {"items": items, "balance": whole, "may_claim": damages.may_claim(current_user, case, level)}
 
 
 def panel_context(case, level, user, file):
     """The case page for those who handle or are informed of the case."""
-    section = own_case_section(case, level, balance=file.balance)
+    section = own_case_section(case, level, file=file)
     recoveries = file.recoveries
     linked = {p.id: p for p in file.perpetrators}
     for recovery in recoveries:  # the perpetrator the panel names, from those the page read already
@@ -205,15 +213,21 @@ def panel_context(case, level, user, file):
             recovery.__rel__["perpetrator"] = linked[recovery.perpetrator_id]
     section.update(
         may_assess=damages.may_assess(user, case),
-        recoveries=[(r, balances(recovery=r)) for r in recoveries],
-        corrected={r.id for r in recoveries if damages.was_corrected(r)},
+        recoveries=[(r, file.balance_of(recovery=r)) for r in recoveries],
+        corrected={r.id for r in recoveries if damages.was_corrected(r, file.ledger_entries)},
     )
-    section["receipts"] = {
-        row["item"].id: list(
-            DamageReceipt.select(DamageReceipt, Evidence).join(Evidence).where(DamageReceipt.item == row["item"].id)
+    # The receipts of all items in one read, each item's in the order they were added.
+    receipts = {row["item"].id: [] for row in section["items"]}
+    if receipts:
+        query = (
+            DamageReceipt.select(DamageReceipt, Evidence)
+            .join(Evidence)
+            .where(DamageReceipt.item.in_(list(receipts)))
+            .order_by(DamageReceipt.id)
         )
-        for row in section["items"]
-    }
+        for receipt in query:
+            receipts[receipt.item_id].append(receipt)
+    section["receipts"] = receipts
     return section
 
 

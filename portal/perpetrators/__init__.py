@@ -84,10 +84,14 @@ def panel_context(case, level, user, file):
     sees_employee_incidents = visibility.may_see_employee_incidents(user)
     entries = []
     linked = []
+    # Each perpetrator's other cases, incidents against employees and accounts: one read each for all of them.
+    others = perpetrators.other_cases_of(file.perpetrators, case.id)
+    counts = perpetrators.employee_incident_counts(file.perpetrators)
+    accounts = perpetrators.accounts_of_all(file.perpetrators)
     for perpetrator in file.perpetrators:
-        history = perpetrators.incident_history(perpetrator, case)
+        history = perpetrators.incident_history(perpetrator, case, others[perpetrator.id], counts[perpetrator.id])
         earlier_ids = {c.id for c in history["earlier_cases"]}
-        later = [c for c in perpetrators.other_cases(perpetrator, case.id) if c.id not in earlier_ids]
+        later = [c for c in others[perpetrator.id] if c.id not in earlier_ids]
         linked.append((perpetrator, history, later))
     rows = _access_rows([c for _p, history, later in linked for c in history["earlier_cases"] + later])
     for perpetrator, history, later in linked:
@@ -105,7 +109,7 @@ def panel_context(case, level, user, file):
                 if sees_employee_incidents and history["employee_count"]
                 else [],
                 "employee_count": history["employee_count"],
-                "accounts": perpetrators.accounts_of(perpetrator),
+                "accounts": accounts[perpetrator.id],
             }
         )
     may_link = level >= Access.HANDLER

@@ -52,9 +52,12 @@ def _feedback_due(case: Case, report: PoliceReport, open_deadlines: list | None 
     )
 
 
-def _report_item(case: Case, report: PoliceReport, handler: bool, open_deadlines: list | None = None) -> dict:
-    """One police report as the panel and the victim's page show it, with its forms for a handler."""
-    last = police.last_feedback(report)
+def _report_item(
+    case: Case, report: PoliceReport, handler: bool, open_deadlines: list | None = None, last_feedback=None
+) -> dict:
+    """One police report as the panel and the victim's page show it, with its forms for a handler.
+    `open_deadlines` and `last_feedback` (by report id): when the case page's file read them already."""
+    last = police.last_feedback(report) if last_feedback is None else last_feedback[report.id]
     item = {
         "report": report,
         "subject": police.SUBJECT_LABELS[police.ReportSubject(report.subject)],
@@ -85,7 +88,7 @@ def panel_context(case: Case, level: Access, user, file):
     open_deadlines = file.open_deadlines
     return {
         "reports": [
-            _report_item(case, report, handler, open_deadlines)
+            _report_item(case, report, handler, open_deadlines, file.last_feedback)
             for report in file.attach(file.police_reports, "filed_by", "consent_recorded_by")
         ],
         "consent_given": consent_given,

@@ -29,7 +29,7 @@ bp = Blueprint("retention", __name__)
 
 
 def panel_context(case: Case, level: Access, user, file):
-    hold = retention.active_hold(case.id)
+    hold = file.active_hold
     handler = level >= Access.HANDLER
     if hold is None and not handler:
         return None
