@@ -43,6 +43,11 @@ CASELESS_KINDS = frozenset(
 )
 
 
+# A date to be reminded of rather than work to do (the informal meeting keeps no minutes): once its
+# day has passed it is no longer shown as open, never as overdue.
+APPOINTMENT_KINDS = frozenset({DeadlineKind.INFORMAL_MEETING})
+
+
 DEADLINE_LABELS = {
     DeadlineKind.AFTERCARE_1: N_("Eerste nazorggesprek"),
     DeadlineKind.AFTERCARE_2: N_("Tweede nazorggesprek"),

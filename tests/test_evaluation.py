@@ -154,3 +154,28 @@ def test_the_clerk_plans_the_evaluation_in_the_browser_on_a_phone_and_a_desktop(
         page.get_by_label("Wat hebben we geleerd?").input_value() == "Meldingen kwamen sneller binnen dan vorig jaar."
     )
     assert page.problems == []
+
+
+def test_the_evaluation_dates_are_on_the_deadlines_page_and_the_informal_meeting_leaves_it_once_past(
+    app, create_user, login, clock_at
+):
+    clerk = create_user(Role.CLERK)
+    client = app.test_client()
+    login(client, clerk)
+    year = dt.date.today().year
+    client.post(
+        f"/jaarverslag/evaluatie/{year}",
+        data={
+            "planned_on": (dt.date.today() + dt.timedelta(days=20)).isoformat(),
+            "informal_meeting_on": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
+        },
+    )
+    page = client.get("/termijnen").get_data(as_text=True)
+    assert "Jaarlijkse evaluatie van het protocol" in page
+    assert "Jaarlijks informeel overleg over de impact van agressie" in page
+    assert 'href="/jaarverslag/evaluatie"' in page
+    clock_at(days=12)  # the informal meeting's day has passed: nothing left to do for it
+    login(client, clerk)
+    page = client.get("/termijnen").get_data(as_text=True)
+    assert "Jaarlijks informeel overleg over de impact van agressie" not in page
+    assert "Jaarlijkse evaluatie van het protocol" in page

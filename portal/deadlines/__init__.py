@@ -9,7 +9,7 @@ from flask_login import current_user
 from models import audit, clock
 from models.cases import Case
 from models.dashboard import due_step
-from models.deadlines import CASELESS_KINDS, DEADLINE_LABELS, Deadline, DeadlineKind
+from models.deadlines import APPOINTMENT_KINDS, CASELESS_KINDS, DEADLINE_LABELS, Deadline, DeadlineKind
 from models.visibility import inbox_condition
 from portal.security import client_ip
 
@@ -30,10 +30,13 @@ def deadlines_for(user, case_ids=None):
     return [d for d in rows if user.role in d.remind_roles.split(",") or user.role in d.escalate_roles.split(",")]
 
 
-# Where a deadline of no case is done: (endpoint, its argument for the deadline's object_id).
+# Where a deadline of no case is done: (endpoint, its argument for the deadline's object_id, or None
+# when the page needs none).
 CASELESS_PAGES = {
     DeadlineKind.TERM_BRIEFING: ("prevention.term", "term_id"),
     DeadlineKind.RISK_ANALYSIS: ("risk.risk_analysis", "analysis_id"),
+    DeadlineKind.YEARLY_EVALUATION: ("evaluation.overview", None),
+    DeadlineKind.INFORMAL_MEETING: ("evaluation.overview", None),
 }
 
 
@@ -54,12 +57,14 @@ def caseless_for(user, now):
         if user.role not in row.remind_roles.split(",") + row.escalate_roles.split(","):
             continue
         kind = DeadlineKind(row.kind)
+        if kind in APPOINTMENT_KINDS and row.due_at < now:
+            continue
         endpoint, argument = CASELESS_PAGES[kind]
         out.append(
             {
                 "deadline": row,
                 "label": DEADLINE_LABELS[kind],
-                "url": url_for(endpoint, **{argument: row.object_id}),
+                "url": url_for(endpoint, **({argument: row.object_id} if argument else {})),
                 "due_at": row.due_at,
                 "overdue": row.is_overdue(now),
             }
