@@ -8,14 +8,14 @@ export PORTAL_INSTANCE_PATH ?= $(abspath $(INSTANCE))
 
 .PHONY: run test install translations migrate demo browser lock extract-messages test-appliance bench clean npm assets
 
-## Start the portal (web on http://127.0.0.1:5000 and the Huey consumer) with a demo municipality.
+## Start the portal (web on http://localhost:5000 and the Huey consumer) with a demo municipality.
 run: install translations
 	@mkdir -p $(INSTANCE) && chmod 700 $(INSTANCE)
 	$(BIN)/flask --app app migrate
 	@if [ ! -s $(INSTANCE)/demo-accounts.txt ]; then \
 	  umask 077 && PORTAL_DEMO=1 $(BIN)/flask --app app demo --if-empty > $(INSTANCE)/demo-accounts.txt; fi
 	@cat $(INSTANCE)/demo-accounts.txt
-	@echo "(also kept in $(INSTANCE)/demo-accounts.txt)  Open http://127.0.0.1:5000 — Ctrl-C stops the portal."
+	@echo "(also kept in $(INSTANCE)/demo-accounts.txt)  Open http://localhost:5000 (a passkey needs the name localhost, not an IP address) — Ctrl-C stops the portal."
 	@echo "Mail is not sent out: a local mail sink on 127.0.0.1:8025 prints every message here."
 	@trap 'kill 0' INT TERM EXIT; export PORTAL_DEMO=1 PORTAL_SMTP_HOST=127.0.0.1 PORTAL_SMTP_PORT=8025; \
 	  $(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 & \
