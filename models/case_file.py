@@ -31,6 +31,9 @@ from models.police import PoliceReport
 from models.protection import AcuteThreat
 from models.visibility import Access, case_access, live_access_rows, people_with_access
 
+# Office holders without a handler's role: the many accounts a case page never names unless the case is theirs.
+_MANY_ROLES = [accounts.Role.COUNCIL_MEMBER.value, accounts.Role.GROUP_MEMBER.value]
+
 # The areas most cases hold nothing of: `CaseFile.holds` asks of all of them at once whether the case
 # has any row there, and an area without one is not read at all (a new case: nearly all of them).
 _AREAS = {
@@ -74,14 +77,31 @@ class CaseFile:
 
     @cached_property
     def users(self) -> dict[int, User]:
-        """Every account, by id, ordered by name (without password hash or TOTP secret): the
-        accounts the page names are few, and one read of them all replaces one read per name."""
-        return {u.id: u for u in accounts.listed().order_by(User.name)}
+        """The accounts the page names, by id, ordered by name (without password hash or TOTP
+        secret), read at once: everyone but the council and group members, who are many and never
+        routed to, and of those the case's own: its reporter, who filed it, whom it is assigned to, and
+        whoever its access rows name. An account named elsewhere (rare) is read when a panel asks
+        for it (`named`); the choice of office holders to inform reads its own list."""
+        case = self.case
+        own = [i for i in (case.reporter_id, case.filed_by_id, case.assigned_to_id) if i is not None]
+        on_the_case = CaseAccess.select(CaseAccess.user).where(
+            (CaseAccess.case == case.id) & CaseAccess.user.is_null(False)
+        )
+        query = accounts.listed().where(User.role.not_in(_MANY_ROLES) | User.id.in_(own) | User.id.in_(on_the_case))
+        return {u.id: u for u in query.order_by(User.name)}
+
+    def named(self, ids) -> dict[int, User]:
+        """`users`, with these accounts in it too: those it did not hold yet are read at once."""
+        users = self.users
+        missing = {i for i in ids if i is not None and i not in users}
+        if missing:
+            users.update({u.id: u for u in accounts.listed().where(User.id.in_(missing))})
+        return users
 
     def attach(self, rows, *fields: str):
         """Give each row's account fields (such as "actor", "decided_by") their account from
         `users`, so that `row.actor.name` in a template reads nothing more. Returns the rows."""
-        users = self.users
+        users = self.named(row.__data__.get(name) for row in rows for name in fields)
         for row in rows:
             for name in fields:
                 user_id = row.__data__.get(name)

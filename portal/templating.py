@@ -83,6 +83,9 @@ def init_app(app):
     # Globals, not context: the form macros are imported without the page's context.
     app.jinja_env.globals["mark_errors"] = mark_errors
     app.jinja_env.globals["page_shows_errors"] = page_shows_errors
+    from portal import form_html  # the form pieces _forms.html hands out (it imports this module)
+
+    app.jinja_env.globals["form_html"] = form_html
     # Labels declared in models/ with N_() are translated where they are shown.
     app.jinja_env.filters["t"] = lambda text: gettext(text) if text else ""
 

@@ -15,6 +15,7 @@ from models.accounts import User
 from models.case_file import CaseFile
 from models.cases import Case, CaseAccess, CaseKind, EventKind, Evidence, Status
 from models.casework import Section
+from models.communication import INFORMED_EVENT
 from models.db import write_transaction
 from models.visibility import Access, case_access, inbox_condition, may_be_granted, people_with_access
 from portal import case_panels, notify
@@ -194,8 +195,18 @@ def _notes_context(case: Case, level: Access, user, file: CaseFile):
     return {"notes": notes, "form": case_panels.sent_form("cases", "note") or NoteForm(formdata=None)}
 
 
+_NAMING_KINDS = {EventKind.ASSIGNED.value, EventKind.ACCESS_GRANTED.value, EventKind.ACCESS_REVOKED.value}
+
+
 def _timeline_context(case: Case, level: Access, user, file: CaseFile):
-    return {"events": file.events, "users": file.users}
+    # The people an entry names by id: whom it was assigned to, who got or lost access, who was informed.
+    named = []
+    for event in file.events:
+        if event.kind in _NAMING_KINDS and event.detail.isdigit():
+            named.append(int(event.detail))
+        elif event.kind == EventKind.NOTIFICATION.value and event.detail.startswith(f"{INFORMED_EVENT}:"):
+            named.append(int(event.detail.split(":")[1]))
+    return {"events": file.events, "users": file.named(named)}
 
 
 def _access_context(case: Case, level: Access, user, file: CaseFile):

@@ -70,7 +70,7 @@ def panel_context(case: Case, level: Access, user, file):
     if informed_form is None and handler and others_consent:
         informed_form = InformedForm(formdata=None, prefix=INFORMED_PREFIX, informed_on=_today())
     if informed_form is not None:
-        _informed_choices(_with_token(informed_form), case, users=list(file.users.values()), informed=informed)
+        _informed_choices(_with_token(informed_form), case, informed=informed)  # every office holder: its own read
     return {
         "handler": handler,
         "speaker": SPOKESPERSON_LABELS[speaker],
