@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import wtforms.widgets
 import wtforms.widgets.core
+from flask import g
 from flask_babel import gettext
 from markupsafe import Markup, escape
-
-from portal.templating import mark_errors
 
 _QUOTE, _QUOT = Markup('"'), Markup("&quot;")
 wtforms_html_params = wtforms.widgets.core.html_params  # the original, kept for the test that compares them
@@ -35,6 +34,14 @@ def html_params(**kwargs) -> Markup:
 
 wtforms.widgets.core.html_params = wtforms.widgets.html_params = html_params  # Select, TextArea, Option, Label
 wtforms.widgets.core.Input.html_params = wtforms.widgets.core.Button.html_params = staticmethod(html_params)
+
+
+def mark_errors() -> str:
+    """Called where a form shows an error: the page's <title> then starts with "Fout:" (base.html
+    renders the content before the title; portal.templating.page_shows_errors)."""
+    g.page_shows_errors = True
+    return ""
+
 
 _CONTROL_CLASSES = {
     "TextAreaField": "utrecht-textarea utrecht-textarea--html-textarea",

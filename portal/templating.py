@@ -8,6 +8,8 @@ from flask_babel import get_locale, gettext
 
 from models import clock
 from models.accounts import ROLE_LABELS, Role
+from portal import form_html
+from portal.form_html import mark_errors
 
 
 def local_datetime(value, fmt="d MMMM yyyy, HH:mm"):
@@ -36,13 +38,6 @@ def local_moment(value, time_known: bool = True):
     if not value:
         return ""
     return local_datetime(value) if time_known else local_datetime(value, "d MMMM yyyy")
-
-
-def mark_errors() -> str:
-    """Called by the form macros (portal/templates/_forms.html) when they show an error: the
-    page's <title> then starts with "Fout:" (base.html renders the content before the title)."""
-    g.page_shows_errors = True
-    return ""
 
 
 def page_shows_errors() -> bool:
@@ -83,9 +78,7 @@ def init_app(app):
     # Globals, not context: the form macros are imported without the page's context.
     app.jinja_env.globals["mark_errors"] = mark_errors
     app.jinja_env.globals["page_shows_errors"] = page_shows_errors
-    from portal import form_html  # the form pieces _forms.html hands out (it imports this module)
-
-    app.jinja_env.globals["form_html"] = form_html
+    app.jinja_env.globals["form_html"] = form_html  # the form pieces _forms.html hands out
     # Labels declared in models/ with N_() are translated where they are shown.
     app.jinja_env.filters["t"] = lambda text: gettext(text) if text else ""
 
