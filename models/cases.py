@@ -165,6 +165,8 @@ class Case(BaseModel):
         indexes = (
             (("year", "number"), True),
             (("status", "created_at"), False),
+            # an office holder's own open cases, newest first (models.start_pages; migration 0026)
+            (("reporter", "status", "created_at"), False),
             # the yearly report's count reads this index only (migration 0007)
             (
                 ("kind", "created_at", "behaviour_class", "channel", "reporter_role", "reporter_is_former", "target"),
@@ -192,6 +194,11 @@ class CaseAccess(BaseModel):
     granted_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     created_at = peewee.DateTimeField(default=clock.utcnow)
     revoked_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        # Whether a person may see a case (models.visibility), answered from the index alone for every
+        # case a start list, the inbox or a deadline walk meets (migration 0026).
+        indexes = ((("case", "role", "kind", "user", "revoked_at"), False),)
 
 
 class EventKind(str, Enum):

@@ -86,8 +86,9 @@ class Deadline(BaseModel):
 
     class Meta:
         # The open deadlines in due order (models.start_pages.open_steps walks it from now and stops at
-        # the steps a start page shows): migration 0020.
-        indexes = ((("done_at", "due_at"), False),)
+        # the steps a start page shows), with who is reminded, tested on the index entry: migration 0020,
+        # widened by 0026.
+        indexes = ((("done_at", "due_at", "remind_roles", "escalate_roles"), False),)
 
     @property
     def is_open(self) -> bool:

@@ -211,6 +211,44 @@ def test_nobody_sees_a_case_they_may_not(app, municipality, signed_in):
         assert alderman.get(f"/start/{key}").status_code == 404
 
 
+def test_each_count_and_its_first_cases_are_those_of_the_list_and_the_steps_follow_the_rule(app, municipality):
+    """The start page counts the rows of a list as the database returns them and makes cases of the
+    first few only; the open steps walk the deadlines in two shapes (models.start_pages.open_steps).
+    Both give what the plain rule gives, for everyone in the municipality."""
+    from models import clock, start_pages, visibility
+    from models.deadlines import Deadline
+
+    _refs, people = municipality
+    with app.app_context():
+        now = clock.utcnow()
+        steps_seen = 0
+        for person in people.values():
+            page = start_pages.start_page(person, now)
+            for tally in page.tallies:
+                whole = list(start_pages.cases_of(person, tally.kind.key, now))
+                assert tally.count == min(len(whole), start_pages.CAP + 1), (person.role, tally.kind.key)
+                shown = [(c.id, c.reference, c.created_at) for c in tally.cases]
+                assert shown == [(c.id, c.reference, c.created_at) for c in whole[: start_pages.SHOWN]]
+                assert all(isinstance(c.created_at, dt.datetime) for c in tally.cases)
+            if person.role_enum not in start_pages.HANDLER_ROLES:
+                assert page.steps == []
+                continue
+            named = [
+                d
+                for d in Deadline.select().where(Deadline.done_at.is_null() & Deadline.case.is_null(False))
+                if person.role in f"{d.remind_roles},{d.escalate_roles}".split(",")
+                and visibility.case_access(person, d.case) >= visibility.Access.INFORMED
+            ]
+            overdue = sorted((d for d in named if d.due_at < now), key=lambda d: d.due_at, reverse=True)
+            upcoming = sorted((d for d in named if d.due_at >= now), key=lambda d: d.due_at)
+            expected = (overdue[: start_pages.STEPS_SHOWN] + upcoming[: start_pages.STEPS_SHOWN])[
+                : start_pages.STEPS_SHOWN
+            ]
+            assert [(d.id, d.case.reference) for d in page.steps] == [(d.id, d.case.reference) for d in expected]
+            steps_seen += len(page.steps)
+        assert steps_seen  # the clerk's aftercare conversations at least
+
+
 def test_a_count_stops_at_the_cap_and_says_more(app, create_user, signed_in, file_report, login, monkeypatch):
     from models import start_pages
 
