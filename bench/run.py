@@ -184,6 +184,8 @@ def seed_and_measure_pages(targets: list[Target], results: list) -> None:
                         f"{figure['median_ms']:.1f}",
                         f"{figure['p95_ms']:.1f}",
                         figure["queries"],
+                        f"{figure['cpu_median_ms']:.1f}",
+                        f"{figure['cpu_p95_ms']:.1f}",
                     )
                 )
             say(f"  measured {target.label} at {stage:,} cases ({time.monotonic() - STARTED:.0f} s since start)")
@@ -251,7 +253,10 @@ def main() -> int:
             say(
                 f"\n## 1. Inbox, case page and start pages (server time in ms over {ROUNDS} requests each; queries per page)"
             )
-            table(("database", "cases", "page", "median ms", "p95 ms", "queries"), page_rows)
+            table(
+                ("database", "cases", "page", "median ms", "p95 ms", "queries", "CPU median ms", "CPU p95 ms"),
+                page_rows,
+            )
             say(pages_verdict(page_rows))
             return 0
         for target in targets:
@@ -262,7 +267,7 @@ def main() -> int:
         say(
             f"\n## 1. Inbox, case page and start pages (server time in ms over {ROUNDS} requests each; queries per page)"
         )
-        table(("database", "cases", "page", "median ms", "p95 ms", "queries"), page_rows)
+        table(("database", "cases", "page", "median ms", "p95 ms", "queries", "CPU median ms", "CPU p95 ms"), page_rows)
         say(pages_verdict(page_rows))
 
         say("## 3. Yearly report over all seeded cases (target HTML < 2 s at 100 000)")
@@ -318,6 +323,13 @@ def pages_verdict(rows) -> str:
                     f"{'met' if ratio_floor <= 6 else 'MISSED'}); {queries} queries (target <= 15: "
                     f"{'met' if queries <= 15 else 'MISSED'})"
                 )
+            cpu_floor = float(next(r[7] for r in mine if r[1] == f"{last:,}" and r[2].startswith("floor")))
+            cpu_small = float(next(r[7] for r in mine if r[1] == f"{STAGES[0]:,}" and r[2] == page))
+            cpu_large = float(next(r[7] for r in mine if r[1] == f"{last:,}" and r[2] == page))
+            lines.append(
+                f"{label} {page}: CPU p95 at {last:,} = {cpu_large / cpu_floor:.1f}x the floor's; "
+                f"{STAGES[0]:,} -> {last:,} growth {cpu_large / cpu_small:.2f}x (the portal process's own time)"
+            )
             lines.append(
                 f"{label} {page}: p95 at {last:,} = {ratio_floor:.1f}x floor (target <= 3x for the inbox: "
                 f"{verdict}); {STAGES[0]:,} -> {last:,} growth {growth:.2f}x (target <= 1.5x: "
