@@ -25,7 +25,12 @@ def _activation_url(token: str) -> str:
 def migrate_command():
     """Apply pending schema migrations."""
     with db.connection_context():
-        done = migrations.apply_pending()
+        try:
+            done = migrations.apply_pending()
+        except migrations.MigrationFailed as failed:
+            click.echo(f"Migration {failed.name} failed: {failed.error}", err=True)
+            click.echo("Nothing was applied: the database is as it was before this command.", err=True)
+            sys.exit(1)
         refresh_statistics()
     click.echo(f"Applied: {', '.join(done)}" if done else "The database is up to date.")
 

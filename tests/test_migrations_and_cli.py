@@ -31,6 +31,40 @@ def test_migrate_is_idempotent_and_the_app_never_creates_tables(app, db_session)
     assert "up to date" in result.output
 
 
+def test_a_failing_migration_leaves_the_database_as_it_was(app, db_session, tmp_path, monkeypatch):
+    """An upgrade's migrations run all or nothing: when the last one fails, the ones before it in
+    the same run are undone too, so the release still running finds the schema it knows
+    (deploy/README.md, Upgrade)."""
+    # A migration that works (a new table, data changed), then one that fails halfway.
+    (tmp_path / "0098_probe_table.py").write_text(
+        'STATEMENTS = [\'CREATE TABLE "upgrade_probe" ("id" INTEGER)\', \'DELETE FROM "routing_rule"\']\n'
+        "SQL = {'sqlite': STATEMENTS, 'postgresql': STATEMENTS}\n"
+    )
+    (tmp_path / "0099_fails.py").write_text(
+        'STATEMENTS = [\'CREATE TABLE "upgrade_probe_2" ("id" INTEGER)\', \'INSERT INTO "no_such_table" VALUES (1)\']\n'
+        "SQL = {'sqlite': STATEMENTS, 'postgresql': STATEMENTS}\n"
+    )
+    real = migrations.available()
+    monkeypatch.setattr(
+        migrations,
+        "available",
+        lambda: real + [("0098", tmp_path / "0098_probe_table.py"), ("0099", tmp_path / "0099_fails.py")],
+    )
+    applied_before = migrations.applied()
+    routing_before = db.execute_sql('SELECT COUNT(*) FROM "routing_rule"').fetchone()[0]
+
+    result = app.test_cli_runner().invoke(args=["migrate"])
+
+    assert result.exit_code == 1
+    assert "Migration 0099_fails failed" in result.output
+    assert "Nothing was applied" in result.output
+    assert migrations.applied() == applied_before
+    tables = set(db.get_tables())
+    assert "upgrade_probe" not in tables and "upgrade_probe_2" not in tables
+    assert db.execute_sql('SELECT COUNT(*) FROM "routing_rule"').fetchone()[0] == routing_before
+    assert [version for version, _path in migrations.pending()] == ["0098", "0099"]
+
+
 def test_0014_marks_messages_stored_at_local_midnight_as_without_time(app, db_session, create_user):
     """Before 0013 a message date without its time was stored at midnight (Europe/Amsterdam); 0014
     says so for those entries, and leaves a message with a real time as it is."""

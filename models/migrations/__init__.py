@@ -13,7 +13,7 @@ import re
 import peewee
 
 from models import clock
-from models.db import db
+from models.db import db, write_transaction
 
 HERE = pathlib.Path(__file__).parent
 _FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.py$")
@@ -55,21 +55,41 @@ def _load(path: pathlib.Path):
     return module
 
 
+class MigrationFailed(Exception):
+    """A migration failed; none of the migrations of that run was applied."""
+
+    def __init__(self, name: str, error: Exception):
+        super().__init__(f"{name}: {error}")
+        self.name = name
+        self.error = error
+
+
 def apply_pending() -> list[str]:
-    """Apply every pending migration, each in its own transaction (DDL is transactional on both
-    SQLite and PostgreSQL: a failing migration leaves nothing half done)."""
+    """Apply every pending migration, all of them in one transaction (each in a savepoint of its
+    own): DDL is transactional on both SQLite and PostgreSQL, so a failing migration leaves the
+    database exactly as it was, the migrations before it in the same run included. An upgrade
+    that fails thus leaves the schema the running (old) release expects (deploy/README.md,
+    Upgrade). On SQLite the write lock is taken at the start (BEGIN IMMEDIATE): the running
+    release's writers wait for the upgrade instead of failing halfway through it."""
     names = []
-    for version, path in pending():
-        module = _load(path)
-        with db.atomic():
-            if hasattr(module, "SQL"):
-                for statement in module.SQL[dialect()]:
-                    db.execute_sql(statement)
-            else:
-                module.up(db, dialect())
-            db.execute_sql('INSERT INTO "schema_migration" ("version", "name", "applied_at") VALUES (%s, %s, %s)'
-                           .replace("%s", db.param), (version, path.stem, clock.utcnow()))
-        names.append(path.stem)
+    todo = pending()
+    if not todo:
+        return names
+    with write_transaction():
+        for version, path in todo:
+            module = _load(path)
+            try:
+                with db.atomic():
+                    if hasattr(module, "SQL"):
+                        for statement in module.SQL[dialect()]:
+                            db.execute_sql(statement)
+                    else:
+                        module.up(db, dialect())
+                    db.execute_sql('INSERT INTO "schema_migration" ("version", "name", "applied_at") VALUES (%s, %s, %s)'
+                                   .replace("%s", db.param), (version, path.stem, clock.utcnow()))
+            except Exception as error:
+                raise MigrationFailed(path.stem, error) from error
+            names.append(path.stem)
     return names
 
 
