@@ -69,7 +69,7 @@ lock:
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --output-file requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra test --output-file requirements-dev.lock pyproject.toml
 
-test-appliance:
+test-appliance: install
 	deploy/tests/run-appliance-test
 
 clean:
