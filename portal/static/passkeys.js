@@ -116,6 +116,38 @@
     }
   }
 
+  // One passkey ceremony, for adding one and for logging in with one: the server's options, the
+  // browser's part (`browserStep`), the answer sent back (`answer`), then where the server says. A
+  // refusal shows in `box`; the button works again and `focusAfter` gets the focus.
+  function ceremony(root, box, button, options, browserStep, answer, focusAfter) {
+    button.disabled = true;
+    box.hidden = true;
+    var csrf = root.dataset.csrf;
+    post(root.dataset.optionsUrl, csrf, options).then(function (result) {
+      if (!result.ok) {
+        throw {server: result.data.error || root.dataset.messageFailed};
+      }
+      return browserStep(result.data).catch(function (error) {
+        throw {browser: error};
+      });
+    }).then(function (credential) {
+      return post(root.dataset.verifyUrl, csrf, answer(credential));
+    }).then(function (result) {
+      if (!result.ok) {
+        throw {server: result.data.error || root.dataset.messageFailed};
+      }
+      window.location.assign(result.data.redirect);
+    }).catch(function (problem) {
+      button.disabled = false;
+      if (problem && problem.server) {
+        show(box, problem.server);
+      } else {
+        browserProblem(box, problem && problem.browser);
+      }
+      focusAfter.focus();
+    });
+  }
+
   function setUpAdding(root) {
     var form = root.querySelector("form");
     var box = root.querySelector("[data-passkey-error]");
@@ -128,35 +160,12 @@
       if (button.disabled) {
         return;  // one ceremony at a time: a double click adds one passkey
       }
-      button.disabled = true;
-      box.hidden = true;
       var name = input.value;
-      var csrf = root.dataset.csrf;
-      post(root.dataset.optionsUrl, csrf, {name: name}).then(function (result) {
-        if (!result.ok) {
-          throw {server: result.data.error || root.dataset.messageFailed};
-        }
-        return navigator.credentials.create({publicKey: creationOptions(result.data)}).catch(function (error) {
-          throw {browser: error};
-        });
-      }).then(function (credential) {
-        return post(root.dataset.verifyUrl, csrf, {
-          name: name, credential: registrationJSON(credential), next: root.dataset.next
-        });
-      }).then(function (result) {
-        if (!result.ok) {
-          throw {server: result.data.error || root.dataset.messageFailed};
-        }
-        window.location.assign(result.data.redirect);
-      }).catch(function (problem) {
-        button.disabled = false;
-        if (problem && problem.server) {
-          show(box, problem.server);
-        } else {
-          browserProblem(box, problem && problem.browser);
-        }
-        input.focus();
-      });
+      ceremony(root, box, button, {name: name}, function (data) {
+        return navigator.credentials.create({publicKey: creationOptions(data)});
+      }, function (credential) {
+        return {name: name, credential: registrationJSON(credential), next: root.dataset.next};
+      }, input);
     });
   }
 
@@ -168,32 +177,11 @@
       if (button.disabled) {
         return;
       }
-      button.disabled = true;
-      box.hidden = true;
-      var csrf = root.dataset.csrf;
-      post(root.dataset.optionsUrl, csrf, {}).then(function (result) {
-        if (!result.ok) {
-          throw {server: result.data.error || root.dataset.messageFailed};
-        }
-        return navigator.credentials.get({publicKey: requestOptions(result.data)}).catch(function (error) {
-          throw {browser: error};
-        });
-      }).then(function (credential) {
-        return post(root.dataset.verifyUrl, csrf, {credential: assertionJSON(credential), next: root.dataset.next});
-      }).then(function (result) {
-        if (!result.ok) {
-          throw {server: result.data.error || root.dataset.messageFailed};
-        }
-        window.location.assign(result.data.redirect);
-      }).catch(function (problem) {
-        button.disabled = false;
-        if (problem && problem.server) {
-          show(box, problem.server);
-        } else {
-          browserProblem(box, problem && problem.browser);
-        }
-        box.focus();
-      });
+      ceremony(root, box, button, {}, function (data) {
+        return navigator.credentials.get({publicKey: requestOptions(data)});
+      }, function (credential) {
+        return {credential: assertionJSON(credential), next: root.dataset.next};
+      }, box);
     });
   }
 
