@@ -16,7 +16,7 @@ from models.base import BaseModel
 from models.cases import Case, CaseEvent, EventKind, NotAllowed
 from models.crypto import EncryptedTextField
 from models.damages import LedgerEntry
-from models.db import write_transaction
+from models.db import select_written_once, write_transaction
 from models.i18n import N_
 
 
@@ -279,7 +279,7 @@ class ReferralContact(BaseModel):
 
 
 def referral_contacts() -> dict[ReferralKind, str]:
-    stored = {row.kind: row.contact for row in ReferralContact.select()}
+    stored = {row.kind: row.contact for row in select_written_once("aftercare:contacts", ReferralContact.select)}
     return {kind: stored.get(kind.value, default) for kind, default in DEFAULT_CONTACTS.items()}
 
 

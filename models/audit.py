@@ -18,7 +18,7 @@ import peewee
 
 from models import clock
 from models.base import BaseModel
-from models.db import AUDIT_CHAIN_LOCK, db, serialised, write_transaction
+from models.db import AUDIT_CHAIN_LOCK, db, select_written_once, serialised, write_transaction
 
 GENESIS = "0" * 64
 
@@ -91,8 +91,10 @@ def record(
     """Append one entry. Call it in the same transaction as the change it records."""
     object_id = None if object_id is None else str(object_id)
     with write_transaction(), serialised(AUDIT_CHAIN_LOCK):
-        last = AuditEntry.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).first()
-        prev_hash = last.hash if last else GENESIS
+        last = select_written_once(
+            "audit:last", lambda: AuditEntry.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1), 1
+        )
+        prev_hash = last[0].hash if last else GENESIS
         at = clock.utcnow()
         return AuditEntry.create(
             at=at,

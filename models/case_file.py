@@ -22,7 +22,7 @@ from models.cases import Case, CaseAccess, CaseEvent, Evidence, OnlineEntry
 from models.communication import Statement
 from models.consent import ConsentRecord
 from models.damages import DamageItem, LedgerEntry, Recovery
-from models.db import db
+from models.db import db, select_written_once
 from models.deadlines import Deadline
 from models.holds import LegalHold
 from models.measures import Measure, MeasureHearing, MeasureObjection
@@ -87,6 +87,14 @@ class CaseFile:
         case = next(iter(Case.raw(sql, reference)), None)
         return cls(case) if case is not None else None
 
+    def _of_case(self, model, *order) -> list:
+        """All of `model`'s rows of this case, in this order (none given: as the database holds them)."""
+        return select_written_once(
+            f"case_file:{model.__name__}",
+            lambda: model.select().where(model.case == self.case.id).order_by(*order),
+            self.case.id,
+        )
+
     @cached_property
     def users(self) -> dict[int, User]:
         """The accounts the page names, by id, ordered by name (without password hash or TOTP
@@ -99,8 +107,18 @@ class CaseFile:
         on_the_case = CaseAccess.select(CaseAccess.user).where(
             (CaseAccess.case == case.id) & CaseAccess.user.is_null(False)
         )
-        query = accounts.listed().where(User.role.in_(_NAMED_ROLES) | User.id.in_(own) | User.id.in_(on_the_case))
-        return {u.id: u for u in query.order_by(User.name)}
+        rows = select_written_once(
+            f"case_file:users:{len(own)}",
+            lambda: (
+                accounts.listed()
+                .where(User.role.in_(_NAMED_ROLES) | User.id.in_(own) | User.id.in_(on_the_case))
+                .order_by(User.name)
+            ),
+            *_NAMED_ROLES,
+            *own,
+            case.id,
+        )
+        return {u.id: u for u in rows}
 
     def named(self, ids) -> dict[int, User]:
         """`users`, with these accounts in it too: those it did not hold yet are read at once."""
@@ -124,13 +142,13 @@ class CaseFile:
     @cached_property
     def events(self) -> list[CaseEvent]:
         """The timeline, oldest first, with each entry's actor (the messages, notes and timeline)."""
-        rows = list(CaseEvent.select().where(CaseEvent.case == self.case.id).order_by(CaseEvent.at, CaseEvent.id))
+        rows = self._of_case(CaseEvent, CaseEvent.at, CaseEvent.id)
         return self.attach(rows, "actor")
 
     @cached_property
     def access_rows(self) -> list[CaseAccess]:
         """All the case's access rows (routed roles and grants, revoked ones too), with their accounts."""
-        rows = list(CaseAccess.select().where(CaseAccess.case == self.case.id).order_by(CaseAccess.id))
+        rows = self._of_case(CaseAccess, CaseAccess.id)
         return self.attach(rows, "user", "granted_by")
 
     @property
@@ -170,7 +188,7 @@ class CaseFile:
         """The case's measures, first proposed first, each with this case (not read again per measure)."""
         if not self.holds["measures"]:
             return []
-        rows = list(Measure.select().where(Measure.case == self.case.id).order_by(Measure.proposed_at, Measure.id))
+        rows = self._of_case(Measure, Measure.proposed_at, Measure.id)
         for row in rows:
             row.case = self.case
         return rows
@@ -214,12 +232,12 @@ class CaseFile:
         """The aftercare conversations, by number."""
         if not self.holds["conversations"]:
             return []
-        return list(Conversation.select().where(Conversation.case == self.case.id).order_by(Conversation.number))
+        return self._of_case(Conversation, Conversation.number)
 
     @cached_property
     def deadlines(self) -> list[Deadline]:
         """All the case's deadlines, running and done, earliest due first."""
-        return list(Deadline.select().where(Deadline.case == self.case.id).order_by(Deadline.due_at, Deadline.id))
+        return self._of_case(Deadline, Deadline.due_at, Deadline.id)
 
     @property
     def open_deadlines(self) -> list[Deadline]:
@@ -231,7 +249,7 @@ class CaseFile:
         """The notices given (models.notices.Notice)."""
         if not self.holds["notices"]:
             return []
-        return list(Notice.select().where(Notice.case == self.case.id))
+        return self._of_case(Notice)
 
     @cached_property
     def inspectorate_assessments(self) -> list[InspectorateAssessment]:
@@ -260,7 +278,7 @@ class CaseFile:
         of each item and each recovery, and the assessments, are counted from them."""
         if not self.holds["ledger"]:
             return []
-        return list(LedgerEntry.select().where(LedgerEntry.case == self.case.id).order_by(LedgerEntry.id))
+        return self._of_case(LedgerEntry, LedgerEntry.id)
 
     def balance_of(self, *, item=None, recovery=None) -> damages.Balance:
         """models.damages.balances of one claim item or one recovery, from the entries read once."""
@@ -278,21 +296,21 @@ class CaseFile:
         """The recoveries from the perpetrators, in the order they were started."""
         if not self.holds["recoveries"]:
             return []
-        return list(Recovery.select().where(Recovery.case == self.case.id).order_by(Recovery.id))
+        return self._of_case(Recovery, Recovery.id)
 
     @cached_property
     def damage_items(self) -> list[DamageItem]:
         """The damage items claimed, in the order they were submitted."""
         if not self.holds["damage_items"]:
             return []
-        return list(DamageItem.select().where(DamageItem.case == self.case.id).order_by(DamageItem.id))
+        return self._of_case(DamageItem, DamageItem.id)
 
     @cached_property
     def referrals(self) -> list[Referral]:
         """The aftercare referrals, in the order they were recorded."""
         if not self.holds["referrals"]:
             return []
-        return list(self.case.referrals.order_by(Referral.recorded_at, Referral.id))
+        return self._of_case(Referral, Referral.recorded_at, Referral.id)
 
     @cached_property
     def statements(self) -> list[Statement]:
@@ -307,9 +325,9 @@ class CaseFile:
     @cached_property
     def online_entries(self) -> list[OnlineEntry]:
         """The online messages of the report (its log), as the case holds them."""
-        return list(self.case.online_entries) if self.holds["online_entries"] else []
+        return self._of_case(OnlineEntry) if self.holds["online_entries"] else []
 
     @cached_property
     def evidence(self) -> list[Evidence]:
         """The evidence files of the case, as the case holds them."""
-        return list(self.case.evidence) if self.holds["evidence"] else []
+        return self._of_case(Evidence) if self.holds["evidence"] else []

@@ -25,7 +25,7 @@ from models import audit, clock
 from models.accounts import User
 from models.base import BaseModel
 from models.cases import Case, CaseEvent, EventKind, NotAllowed
-from models.db import serialised, write_transaction
+from models.db import select_written_once, serialised, write_transaction
 from models.i18n import N_
 from models.visibility import Access, case_access
 
@@ -271,9 +271,18 @@ def withdraw(
 
 def history(case: Case | int, purpose: Purpose | None = None) -> list[ConsentRecord]:
     """Every change, oldest first (of one purpose, or of all)."""
-    query = ConsentRecord.select().where(ConsentRecord.case == _case_id(case))
-    if purpose is not None:
-        query = query.where(ConsentRecord.purpose == Purpose(purpose).value)
+    case_id = _case_id(case)
+    if purpose is None:
+        return select_written_once(
+            "consent:history",
+            lambda: (
+                ConsentRecord.select().where(ConsentRecord.case == case_id).order_by(ConsentRecord.at, ConsentRecord.id)
+            ),
+            case_id,
+        )
+    query = ConsentRecord.select().where(
+        (ConsentRecord.case == case_id) & (ConsentRecord.purpose == Purpose(purpose).value)
+    )
     return list(query.order_by(ConsentRecord.at, ConsentRecord.id))
 
 

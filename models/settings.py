@@ -15,7 +15,7 @@ import peewee
 
 from models import clock
 from models.base import BaseModel
-from models.db import write_transaction
+from models.db import select_written_once, write_transaction
 from models.i18n import N_
 
 
@@ -277,7 +277,7 @@ def get(key: str) -> int:
 
 
 def all_values() -> dict[str, int]:
-    stored = {row.key: row.value for row in Setting.select()}
+    stored = {row.key: row.value for row in select_written_once("settings:all", Setting.select)}
     return {key: stored.get(key, spec.default) for key, spec in SPECS.items()}
 
 

@@ -118,3 +118,37 @@ def show_again(case: Case, panel: str, key: str, form, status: int = 422):
 def sent_form(panel: str, key: str):
     """The form `show_again` sent back for this panel, or None when the page is shown as usual."""
     return g.get("sent_forms", {}).get((panel, key))
+
+
+class Folded:
+    """A panel's form that sits folded on the case page (templates/_part.html): made only when the
+    page writes it, which a folded form is not (making the dozen forms of a case page cost ~1 ms).
+    Until then its errors are those of the form `show_again` sent back, if any."""
+
+    def __init__(self, sent, make: Callable):
+        self._sent, self._make, self._form = sent, make, sent
+
+    @property
+    def form(self):
+        if self._form is None:
+            self._form = self._make()
+        return self._form
+
+    @property
+    def errors(self) -> dict:
+        return self._sent.errors if self._sent is not None else {}
+
+    @property
+    def form_errors(self) -> list:
+        return self._sent.form_errors if self._sent is not None else []
+
+    def __getattr__(self, name):  # a field, the CSRF token…: the form itself
+        return getattr(self.form, name)
+
+    def __iter__(self):
+        return iter(self.form)
+
+
+def folded(panel: str, key: str, make: Callable) -> Folded:
+    """The panel's form `key` as a folded form: the one sent back, or else `make()` once it is written."""
+    return Folded(sent_form(panel, key), make)

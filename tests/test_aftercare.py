@@ -41,8 +41,9 @@ def council_case(app, people, signed_in, file_report):
         return Case.get(Case.reference == reference)
 
 
-def _page(client, case):
-    response = client.get(f"/zaken/{case.reference}")
+def _page(client, case, part: str | None = None):
+    """The case page; with `part`, with that folded form open (as it is once opened: templates/_part.html)."""
+    response = client.get(f"/zaken/{case.reference}", query_string={"open": part} if part else None)
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -236,12 +237,14 @@ def test_notes_are_for_the_holders_only(app, people, signed_in, council_case, db
         (council_case.id,),
     ).fetchone()[0]
     assert secret not in raw  # stored encrypted
-    assert secret in _page(mayor, council_case)
-    assert secret in _page(signed_in(people[Role.CLERK]), council_case)  # handler and holder
-    officer_page = _page(signed_in(people[Role.SECURITY_OFFICER]), council_case)  # informed, does not hold it
+    first = "formulier-gesprek-1"  # the conversation's folded form, opened
+    assert secret not in _page(mayor, council_case)  # folded: the notes are in the form
+    assert secret in _page(mayor, council_case, first)
+    assert secret in _page(signed_in(people[Role.CLERK]), council_case, first)  # handler and holder
+    officer_page = _page(signed_in(people[Role.SECURITY_OFFICER]), council_case, first)  # informed, does not hold it
     assert "Opvang en nazorg" in officer_page and secret not in officer_page
     assert "Vertrouwelijke aantekeningen" not in officer_page
-    deputy_page = _page(signed_in(people[Role.DEPUTY_CLERK]), council_case)  # handles, does not hold it
+    deputy_page = _page(signed_in(people[Role.DEPUTY_CLERK]), council_case, first)  # handles, does not hold it
     assert secret not in deputy_page and "Gesprek 1 bijwerken" in deputy_page
     reporter = signed_in(people[Role.COUNCIL_MEMBER])
     own = reporter.get(f"/mijn-meldingen/{council_case.reference}", follow_redirects=True).get_data(as_text=True)
@@ -269,7 +272,7 @@ def test_someone_who_may_not_read_the_notes_cannot_overwrite_them(app, people, s
 
 def test_referrals_with_the_protocols_numbers_and_costs_for_professional_help(app, people, signed_in, council_case):
     clerk = signed_in(people[Role.CLERK])
-    page = _page(clerk, council_case)
+    page = _page(clerk, council_case, "formulier-verwijzing")
     assert "Slachtofferhulp Nederland — 0900 0101" in page
     assert "0800 2800 200" in page
     response = clerk.post(
@@ -330,7 +333,7 @@ def test_the_admin_edits_the_referral_numbers(app, people, signed_in, council_ca
         db.connect(reuse_if_open=True)
         changed = {e.object_id for e in AuditEntry.select().where(AuditEntry.action == "referral_contact_changed")}
     assert changed == {"slachtofferhulp", "nvr_ambassadors"}
-    page = _page(signed_in(people[Role.CLERK]), council_case)
+    page = _page(signed_in(people[Role.CLERK]), council_case, "formulier-verwijzing")
     assert "Slachtofferhulp Nederland — 0900 0101 (24/7)" in page and "raadsleden.nl/ambassadeurs" in page
     assert signed_in(people[Role.CLERK]).get("/beheer/hulpverlening").status_code == 403
 
@@ -600,7 +603,7 @@ def test_professional_help_gets_an_amount_booked_as_a_cost_the_municipality_bear
     # Another amount: a correction in the ledger, append-only.
     update = f"/zaken/{reference}/nazorg/verwijzing/{referral.id}"
     prefix = f"verwijzing{referral.id}"
-    assert 'value="450,00"' in _page(clerk, council_case)  # the form shows the amount in force
+    assert 'value="450,00"' in _page(clerk, council_case, f"formulier-verwijzing-{referral.id}")  # the form shows the amount in force
     data = {f"{prefix}-status": "done", f"{prefix}-costs_covered": "y", f"{prefix}-cost": "520"}
     assert clerk.post(update, data=data).status_code == 302
     assert clerk.post(update, data=data).status_code == 302  # the same amount again changes nothing
@@ -671,3 +674,27 @@ def test_an_amount_only_when_the_municipality_pays_for_professional_help(app, pe
 
         db.connect(reuse_if_open=True)
         assert damages.balances(case=council_case).borne == 0 and Referral.get_by_id(referral.id).cost_entry is None
+
+
+def test_a_folded_form_without_javascript_opens_on_its_own_showing_of_the_page(app, people, signed_in, council_case):
+    """A folded form (templates/_part.html) is not written into the page; its details hold a link to
+    the case page with that form open, at its place. Opening it is a showing of the case: audited."""
+    clerk = signed_in(people[Role.CLERK])
+    folded = _page(clerk, council_case)
+    link = f'href="/zaken/{council_case.reference}?open=formulier-gesprek-1#formulier-gesprek-1"'
+    assert link in folded and "Formulier openen" in folded
+    assert 'name="gesprek1-outcome"' not in folded
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        before = AuditEntry.select().where(AuditEntry.action == "case_viewed").count()
+    opened = _page(clerk, council_case, "formulier-gesprek-1")
+    assert '<details id="formulier-gesprek-1" open>' in opened and 'name="gesprek1-outcome"' in opened
+    assert 'name="gesprek2-outcome"' not in opened  # only the one asked for
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        assert AuditEntry.select().where(AuditEntry.action == "case_viewed").count() == before + 1
+    # A form sent back with an error is written open, without being asked for.
+    response = clerk.post(f"/zaken/{council_case.reference}/nazorg/gesprek/2", data={"gesprek2-outcome": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code in (400, 422)
+    assert '<details id="formulier-gesprek-2" open>' in page and "Kies hoe het gesprek staat." in page

@@ -6,6 +6,7 @@ photographed into test-artifacts/."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -115,4 +116,55 @@ def test_the_clerk_saves_a_note_and_lands_on_the_notes_section(width, make_app, 
 
     assert not axe.violations, axe.report()
     assert not page.problems if hasattr(page, "problems") else True
+    context.close()
+
+
+@pytest.mark.parametrize("width", sorted(SIZES, reverse=True))
+def test_a_folded_form_opens_in_place_and_saves(width, make_app, live_server, browser):
+    """A form that folds open is written into the page only when it is opened (issue 15, item 6):
+    the clerk opens "Gesprek 1 bijwerken", the form appears in place, and saving it lands on the
+    aftercare section with the confirmation there."""
+    from models import clock
+    from models.aftercare import Conversation, Outcome
+    from models.cases import Case
+    from models.demo import create_demo_accounts, create_demo_case
+
+    app = make_app()
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        accounts = {a["role"]: a for a in create_demo_accounts()}
+        reference = create_demo_case()
+        db.close()
+    context = browser.new_context(viewport={"width": width, "height": SIZES[width]}, locale="nl-NL", bypass_csp=True)
+    page = context.new_page()
+    axe = Axe(page)
+    log_in(page, live_server.url, accounts["clerk"])
+    page.goto(f"{live_server.url}/zaken/{reference}#nazorg")
+
+    part = page.locator("details#formulier-gesprek-1")
+    expect(part.locator("summary")).to_have_text("Gesprek 1 bijwerken")
+    expect(part.get_by_role("group", name="Hoe staat het gesprek?")).to_have_count(0)  # folded: not in the page
+    part.locator("summary").click()
+    outcome = part.get_by_role("group", name="Hoe staat het gesprek?")
+    expect(outcome).to_be_visible()
+    expect(part).not_to_have_attribute("aria-busy", "true")
+    _no_sideways_scrolling(page, f"opened aftercare form at {width}px")
+    axe.check(f"case page with a folded form opened at {width}px")
+    _shoot(page, f"folded-form-open-{width}")
+
+    outcome.get_by_label("Gevoerd").check()
+    an_hour_ago = clock.to_local(clock.utcnow() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    part.get_by_label("Datum en tijd").fill(an_hour_ago)
+    part.get_by_label("Vertrouwelijke aantekeningen").fill("Rustig gesprek, komt er goed doorheen.")
+    part.get_by_role("button", name="Gesprek 1 opslaan").click()
+    expect(page).to_have_url(re.compile(r"#nazorg$"))
+    expect(page.locator("#nazorg .utrecht-alert, #nazorg [role=status], #nazorg .alert").first).to_contain_text(
+        "Het nazorggesprek is bijgewerkt."
+    )
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        case = Case.get(Case.reference == reference)
+        held = Conversation.get((Conversation.case == case.id) & (Conversation.number == 1))
+        assert held.outcome == Outcome.HELD.value and held.notes == "Rustig gesprek, komt er goed doorheen."
+        db.close()
     context.close()

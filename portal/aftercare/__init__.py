@@ -25,7 +25,7 @@ from portal.aftercare.forms import (
     referral_contacts_form,
     referral_kind_choices,
 )
-from portal.case_panels import back_to, case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, folded, show_again
 from portal.security import client_ip, roles_required
 
 bp = Blueprint("aftercare", __name__)
@@ -85,7 +85,11 @@ def panel_context(case: Case, level: Access, user, file):
         may_read = aftercare.may_read_notes(user, conversation, level)
         form = None
         if may_record:
-            form = sent_form("aftercare", f"gesprek{conversation.number}") or _conversation_form(conversation, may_read)
+            form = folded(
+                "aftercare",
+                f"gesprek{conversation.number}",
+                lambda conversation=conversation, may_read=may_read: _conversation_form(conversation, may_read),
+            )
         rows.append(
             {
                 "conversation": conversation,
@@ -103,7 +107,7 @@ def panel_context(case: Case, level: Access, user, file):
         "referrals": [
             {
                 "referral": r,
-                "form": (sent_form("aftercare", f"verwijzing{r.id}") or _referral_update_form(r))
+                "form": folded("aftercare", f"verwijzing{r.id}", lambda r=r: _referral_update_form(r))
                 if may_record
                 else None,
             }
@@ -113,7 +117,7 @@ def panel_context(case: Case, level: Access, user, file):
         "referral_status_labels": {s.value: label for s, label in aftercare.REFERRAL_STATUS_LABELS.items()},
         "contacts": {k.value: number for k, number in contacts.items()},
         "euros": damages.format_euros,
-        "referral_form": (sent_form("aftercare", "verwijzing") or _referral_form(contacts=contacts))
+        "referral_form": folded("aftercare", "verwijzing", lambda: _referral_form(contacts=contacts))
         if may_record
         else None,
         "may_record": may_record,

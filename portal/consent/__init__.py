@@ -15,7 +15,7 @@ from models.consent import Purpose
 from models.db import write_transaction
 from models.visibility import Access
 from portal import case_panels, notify
-from portal.case_panels import back_to, case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, folded, show_again
 from portal.consent.forms import GIVEN, OwnConsentForm, RecordConsentForm
 from portal.security import client_ip
 
@@ -83,7 +83,7 @@ def panel_context(case: Case, level: Access, user, file):
     return {
         "states": states,
         "history": sorted((r for state in states for r in state.records), key=lambda r: (r.at, r.id)),
-        "form": (sent_form("consent", "record") or RecordConsentForm(formdata=None, prefix="toestemming-vastleggen"))
+        "form": folded("consent", "record", lambda: RecordConsentForm(formdata=None, prefix="toestemming-vastleggen"))
         if may_record
         else None,
     }

@@ -32,7 +32,7 @@ from models.measures import (
 )
 from models.visibility import Access
 from portal import case_panels
-from portal.case_panels import back_to, case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, folded, sent_form, show_again
 from portal.letters import pdf_response
 from portal.measures.forms import (
     ActionForm,
@@ -165,7 +165,7 @@ def panel_context(case, level, user, file):
         "period_types": measures.PERIOD_MEASURES,
         "objection_types": measures.OBJECTION_MEASURES,
         "may_propose": may_propose(user, level),
-        "propose_form": _propose_form(case, sent_form("measures", "propose"), file.perpetrators),
+        "propose_form": folded("measures", "propose", lambda: _propose_form(case, None, file.perpetrators)),
         "is_security_officer": user.role_enum == Role.SECURITY_OFFICER,
         "may_decide": {m.id: measures.may_decide(user, MeasureType(m.type)) for m in rows},
         "may_follow_up": {m.id: may_follow_up(user, level, m) for m in rows},
@@ -181,13 +181,24 @@ def panel_context(case, level, user, file):
         "objection_deadline": {m.id: measures.objection_deadline(m) for m in rows if m.decided_at},
         "objection_late": measures.objection_late,
         "in_force_now": {m.id: measures.in_force_on(m, clock.utcnow()) for m in rows},
-        "hearing_forms": {m.id: _hearing_form(m, user) for m in rows if m.state == MeasureState.PROPOSED.value},
-        "objection_forms": {m.id: _objection_form(m) for m in rows},
-        "violation_forms": {m.id: _violation_form(m) for m in rows if m.decided_at},
-        "outcome_forms": {o.id: _outcome_form(o) for os in objections.values() for o in os if o.outcome is None},
-        "police_form": ActionForm(formdata=None),
-        "advice_form": AdviceForm(formdata=None),
-        "extend_form": ExtendForm(formdata=None),
+        # Each form folded (templates/_part.html): made only when the page writes it.
+        "hearing_forms": {
+            m.id: folded("measures", f"hearing-{m.id}", lambda m=m: _hearing_form(m, user))
+            for m in rows
+            if m.state == MeasureState.PROPOSED.value
+        },
+        "objection_forms": {
+            m.id: folded("measures", f"objection-{m.id}", lambda m=m: _objection_form(m)) for m in rows
+        },
+        "violation_forms": {
+            m.id: folded("measures", f"violation-{m.id}", lambda m=m: _violation_form(m)) for m in rows if m.decided_at
+        },
+        "outcome_forms": {
+            o.id: folded("measures", f"objection-outcome-{o.id}", lambda o=o: _outcome_form(o))
+            for os in objections.values()
+            for o in os
+            if o.outcome is None
+        },
     }
 
 

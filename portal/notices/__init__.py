@@ -22,7 +22,7 @@ from models.notices import InspectorateState, Notice, NoticeKind
 from models.protection import ProtectionMeasure
 from models.visibility import Access
 from portal import case_panels, mail
-from portal.case_panels import back_to, case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, folded, sent_form, show_again
 from portal.notices.forms import (
     ActionForm,
     AssessmentForm,
@@ -76,8 +76,8 @@ def _inspectorate(case: Case, handler: bool, file) -> dict:
     status = notices.inspectorate_status(case, assessments=file.inspectorate_assessments, deadline_rows=file.deadlines)
     assessment_form = notice_form = None
     if handler and status.state in (InspectorateState.NOTHING, InspectorateState.TO_ASSESS):
-        assessment_form = sent_form(PANEL, "assessment") or AssessmentForm(
-            formdata=None, prefix="beoordeling", known_at=_now_local()
+        assessment_form = folded(
+            PANEL, "assessment", lambda: AssessmentForm(formdata=None, prefix="beoordeling", known_at=_now_local())
         )
     notice_form = sent_form(PANEL, "inspectorate")  # a form sent back is shown with its message, whatever the state
     if notice_form is None and handler and status.state == InspectorateState.REPORTABLE:
@@ -105,17 +105,18 @@ def _acute(case: Case, handler: bool, file) -> dict:
         "measures": [
             {
                 "measure": measure,
-                "end_form": (
-                    sent_form(PANEL, f"end-{measure.id}") or MeasureEndForm(formdata=None, prefix=f"einde-{measure.id}")
+                "end_form": folded(
+                    PANEL,
+                    f"end-{measure.id}",
+                    lambda measure=measure: MeasureEndForm(formdata=None, prefix=f"einde-{measure.id}"),
                 )
                 if handler
                 else None,
             }
             for measure in measures
         ],
-        "measure_form": (
-            sent_form(PANEL, "protection")
-            or ProtectionMeasureForm(formdata=None, prefix="beveiliging", starts_on=_today())
+        "measure_form": folded(
+            PANEL, "protection", lambda: ProtectionMeasureForm(formdata=None, prefix="beveiliging", starts_on=_today())
         )
         if handler and mark
         else None,

@@ -20,7 +20,7 @@ from models.db import write_transaction
 from models.police import InvestigationStatus, PoliceReport
 from models.visibility import Access
 from portal import case_panels
-from portal.case_panels import back_to, case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, folded, sent_form, show_again
 from portal.police.dossier import pdf_name, render_pdf, render_zip
 from portal.police.forms import ActionForm, FeedbackForm, FileForm, ProsecutorForm, StatusForm
 from portal.security import client_ip
@@ -67,8 +67,11 @@ def _report_item(
     }
     if handler:
         item |= {
-            "status_form": sent_form("police", f"status-{report.id}")
-            or StatusForm(formdata=None, prefix=f"stand-{report.id}", status=report.status),
+            "status_form": folded(
+                "police",
+                f"status-{report.id}",
+                lambda: StatusForm(formdata=None, prefix=f"stand-{report.id}", status=report.status),
+            ),
             "feedback_form": FeedbackForm(formdata=None, prefix=f"melder-{report.id}", after=last.id if last else 0),
             "prosecutor_form": None
             if report.prosecutor_informed_on
@@ -94,7 +97,7 @@ def panel_context(case: Case, level: Access, user, file):
         "consent_given": consent_given,
         "handler": handler,
         "action_form": ActionForm(formdata=None),
-        "file_form": (sent_form("police", "file") or FileForm(formdata=None, prefix="aangifte", filed_on=_today()))
+        "file_form": folded("police", "file", lambda: FileForm(formdata=None, prefix="aangifte", filed_on=_today()))
         if handler
         else None,
         "now": now,

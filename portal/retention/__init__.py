@@ -18,7 +18,7 @@ from models.perpetrators import Perpetrator
 from models.retention import Kind, Tombstone
 from models.visibility import Access
 from portal import case_panels
-from portal.case_panels import back_to, case_or_404, sent_form, show_again
+from portal.case_panels import back_to, case_or_404, folded, show_again
 from portal.retention.forms import LiftHoldForm, PlaceHoldForm, RunForm
 from portal.security import client_ip, roles_required
 
@@ -36,10 +36,10 @@ def panel_context(case: Case, level: Access, user, file):
     return {
         "hold": hold,
         "handler": handler,
-        "place_form": (sent_form("retention", "place") or PlaceHoldForm(formdata=None))
+        "place_form": folded("retention", "place", lambda: PlaceHoldForm(formdata=None))
         if handler and hold is None
         else None,
-        "lift_form": (sent_form("retention", "lift") or LiftHoldForm(formdata=None))
+        "lift_form": folded("retention", "lift", lambda: LiftHoldForm(formdata=None))
         if handler and hold is not None
         else None,
         "closed_case_months": settings.get("retention_closed_case_months"),

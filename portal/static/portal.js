@@ -65,3 +65,41 @@ document.addEventListener("DOMContentLoaded", function () {
   window.addEventListener("pagehide", save);
   window.setInterval(save, 15000);
 });
+
+// A folded form on the case page (templates/_part.html) is not in the page until it is opened: then
+// its part of the case page is fetched (the same address with ?open=<id>, a showing of the case like
+// any other) and put in place. Without this file the link in the folded part opens that address.
+document.addEventListener("toggle", function (event) {
+  var part = event.target;
+  if (!part.open || !part.id || !part.getAttribute || !part.getAttribute("data-part") || part.getAttribute("aria-busy")) {
+    return;
+  }
+  part.setAttribute("aria-busy", "true");
+  fetch(part.getAttribute("data-part"), {credentials: "same-origin", headers: {"Accept": "text/html"}})
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error(response.status);
+      }
+      return response.text();
+    })
+    .then(function (html) {
+      var found = new DOMParser().parseFromString(html, "text/html").getElementById(part.id);
+      if (!found || !found.open) {
+        throw new Error("not found");
+      }
+      var summary = part.querySelector("summary");
+      while (summary.nextSibling) {
+        part.removeChild(summary.nextSibling);
+      }
+      Array.prototype.forEach.call(found.childNodes, function (node) {
+        if (node.nodeName !== "SUMMARY") {
+          part.appendChild(document.importNode(node, true));
+        }
+      });
+      part.removeAttribute("data-part");
+      part.removeAttribute("aria-busy");
+    })
+    .catch(function () {
+      part.removeAttribute("aria-busy");  // the link in the part still opens it
+    });
+}, true);
