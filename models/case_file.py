@@ -22,7 +22,7 @@ from models.cases import Case, CaseAccess, CaseEvent, Evidence, OnlineEntry
 from models.communication import Statement
 from models.consent import ConsentRecord
 from models.damages import DamageItem, LedgerEntry, Recovery
-from models.db import db, select_written_once
+from models.db import db, prepared, select_written_once
 from models.deadlines import Deadline
 from models.holds import LegalHold
 from models.measures import Measure, MeasureHearing, MeasureObjection
@@ -84,7 +84,7 @@ class CaseFile:
             if params != [reference]:
                 raise RuntimeError(f"the case file's statement takes {params!r}, not only the reference")
             _BY_REFERENCE[type(db.obj)] = sql
-        case = next(iter(Case.raw(sql, reference)), None)
+        case = next(iter(Case.raw(prepared("case_file_by_reference", sql), reference)), None)
         return cls(case) if case is not None else None
 
     def _of_case(self, model, *order) -> list:

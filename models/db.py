@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import re
+import weakref
 from collections.abc import Callable
 from urllib.parse import parse_qsl, unquote, urlparse
 
@@ -85,6 +87,25 @@ def select_written_once(key: str, query: Callable[[], peewee.ModelSelect], *para
         found = _WRITTEN[type(db.obj), key] = (select.model, sql)
     model, sql = found
     return list(model.raw(sql, *params))
+
+
+_PREPARED_ON: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> names prepared on it
+
+
+def prepared(name: str, sql: str) -> str:
+    """The statement to send for `sql` (its parameters `%s` or `?`): on PostgreSQL `EXECUTE name(…)` of
+    a statement prepared once per connection, elsewhere `sql` itself. PostgreSQL plans a statement
+    anew each time it is sent; the case file's, with its 16 sub-queries, took 1.6 ms to plan and
+    0.2 ms to run. Prepared, it keeps its plan (SQLite keeps its own prepared statements)."""
+    if not is_postgres():
+        return sql
+    names = _PREPARED_ON.setdefault(db.connection(), set())
+    count = sql.count("%s")
+    if name not in names:
+        numbered = iter(range(1, count + 1))
+        db.execute_sql(f"PREPARE {name} AS " + re.sub(r"%s", lambda _m: f"${next(numbered)}", sql))
+        names.add(name)
+    return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
 
 
 @contextlib.contextmanager

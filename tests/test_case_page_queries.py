@@ -89,3 +89,36 @@ def test_the_case_page_reads_a_fixed_number_of_times(app, demo, monkeypatch):
     extra = POSTGRES_EXTRA if is_postgres() else 0
     assert threat_count <= LIMIT_DEMO_THREAT_CASE + extra, threat_count
     assert with_all_count <= LIMIT_CASE_WITH_EVERYTHING + extra, with_all_count
+
+
+def test_the_case_file_statement_is_prepared_once_per_connection(app, demo, monkeypatch):
+    """PostgreSQL plans a statement each time it is sent; the case file's (16 sub-queries) is prepared
+    once per connection and then only executed, with the same rows as the statement itself."""
+    from bench.pages import logged_in_client
+    from models.case_file import CaseFile
+
+    clerk, threat, _with_all = demo
+    client = logged_in_client(app, clerk)
+    assert client.get(f"/zaken/{threat}").status_code == 200
+    sent = []
+    original = db.obj.execute_sql
+
+    def recording(sql, params=None, *args, **kwargs):
+        sent.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db.obj, "execute_sql", recording)
+    for _ in range(3):
+        assert client.get(f"/zaken/{threat}").status_code == 200
+    monkeypatch.setattr(db.obj, "execute_sql", original)
+    if is_postgres():
+        assert [s for s in sent if s.startswith("EXECUTE case_file_by_reference")] and not [
+            s for s in sent if s.startswith("PREPARE")
+        ], sent
+    else:
+        assert not [s for s in sent if s.startswith(("PREPARE", "EXECUTE"))]
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        file = CaseFile.by_reference(threat)
+        assert file is not None and file.case.reference == threat and file.holds["conversations"]
+        assert CaseFile.by_reference("VB-0000-0000") is None
