@@ -603,7 +603,8 @@ def test_professional_help_gets_an_amount_booked_as_a_cost_the_municipality_bear
     # Another amount: a correction in the ledger, append-only.
     update = f"/zaken/{reference}/nazorg/verwijzing/{referral.id}"
     prefix = f"verwijzing{referral.id}"
-    assert 'value="450,00"' in _page(clerk, council_case, f"formulier-verwijzing-{referral.id}")  # the form shows the amount in force
+    # The form shows the amount in force.
+    assert 'value="450,00"' in _page(clerk, council_case, f"formulier-verwijzing-{referral.id}")
     data = {f"{prefix}-status": "done", f"{prefix}-costs_covered": "y", f"{prefix}-cost": "520"}
     assert clerk.post(update, data=data).status_code == 302
     assert clerk.post(update, data=data).status_code == 302  # the same amount again changes nothing
