@@ -114,11 +114,19 @@ def prepared(name: str, sql: str) -> str:
 
 
 @contextlib.contextmanager
-def serialised(lock_key: int):
+def serialised(lock_key: int, durable: bool = True):
     """Inside a write transaction: serialise this section across processes (PostgreSQL advisory
-    lock; SQLite already holds its single write lock)."""
+    lock; SQLite already holds its single write lock). `durable=False`, for a transaction of its own:
+    PostgreSQL commits it without waiting for the disk (synchronous_commit off, in the same statement
+    as the lock), as SQLite commits every transaction (WAL, synchronous=NORMAL): a crash of the server
+    may lose the last moment of such commits, never the order or consistency of what is kept."""
     if is_postgres():
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
+        if durable:
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
+        else:
+            db.execute_sql(
+                "SELECT pg_advisory_xact_lock(%s), set_config('synchronous_commit', 'off', true)", (lock_key,)
+            )
     yield
 
 

@@ -11,7 +11,11 @@ One mechanism for every area that works on a case: `case_or_404` gets the case a
 a page needs (a case someone may not see answers 404, like one that does not exist); `back_to`
 returns to the section that was saved, where the page shows the confirmation; and `show_again`
 shows the case page again with a panel's form as it was sent, each error next to its field; the
-panel finds that form with `sent_form`."""
+panel finds that form with `sent_form`.
+
+A form behind a closed <details> is folded (templates/_part.html): the page writes it only when it is
+open, and `folded` makes the form object only then; portal.js loads a folded form into place when it
+is opened (the case page with ?open=<id>, audited as a showing like any other)."""
 
 from __future__ import annotations
 

@@ -162,3 +162,38 @@ def test_the_anchor_survives_pruning_by_retention(app, db_session, monkeypatch):
     audit.record("login", actor_id=1)
     assert audit.prune_before(clock.utcnow() - dt.timedelta(days=365)) == 4  # the anchored entry is pruned
     assert audit.verify_with_anchor(anchor_file, move_anchor=False).intact
+
+
+def test_a_reads_entry_commits_without_waiting_for_the_disk_a_changes_entry_does_not(app, db_session, monkeypatch):
+    """PostgreSQL: the entry of a read (`…_viewed`) in a transaction of its own commits with
+    synchronous_commit off, as SQLite commits every transaction; an entry inside a change's transaction,
+    and a change's own entry, commit durably. The chain is intact either way."""
+    from models.db import is_postgres, write_transaction
+
+    sent = []
+    original = db.obj.execute_sql
+
+    def recording(sql, params=None, *args, **kwargs):
+        sent.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db.obj, "execute_sql", recording)
+    audit.record("case_viewed", actor_id=1, object_type="case", object_id=1)
+    read = list(sent)
+    sent.clear()
+    audit.record("case_status_changed", actor_id=1, object_type="case", object_id=1)
+    change = list(sent)
+    sent.clear()
+    with write_transaction():
+        audit.record("case_viewed", actor_id=1, object_type="case", object_id=1)
+    nested = list(sent)
+    monkeypatch.setattr(db.obj, "execute_sql", original)
+    relaxed = [s for s in read + change + nested if "synchronous_commit" in s]
+    if is_postgres():
+        assert [s for s in read if "synchronous_commit" in s] and relaxed == [
+            s for s in read if "synchronous_commit" in s
+        ]
+    else:
+        assert relaxed == []
+    report = audit.verify_chain()
+    assert report.intact and report.checked >= 3
