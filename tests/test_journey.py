@@ -162,6 +162,7 @@ def test_journey_from_a_phone_report_through_ban_aftercare_damages_and_recovery_
     first = page.locator("#nazorg table").first.locator("tbody tr").first
     assert "Gevoerd" in first.inner_text() and "op tijd" in first.inner_text()
     assert "Gepland" in page.locator("#nazorg table").first.locator("tbody tr").nth(1).inner_text()
+    page.locator("#nazorg").get_by_text("Gesprek 1 bijwerken").click()  # folded again: opened, it loads in place
     saved = page.locator(f"#nazorg form[action$='/zaken/{reference}/nazorg/gesprek/1']")
     assert saved.get_by_label("Vertrouwelijke aantekeningen").input_value() == note  # kept, for those who hold it
     screenshot(page, "journey-15-clerk-aftercare-held-1280")
