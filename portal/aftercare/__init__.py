@@ -100,7 +100,9 @@ def panel_context(case: Case, level: Access, user, file):
             }
         )
     referrals = file.referrals
-    contacts = aftercare.referral_contacts()  # once: the panel and its referral form both name them
+    # The numbers of the help on offer: in the table of referrals, and in the referral form when it is
+    # written (folded: it reads them itself then). Read once, and only when there is a referral.
+    contacts = aftercare.referral_contacts() if referrals else None
     return {
         "rows": rows,
         "outcome_labels": {o.value: label for o, label in aftercare.OUTCOME_LABELS.items()},
@@ -115,7 +117,7 @@ def panel_context(case: Case, level: Access, user, file):
         ],
         "referral_labels": {k.value: label for k, label in aftercare.REFERRAL_LABELS.items()},
         "referral_status_labels": {s.value: label for s, label in aftercare.REFERRAL_STATUS_LABELS.items()},
-        "contacts": {k.value: number for k, number in contacts.items()},
+        "contacts": {k.value: number for k, number in contacts.items()} if contacts else {},
         "euros": damages.format_euros,
         "referral_form": folded("aftercare", "verwijzing", lambda: _referral_form(contacts=contacts))
         if may_record
