@@ -39,6 +39,7 @@ def test_typed_text_is_saved_when_the_page_goes_away_unsent(live_server, browser
     page.locator("#after_addressed-1").check()
     page.locator("#recurring-1").check()
     page.get_by_role("button", name="Volgende stap").click()
+    page.wait_for_load_state()  # as a person would: the step's page has loaded before they type
     page.get_by_label("Vertel wat er gebeurde").fill("Half getypt, nog niet verstuurd: hij stond bij mijn deur.")
     page.goto("about:blank")  # the page goes away without sending the step
 

@@ -43,7 +43,10 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!form || !window.FormData || !navigator.sendBeacon) {
     return;
   }
-  var changed = false;
+  // Text typed before this file ran (a slow connection, or the browser restoring the page) counts as a change.
+  var changed = Array.prototype.some.call(form.querySelectorAll("textarea, input[type=text], input:not([type])"), function (field) {
+    return field.value !== field.defaultValue;
+  });
   form.addEventListener("input", function () { changed = true; });
   form.addEventListener("change", function () { changed = true; });
   form.addEventListener("submit", function () { changed = false; });
