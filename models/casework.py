@@ -569,6 +569,7 @@ def _steps(facts: _Facts) -> list[Step]:
             due_at=row.due_at if row else conversation.due_at,
             due_from=conversation.due_from,
             object_id=conversation.id,
+            anchor=f"formulier-gesprek-{conversation.number}",  # its folded form (templates/_part.html)
         )
 
     # Damages (§6.4)

@@ -158,12 +158,10 @@ def test_a_new_clerk_handles_the_demo_threat_from_her_start_page_to_closing_it(m
             journey.saved("notities", "De notitie is opgeslagen.", "internal-note")
             journey.status("In behandeling", re.compile(f"{CLERK} heeft de melding opgepakt op"))
         elif (number := {"Eerste": 1, "Tweede": 2, "Derde": 3}.get(label.split()[0])) and "nazorggesprek" in label:
-            summary = f"Gesprek {number} bijwerken"
-            section = journey.follow(
-                label, f"#nazorg details:has(> summary:text-is('{summary}'))", f"aftercare-{number}"
-            )
-            talk = section.locator("details", has=clerk.locator("summary", has_text=summary))
-            talk.locator("summary").click()
+            # The step's link lands on the conversation's folded form and opens it.
+            talk = journey.follow(label, f"#formulier-gesprek-{number}", f"aftercare-{number}")
+            expect(talk.locator("summary")).to_have_text(f"Gesprek {number} bijwerken")
+            expect(talk.get_by_role("button", name=f"Gesprek {number} opslaan")).to_be_visible()
             if number < 3:
                 talk.get_by_label("Gevoerd", exact=True).check()
                 talk.get_by_label("Datum en tijd").fill(

@@ -69,6 +69,23 @@ document.addEventListener("DOMContentLoaded", function () {
   window.setInterval(save, 15000);
 });
 
+// A link to a folded form ("Wat moet er nu gebeuren") opens it, also when the page is opened at it.
+function openFoldedTarget(id) {
+  var target = id && document.getElementById(id);
+  if (target && target.tagName === "DETAILS" && !target.open) {
+    target.open = true;
+  }
+}
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[href^='#']");
+  if (link) {
+    openFoldedTarget(decodeURIComponent(link.getAttribute("href").slice(1)));
+  }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  openFoldedTarget(decodeURIComponent(window.location.hash.slice(1)));
+});
+
 // A folded form on the case page (templates/_part.html) is not in the page until it is opened: then
 // its part of the case page is fetched (the same address with ?open=<id>, a showing of the case like
 // any other) and put in place. Without this file the link in the folded part opens that address.
