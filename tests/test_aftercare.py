@@ -689,7 +689,7 @@ def test_a_folded_form_without_javascript_opens_on_its_own_showing_of_the_page(a
         db.connect(reuse_if_open=True)
         before = AuditEntry.select().where(AuditEntry.action == "case_viewed").count()
     opened = _page(clerk, council_case, "formulier-gesprek-1")
-    assert '<details id="formulier-gesprek-1" open>' in opened and 'name="gesprek1-outcome"' in opened
+    assert '<details id="formulier-gesprek-1" class="propose" open>' in opened and 'name="gesprek1-outcome"' in opened
     assert 'name="gesprek2-outcome"' not in opened  # only the one asked for
     with app.app_context():
         db.connect(reuse_if_open=True)
@@ -698,4 +698,4 @@ def test_a_folded_form_without_javascript_opens_on_its_own_showing_of_the_page(a
     response = clerk.post(f"/zaken/{council_case.reference}/nazorg/gesprek/2", data={"gesprek2-outcome": ""})
     page = response.get_data(as_text=True)
     assert response.status_code in (400, 422)
-    assert '<details id="formulier-gesprek-2" open>' in page and "Kies hoe het gesprek staat." in page
+    assert '<details id="formulier-gesprek-2" class="propose" open>' in page and "Kies hoe het gesprek staat." in page
