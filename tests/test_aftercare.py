@@ -184,6 +184,18 @@ def test_a_conversation_held_too_late_shows_te_laat(app, people, signed_in, coun
     assert "te laat" in page
 
 
+def test_the_moment_is_not_called_optional_where_a_held_conversation_needs_it(app, people, signed_in, council_case):
+    """A held conversation is refused without its moment, so the form must not call it "niet verplicht";
+    it says when it is needed."""
+    clerk = signed_in(people[Role.CLERK])
+    response = clerk.post(f"/zaken/{council_case.reference}/nazorg/gesprek/2", data={"gesprek2-outcome": "held"})
+    label = re.search(r'<label[^>]*for="gesprek2-moment"[^>]*>(.*?)</label>', response.get_data(as_text=True), re.S)
+    assert label and "Datum en tijd" in label.group(1)
+    assert "niet verplicht" not in label.group(1)
+    help_text = re.search(r'id="gesprek2-moment-hulp"[^>]*>(.*?)<', response.get_data(as_text=True), re.S).group(1)
+    assert "Is het gesprek gevoerd? Vul dan in wanneer." in help_text
+
+
 def test_held_needs_a_moment_in_the_past(app, people, signed_in, council_case):
     clerk = signed_in(people[Role.CLERK])
     response = clerk.post(f"/zaken/{council_case.reference}/nazorg/gesprek/2", data={"gesprek2-outcome": "held"})

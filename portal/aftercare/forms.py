@@ -25,7 +25,10 @@ class ConversationForm(FlaskForm):
         _l("Datum en tijd"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[Optional()],
-        description=_l("Wanneer het gesprek is gevoerd, of wanneer het gepland is."),
+        # Not marked "niet verplicht": a held conversation is refused without it (models.aftercare).
+        description=_l(
+            "Is het gesprek gevoerd? Vul dan in wanneer. Is het gepland of uitgesteld? Vul dan de afspraak in."
+        ),
     )
     notes = TextAreaField(
         _l("Vertrouwelijke aantekeningen"),
