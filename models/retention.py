@@ -9,8 +9,9 @@ needs stay, so past years' reports still add up:
   the perpetrator's identity, messages and notes, online-entry details, evidence (files
   overwritten, rows deleted), aftercare and referral notes, measure texts, the police's free text
   and registration number, the inspectorate assessment's reason, name and reference, what a
-  protection measure is and with whom, damage descriptions, receipts and ledger reasons; the victim's link
-  (reporter, filer, their own timeline entries) points to one inactive placeholder account.
+  protection measure is and with whom, who made a statement to the press and what it said, damage
+  descriptions, receipts and ledger reasons; the victim's link (reporter, filer, their own timeline
+  entries) points to one inactive placeholder account.
   Kept: class and behaviours, dates, channel, platform, target, reporter role, former flag,
   measure types and states, aftercare outcomes and times, police status, notices, deadlines and
   every ledger amount. The perpetrator register keeps its links until its own retention ends.
@@ -37,6 +38,7 @@ from models import audit, clock, damages, evidence, perpetrators, settings, tomb
 from models.accounts import Role, User
 from models.aftercare import Conversation, Referral
 from models.cases import Case, CaseEvent, Draft, Evidence, OnlineEntry, Status
+from models.communication import Statement
 from models.consent import ConsentRecord
 from models.damages import DamageItem, DamageReceipt, LedgerEntry, Recovery, RecoveryStep
 from models.db import write_transaction
@@ -273,6 +275,8 @@ def anonymise_case(case_id: int, placeholder: User, rule_text: str, now: dt.date
     InspectorateAssessment.update(reason=None, notified_by=None, notice_reference=None).where(
         InspectorateAssessment.case == case_id
     ).execute()
+    # A statement to the press keeps its date and medium (§7); who spoke and what was said go.
+    Statement.update(made_by="", text="").where(Statement.case == case_id).execute()
     # Protection measures keep their dates (a count at most, §7); what and with whom go.
     ProtectionMeasure.update(description="", involved="").where(ProtectionMeasure.case == case_id).execute()
     tombstones.record(Kind.CLOSED_CASE, "case", case_id, rule_text, now)
