@@ -23,9 +23,11 @@ run: install translations
 	  $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - app:app & \
 	  wait
 
-## Run the whole test suite (SQLite; PostgreSQL too when PORTAL_TEST_DATABASE_URL is set).
+## Run the whole test suite (SQLite; PostgreSQL too when PORTAL_TEST_DATABASE_URL is set), one worker
+## per core (pytest-xdist; each worker has its own databases, mail server and browser).
+## `make test PYTEST_ARGS=...` passes options on, e.g. PYTEST_ARGS="-n 0 -k aftercare".
 test: install translations browser npm
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 
