@@ -338,15 +338,16 @@ def cases_of(user: User, key: str, now: dt.datetime | None = None) -> peewee.Mod
         return query.where(visible & (Case.status == Status.NEW.value)).order_by(*newest)
     if key == "te-laat-opgepakt":
         return query.where(visible & cases_model.pickup_overdue_condition()).order_by(*oldest)
-    extra = {
-        "besluiten": _waiting_decision(user),
-        "geinformeerd": _informed(user),
-        "advies": _advice_requested(),
-        "acuut": _acute(),
-    }[key]
-    # The cheap column test first: walking case(created_at) newest first, a closed case is passed over
-    # before its access rows are probed.
-    return query.where(is_open & extra & visible).order_by(*newest)
+    if key == "geinformeerd":
+        # The cheap column test first: walking case(created_at) newest first, a closed case is passed
+        # over before its access rows are probed.
+        return query.where(is_open & _informed(user) & visible).order_by(*newest)
+    extra = {"besluiten": _waiting_decision(user), "advies": _advice_requested(), "acuut": _acute()}[key]
+    # Read from the rare side (the measures, the threats): newest first by the case's number, which the
+    # portal hands out in the order cases are made (created_at is the same moment), so the database
+    # reads the candidates' ids backwards and stops at the LIMIT. In created_at order it had to judge
+    # and sort every candidate first: at 405 measures waiting for advice 2.5 ms instead of 0.46.
+    return query.where(is_open & extra & visible).order_by(Case.id.desc())
 
 
 # --- the start page ---------------------------------------------------------------------------------
