@@ -67,19 +67,29 @@ def logged_in_client(app, user):
     return client
 
 
-def timed(client, path: str, rounds: int, counter: QueryCounter | None = None) -> dict:
-    client.get(path)  # warm caches (templates, translations) once
-    times, cpu, queries = [], [], []
+def timed_together(entries: list, rounds: int) -> list[dict]:
+    """Server time of several (target, client, path) at once, one request of each in turn per round, each
+    against its own database (`target.use()` points the models at it): what disturbs one round
+    disturbs all of them alike."""
+    for target, client, path in entries:
+        target.use()
+        client.get(path)  # warm caches (templates, translations) once
+    samples = [([], [], []) for _ in entries]
     for _ in range(rounds):
-        before = counter.count if counter else 0
-        start, start_cpu = time.perf_counter(), time.thread_time()
-        response = client.get(path)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.thread_time() - start_cpu)
-        assert response.status_code == 200, (path, response.status_code)
-        queries.append((counter.count - before) if counter else 1)
-    times.sort()
-    cpu.sort()
+        for (target, client, path), (times, cpu, queries) in zip(entries, samples, strict=True):
+            target.use()
+            before = target.counter.count
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            response = client.get(path)
+            times.append(time.perf_counter() - start)
+            cpu.append(time.thread_time() - start_cpu)
+            assert response.status_code == 200, (path, response.status_code)
+            queries.append(target.counter.count - before)
+    return [_figures(*sample) for sample in samples]
+
+
+def _figures(times: list, cpu: list, queries: list) -> dict:
+    times, cpu = sorted(times), sorted(cpu)
     p95 = max(int(round(0.95 * len(times))) - 1, 0)
     return {
         "median_ms": statistics.median(times) * 1000,

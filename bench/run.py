@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pathlib
 import platform
+import sqlite3
 import sys
 import tempfile
 import time
@@ -71,6 +72,9 @@ def scratch_databases() -> dict[str, str]:
 
 
 def drop_scratch(url: str) -> None:
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            pathlib.Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     if url.startswith("postgresql"):
         admin = urlparse(PG_URL)
         server = peewee.PostgresqlDatabase(
@@ -107,9 +111,44 @@ class Target:
         return self
 
 
-def seed_and_measure_pages(targets: list[Target], results: list) -> None:
+def snapshot(target: Target, stage: int) -> Target:
+    """A copy of the target's database as it is now, to measure beside the later stages. SQLite: the
+    online backup API into a file of its own; PostgreSQL: a new database made from this one as its
+    template (which needs every connection to it closed first)."""
+    if target.url.startswith("sqlite"):
+        path = WORK / f"bench-{stage}.db"
+        target.use()
+        db.connect(reuse_if_open=True)
+        copy = sqlite3.connect(path)
+        db.connection().backup(copy)
+        copy.close()
+        db.close()
+        return Target(f"{target.label} {stage:,}", f"sqlite:///{path}")
+    admin = urlparse(target.url)
+    name = f"{admin.path.lstrip('/')}_{stage}"
+    target.use()
+    if not db.is_closed():
+        db.close()
+    target.database.close_all()
+    server = peewee.PostgresqlDatabase(
+        urlparse(PG_URL).path.lstrip("/"),
+        user=admin.username,
+        password=admin.password,
+        host=admin.hostname,
+        port=admin.port,
+    )
+    with server.connection_context():
+        server.execute_sql(f'CREATE DATABASE "{name}" TEMPLATE "{admin.path.lstrip("/")}"')
+    return Target(f"{target.label} {stage:,}", urlunparse(admin._replace(path=f"/{name}")))
+
+
+def seed_and_measure_pages(targets: list[Target], results: list, snapshots: list[str]) -> None:
     """Per stage: the next cases are built once and written to every database at once (one writer
-    thread per database); then each database's pages are measured in turn, nothing else running."""
+    thread per database), and every stage but the last is kept as a copy (its url in `snapshots`, for
+    the caller to drop). Then the stages of each database are measured together, request by request
+    in turn (1 000, 10 000, 100 000, 1 000, ...): a burst of load elsewhere on the machine falls on
+    every stage alike instead of on the one being measured, so the growth from stage to stage is the
+    portal's own."""
     people = {}
     for target in targets:
         with target.use().app.app_context(), db.connection_context():
@@ -132,16 +171,7 @@ def seed_and_measure_pages(targets: list[Target], results: list) -> None:
             f"  seeded {AUDIT_ENTRIES:,} audit entries (one hash chain) into {', '.join(t.label for t in targets)} "
             f"in {time.monotonic() - start:.0f} s"
         )
-    floor = pages.floor_app().test_client()
-    clients = {t.label: pages.logged_in_client(t.use().app, people[t.label][Role.MAYOR]) for t in targets}
-    # Each role's start page (issue 15): a person of each, the office holder one of the 200 who report.
-    start_clients = {
-        t.label: {
-            role: pages.logged_in_client(t.use().app, who)
-            for role, who in pages.start_page_people(people[t.label]).items()
-        }
-        for t in targets
-    }
+    stages = {t.label: [] for t in targets}  # per database: (stage, its target) in stage order
     done = 0
     for stage in STAGES:
         start = time.monotonic()
@@ -157,25 +187,45 @@ def seed_and_measure_pages(targets: list[Target], results: list) -> None:
         for target in targets:  # what the nightly job does (jobs.tasks.refresh_statistics): the night after the load
             with target.use().app.app_context(), db.connection_context():
                 refresh_statistics()
+            if stage == STAGES[-1]:
+                stages[target.label].append((stage, target))
+            else:
+                copy = snapshot(target, stage)
+                snapshots.append(copy.url)
+                stages[target.label].append((stage, copy))
         say(
             f"  seeded {stage:,} cases{extra} into {', '.join(t.label for t in targets)} "
             f"in {time.monotonic() - start:.0f} s"
         )
-        for target in targets:
-            with target.use().app.app_context(), db.connection_context():
+    floor = pages.floor_app().test_client()
+    for target in targets:
+        paths = {"floor (bare route, 50 rows)": "/floor", "inbox, first page": "/zaken"}
+        paths["inbox, filtered (threats, oldest first, page 2)"] = (
+            "/zaken?status=all&behaviour_class=threat&sort=oldest&pagina=2"
+        )
+        paths["case page"] = None  # the newest open case of each stage
+        for role in pages.start_page_people(people[target.label]):
+            paths[f"start page: {role}"] = "/"
+        clients = {}  # stage -> page -> (target, client, path)
+        for stage, copy in stages[target.label]:
+            with copy.use().app.app_context(), db.connection_context():
                 reference = pages.newest_open_reference()
-            client, counter = clients[target.label], target.counter
-            figures = {
-                "floor (bare route, 50 rows)": pages.timed(floor, "/floor", ROUNDS),
-                "inbox, first page": pages.timed(client, "/zaken", ROUNDS, counter),
-                "inbox, filtered (threats, oldest first, page 2)": pages.timed(
-                    client, "/zaken?status=all&behaviour_class=threat&sort=oldest&pagina=2", ROUNDS, counter
-                ),
-                "case page": pages.timed(client, f"/zaken/{reference}", ROUNDS, counter),
+            mayor = pages.logged_in_client(copy.use().app, people[target.label][Role.MAYOR])
+            starts = {
+                role: pages.logged_in_client(copy.use().app, who)
+                for role, who in pages.start_page_people(people[target.label]).items()
             }
-            for role, start_client in start_clients[target.label].items():
-                figures[f"start page: {role}"] = pages.timed(start_client, "/", ROUNDS, counter)
-            for page, figure in figures.items():
+            clients[stage] = {
+                page: (
+                    copy,
+                    floor if page.startswith("floor") else starts.get(page.removeprefix("start page: "), mayor),
+                    path or f"/zaken/{reference}",
+                )
+                for page, path in paths.items()
+            }
+        for page in paths:
+            figures = pages.timed_together([clients[stage][page] for stage in clients], ROUNDS)
+            for stage, figure in zip(clients, figures, strict=True):
                 results.append(
                     (
                         target.label,
@@ -188,7 +238,9 @@ def seed_and_measure_pages(targets: list[Target], results: list) -> None:
                         f"{figure['cpu_p95_ms']:.1f}",
                     )
                 )
-            say(f"  measured {target.label} at {stage:,} cases ({time.monotonic() - STARTED:.0f} s since start)")
+        say(f"  measured {target.label} at every stage ({time.monotonic() - STARTED:.0f} s since start)")
+    labels = [t.label for t in targets]
+    results.sort(key=lambda r: (labels.index(r[0]), int(r[1].replace(",", ""))))  # stable: pages stay in order
 
 
 # --- 3. yearly report ------------------------------------------------------------------------------
@@ -244,11 +296,12 @@ def main() -> int:
     )
     say(f"scratch folder {WORK}")
     urls = scratch_databases()
+    snapshots: list[str] = []  # the earlier stages' copies (part 1), dropped at the end
     page_rows, yearly_rows, chain_rows, submit_rows, footprint_rows, reminder_rows = [], [], [], [], [], []
     try:
         targets = [Target(label, url) for label, url in urls.items()]
         say("\n## Seeding and measuring pages")
-        seed_and_measure_pages(targets, page_rows)
+        seed_and_measure_pages(targets, page_rows, snapshots)
         if ONLY_PAGES:
             say(
                 f"\n## 1. Inbox, case page and start pages (server time in ms over {ROUNDS} requests each; queries per page)"
@@ -292,7 +345,7 @@ def main() -> int:
         table(("process", "RSS MB"), footprint_rows)
         say(load.footprint_verdict(footprint_rows))
     finally:
-        for url in urls.values():
+        for url in [*urls.values(), *snapshots]:
             try:
                 db.obj.close_all() if hasattr(db.obj, "close_all") else None
                 drop_scratch(url)
