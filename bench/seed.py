@@ -236,6 +236,7 @@ class CaseSeeder:
     def __init__(self, reporters, now: dt.datetime, seed: int = 9):
         self.rng = random.Random(seed)
         self.work_rng = random.Random(seed + 1)  # measures and threats, without changing the cases' draws
+        self.history_rng = random.Random(seed + 2)  # measures of closed cases, without changing either
         self.now = now
         self.reporters = reporters
         self.routes = {r.id: routing.route_for(r) for r in reporters}
@@ -282,7 +283,7 @@ class CaseSeeder:
             settings.get = read
 
     def _write(self, slots) -> None:
-        rng, work_rng = self.rng, self.work_rng
+        rng, work_rng, history_rng = self.rng, self.work_rng, self.history_rng
         rows, meta = [], []
         for created_at, year, number in slots:
             reporter = rng.choice(self.reporters)
@@ -419,6 +420,23 @@ class CaseSeeder:
                     acute.append(
                         dict(case=case_id, marked_at=created_at + dt.timedelta(hours=1), marked_by=reporter.id)
                     )
+            # History (session 8): one closed case in four had a written warning, decided and ended, so the
+            # measure table grows with the cases as it does in a municipality and a list of the measures
+            # waiting shows whether it reads only those.
+            elif history_rng.random() < 0.25:
+                proposed.append(
+                    dict(
+                        case=case_id,
+                        type="warning_written",
+                        state="ended",
+                        reasons="Hij schold het raadslid uit op straat.",
+                        proposed_by=reporter.id,
+                        proposed_at=created_at + dt.timedelta(hours=3),
+                        decided_by=reporter.id,
+                        decided_at=created_at + dt.timedelta(days=2),
+                        ended_at=created_at + dt.timedelta(days=30),
+                    )
+                )
             holders = ",".join(sorted(r.value for r in aftercare.aftercare_holders(reporter.role)))
             for conversation in aftercare.aftercare_due_dates(created_at):
                 held = row["status"] == Status.CLOSED.value

@@ -95,6 +95,11 @@ class Measure(BaseModel):
     decision_reasons = EncryptedTextField(null=True)  # the decider's own words; a ban's letter quotes them
     unheard_reason = EncryptedTextField(null=True)  # why it was decided without the citizen's side (§2)
 
+    class Meta:
+        # The measures waiting for a decision or advice (models.start_pages), read from this index
+        # however many measures were decided or ended before (migration 0027).
+        indexes = ((("state", "type", "case"), False),)
+
 
 class MeasureRefused(Exception):
     def __init__(self, message: str, field: str | None = None, **params):
