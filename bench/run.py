@@ -57,17 +57,22 @@ def table(headers, rows) -> None:
 # --- databases ------------------------------------------------------------------------------------
 
 
+def on_server(sql: str) -> None:
+    """One statement on BENCH_PG_URL's database (making, copying and dropping the scratch databases)."""
+    admin = urlparse(PG_URL)
+    server = peewee.PostgresqlDatabase(
+        admin.path.lstrip("/"), user=admin.username, password=admin.password, host=admin.hostname, port=admin.port
+    )
+    with server.connection_context():
+        server.execute_sql(sql)
+
+
 def scratch_databases() -> dict[str, str]:
     urls = {"SQLite": f"sqlite:///{WORK / 'bench.db'}"}
     if PG_URL:
-        admin = urlparse(PG_URL)
         name = f"vb_bench_{uuid.uuid4().hex[:8]}"
-        server = peewee.PostgresqlDatabase(
-            admin.path.lstrip("/"), user=admin.username, password=admin.password, host=admin.hostname, port=admin.port
-        )
-        with server.connection_context():
-            server.execute_sql(f'CREATE DATABASE "{name}"')
-        urls["PostgreSQL"] = urlunparse(admin._replace(path=f"/{name}"))
+        on_server(f'CREATE DATABASE "{name}"')
+        urls["PostgreSQL"] = urlunparse(urlparse(PG_URL)._replace(path=f"/{name}"))
     return urls
 
 
@@ -76,12 +81,7 @@ def drop_scratch(url: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             pathlib.Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     if url.startswith("postgresql"):
-        admin = urlparse(PG_URL)
-        server = peewee.PostgresqlDatabase(
-            admin.path.lstrip("/"), user=admin.username, host=admin.hostname, port=admin.port
-        )
-        with server.connection_context():
-            server.execute_sql(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
+        on_server(f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
 
 
 def make_app(url: str):
@@ -130,15 +130,7 @@ def snapshot(target: Target, stage: int) -> Target:
     if not db.is_closed():
         db.close()
     target.database.close_all()
-    server = peewee.PostgresqlDatabase(
-        urlparse(PG_URL).path.lstrip("/"),
-        user=admin.username,
-        password=admin.password,
-        host=admin.hostname,
-        port=admin.port,
-    )
-    with server.connection_context():
-        server.execute_sql(f'CREATE DATABASE "{name}" TEMPLATE "{admin.path.lstrip("/")}"')
+    on_server(f'CREATE DATABASE "{name}" TEMPLATE "{admin.path.lstrip("/")}"')
     return Target(f"{target.label} {stage:,}", urlunparse(admin._replace(path=f"/{name}")))
 
 
