@@ -249,6 +249,38 @@ def test_each_count_and_its_first_cases_are_those_of_the_list_and_the_steps_foll
         assert steps_seen  # the clerk's aftercare conversations at least
 
 
+def test_the_walk_for_steps_counts_open_deadlines_only(app, municipality, monkeypatch):
+    """The walk reads at most WALK deadlines on each side of now, counted among the open ones: deadlines
+    already done, however many lie nearer to now, do not hide a step that is still open."""
+    from models import clock, start_pages
+    from models.deadlines import Deadline, DeadlineKind
+
+    refs, people = municipality
+    clerk = people[Role.CLERK]
+    monkeypatch.setattr(start_pages, "WALK", 2)
+    with app.app_context():
+        now = clock.utcnow()
+        threat = case(app, refs["threat"])
+        Deadline.delete().execute()
+
+        def add(days, done=False):
+            due = now + dt.timedelta(days=days)
+            return Deadline.create(
+                case=threat,
+                kind=DeadlineKind.AFTERCARE_1.value,
+                due_at=due,
+                remind_at=due,
+                remind_roles=Role.CLERK.value,
+                done_at=now if done else None,
+            )
+
+        overdue, upcoming = add(-30), add(30)
+        for days in (-3, -2, -1, 1, 2, 3):  # nearer to now than both, and done
+            add(days, done=True)
+        steps = start_pages.open_steps(clerk, now)
+    assert [d.id for d in steps] == [overdue.id, upcoming.id]
+
+
 def test_a_count_stops_at_the_cap_and_says_more(app, create_user, signed_in, file_report, login, monkeypatch):
     from models import start_pages
 
