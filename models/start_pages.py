@@ -205,23 +205,24 @@ def _proposed(types) -> peewee.Expression:
     return (Measure.state == MeasureState.PROPOSED.value) & Measure.type.in_([t.value for t in types])
 
 
-def _waiting_decision(user: User) -> peewee.Expression:
+def _waiting_decision(user: User) -> tuple[peewee.SelectQuery, peewee.Expression | None]:
     """A proposed measure this person decides: a type reserved to their role on any case they see, or
-    another type they may decide on a case their role handles. Read from the proposed measures (few)
-    towards the cases. With both (the mayor), whether the role handles the case is asked per measure
-    inside that one read: as an EXISTS on the case under an OR, PostgreSQL read every access row of the
-    role to answer it (100 000 at 100 000 cases). With only the second, the EXISTS stays on the case:
-    inside the read of the measures PostgreSQL walked all open cases against it."""
+    another type they may decide on a case their role handles. As the ids of the cases with one (read
+    from the proposed measures, which are few) and, where needed, a condition on the case. With both
+    (the mayor), whether the role handles the case is asked per measure inside that one read: as an
+    EXISTS on the case under an OR, PostgreSQL read every access row of the role to answer it (100 000
+    at 100 000 cases). With only the second, the EXISTS stays on the case: inside the read of the
+    measures PostgreSQL walked all open cases against it."""
     reserved = decided_types(user)
     shared = [t for t in MeasureType if t not in DECIDERS] if user.role_enum in DEFAULT_DECIDERS else []
     if reserved and shared:
         mine = _proposed(shared) & _handled_by_role(user, Measure.case)
-        return Case.id.in_(Measure.select(Measure.case).where(_proposed(reserved) | mine))
+        return Measure.select(Measure.case).where(_proposed(reserved) | mine), None
     if reserved:
-        return Case.id.in_(Measure.select(Measure.case).where(_proposed(reserved)))
+        return Measure.select(Measure.case).where(_proposed(reserved)), None
     if shared:
-        return Case.id.in_(Measure.select(Measure.case).where(_proposed(shared))) & _handled_by_role(user)
-    return Case.id.is_null()
+        return Measure.select(Measure.case).where(_proposed(shared)), _handled_by_role(user)
+    return Measure.select(Measure.case).where(Measure.id.is_null()), None
 
 
 def _informed(user: User) -> peewee.Expression:
@@ -234,16 +235,14 @@ def _informed(user: User) -> peewee.Expression:
     return peewee.fn.EXISTS(rows)
 
 
-def _advice_requested() -> peewee.Expression:
-    return Case.id.in_(
-        Measure.select(Measure.case).where(
-            (Measure.state == MeasureState.PROPOSED.value) & Measure.security_advice.is_null()
-        )
-    )
+def _advice_requested() -> tuple[peewee.SelectQuery, None]:
+    """The cases with a proposed measure without the security officer's advice, as their ids."""
+    advice_missing = (Measure.state == MeasureState.PROPOSED.value) & Measure.security_advice.is_null()
+    return Measure.select(Measure.case).where(advice_missing), None
 
 
-def _acute() -> peewee.Expression:
-    return Case.id.in_(AcuteThreat.select(AcuteThreat.case))
+def _acute() -> tuple[peewee.SelectQuery, None]:
+    return AcuteThreat.select(AcuteThreat.case), None
 
 
 def _to_reimburse() -> peewee.Expression:
@@ -342,12 +341,21 @@ def cases_of(user: User, key: str, now: dt.datetime | None = None) -> peewee.Mod
         # The cheap column test first: walking case(created_at) newest first, a closed case is passed
         # over before its access rows are probed.
         return query.where(is_open & _informed(user) & visible).order_by(*newest)
-    extra = {"besluiten": _waiting_decision(user), "advies": _advice_requested(), "acuut": _acute()}[key]
+    candidates, extra = {"besluiten": _waiting_decision, "advies": _advice_requested, "acuut": _acute}[key](
+        *([user] if key == "besluiten" else [])
+    )
+    condition = is_open & visible if extra is None else is_open & extra & visible
     # Read from the rare side (the measures, the threats): newest first by the case's number, which the
-    # portal hands out in the order cases are made (created_at is the same moment), so the database
-    # reads the candidates' ids backwards and stops at the LIMIT. In created_at order it had to judge
+    # portal hands out in the order cases are made (created_at is the same moment), so that the database
+    # takes the candidates' ids in that order and stops at the LIMIT. In created_at order it had to judge
     # and sort every candidate first: at 405 measures waiting for advice 2.5 ms instead of 0.46.
-    return query.where(is_open & extra & visible).order_by(Case.id.desc())
+    if is_sqlite():  # SQLite reads the ids of `Case.id IN (...)` backwards from the list it makes of them
+        return query.where(Case.id.in_(candidates) & condition).order_by(Case.id.desc())
+    # PostgreSQL turned that IN into a join, judged every candidate (the case, its access rows) and
+    # then kept the newest: 405 of them for 21 at 100 000 cases, 2 ms. As a list of distinct ids of
+    # its own, sorted (integers only), it judges the candidates in that order until the LIMIT is full.
+    rare = candidates.distinct().order_by(candidates.selected_columns[0].desc()).alias("rare")
+    return query.join(rare, on=(Case.id == rare.c.case_id)).where(condition).order_by(rare.c.case_id.desc())
 
 
 # --- the start page ---------------------------------------------------------------------------------

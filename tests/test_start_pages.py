@@ -123,6 +123,45 @@ def test_a_measure_anyone_handling_may_decide_waits_only_for_the_roles_that_hand
     assert listed(secretary, "besluiten") == {refs["acute"]}
 
 
+def test_a_list_read_from_the_measures_shows_each_case_once_newest_first_and_stops_at_the_cap(
+    app, municipality, signed_in, monkeypatch
+):
+    """The mayor's decisions are read from the proposed measures (models.start_pages reads them in two
+    shapes, one per database): a case with two measures waiting is one row, the newest case comes first,
+    and the count stops at CAP while the list behind it stays whole."""
+    from models import start_pages
+
+    refs, people = municipality
+    with app.app_context():
+        for reference in (refs["waiting"], refs["acute"]):
+            measures.propose(
+                case(app, reference),
+                measures.MeasureType.BUILDING_BAN,
+                people[Role.CLERK if reference == refs["waiting"] else Role.MUNICIPAL_SECRETARY],
+                reasons=BAN_REASONS,
+                starts_on=dt.date.today() + dt.timedelta(days=7),
+                ends_on=dt.date.today() + dt.timedelta(days=97),
+            )
+        measures.propose(  # a second measure waiting on the alderman's case, which the mayor handles
+            case(app, refs["acute"]),
+            measures.MeasureType.WARNING_WRITTEN,
+            people[Role.MUNICIPAL_SECRETARY],
+            reasons="Hij schold de wethouder uit bij de balie.",
+        )
+    mayor = signed_in(people[Role.MAYOR])
+    newest_first = [refs["acute"], refs["waiting"], refs["threat"]]  # filed in the other order
+    page = mayor.get("/start/besluiten").get_data(as_text=True)
+    assert re.findall(r'data-reference="([^"]+)"', page) == newest_first
+    monkeypatch.setattr(start_pages, "CAP", 2)
+    home = mayor.get("/").get_data(as_text=True)
+    assert counts(home)["besluiten"] == "meer dan 2"
+    decisions = home.split('data-list="besluiten"')[1]
+    assert [r for r in re.findall(r"/zaken/(VB-[0-9-]+)#", decisions) if r in newest_first][:3] == newest_first
+    assert re.findall(r'data-reference="([^"]+)"', mayor.get("/start/besluiten").get_data(as_text=True)) == (
+        newest_first
+    )
+
+
 def test_the_clerk_sees_new_cases_a_late_pick_up_and_open_steps(app, municipality, signed_in):
     refs, people = municipality
     clerk = signed_in(people[Role.CLERK])
