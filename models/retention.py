@@ -18,7 +18,11 @@ needs stay, so past years' reports still add up:
 - evidence files `retention_evidence_months` after upload, also of open cases;
 - drafts never submitted `retention_draft_days` after their last change, with their files;
 - audit entries `retention_audit_months` old, behind a checkpoint (models.audit.prune_before);
-- the perpetrator register after `register_retention_months` (models.perpetrators.expire_due).
+- the perpetrator register after `register_retention_months` (models.perpetrators.expire_due);
+- a disrupted meeting's record (models.meetings) `retention_closed_case_months` after it was closed:
+  each disrupter's description and name and with whom the police report was decided go; kept: the
+  title, the times, the behaviours, the orders to leave and trespass, and the cases it filed (which
+  have their own retention). A meeting with a disrupter whose case has a legal hold is skipped.
 
 A case with a legal hold is skipped entirely. `plan()` changes nothing; `apply()` does each object
 in its own transaction with its tombstone, so a failure half way leaves no object half done; files
@@ -46,6 +50,7 @@ from models.db import write_transaction
 # Also reached through this module by the case page's hold panel, the admin's page and models.schema.
 from models.holds import HoldRefused, LegalHold, active_hold, held_case_ids, lift_hold, place_hold  # noqa: F401
 from models.measures import BanViolation, Measure, MeasureHearing, MeasureObjection, forget_measure_texts
+from models.meetings import Disrupter, Meeting
 from models.notices import InspectorateAssessment
 from models.perpetrators import CasePerpetrator, Perpetrator
 from models.police import PoliceReport
@@ -136,6 +141,26 @@ def _due_register(now: dt.datetime) -> list[int]:
     return [row.id for row in perpetrators.due_for_expiry(now)]
 
 
+def _meeting_condition(now: dt.datetime):
+    held_disrupters = Disrupter.select(Disrupter.meeting).where(Disrupter.case.in_(held_case_ids()))
+    return (
+        Meeting.closed_at.is_null(False)
+        & (Meeting.closed_at < _months_ago(now, "retention_closed_case_months"))
+        & Meeting.id.not_in(held_disrupters)
+    )
+
+
+def _due_meetings(now: dt.datetime) -> list[int]:
+    done = {
+        int(row.object_id)
+        for row in Tombstone.select(Tombstone.object_id).where(
+            (Tombstone.object_type == "meeting") & (Tombstone.kind == Kind.MEETING.value)
+        )
+    }
+    rows = Meeting.select(Meeting.id).where(_meeting_condition(now)).order_by(Meeting.id)
+    return [row.id for row in rows if row.id not in done]
+
+
 @dataclass
 class Plan:
     now: dt.datetime
@@ -144,6 +169,7 @@ class Plan:
     drafts: list[int] = field(default_factory=list)
     stray_evidence: list[int] = field(default_factory=list)
     register: list[int] = field(default_factory=list)
+    meetings: list[int] = field(default_factory=list)
     audit_through_id: int | None = None
     audit_count: int = 0
     held_cases: int = 0
@@ -155,6 +181,7 @@ class Plan:
             Kind.DRAFT: len(self.drafts),
             Kind.AUDIT: self.audit_count,
             Kind.REGISTER: len(self.register),
+            Kind.MEETING: len(self.meetings),
         }
 
     @property
@@ -184,6 +211,7 @@ def plan(now: dt.datetime | None = None) -> Plan:
         drafts=_due_drafts(now),
         stray_evidence=_stray_evidence(now),
         register=_due_register(now),
+        meetings=_due_meetings(now),
         audit_through_id=through,
         audit_count=count,
         held_cases=held,
@@ -399,6 +427,25 @@ def apply(
         counts[Kind.EVIDENCE] += len(files)
 
     counts[Kind.REGISTER] += len(perpetrators.expire_due(now, actor_id=actor_id, ip=ip))
+
+    meeting_rule = rule(Kind.MEETING)
+    for meeting_id in todo.meetings:
+        with write_transaction():
+            # Checked again inside the transaction: a hold may have been placed on one of its cases.
+            if not Meeting.select().where((Meeting.id == meeting_id) & _meeting_condition(now)).exists():
+                continue
+            Disrupter.update(description="", name=None).where(Disrupter.meeting == meeting_id).execute()
+            Meeting.update(decided_with=None).where(Meeting.id == meeting_id).execute()
+            tombstones.record(Kind.MEETING, "meeting", meeting_id, meeting_rule, now)
+            audit.record(
+                "meeting_anonymised",
+                actor_id=actor_id,
+                object_type="meeting",
+                object_id=meeting_id,
+                ip=ip,
+                detail=meeting_rule,
+            )
+        counts[Kind.MEETING] += 1
 
     audit_rule = rule(Kind.AUDIT)
     with write_transaction():

@@ -20,6 +20,7 @@ class Kind(str, Enum):
     DRAFT = "draft"
     AUDIT = "audit"
     REGISTER = "register"
+    MEETING = "meeting"
 
 
 KIND_LABELS = {
@@ -28,6 +29,7 @@ KIND_LABELS = {
     Kind.DRAFT: N_("Meldingen die nooit zijn verstuurd"),
     Kind.AUDIT: N_("Regels in het logboek"),
     Kind.REGISTER: N_("Vermeldingen in het register van veroorzakers"),
+    Kind.MEETING: N_("Verstoorde vergaderingen: gegevens van verstoorders verwijderd"),
 }
 
 # The setting that decides each kind (shown with the dry run, stored in every tombstone).
@@ -37,6 +39,8 @@ KIND_SETTINGS = {
     Kind.DRAFT: "retention_draft_days",
     Kind.AUDIT: "retention_audit_months",
     Kind.REGISTER: "register_retention_months",
+    # A disrupted meeting's record is kept as long as the cases it filed: the same period.
+    Kind.MEETING: "retention_closed_case_months",
 }
 
 

@@ -202,3 +202,64 @@ def test_a_missing_description_is_explained(app, create_user, signed_in):
     response = client.post(f"{url}/verstoorder", data={"description": "", "name": ""})
     assert response.status_code == 400
     assert "Beschrijf de persoon." in response.get_data(as_text=True)
+
+
+def _closed_meeting(app, create_user, signed_in):
+    clerk, security = create_user(Role.CLERK), create_user(Role.SECURITY_OFFICER)
+    chair = create_user(Role.MAYOR)
+    client = signed_in(clerk)
+    url = _start(client, chair)
+    _add(client, url, description="Man met rode jas", name="Piet Boos")
+    response = client.post(
+        f"{url}/aangifte", data={"decision": "file", "clerk": clerk.id, "security_officer": security.id}
+    )
+    assert response.status_code == 302
+    page = client.post(f"{url}/afsluiten", follow_redirects=True).get_data(as_text=True)
+    return clerk, re.findall(r"VB-\d{4}-\d{4}", page)
+
+
+def test_a_meeting_closed_past_its_retention_loses_the_disrupters_description_and_name(
+    app, create_user, signed_in, clock_at
+):
+    """The meeting log keeps what a disrupter looked like and their name; after the period of a closed
+    case (retention_closed_case_months) those go, with whom the police report was decided, and a
+    tombstone says so. The orders to leave, the behaviours and the cases it filed stay."""
+    from models import retention, settings
+    from models.meetings import Disrupter
+    from models.tombstones import Kind, Tombstone
+
+    _clerk, references = _closed_meeting(app, create_user, signed_in)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        assert retention.plan().meetings == []  # closed today: kept
+        months = settings.get("retention_closed_case_months")
+    clock_at(days=31 * months + 1)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        meeting = Meeting.select().first()
+        assert retention.plan().meetings == [meeting.id]
+        result = retention.apply()
+        assert result.counts[Kind.MEETING] == 1
+        disrupter = Disrupter.get(Disrupter.meeting == meeting.id)
+        assert (disrupter.description, disrupter.name) == ("", None)
+        assert Meeting.get_by_id(meeting.id).decided_with is None
+        assert disrupter.behaviours and disrupter.case_id is not None  # the facts stay
+        assert Tombstone.get(Tombstone.object_type == "meeting").rule == f"retention_closed_case_months={months}"
+        assert retention.apply().counts[Kind.MEETING] == 0  # once
+
+
+def test_a_meeting_with_a_held_case_keeps_its_record(app, create_user, signed_in, clock_at):
+    from models import retention, settings
+    from models.meetings import Disrupter
+
+    clerk, references = _closed_meeting(app, create_user, signed_in)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        retention.place_hold(Case.get(Case.reference == references[0]), "De strafzaak loopt nog.", clerk)
+        months = settings.get("retention_closed_case_months")
+    clock_at(days=31 * months + 1)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        assert retention.plan().meetings == []
+        retention.apply()
+        assert Disrupter.select().first().name == "Piet Boos"

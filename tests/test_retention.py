@@ -160,7 +160,7 @@ def _full_case(app, people, login, file_report, *, close=True) -> Case:
 # Case-linked models whose encrypted texts outlive the case's anonymisation, and why.
 OWN_RETENTION = {
     "OnlineAccount": "the perpetrator register: its own period (register_retention_months)",
-    "Disrupter": "the meeting log (models.meetings), not the case",
+    "Disrupter": "the meeting log: its own rule (models.retention, Kind.MEETING; tests/test_meetings.py)",
     "HomeScreening": "the office holder's home screening (models.prevention), not the case",
 }
 
