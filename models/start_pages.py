@@ -341,9 +341,8 @@ def cases_of(user: User, key: str, now: dt.datetime | None = None) -> peewee.Mod
         # The cheap column test first: walking case(created_at) newest first, a closed case is passed
         # over before its access rows are probed.
         return query.where(is_open & _informed(user) & visible).order_by(*newest)
-    candidates, extra = {"besluiten": _waiting_decision, "advies": _advice_requested, "acuut": _acute}[key](
-        *([user] if key == "besluiten" else [])
-    )
+    rare_side = {"besluiten": lambda: _waiting_decision(user), "advies": _advice_requested, "acuut": _acute}
+    candidates, extra = rare_side[key]()
     condition = is_open & visible if extra is None else is_open & extra & visible
     # Read from the rare side (the measures, the threats): newest first by the case's number, which the
     # portal hands out in the order cases are made (created_at is the same moment), so that the database
