@@ -74,11 +74,12 @@ def _months_ago(now: dt.datetime, key: str) -> dt.datetime:
     return clock.add_months(now, -settings.get(key))
 
 
-def _anonymised_case_ids() -> set[int]:
+def _tombstoned_ids(object_type: str, kind: Kind) -> set[int]:
+    """The objects of this type that this kind of retention already did."""
     return {
         int(row.object_id)
         for row in Tombstone.select(Tombstone.object_id).where(
-            (Tombstone.object_type == "case") & (Tombstone.kind == Kind.CLOSED_CASE.value)
+            (Tombstone.object_type == object_type) & (Tombstone.kind == kind.value)
         )
     }
 
@@ -93,7 +94,7 @@ def _closed_case_condition(now: dt.datetime):
 
 
 def _due_closed_cases(now: dt.datetime) -> list[int]:
-    done = _anonymised_case_ids()
+    done = _tombstoned_ids("case", Kind.CLOSED_CASE)
     return [
         row.id
         for row in Case.select(Case.id).where(_closed_case_condition(now)).order_by(Case.id)
@@ -151,12 +152,7 @@ def _meeting_condition(now: dt.datetime):
 
 
 def _due_meetings(now: dt.datetime) -> list[int]:
-    done = {
-        int(row.object_id)
-        for row in Tombstone.select(Tombstone.object_id).where(
-            (Tombstone.object_type == "meeting") & (Tombstone.kind == Kind.MEETING.value)
-        )
-    }
+    done = _tombstoned_ids("meeting", Kind.MEETING)
     rows = Meeting.select(Meeting.id).where(_meeting_condition(now)).order_by(Meeting.id)
     return [row.id for row in rows if row.id not in done]
 

@@ -234,6 +234,13 @@ def test_a_meeting_closed_past_its_retention_loses_the_disrupters_description_an
         assert retention.plan().meetings == []  # closed today: kept
         months = settings.get("retention_closed_case_months")
     clock_at(days=31 * months + 1)
+    page = signed_in(create_user(Role.ADMIN)).get("/beheer/bewaartermijnen").get_data(as_text=True)
+    assert re.search(
+        rf"Verstoorde vergaderingen: gegevens van verstoorders verwijderd</td>\s*<td[^>]*>{months} maanden</td>"
+        r"\s*<td[^>]*>1</td>",
+        page,
+    )
+    assert "Piet Boos" not in page and "rode jas" not in page
     with app.app_context():
         db.connect(reuse_if_open=True)
         meeting = Meeting.select().first()
