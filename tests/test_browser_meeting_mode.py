@@ -155,3 +155,85 @@ def test_a_tap_the_server_refused_stays_queued_and_is_sent_after_a_reload(live_s
     expect(page.locator("[data-orders]")).to_have_text("Opdrachten om te vertrekken: 1")
     assert len(_tokens()) == 1
     context.close()
+
+
+def test_the_count_never_goes_back_while_taps_wait_for_the_server(live_server, browser):
+    """A slow connection: the chair taps three times before the server has answered the first. The
+    server's answer to the first tap ("1 order") must not set the count back while two taps still
+    wait to be sent: the phone shows 1, 2, 3 and then stays at 3 as each answer arrives. (Found in CI
+    under load: the first tap's answer came after the next taps, the count fell back to 1, and with
+    the connection gone it stayed one short.)"""
+    accounts, _chair = _accounts()
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    log_in(page, live_server.url, accounts["clerk"])
+    page.goto(live_server.url + "/vergadering")
+    page.get_by_label("Welke vergadering?").fill("Raadsvergadering")
+    page.get_by_role("button", name="Verslag beginnen").tap()
+    page.get_by_label("Wie verstoort de vergadering?").fill("Man met spandoek")
+    page.get_by_role("button", name="Toevoegen").tap()
+    counter = page.locator("[data-orders]")
+    expect(counter).to_have_text("Opdrachten om te vertrekken: 0")
+    page.evaluate(
+        """() => {
+        const counter = document.querySelector('[data-orders]');
+        window.countsShown = [];
+        new MutationObserver(() => window.countsShown.push(counter.getAttribute('data-orders')))
+          .observe(counter, {attributes: true, attributeFilter: ['data-orders']});
+    }"""
+    )
+    held = []  # each order's request waits here until the test lets it reach the server
+    page.route("**/opdracht", lambda route: held.append(route))
+    order = page.get_by_role("button", name="Opdracht om te vertrekken gegeven")
+    for _tap in range(3):
+        order.tap()
+    expect(counter).to_have_text("Opdrachten om te vertrekken: 3")
+    for n in range(3):  # the server answers one tap after another: 1, 2, 3 orders stored
+        for _wait in range(200):
+            if len(held) > n:
+                break
+            page.wait_for_timeout(50)
+        assert len(held) > n, f"tap {n + 1} was never sent"
+        held[n].continue_()
+    page.wait_for_function("JSON.parse(localStorage.getItem('veilig-bestuur-meeting-orders') || '[]').length === 0")
+    page.wait_for_function("window.countsShown.length >= 6")  # three taps and three answers shown
+    assert page.evaluate("window.countsShown") == ["1", "2", "3", "3", "3", "3"]
+    expect(counter).to_have_text("Opdrachten om te vertrekken: 3")
+    assert len(_tokens()) == 3
+    context.close()
+
+
+def test_taps_waiting_on_the_phone_still_count_after_a_reload(live_server, browser):
+    """Two taps have not reached the server when the chair reloads the page: the count shows them
+    (the server has none yet), and once they are sent the server has both, each once."""
+    accounts, _chair = _accounts()
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    log_in(page, live_server.url, accounts["clerk"])
+    page.goto(live_server.url + "/vergadering")
+    page.get_by_label("Welke vergadering?").fill("Commissievergadering")
+    page.get_by_role("button", name="Verslag beginnen").tap()
+    page.get_by_label("Wie verstoort de vergadering?").fill("Vrouw met fluitje")
+    page.get_by_role("button", name="Toevoegen").tap()
+    counter = page.locator("[data-orders]")
+    held = []
+    page.route("**/opdracht", lambda route: held.append(route))  # the requests never arrive
+    order = page.get_by_role("button", name="Opdracht om te vertrekken gegeven")
+    order.tap()
+    order.tap()
+    expect(counter).to_have_text("Opdrachten om te vertrekken: 2")
+    page.reload()
+    expect(counter).to_have_text("Opdrachten om te vertrekken: 2")  # the server has 0, the phone 2 waiting
+    assert _tokens() == []
+    page.unroute("**/opdracht")
+    for route in held:  # the request held since the reload goes through; the one before it was dropped
+        try:
+            route.continue_()
+        except Exception:  # noqa: BLE001, S110 - a request the reload cancelled
+            pass
+    page.wait_for_function("JSON.parse(localStorage.getItem('veilig-bestuur-meeting-orders') || '[]').length === 0")
+    expect(counter).to_have_text("Opdrachten om te vertrekken: 2")
+    assert len(_tokens()) == 2
+    page.reload()
+    expect(counter).to_have_text("Opdrachten om te vertrekken: 2")
+    context.close()

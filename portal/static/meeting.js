@@ -42,6 +42,9 @@
       card.querySelector("[data-trespass]").hidden = false;
     }
   }
+  function waiting(disrupter) {  // taps for this person not yet stored by the server
+    return load().filter(function (item) { return item.disrupter === disrupter; }).length;
+  }
   function cardFor(item) {
     return document.querySelector('[data-disrupter="' + item.disrupter + '"]');
   }
@@ -58,21 +61,27 @@
       method: "POST", body: body, credentials: "same-origin", redirect: "manual",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
-      sending = false;
       note("offline", false);
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (response.ok && json) {
-        forget(item.token);
-        response.json().then(function (data) { show(cardFor(item), data.orders, data.trespass); });
-        flush();
-      } else if (response.status === 409 || response.status === 404) {
+        return response.json().then(function (data) {
+          forget(item.token);
+          sending = false;
+          // The server's count leaves out the taps still waiting on this phone: they are added, so an
+          // answer that arrives after later taps never sets the count back.
+          show(cardFor(item), data.orders + waiting(item.disrupter), data.trespass);
+          flush();
+        });
+      }
+      sending = false;
+      if (response.status === 409 || response.status === 404) {
         forget(item.token);  // the record is closed or the disrupter gone: this tap has nowhere to go
         flush();
       } else {
         stuck = true;  // expired form or session (a 400, or a redirect to the login page): kept for a reload
         note("resend", true);
       }
-    }, function () {
+    }).catch(function () {
       sending = false;
       note("offline", true);  // kept in the queue; sent again when the connection returns
     });
@@ -96,11 +105,21 @@
     show(card, Number(counter.getAttribute("data-orders")) + 1, false);
     flush();
   });
+  function start() {
+    // The page shows what the server stored; taps still waiting on this phone (also from before a
+    // reload) are added to it.
+    Array.prototype.forEach.call(document.querySelectorAll("[data-disrupter]"), function (card) {
+      var counter = card.querySelector("[data-orders]");
+      var queued = waiting(card.getAttribute("data-disrupter"));
+      if (counter && queued) { show(card, Number(counter.getAttribute("data-orders")) + queued, false); }
+    });
+    flush();
+  }
   window.addEventListener("online", flush);
   window.setInterval(flush, RETRY_MS);  // also when the phone never says it is back online
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", flush);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    flush();
+    start();
   }
 }());
