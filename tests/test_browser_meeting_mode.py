@@ -35,6 +35,20 @@ def _accounts():
     return accounts, chair
 
 
+def _clerk_with_a_disrupter(live_server, browser, accounts, meeting: str, disrupter: str):
+    """The clerk on a phone, a meeting record started and one disrupter added: (context, page)."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    log_in(page, live_server.url, accounts["clerk"])
+    page.goto(live_server.url + "/vergadering")
+    page.get_by_label("Welke vergadering?").fill(meeting)
+    page.get_by_role("button", name="Verslag beginnen").tap()
+    page.get_by_label("Wie verstoort de vergadering?").fill(disrupter)
+    page.get_by_role("button", name="Toevoegen").tap()
+    expect(page.locator("[data-orders]")).to_have_text("Opdrachten om te vertrekken: 0")
+    return context, page
+
+
 def _tokens():
     from models.meetings import OrderToLeave
 
@@ -126,15 +140,9 @@ def test_a_tap_the_server_refused_stays_queued_and_is_sent_after_a_reload(live_s
     """The session ended during a long meeting (or the form expired): the tap is not lost. It waits
     on the phone, the page says to reload, and after logging in again it is sent, once."""
     accounts, chair = _accounts()
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    log_in(page, live_server.url, accounts["clerk"])
-    page.goto(live_server.url + "/vergadering")
-    page.get_by_label("Welke vergadering?").fill("Commissievergadering")
-    page.get_by_role("button", name="Verslag beginnen").tap()
-    page.get_by_label("Wie verstoort de vergadering?").fill("Vrouw met megafoon")
-    page.get_by_role("button", name="Toevoegen").tap()
-    expect(page.locator("[data-orders]")).to_have_text("Opdrachten om te vertrekken: 0")
+    context, page = _clerk_with_a_disrupter(
+        live_server, browser, accounts, "Commissievergadering", "Vrouw met megafoon"
+    )
     meeting_url = page.url
     context.clear_cookies()  # the session ended
     page.get_by_role("button", name="Opdracht om te vertrekken gegeven").tap()
@@ -164,16 +172,8 @@ def test_the_count_never_goes_back_while_taps_wait_for_the_server(live_server, b
     under load: the first tap's answer came after the next taps, the count fell back to 1, and with
     the connection gone it stayed one short.)"""
     accounts, _chair = _accounts()
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    log_in(page, live_server.url, accounts["clerk"])
-    page.goto(live_server.url + "/vergadering")
-    page.get_by_label("Welke vergadering?").fill("Raadsvergadering")
-    page.get_by_role("button", name="Verslag beginnen").tap()
-    page.get_by_label("Wie verstoort de vergadering?").fill("Man met spandoek")
-    page.get_by_role("button", name="Toevoegen").tap()
+    context, page = _clerk_with_a_disrupter(live_server, browser, accounts, "Raadsvergadering", "Man met spandoek")
     counter = page.locator("[data-orders]")
-    expect(counter).to_have_text("Opdrachten om te vertrekken: 0")
     page.evaluate(
         """() => {
         const counter = document.querySelector('[data-orders]');
@@ -207,14 +207,7 @@ def test_taps_waiting_on_the_phone_still_count_after_a_reload(live_server, brows
     """Two taps have not reached the server when the chair reloads the page: the count shows them
     (the server has none yet), and once they are sent the server has both, each once."""
     accounts, _chair = _accounts()
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    log_in(page, live_server.url, accounts["clerk"])
-    page.goto(live_server.url + "/vergadering")
-    page.get_by_label("Welke vergadering?").fill("Commissievergadering")
-    page.get_by_role("button", name="Verslag beginnen").tap()
-    page.get_by_label("Wie verstoort de vergadering?").fill("Vrouw met fluitje")
-    page.get_by_role("button", name="Toevoegen").tap()
+    context, page = _clerk_with_a_disrupter(live_server, browser, accounts, "Commissievergadering", "Vrouw met fluitje")
     counter = page.locator("[data-orders]")
     held = []
     page.route("**/opdracht", lambda route: held.append(route))  # the requests never arrive
